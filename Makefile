@@ -1,0 +1,47 @@
+# hsrviz: `make run` builds and serves the browser app; `make test` runs every test.
+PORT ?= 8080
+GO ?= go
+GOROOT := $(shell $(GO) env GOROOT)
+XVFB := xvfb-run -a -s "-screen 0 1280x800x24"
+
+.PHONY: run wasm desktop desktop-bin test test-unit bench bench-full clean
+
+run: wasm
+	$(GO) run ./cmd/serve -dir web -addr 127.0.0.1:$(PORT)
+
+wasm: web/hsrviz.wasm web/wasm_exec.js
+
+web/hsrviz.wasm: FORCE
+	GOOS=js GOARCH=wasm $(GO) build -trimpath -ldflags="-s -w" -o web/hsrviz.wasm ./cmd/wasm
+
+web/wasm_exec.js: FORCE
+	cp "$(GOROOT)/lib/wasm/wasm_exec.js" web/wasm_exec.js
+
+desktop-bin:
+	$(GO) build -o bin/hsrviz-desktop ./cmd/desktop
+
+desktop: desktop-bin
+	./bin/hsrviz-desktop
+
+# Every test: vet (native and wasm), the pure packages, the Ebiten layer and the
+# desktop app under a throwaway X display, and the browser app in headless Chromium.
+test: wasm
+	@command -v xvfb-run >/dev/null || { echo "make test: xvfb-run not found (apt-get install xvfb); see .ci/run" >&2; exit 1; }
+	$(GO) vet ./...
+	GOOS=js GOARCH=wasm $(GO) vet ./cmd/wasm/... ./viz/... ./hsr/... ./attention/...
+	$(XVFB) $(GO) test -count=1 -timeout 20m ./...
+
+# Pure packages only: no display, no browser.
+test-unit:
+	$(GO) test -count=1 ./hsr/... ./attention/...
+
+bench:
+	$(GO) run ./cmd/hsrbench
+
+bench-full:
+	$(GO) run ./cmd/hsrbench -full
+
+clean:
+	rm -rf bin web/hsrviz.wasm web/wasm_exec.js web/*.gz
+
+FORCE:

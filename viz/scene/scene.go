@@ -1,0 +1,86 @@
+// Package scene is the display list between the drawing model (package viz)
+// and whatever turns it into pixels (the Ebiten layer, or a software
+// rasteriser in tests). It knows nothing of Ebiten: a Scene is plain data,
+// in logical pixels with the origin at the top left, painted in order.
+package scene
+
+import (
+	"image"
+	"image/color"
+)
+
+// Scene is an ordered display list of a W×H logical-pixel frame.
+type Scene struct {
+	W, H       int
+	Background color.RGBA
+	Items      []Item
+}
+
+// Item is one of Rect, Line, Circle, Text, Raster, Polygon.
+type Item interface{ isItem() }
+
+// Rect is an axis-aligned rectangle. A zero Fill/Stroke alpha means none.
+type Rect struct {
+	X, Y, W, H  float32
+	Fill        color.RGBA
+	Stroke      color.RGBA
+	StrokeWidth float32
+}
+
+// Line is a straight segment.
+type Line struct {
+	X0, Y0, X1, Y1 float32
+	Color          color.RGBA
+	Width          float32
+}
+
+// Circle is a disc and/or ring.
+type Circle struct {
+	X, Y, R     float32
+	Fill        color.RGBA
+	Stroke      color.RGBA
+	StrokeWidth float32
+}
+
+// Polygon is a filled convex or concave simple polygon (e.g. a clipped half-plane).
+type Polygon struct {
+	Xs, Ys []float32
+	Fill   color.RGBA
+}
+
+// Align is horizontal text alignment relative to X.
+type Align uint8
+
+const (
+	AlignLeft Align = iota
+	AlignCenter
+	AlignRight
+)
+
+// Text is a single line of text; (X, Y) is the top of the line box.
+type Text struct {
+	X, Y  float32
+	S     string
+	Size  float32 // font size in logical pixels
+	Color color.RGBA
+	Align Align
+}
+
+// Raster is an image scaled into the rectangle (X, Y, W, H) with nearest
+// filtering. Key identifies the content: the renderer may cache its upload
+// and re-upload only when Key changes, so a new picture must get a new Key.
+type Raster struct {
+	X, Y, W, H float32
+	Img        *image.RGBA
+	Key        string
+}
+
+func (Rect) isItem()    {}
+func (Line) isItem()    {}
+func (Circle) isItem()  {}
+func (Polygon) isItem() {}
+func (Text) isItem()    {}
+func (Raster) isItem()  {}
+
+// Add appends items to the scene.
+func (s *Scene) Add(it ...Item) { s.Items = append(s.Items, it...) }
