@@ -1,0 +1,6 @@
+// Package serve is the static file server of the browser app: it serves a
+// directory (web/) with .wasm as application/wasm and the big hsrviz.wasm
+// gzip-compressed once at start (about 4× smaller on the wire), so cmd/serve
+// and the browser tests serve the page the same way. Cost: one gzip -9 pass
+// over the wasm at startup (~1 s for 13 MB), then plain file serving.
+package serve

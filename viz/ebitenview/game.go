@@ -1,0 +1,172 @@
+package ebitenview
+
+import (
+	"fmt"
+	"log"
+	"math"
+	"runtime/debug"
+	"sync"
+	"time"
+
+	"github.com/hajimehoshi/ebiten/v2"
+
+	"github.com/hsrviz/hsrviz/viz/input"
+	"github.com/hsrviz/hsrviz/viz/scene"
+)
+
+// Model is what the view drives; *viz.App implements it.
+type Model interface {
+	Update(in input.Input)
+	Scene(w, h int) *scene.Scene
+	FrameWork(d time.Duration)
+}
+
+// ErrorShower is implemented by models that can show a platform error (a
+// recovered panic) in their own UI, e.g. viz.App's Error line.
+type ErrorShower interface {
+	ShowError(msg string)
+}
+
+// Game is an ebiten.Game drawing a Model. Its methods Update, Draw and
+// LayoutF are called by Ebiten; Do lets other goroutines (the JS API, a
+// state-file writer) touch the model between frames.
+type Game struct {
+	mu    sync.Mutex
+	model Model
+	rend  *Renderer
+	in    inputReader
+
+	scale      float64 // device pixels per logical pixel
+	w, h       int     // logical size
+	lastTick   time.Time
+	updateWork time.Duration // Go time of the Update calls since the last Draw
+	frames     int
+
+	errMsg  string    // last recovered panic, shown as a banner
+	errTime time.Time // when it happened
+
+	// AfterUpdate, if set, runs at the end of every Update with the model
+	// locked (to sync the URL hash, write a state file, ...).
+	AfterUpdate func()
+	// AfterDraw, if set, runs at the end of every Draw with the model
+	// locked; frame counts from 1.
+	AfterDraw func(frame int)
+}
+
+// New returns a Game drawing m.
+func New(m Model) *Game {
+	return &Game{model: m, rend: NewRenderer(), scale: 1}
+}
+
+// Do runs f with the model locked, so f never overlaps a frame.
+func (g *Game) Do(f func()) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	f()
+}
+
+// Frames is the number of frames drawn so far.
+func (g *Game) Frames() int {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	return g.frames
+}
+
+// Update reads this tick's input and advances the model.
+func (g *Game) Update() error {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	t0 := time.Now()
+	dt := 1.0 / float64(ebiten.TPS())
+	if !g.lastTick.IsZero() {
+		dt = t0.Sub(g.lastTick).Seconds()
+	}
+	g.lastTick = t0
+	// A tab in the background gets no ticks; do not jump the animation.
+	dt = math.Max(0, math.Min(dt, 0.25))
+	in := g.in.read(dt, g.scale)
+	g.guard("Update", func() {
+		g.model.Update(in)
+		if g.AfterUpdate != nil {
+			g.AfterUpdate()
+		}
+	})
+	g.updateWork += time.Since(t0)
+	return nil
+}
+
+// Draw renders the model's scene and reports the frame's Go work.
+func (g *Game) Draw(screen *ebiten.Image) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	t0 := time.Now()
+	w, h := g.w, g.h
+	if w <= 0 || h <= 0 {
+		b := screen.Bounds()
+		w, h = int(float64(b.Dx())/g.scale), int(float64(b.Dy())/g.scale)
+	}
+	drawn := false
+	g.guard("Draw", func() {
+		s := g.model.Scene(w, h)
+		g.rend.Draw(screen, s, float32(g.scale))
+		drawn = true
+	})
+	if !drawn {
+		screen.Fill(bannerBG)
+	}
+	if g.errMsg != "" && time.Since(g.errTime) < 20*time.Second {
+		g.rend.banner(screen, "internal error (the app keeps running; details in the log): "+g.errMsg, float32(g.scale))
+	}
+	g.frames++
+	g.guard("FrameWork", func() {
+		g.model.FrameWork(g.updateWork + time.Since(t0))
+		if g.AfterDraw != nil {
+			g.AfterDraw(g.frames)
+		}
+	})
+	g.updateWork = 0
+}
+
+// LayoutF makes the screen as many device pixels as the window has, so text
+// and lines are crisp on high-DPI displays; the scene stays in logical pixels.
+func (g *Game) LayoutF(outsideW, outsideH float64) (float64, float64) {
+	s := 1.0
+	if m := ebiten.Monitor(); m != nil {
+		s = m.DeviceScaleFactor()
+	}
+	if s <= 0 || math.IsNaN(s) {
+		s = 1
+	}
+	g.mu.Lock()
+	g.scale = s
+	g.w, g.h = int(math.Max(1, math.Round(outsideW))), int(math.Max(1, math.Round(outsideH)))
+	g.mu.Unlock()
+	return math.Max(1, math.Round(outsideW*s)), math.Max(1, math.Round(outsideH*s))
+}
+
+// Layout is required by ebiten.Game; Ebiten calls LayoutF instead.
+func (g *Game) Layout(outsideW, outsideH int) (int, int) {
+	w, h := g.LayoutF(float64(outsideW), float64(outsideH))
+	return int(w), int(h)
+}
+
+// guard runs f and turns a panic into a logged, displayed error: a bug in
+// one frame must not take the page down.
+func (g *Game) guard(where string, f func()) {
+	defer func() {
+		if r := recover(); r != nil {
+			msg := fmt.Sprintf("%s: %v", where, r)
+			if msg != g.errMsg {
+				log.Printf("hsrviz: recovered panic in %s: %v\n%s", where, r, debug.Stack())
+			}
+			g.errMsg, g.errTime = msg, time.Now()
+			if es, ok := g.model.(ErrorShower); ok {
+				func() {
+					defer func() { _ = recover() }()
+					es.ShowError("internal error: " + msg)
+				}()
+			}
+		}
+	}()
+	f()
+}
