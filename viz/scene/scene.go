@@ -84,3 +84,12 @@ func (Raster) isItem()  {}
 
 // Add appends items to the scene.
 func (s *Scene) Add(it ...Item) { s.Items = append(s.Items, it...) }
+
+// Translucent returns c with its opacity multiplied by a/255. color.RGBA is
+// alpha-premultiplied for Go's image/draw, for Ebiten and for Rasterize, so
+// a translucent colour must scale R, G and B too (R, G, B ≤ A); writing
+// color.RGBA{255, 0, 0, 128} instead paints an over-bright red.
+func Translucent(c color.RGBA, a uint8) color.RGBA {
+	f := func(v uint8) uint8 { return uint8((uint32(v)*uint32(a) + 127) / 255) }
+	return color.RGBA{f(c.R), f(c.G), f(c.B), f(c.A)}
+}
