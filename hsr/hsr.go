@@ -109,14 +109,17 @@ func Dot(a, b []float64) float64 {
 	b = b[:n]
 	var s0, s1, s2, s3 float64
 	i := 0
+	// The explicit float64 conversions round every product on its own, so
+	// no platform may fuse them into FMAs: the value is the same everywhere,
+	// and the specialised kernels of kernel.go reproduce it bit for bit.
 	for ; i+4 <= n; i += 4 {
-		s0 += a[i] * b[i]
-		s1 += a[i+1] * b[i+1]
-		s2 += a[i+2] * b[i+2]
-		s3 += a[i+3] * b[i+3]
+		s0 += float64(a[i] * b[i])
+		s1 += float64(a[i+1] * b[i+1])
+		s2 += float64(a[i+2] * b[i+2])
+		s3 += float64(a[i+3] * b[i+3])
 	}
 	for ; i < n; i++ {
-		s0 += a[i] * b[i]
+		s0 += float64(a[i] * b[i])
 	}
 	return (s0 + s1) + (s2 + s3)
 }

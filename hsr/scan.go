@@ -49,6 +49,23 @@ func (s *Scan) Trace(a []float64, c float64, t *Trace) {
 func (s *Scan) query(a []float64, c float64, visit func(id int) bool, t *Trace) Stats {
 	n, d := s.Len(), s.d
 	st := Stats{NodesVisited: 1, LeavesScanned: 1}
+	if t == nil {
+		// The fast path: a kernel that computes exactly Dot and only
+		// returns at a hit (kernel.go), so no call per point.
+		for i := 0; i < n; i++ {
+			i = nextAbove(a, c, s.pts, i, n)
+			if i == n {
+				break
+			}
+			st.Reported++
+			if !visit(i) {
+				st.DotProducts = i + 1
+				return st
+			}
+		}
+		st.DotProducts = n
+		return st
+	}
 	lo, hi := math.Inf(1), math.Inf(-1)
 	for i := 0; i < n; i++ {
 		v := Dot(a, s.pts[i*d:(i+1)*d])

@@ -1,0 +1,193 @@
+package hsr
+
+import "math"
+
+// part is one static k-d tree of the logarithmic method (or, with a single
+// leaf node that grows, the insertion buffer).
+//
+// Invariants (checked by the tests):
+//   - the points are stored contiguous in leaf order: node i owns the rows
+//     [nodes[i].start, nodes[i].end) of pts, and ids[r] is row r's id;
+//   - an internal node i has children i+1 (left) and nodes[i].right, whose
+//     row ranges partition the parent's;
+//   - box[i*2d : i*2d+d] and box[i*2d+d : i*2d+2d] are the lo and hi corners
+//     of the tight bounding box of the node's rows;
+//   - absMax[t] ≥ |x_t| for every stored point x (finite points only).
+type part struct {
+	d      int
+	pts    []float64 // n×d, leaf order
+	ids    []int32   // id of each row
+	nodes  []node    // preorder
+	box    []float64 // 2d per node: lo then hi
+	absMax []float64 // per dimension, max |x_t| over the points
+	finite bool      // every coordinate is finite (else queries open every node)
+	height int       // longest root-to-leaf path, in edges
+}
+
+type node struct {
+	start, end int32 // rows of pts
+	right      int32 // right child; 0 for a leaf (the left child is the next node)
+}
+
+func (p *part) len() int { return len(p.ids) }
+
+// lo and hi return node i's box corners (read-only views).
+func (p *part) lo(i int) []float64 { return p.box[2*p.d*i : 2*p.d*i+p.d : 2*p.d*i+p.d] }
+func (p *part) hi(i int) []float64 {
+	return p.box[2*p.d*i+p.d : 2*p.d*(i+1) : 2*p.d*(i+1)]
+}
+
+// buildPart builds a static tree over the rows of pts (n×d) with the given
+// ids. pts and ids are not retained.
+func buildPart(d int, pts []float64, ids []int32, leaf int) *part {
+	n := len(ids)
+	p := &part{d: d, finite: true, absMax: make([]float64, d)}
+	if n == 0 {
+		return p
+	}
+	b := builder{d: d, src: pts, leaf: leaf, p: p,
+		perm: make([]int32, n), keys: make([]float64, n)}
+	for i := range b.perm {
+		b.perm[i] = int32(i)
+	}
+	// About 2n/leaf nodes for median splits.
+	est := 2*n/leaf + 1
+	p.nodes = make([]node, 0, est)
+	p.box = make([]float64, 0, est*2*d)
+	b.build(0, n, 0)
+
+	// Gather the rows into leaf order so that a subtree is a contiguous run.
+	p.pts = make([]float64, n*d)
+	p.ids = make([]int32, n)
+	for r, src := range b.perm {
+		copy(p.pts[r*d:(r+1)*d], pts[int(src)*d:int(src+1)*d])
+		p.ids[r] = ids[src]
+	}
+	for _, x := range p.pts {
+		if math.IsNaN(x) || math.IsInf(x, 0) {
+			p.finite = false
+			break
+		}
+	}
+	for r := 0; r < n; r++ {
+		for t, x := range p.pts[r*d : (r+1)*d] {
+			if ax := math.Abs(x); ax > p.absMax[t] {
+				p.absMax[t] = ax
+			}
+		}
+	}
+	return p
+}
+
+type builder struct {
+	d    int
+	src  []float64
+	leaf int
+	perm []int32   // rows of src, permuted into leaf order as the build goes
+	keys []float64 // scratch: the split coordinate of perm[i]
+	p    *part
+}
+
+// build appends the subtree over perm[s:e] and returns its node number.
+func (b *builder) build(s, e, depth int) int32 {
+	d, p := b.d, b.p
+	me := int32(len(p.nodes))
+	p.nodes = append(p.nodes, node{start: int32(s), end: int32(e)})
+	if depth > p.height {
+		p.height = depth
+	}
+
+	// Tight bounding box of the rows.
+	off := len(p.box)
+	p.box = append(p.box, b.src[int(b.perm[s])*d:int(b.perm[s]+1)*d]...)
+	p.box = append(p.box, b.src[int(b.perm[s])*d:int(b.perm[s]+1)*d]...)
+	lo, hi := p.box[off:off+d:off+d], p.box[off+d:off+2*d:off+2*d]
+	for _, r := range b.perm[s+1 : e] {
+		x := b.src[int(r)*d : int(r+1)*d : int(r+1)*d]
+		for t := range lo {
+			v := x[t]
+			if v < lo[t] {
+				lo[t] = v
+			}
+			if v > hi[t] {
+				hi[t] = v
+			}
+		}
+	}
+	if e-s <= b.leaf {
+		return me
+	}
+
+	// Split the widest dimension at the median (by count, so the tree is
+	// balanced and its height is ⌈log2(n/leaf)⌉).
+	dim, w := -1, 0.0
+	for t := range lo {
+		if sp := hi[t] - lo[t]; sp > w {
+			dim, w = t, sp
+		}
+	}
+	if dim < 0 {
+		return me // all rows equal (or not comparable): one leaf
+	}
+	keys := b.keys[s:e]
+	for i, r := range b.perm[s:e] {
+		keys[i] = b.src[int(r)*d+dim]
+	}
+	m := (e - s) / 2
+	selectK(keys, b.perm[s:e], m)
+	b.build(s, s+m, depth+1)
+	r := b.build(s+m, e, depth+1)
+	p.nodes[me].right = r
+	return me
+}
+
+// selectK reorders keys (and perm alongside) so that keys[k] is the k-th
+// smallest, everything before it ≤ keys[k] and everything after ≥ keys[k]
+// (Hoare's selection; balanced on ties). NaN keys end up anywhere.
+func selectK(keys []float64, perm []int32, k int) {
+	lo, hi := 0, len(keys)-1
+	for hi > lo {
+		if hi-lo < 8 {
+			// Insertion sort the small range.
+			for i := lo + 1; i <= hi; i++ {
+				for j := i; j > lo && keys[j] < keys[j-1]; j-- {
+					keys[j], keys[j-1] = keys[j-1], keys[j]
+					perm[j], perm[j-1] = perm[j-1], perm[j]
+				}
+			}
+			return
+		}
+		mid := lo + (hi-lo)/2
+		// Median of three as the pivot.
+		a, b, c := keys[lo], keys[mid], keys[hi]
+		pv := b
+		if (a < b) != (a < c) {
+			pv = a
+		} else if (c < a) != (c < b) {
+			pv = c
+		}
+		i, j := lo, hi
+		for i <= j {
+			for i <= hi && keys[i] < pv {
+				i++
+			}
+			for j >= lo && keys[j] > pv {
+				j--
+			}
+			if i <= j {
+				keys[i], keys[j] = keys[j], keys[i]
+				perm[i], perm[j] = perm[j], perm[i]
+				i++
+				j--
+			}
+		}
+		switch {
+		case k <= j:
+			hi = j
+		case k >= i:
+			lo = i
+		default:
+			return
+		}
+	}
+}

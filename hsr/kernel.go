@@ -1,0 +1,94 @@
+package hsr
+
+// Kernels that scan rows of a row-major point array. Each computes exactly
+// Dot(a, row) (same products, same additions in the same order, every
+// product rounded on its own), so a row is reported by a kernel iff
+// Dot(a, row) > c. Where Dot starts an accumulator at 0 and a kernel starts
+// it at the first product instead, the two differ at most in the sign of a
+// zero, which no comparison with c can see.
+
+// nextAbove returns the first row r in [i, e) of pts (rows of len(a)
+// values) with Dot(a, row r) > c, or e if there is none.
+func nextAbove(a []float64, c float64, pts []float64, i, e int) int {
+	d := len(a)
+	switch d {
+	case 1:
+		a0 := a[0]
+		p := pts[i:e]
+		for j, x := range p {
+			if float64(a0*x) > c {
+				return i + j
+			}
+		}
+		return e
+	case 2:
+		a0, a1 := a[0], a[1]
+		p := pts[2*i : 2*e]
+		for j := 0; j+2 <= len(p); j += 2 {
+			q := p[j : j+2 : j+2]
+			if float64(a0*q[0])+float64(a1*q[1]) > c {
+				return i + j/2
+			}
+		}
+		return e
+	case 3:
+		a0, a1, a2 := a[0], a[1], a[2]
+		p := pts[3*i : 3*e]
+		for j := 0; j+3 <= len(p); j += 3 {
+			q := p[j : j+3 : j+3]
+			if (float64(a0*q[0])+float64(a1*q[1]))+float64(a2*q[2]) > c {
+				return i + j/3
+			}
+		}
+		return e
+	case 4:
+		a0, a1, a2, a3 := a[0], a[1], a[2], a[3]
+		p := pts[4*i : 4*e]
+		for j := 0; j+4 <= len(p); j += 4 {
+			q := p[j : j+4 : j+4]
+			if (float64(a0*q[0])+float64(a1*q[1]))+(float64(a2*q[2])+float64(a3*q[3])) > c {
+				return i + j/4
+			}
+		}
+		return e
+	case 8:
+		a0, a1, a2, a3, a4, a5, a6, a7 := a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7]
+		p := pts[8*i : 8*e]
+		for j := 0; j+8 <= len(p); j += 8 {
+			q := p[j : j+8 : j+8]
+			s0 := float64(a0*q[0]) + float64(a4*q[4])
+			s1 := float64(a1*q[1]) + float64(a5*q[5])
+			s2 := float64(a2*q[2]) + float64(a6*q[6])
+			s3 := float64(a3*q[3]) + float64(a7*q[7])
+			if (s0+s1)+(s2+s3) > c {
+				return i + j/8
+			}
+		}
+		return e
+	}
+	for r := i; r < e; r++ {
+		if dotRow(a, pts[r*d:r*d+d]) > c {
+			return r
+		}
+	}
+	return e
+}
+
+// dotRow is Dot written so that the compiler can inline it into the scan
+// loops (Dot itself is kept as the reference everybody calls).
+func dotRow(a, x []float64) float64 {
+	x = x[:len(a)]
+	var s0, s1, s2, s3 float64
+	for len(a) >= 4 {
+		aa, xx := a[:4:4], x[:4:4]
+		s0 += float64(aa[0] * xx[0])
+		s1 += float64(aa[1] * xx[1])
+		s2 += float64(aa[2] * xx[2])
+		s3 += float64(aa[3] * xx[3])
+		a, x = a[4:], x[4:]
+	}
+	for i := range a {
+		s0 += float64(a[i] * x[i])
+	}
+	return (s0 + s1) + (s2 + s3)
+}

@@ -1,0 +1,387 @@
+package hsr
+
+import (
+	"fmt"
+	"math"
+)
+
+// TreeOptions tunes a Tree. The zero value is a good default.
+type TreeOptions struct {
+	// LeafSize is the most points a leaf holds (0: a default that grows
+	// with d, see DefaultLeafSize).
+	LeafSize int
+	// BufferSize is how many inserted points are kept in a buffer that is
+	// scanned linearly before they are built into a static part (0: 256).
+	BufferSize int
+}
+
+// DefaultLeafSize is the leaf size used when TreeOptions.LeafSize is 0.
+// Small leaves pay off in low dimension, where a box bound costs little
+// and prunes well; in high dimension a box bound costs as much as a few
+// dot products, so leaves are larger.
+func DefaultLeafSize(d int) int {
+	switch {
+	case d <= 3:
+		return 8
+	case d <= 8:
+		return 16
+	}
+	return 32
+}
+
+func (o TreeOptions) withDefaults(d int) TreeOptions {
+	if o.LeafSize <= 0 {
+		o.LeafSize = DefaultLeafSize(d)
+	}
+	if o.BufferSize <= 0 {
+		o.BufferSize = 256
+	}
+	return o
+}
+
+// Tree is a box-bounded k-d tree index made dynamic by the logarithmic
+// method: a few static trees ("parts") of decreasing sizes, each at most
+// half the size of the one before, plus a small buffer of the latest
+// inserted points that is scanned linearly (it has one bounding box, so it
+// is still pruned or reported whole when it can be). When the buffer fills
+// it becomes a part, and the smallest parts are merged and rebuilt while a
+// part is more than half the size of the part before it: every point is
+// rebuilt O(log n) times, so an Insert costs O(log² n) amortised.
+//
+// Queries may run concurrently with each other, but not with Insert.
+type Tree struct {
+	d     int
+	n     int
+	opt   TreeOptions
+	parts []*part
+	buf   *part // one leaf node over the points inserted since the last flush
+}
+
+// NewTree builds a tree over the n = len(points)/d rows of points
+// (row-major, copied); row i gets id i. It panics if d < 1, if len(points)
+// is not a multiple of d, or if there are 2^31 points or more.
+func NewTree(d int, points []float64, opt TreeOptions) *Tree {
+	if d < 1 || len(points)%d != 0 {
+		panic("hsr: NewTree: bad dimension or length")
+	}
+	n := len(points) / d
+	if n >= math.MaxInt32 {
+		panic("hsr: NewTree: too many points")
+	}
+	t := &Tree{d: d, n: n, opt: opt.withDefaults(d)}
+	t.buf = newBuffer(d)
+	if n > 0 {
+		ids := make([]int32, n)
+		for i := range ids {
+			ids[i] = int32(i)
+		}
+		t.parts = append(t.parts, buildPart(d, points, ids, t.opt.LeafSize))
+	}
+	return t
+}
+
+// newBuffer returns an empty insertion buffer: a part with a single leaf.
+func newBuffer(d int) *part {
+	return &part{d: d, finite: true, absMax: make([]float64, d),
+		nodes: []node{{}}, box: make([]float64, 2*d)}
+}
+
+func (t *Tree) Dim() int { return t.d }
+func (t *Tree) Len() int { return t.n }
+
+// Options returns the options in force (defaults filled in).
+func (t *Tree) Options() TreeOptions { return t.opt }
+
+// Parts returns the sizes of the static parts, largest first, and of the
+// buffer (the last entry).
+func (t *Tree) Parts() []int {
+	s := make([]int, 0, len(t.parts)+1)
+	for _, p := range t.parts {
+		s = append(s, p.len())
+	}
+	return append(s, t.buf.len())
+}
+
+// Insert adds x (copied) and returns its id.
+func (t *Tree) Insert(x []float64) int {
+	checkDim("Tree.Insert", t.d, len(x))
+	if t.n >= math.MaxInt32-1 {
+		panic("hsr: Tree.Insert: too many points")
+	}
+	id := t.n
+	t.n++
+	b := t.buf
+	r := b.len()
+	b.pts = append(b.pts, x...)
+	b.ids = append(b.ids, int32(id))
+	lo, hi := b.lo(0), b.hi(0)
+	for i, v := range x {
+		if r == 0 || v < lo[i] {
+			lo[i] = v
+		}
+		if r == 0 || v > hi[i] {
+			hi[i] = v
+		}
+		if a := math.Abs(v); a > b.absMax[i] {
+			b.absMax[i] = a
+		}
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			b.finite = false
+		}
+	}
+	b.nodes[0].end = int32(r + 1)
+	if b.len() >= t.opt.BufferSize {
+		t.flush()
+	}
+	return id
+}
+
+// flush turns the buffer into a part and merges parts to keep each part
+// at most half the size of the one before.
+func (t *Tree) flush() {
+	b := t.buf
+	pts, ids := b.pts, b.ids
+	for len(t.parts) > 0 && 2*len(ids) > t.parts[len(t.parts)-1].len() {
+		last := t.parts[len(t.parts)-1]
+		t.parts = t.parts[:len(t.parts)-1]
+		pts = append(pts, last.pts...)
+		ids = append(ids, last.ids...)
+	}
+	t.parts = append(t.parts, buildPart(t.d, pts, ids, t.opt.LeafSize))
+	t.buf = newBuffer(t.d)
+}
+
+// Query calls visit(id) once for every stored x with Dot(a, x) > c, and
+// stops early when visit returns false.
+func (t *Tree) Query(a []float64, c float64, visit func(id int) bool) Stats {
+	checkDim("Tree.Query", t.d, len(a))
+	var st Stats
+	q := query{a: a, c: c, visit: visit, st: &st}
+	t.run(&q)
+	return st
+}
+
+// Trace runs Query's code with a recorder attached: every node entered is
+// appended to tr.Steps. Step.Part numbers the static parts from 0 (largest
+// first); the buffer is part len(Parts())-1. Step.Lo and Step.Hi are the
+// node's tight bounding box in the original coordinates (the tree never
+// rotates). Step.Min and Step.Max are the certified interval: the box
+// bound widened by the rounding margin, so that every point below the node
+// has Min ≤ Dot(a, x) ≤ Max (see doc.go).
+func (t *Tree) Trace(a []float64, c float64, tr *Trace) {
+	checkDim("Tree.Trace", t.d, len(a))
+	tr.Reset(a, c)
+	q := query{a: a, c: c, tr: tr, st: &tr.Stats}
+	t.run(&q)
+}
+
+// query is the state of one query; tr is nil unless tracing.
+type query struct {
+	a     []float64
+	c     float64
+	visit func(id int) bool
+	tr    *Trace
+	st    *Stats
+	sel   []int32 // sel[t]: offset in a node's box of the corner maximising a_t·x_t
+	stop  bool
+}
+
+func (t *Tree) run(q *query) {
+	if math.IsNaN(q.c) {
+		return // nothing is > NaN
+	}
+	var selBuf [64]int32
+	if t.d <= len(selBuf) {
+		q.sel = selBuf[:t.d]
+	} else {
+		q.sel = make([]int32, t.d)
+	}
+	for i, v := range q.a {
+		if v >= 0 {
+			q.sel[i] = int32(t.d + i) // hi
+		} else {
+			q.sel[i] = int32(i) // lo
+		}
+	}
+	for i, p := range t.parts {
+		if q.stop {
+			return
+		}
+		p.query(q, i)
+	}
+	if !q.stop && t.buf.len() > 0 {
+		t.buf.query(q, len(t.parts))
+	}
+}
+
+// margin returns a bound on the rounding error of a box bound plus that of
+// Dot, for query direction a over this part's points: if the exact
+// interval of <a, x> over a box is [lo, hi] and mn, mx are the computed
+// bounds, every stored x in the box has mn − eps ≤ Dot(a, x) ≤ mx + eps.
+//
+// Both Dot and a box bound are sums of d rounded products; each has error
+// at most γ_d·Σ_t |a_t|·max|x_t| ≤ γ_d·M with γ_d = d·u/(1 − d·u), u = 2⁻⁵³
+// (Higham, Accuracy and Stability of Numerical Algorithms, §3.1, for any
+// order of summation), plus d half-subnormals if products underflow.
+// eps = 4(d+1)·u·fl(M) + (d+1)·2⁻¹⁰⁷⁴ is more than twice that. +Inf means
+// "no certificate": every node is opened and checked with Dot.
+func (p *part) margin(a []float64) float64 {
+	if !p.finite {
+		return math.Inf(1)
+	}
+	var m float64
+	for t, v := range a {
+		m += math.Abs(v) * p.absMax[t]
+	}
+	if math.IsNaN(m) || math.IsInf(m, 0) {
+		return math.Inf(1)
+	}
+	k := float64(4*(p.d+1)) * 0x1p-53
+	return m*k + float64(p.d+1)*math.SmallestNonzeroFloat64
+}
+
+// bound returns the certified interval [Min, Max] of Dot(a, x) over the
+// box of node i.
+func (p *part) bound(q *query, i int, eps float64) (lo, hi float64) {
+	d := p.d
+	b := p.box[2*d*i : 2*d*(i+1)]
+	a := q.a[:d]
+	var mx, mn float64
+	switch d {
+	case 1:
+		s := q.sel[0]
+		mx = a[0] * b[s]
+		mn = a[0] * b[1-s]
+	case 2:
+		s0, s1 := q.sel[0], q.sel[1]
+		mx = float64(a[0]*b[s0]) + float64(a[1]*b[s1])
+		mn = float64(a[0]*b[2-s0]) + float64(a[1]*b[4-s1])
+	default:
+		sel := q.sel[:d]
+		var mx1, mn1 float64
+		t := 0
+		for ; t+2 <= d; t += 2 {
+			s0, s1 := sel[t], sel[t+1]
+			mx += float64(a[t] * b[s0])
+			mn += float64(a[t] * b[int32(2*t+d)-s0])
+			mx1 += float64(a[t+1] * b[s1])
+			mn1 += float64(a[t+1] * b[int32(2*t+2+d)-s1])
+		}
+		if t < d {
+			s0 := sel[t]
+			mx += float64(a[t] * b[s0])
+			mn += float64(a[t] * b[int32(2*t+d)-s0])
+		}
+		mx += mx1
+		mn += mn1
+	}
+	return mn - eps, mx + eps
+}
+
+// frame is a node waiting on the depth-first stack.
+type frame struct {
+	node, depth, parent int32 // parent: step index when tracing
+}
+
+// query runs q over the part numbered pi.
+func (p *part) query(q *query, pi int) {
+	if p.len() == 0 {
+		return
+	}
+	eps := p.margin(q.a)
+	c, st, tr := q.c, q.st, q.tr
+	// Balanced median splits keep the height ≤ 31, and a depth-first stack
+	// holds at most one pending sibling per level.
+	var stack [66]frame
+	sp := 1
+	stack[0] = frame{0, 0, -1}
+	for sp > 0 {
+		sp--
+		f := stack[sp]
+		nd := p.nodes[f.node]
+		lo, hi := p.bound(q, int(f.node), eps)
+		st.NodesVisited++
+		var dec Decision
+		reported, dots := 0, 0
+		switch {
+		case hi <= c:
+			dec = Pruned
+			st.Pruned++
+		case lo > c:
+			dec = ReportedWhole
+			st.ReportedWhole++
+			reported = int(nd.end - nd.start)
+			if tr != nil {
+				for _, id := range p.ids[nd.start:nd.end] {
+					tr.IDs = append(tr.IDs, int(id))
+				}
+			} else {
+				for _, id := range p.ids[nd.start:nd.end] {
+					if !q.visit(int(id)) {
+						q.stop = true
+						break
+					}
+				}
+			}
+		case nd.right == 0:
+			dec = LeafScanned
+			st.LeavesScanned++
+			reported, dots = p.scan(q, int(nd.start), int(nd.end))
+		default:
+			dec = Opened
+			st.Opened++
+		}
+		st.Reported += reported
+		st.DotProducts += dots
+		step := int32(-1)
+		if tr != nil {
+			step = int32(len(tr.Steps))
+			tr.Steps = append(tr.Steps, Step{Part: pi, Node: int(f.node), Parent: int(f.parent),
+				Depth: int(f.depth), Decision: dec, Min: lo, Max: hi,
+				Count: int(nd.end - nd.start), Reported: reported, DotProducts: dots,
+				Lo: p.lo(int(f.node)), Hi: p.hi(int(f.node))})
+		}
+		if q.stop {
+			return
+		}
+		if dec == Opened {
+			// Left child on top, so the traversal is in leaf order.
+			stack[sp] = frame{nd.right, f.depth + 1, step}
+			stack[sp+1] = frame{f.node + 1, f.depth + 1, step}
+			sp += 2
+		}
+	}
+}
+
+// scan tests rows [s, e) one by one with Dot and reports the hits.
+func (p *part) scan(q *query, s, e int) (reported, dots int) {
+	c := q.c
+	for r := s; r < e; {
+		r = nextAbove(q.a, c, p.pts, r, e)
+		if r == e {
+			break
+		}
+		dots = r + 1 - s
+		reported++
+		if q.tr != nil {
+			q.tr.IDs = append(q.tr.IDs, int(p.ids[r]))
+		} else if !q.visit(int(p.ids[r])) {
+			q.stop = true
+			return reported, dots
+		}
+		r++
+	}
+	return reported, e - s
+}
+
+// String describes the tree's shape, for debugging and the visualizer.
+func (t *Tree) String() string {
+	h := 0
+	nodes := 0
+	for _, p := range t.parts {
+		nodes += len(p.nodes)
+		h = max(h, p.height)
+	}
+	return fmt.Sprintf("hsr.Tree{d=%d n=%d parts=%v leaf=%d nodes=%d height=%d}",
+		t.d, t.n, t.Parts(), t.opt.LeafSize, nodes, h)
+}
