@@ -1,0 +1,179 @@
+package attention
+
+import (
+	"fmt"
+	"math"
+	"strings"
+)
+
+// Kind is the attention function.
+type Kind uint8
+
+const (
+	ReLU    Kind = iota // ReLU^α: a_ij = max(s_ij − b, 0)^α, exact with HSR
+	Softmax             // softmax; the HSR path keeps only the keys with s_ij ≥ τ_i
+)
+
+func (k Kind) String() string {
+	switch k {
+	case ReLU:
+		return "relu"
+	case Softmax:
+		return "softmax"
+	}
+	return fmt.Sprintf("Kind(%d)", uint8(k))
+}
+
+// ParseKind parses "relu" or "softmax" (case-insensitive).
+func ParseKind(s string) (Kind, error) {
+	switch strings.ToLower(strings.TrimSpace(s)) {
+	case "relu":
+		return ReLU, nil
+	case "softmax":
+		return Softmax, nil
+	}
+	return 0, fmt.Errorf("attention: unknown kind %q (want relu or softmax)", s)
+}
+
+// Norm is how a ReLU^α row is normalised (softmax rows are always
+// normalised by their own sum).
+type Norm uint8
+
+const (
+	NormRow    Norm = iota // o_i = Σ_j a_ij v_j / Σ_j a_ij (D⁻¹AV); an all-zero row gives 0
+	NormNone               // o_i = Σ_j a_ij v_j
+	NormLength             // o_i = Σ_j a_ij v_j / n (n = keys visible to the row)
+)
+
+func (n Norm) String() string {
+	switch n {
+	case NormRow:
+		return "row"
+	case NormNone:
+		return "none"
+	case NormLength:
+		return "length"
+	}
+	return fmt.Sprintf("Norm(%d)", uint8(n))
+}
+
+// ParseNorm parses "row", "none" or "length" (case-insensitive).
+func ParseNorm(s string) (Norm, error) {
+	switch strings.ToLower(strings.TrimSpace(s)) {
+	case "row":
+		return NormRow, nil
+	case "none":
+		return NormNone, nil
+	case "length":
+		return NormLength, nil
+	}
+	return 0, fmt.Errorf("attention: unknown norm %q (want row, none or length)", s)
+}
+
+// IndexKind chooses the half-space reporting index built over the keys.
+type IndexKind uint8
+
+const (
+	IndexAuto IndexKind = iota // the tree where it can win, else the scan (see doc.go)
+	IndexTree                  // always the tree
+	IndexScan                  // always the linear scan
+)
+
+func (k IndexKind) String() string {
+	switch k {
+	case IndexAuto:
+		return "auto"
+	case IndexTree:
+		return "tree"
+	case IndexScan:
+		return "scan"
+	}
+	return fmt.Sprintf("IndexKind(%d)", uint8(k))
+}
+
+// ParseIndexKind parses "auto", "tree" or "scan" (case-insensitive).
+func ParseIndexKind(s string) (IndexKind, error) {
+	switch strings.ToLower(strings.TrimSpace(s)) {
+	case "auto":
+		return IndexAuto, nil
+	case "tree":
+		return IndexTree, nil
+	case "scan":
+		return IndexScan, nil
+	}
+	return 0, fmt.Errorf("attention: unknown index %q (want auto, tree or scan)", s)
+}
+
+// Params selects the attention computed. The zero value is not valid
+// (Alpha must be ≥ 1 for ReLU); DefaultParams gives a valid ReLU setting.
+type Params struct {
+	Kind  Kind
+	Alpha int     // ReLU^α exponent, ≥ 1 (ReLU only)
+	B     float64 // ReLU threshold b, in score units (ReLU only)
+	// Tau is the softmax threshold τ in score units: the HSR path keeps the
+	// keys with s_ij ≥ τ. Used when TopR == 0 (softmax only).
+	Tau float64
+	// TopR > 0 makes the softmax keep the TopR largest scores of each row
+	// (τ_i = the TopR-th largest score; all visible keys when TopR ≥ n).
+	TopR     int
+	Norm     Norm // ReLU only
+	Unscaled bool // false: s_ij = <q_i,k_j>/sqrt(d); true: s_ij = <q_i,k_j>
+	Causal   bool // query i sees keys j ≤ i only
+	Index    IndexKind
+	// CountsOnly leaves Row.Keys and Row.Weights nil in batch results
+	// (Dense, HSR, Prefill), keeping counts, thresholds and bounds: at
+	// m = n = 2^14 the key lists alone would take hundreds of MB.
+	CountsOnly bool
+}
+
+// DefaultParams is ReLU^1 with b = 0, row normalisation, the 1/sqrt(d)
+// scale, no mask and the automatic index.
+func DefaultParams() Params { return Params{Kind: ReLU, Alpha: 1} }
+
+// MaxAlpha bounds α: a_ij^α overflows float64 long before, and a larger
+// exponent is almost certainly a typo.
+const MaxAlpha = 64
+
+// Validate checks p for keys of dimension d and returns an error naming the
+// first bad field.
+func (p Params) Validate(d int) error {
+	if d < 1 {
+		return fmt.Errorf("attention: dimension d must be ≥ 1 (got %d)", d)
+	}
+	switch p.Kind {
+	case ReLU:
+		if p.Alpha < 1 {
+			return fmt.Errorf("attention: alpha must be ≥ 1 (got %d)", p.Alpha)
+		}
+		if p.Alpha > MaxAlpha {
+			return fmt.Errorf("attention: alpha must be ≤ %d (got %d)", MaxAlpha, p.Alpha)
+		}
+		if math.IsNaN(p.B) || math.IsInf(p.B, 0) {
+			return fmt.Errorf("attention: threshold b must be finite (got %v)", p.B)
+		}
+		if p.Norm > NormLength {
+			return fmt.Errorf("attention: unknown norm %d", uint8(p.Norm))
+		}
+	case Softmax:
+		if p.TopR < 0 {
+			return fmt.Errorf("attention: topr must be ≥ 0 (got %d)", p.TopR)
+		}
+		if p.TopR == 0 && (math.IsNaN(p.Tau) || math.IsInf(p.Tau, 0)) {
+			return fmt.Errorf("attention: threshold tau must be finite (got %v)", p.Tau)
+		}
+	default:
+		return fmt.Errorf("attention: unknown kind %d (want relu or softmax)", uint8(p.Kind))
+	}
+	if p.Index > IndexScan {
+		return fmt.Errorf("attention: unknown index %d (want auto, tree or scan)", uint8(p.Index))
+	}
+	return nil
+}
+
+// scale is the divisor of <q,k> in a score: sqrt(d), or 1 when unscaled.
+func (p Params) scale(d int) float64 {
+	if p.Unscaled {
+		return 1
+	}
+	return math.Sqrt(float64(d))
+}

@@ -1,0 +1,353 @@
+package attention
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"slices"
+
+	"github.com/hsrviz/hsrviz/hsr"
+)
+
+// Row is the result of one attention row.
+type Row struct {
+	// Keys are the keys used by the row, ascending: for ReLU^α the keys with
+	// a non-zero weight, for softmax the kept set S_i. Nil when the batch ran
+	// with Params.CountsOnly, and for a dense softmax row (it uses every
+	// visible key 0..Count−1).
+	Keys []int
+	// Weights are aligned with Keys and unnormalised: a_ij for ReLU^α,
+	// exp(s_ij − max_{S_i} s) for softmax.
+	Weights []float64
+	// Count is the number of keys used (len(Keys) when Keys is filled).
+	Count int
+	// Visible is the number of keys the row may see: n, or i+1 when causal.
+	Visible int
+	// Threshold is the threshold used, in score units: b for ReLU^α, τ_i for
+	// softmax (the TopR-th largest score with top-r), −Inf for dense softmax.
+	Threshold float64
+	// Empty marks a row with no weight (ReLU^α all zero, or softmax S_i
+	// empty): its output is 0.
+	Empty bool
+	// ErrorBound is the certified ‖o_i − ô_i‖_∞ of a thresholded softmax
+	// row, 2‖V‖_∞·T/(Z_S+T) with T = (Visible − |S_i|)·exp(τ_i) (see doc.go);
+	// 0 for a dense softmax row; NaN for ReLU^α (exact).
+	ErrorBound float64
+	// Stats is the work of the row: the index query (or the batched
+	// filter), plus one dot product per candidate re-scored exactly.
+	Stats hsr.Stats
+}
+
+// store holds keys and values row-major and the index over the keys. It is
+// shared by Engine (built over fixed K, V) and Cache (growing).
+type store struct {
+	d, dv int
+	n     int
+	keys  []float64 // n×d, stride d
+	vals  []float64 // n×dv, stride dv
+	vInf  float64   // max |v_jt|: ‖V‖_∞ of the certified softmax bound
+	kNorm float64   // max ‖k_j‖: scales the safety margin of each query
+	ix    hsr.Index
+}
+
+func (s *store) key(j int) []float64 { return s.keys[j*s.d : (j+1)*s.d] }
+func (s *store) val(j int) []float64 { return s.vals[j*s.dv : (j+1)*s.dv] }
+
+// work is the per-goroutine scratch of a row computation.
+type work struct {
+	ids  []int
+	dots []float64
+	sel  []float64
+}
+
+// margin is how far below the exact offset c the index is queried so that
+// no key whose re-scored weight is positive can be missed: it covers the
+// rounding of fl(dot/scale) against fl(scale·b) (a few ulps of c) and any
+// difference between the index's own dot product and hsr.Dot (at most
+// d·u·‖q‖·‖k‖ for any summation order; 1e-10 covers d up to ~10^5).
+// Keys inside the margin are re-scored and dropped, so the margin costs a
+// few extra dot products, never exactness.
+func margin(c, qNorm, kNorm float64) float64 {
+	return 1e-10*qNorm*kNorm + 16*eps*math.Abs(c) + math.SmallestNonzeroFloat64
+}
+
+const eps = 0x1p-52
+
+func norm2(x []float64) float64 { return math.Sqrt(hsr.Dot(x, x)) }
+
+// powi is x^a for integer a ≥ 1 by repeated squaring; both the dense and
+// the HSR paths use it so that equal scores give bit-equal weights.
+func powi(x float64, a int) float64 {
+	r := 1.0
+	for a > 0 {
+		if a&1 == 1 {
+			r *= x
+		}
+		x *= x
+		a >>= 1
+	}
+	return r
+}
+
+// reluWeight is a_ij from the exact dot product.
+func reluWeight(dot, scale, b float64, alpha int, scaled bool) float64 {
+	s := dot
+	if scaled {
+		s = dot / scale
+	}
+	x := s - b
+	if x > 0 {
+		return powi(x, alpha)
+	}
+	return 0
+}
+
+func score(dot, scale float64, scaled bool) float64 {
+	if scaled {
+		return dot / scale
+	}
+	return dot
+}
+
+var errOverflow = errors.New("attention: weights overflow float64 (lower alpha or rescale the inputs)")
+
+// query collects the ids among the first lim keys with <q, k> > c into
+// w.ids (ascending) and their exact dots into w.dots.
+func (s *store) query(q []float64, c float64, lim int, w *work) hsr.Stats {
+	w.ids = w.ids[:0]
+	var st hsr.Stats
+	if lim <= 0 {
+		return st
+	}
+	asc := reportsAscending(s.ix)
+	st = s.ix.Query(q, c, func(id int) bool {
+		if id >= lim {
+			return !asc // ascending: nothing visible follows
+		}
+		w.ids = append(w.ids, id)
+		return true
+	})
+	if !asc && !slices.IsSorted(w.ids) {
+		slices.Sort(w.ids)
+	}
+	w.dots = w.dots[:0]
+	for _, j := range w.ids {
+		w.dots = append(w.dots, hsr.Dot(q, s.key(j)))
+	}
+	st.DotProducts += len(w.ids)
+	return st
+}
+
+// row computes one attention row of q over the first lim keys into out.
+// keep says whether Row.Keys/Weights are returned (they alias w otherwise
+// and are cleared).
+func (s *store) row(q []float64, lim int, p Params, out []float64, w *work, keep bool) (Row, error) {
+	scale := p.scale(s.d)
+	qn := norm2(q)
+	var st hsr.Stats
+	switch {
+	case p.Kind == ReLU:
+		c := scale * p.B
+		st = s.query(q, c-margin(c, qn, s.kNorm), lim, w)
+	case p.TopR == 0:
+		c := scale * p.Tau
+		st = s.query(q, c-margin(c, qn, s.kNorm), lim, w)
+	default:
+		st = s.topR(q, lim, p.TopR, qn, w)
+	}
+	r, err := s.finish(w.ids, w.dots, lim, p, out, keep)
+	r.Stats = st
+	return r, err
+}
+
+// topR fills w.ids/w.dots with candidates containing the TopR largest
+// scores among the first lim keys.
+func (s *store) topR(q []float64, lim, r int, qn float64, w *work) hsr.Stats {
+	if t, ok := s.ix.(topRer); ok && lim == s.n && r < lim {
+		// The index finds the r-th largest dot without a full pass where it
+		// can; query just below it and let finish select exactly.
+		tau, st := t.TopR(q, r)
+		st2 := s.query(q, tau-margin(tau, qn, s.kNorm), lim, w)
+		st.Add(st2)
+		return st
+	}
+	// Scan fallback: every visible dot, then finish selects in O(lim).
+	w.ids, w.dots = w.ids[:0], w.dots[:0]
+	for j := 0; j < lim; j++ {
+		w.ids = append(w.ids, j)
+		w.dots = append(w.dots, hsr.Dot(q, s.key(j)))
+	}
+	return hsr.Stats{NodesVisited: 1, LeavesScanned: 1, DotProducts: lim, Reported: lim}
+}
+
+// finish turns candidate keys (ascending ids with their exact dots) into
+// the row's weights and output. Every path (per-row index query, batched
+// filter) ends here, so equal candidate sets give bit-equal rows.
+func (s *store) finish(ids []int, dots []float64, lim int, p Params, out []float64, keep bool) (Row, error) {
+	dv := s.dv
+	out = out[:dv]
+	clear(out)
+	scale := p.scale(s.d)
+	scaled := !p.Unscaled
+	r := Row{Visible: lim}
+	k := 0
+	switch {
+	case p.Kind == ReLU:
+		r.Threshold = p.B
+		r.ErrorBound = math.NaN()
+		var sum float64
+		for x, j := range ids {
+			a := reluWeight(dots[x], scale, p.B, p.Alpha, scaled)
+			if a == 0 {
+				continue // inside the safety margin, or rounds to the boundary
+			}
+			ids[k], dots[k] = j, a
+			k++
+			sum += a
+			axpy(a, s.val(j), out)
+		}
+		if math.IsInf(sum, 0) {
+			return r, errOverflow
+		}
+		r.Count = k
+		r.Empty = k == 0
+		switch {
+		case k == 0:
+		case p.Norm == NormRow:
+			for t := range out {
+				out[t] /= sum
+			}
+		case p.Norm == NormLength:
+			fl := float64(lim)
+			for t := range out {
+				out[t] /= fl
+			}
+		}
+	default:
+		// Softmax over the kept set S_i.
+		var tau float64
+		if p.TopR == 0 {
+			tau = p.Tau
+			for x, j := range ids {
+				sc := score(dots[x], scale, scaled)
+				if sc >= tau {
+					ids[k], dots[k] = j, sc
+					k++
+				}
+			}
+		} else {
+			for x := range ids {
+				dots[x] = score(dots[x], scale, scaled)
+			}
+			k = len(ids)
+			if p.TopR < k {
+				tau = kthLargest(dots[:k], p.TopR)
+				k = 0
+				for x, j := range ids {
+					if dots[x] >= tau {
+						ids[k], dots[k] = j, dots[x]
+						k++
+					}
+				}
+			} else if k > 0 {
+				tau = slices.Min(dots[:k])
+			} else {
+				tau = math.Inf(1)
+			}
+		}
+		r.Threshold = tau
+		r.Count = k
+		dropped := float64(lim - k)
+		if k == 0 {
+			r.Empty = true
+			if lim > 0 {
+				r.ErrorBound = 2 * s.vInf // T/(0+T) = 1: ô = 0
+			}
+			break
+		}
+		m := slices.Max(dots[:k])
+		var z float64
+		for x := 0; x < k; x++ {
+			e := math.Exp(dots[x] - m)
+			dots[x] = e
+			z += e
+			axpy(e, s.val(ids[x]), out)
+		}
+		for t := range out {
+			out[t] /= z
+		}
+		// T = dropped·exp(τ − m) ≤ dropped since τ ≤ m: no overflow.
+		tail := dropped * math.Exp(tau-m)
+		if tail > 0 {
+			r.ErrorBound = 2 * s.vInf * (tail / (z + tail))
+		}
+	}
+	if keep {
+		r.Keys = slices.Clone(ids[:k])
+		r.Weights = slices.Clone(dots[:k])
+	}
+	return r, nil
+}
+
+// kthLargest returns the k-th largest of x (1-based), reordering a copy
+// in O(len(x)) expected time (quickselect, median-of-three pivots).
+func kthLargest(x []float64, k int) float64 {
+	a := slices.Clone(x)
+	lo, hi := 0, len(a)-1
+	want := k - 1 // index in descending order
+	for lo < hi {
+		mid := lo + (hi-lo)/2
+		// median of three, descending
+		if a[mid] > a[lo] {
+			a[mid], a[lo] = a[lo], a[mid]
+		}
+		if a[hi] > a[lo] {
+			a[hi], a[lo] = a[lo], a[hi]
+		}
+		if a[mid] < a[hi] {
+			a[mid], a[hi] = a[hi], a[mid]
+		}
+		pivot := a[mid] // a[lo] ≥ a[mid] ≥ a[hi]: the median of three
+		// three-way partition, descending: [> pivot][== pivot][< pivot]
+		lt, i, gt := lo, lo, hi
+		for i <= gt {
+			switch {
+			case a[i] > pivot:
+				a[lt], a[i] = a[i], a[lt]
+				lt++
+				i++
+			case a[i] < pivot:
+				a[i], a[gt] = a[gt], a[i]
+				gt--
+			default:
+				i++
+			}
+		}
+		switch {
+		case want < lt:
+			hi = lt - 1
+		case want > gt:
+			lo = gt + 1
+		default:
+			return pivot
+		}
+	}
+	return a[want]
+}
+
+func axpy(a float64, x, y []float64) {
+	y = y[:len(x)]
+	for t, v := range x {
+		y[t] += a * v
+	}
+}
+
+// checkFinite returns an error naming the first non-finite entry.
+func checkFinite(name string, x []float64, cols int) error {
+	for i, v := range x {
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			return fmt.Errorf("attention: %s has a non-finite value %v at row %d, column %d", name, v, i/cols, i%cols)
+		}
+	}
+	return nil
+}

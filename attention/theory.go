@@ -1,0 +1,49 @@
+package attention
+
+import "math"
+
+// The numbers of the paper's sparsity regime (SPEC "The sparsity regime").
+// They are theory, to be shown labelled as such beside measured counts.
+
+// PaperThreshold is the paper's ReLU threshold b = σ_s·sqrt(0.4·ln n) for
+// n keys and score standard deviation σ_s (σ² for N(0,σ²) queries and keys
+// with the 1/sqrt(d) scale; see ScoreSigma).
+func PaperThreshold(n int, sigmaS float64) float64 {
+	return sigmaS * math.Sqrt(0.4*math.Log(float64(n)))
+}
+
+// ScoreSigma is σ_s, the standard deviation of a score s = <q,k>/sqrt(d)
+// when q and k have i.i.d. N(0, σ²) entries: σ². Unscaled scores <q,k>
+// have σ²·sqrt(d).
+func ScoreSigma(sigma float64, d int, unscaled bool) float64 {
+	if unscaled {
+		return sigma * sigma * math.Sqrt(float64(d))
+	}
+	return sigma * sigma
+}
+
+// GaussianExpectedCount is n·(1 − Φ(sqrt(0.4·ln n))): the expected number
+// of keys per row above the paper's threshold if scores were exactly
+// Gaussian with standard deviation σ_s.
+func GaussianExpectedCount(n int) float64 {
+	z := math.Sqrt(0.4 * math.Log(float64(n)))
+	return float64(n) * 0.5 * math.Erfc(z/math.Sqrt2)
+}
+
+// CountBound is n^(4/5), the paper's bound on that expected count.
+func CountBound(n int) float64 { return math.Pow(float64(n), 0.8) }
+
+// TheoryErrorBound is the softmax error under the paper's massive-activation
+// assumption (the top n^γ scores ≥ β1·ln n, the rest ≤ β2·ln n):
+// 2‖V‖_∞·n^(1+β2−γ−β1).
+func TheoryErrorBound(n int, gamma, beta1, beta2, vInf float64) float64 {
+	return 2 * vInf * math.Pow(float64(n), 1+beta2-gamma-beta1)
+}
+
+// TopRFromGamma is r = n^γ rounded to the nearest integer (rounding, not
+// truncating, so that 1024^0.5 gives 32 despite floating point), clamped
+// to [1, n].
+func TopRFromGamma(n int, gamma float64) int {
+	r := int(math.Round(math.Pow(float64(n), gamma)))
+	return min(max(r, 1), max(n, 1))
+}
