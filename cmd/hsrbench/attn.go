@@ -1,0 +1,286 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"math"
+	"runtime"
+	"time"
+
+	"gonum.org/v1/gonum/blas"
+	"gonum.org/v1/gonum/blas/gonum"
+
+	"github.com/hsrviz/hsrviz/hsr"
+)
+
+// reluProblem is one ReLU^α attention problem: m queries against n keys and
+// values, weights a_ij = max(s_ij − b, 0)^α with s_ij = <q_i, k_j>/sqrt(d),
+// row-normalised output (SPEC), causal mask optional (query i sees j ≤ i).
+type reluProblem struct {
+	m, n, d, dv int
+	q, k, v     []float64 // m×d, n×d, n×dv, row-major
+	b           float64
+	alpha       int
+	causal      bool
+}
+
+// attnImpl is one way to compute a reluProblem. prepare runs outside timing
+// (building an index, say) and returns the timed computation, which writes
+// the m×dv output and the per-row count of keys with non-zero weight.
+type attnImpl struct {
+	name    string
+	prepare func(p *reluProblem) func(out []float64, counts []int)
+}
+
+var blasImpl gonum.Implementation
+
+func powInt(x float64, a int) float64 {
+	r := x
+	for i := 1; i < a; i++ {
+		r *= x
+	}
+	return r
+}
+
+// accumulate adds row j's weighted value, for s > b, into o; it is the sparse
+// half of every dense path here: a ReLU row is mostly zeros, so skipping
+// them is what the fastest dense code does too.
+func weightRow(p *reluProblem, s []float64, j0 int, o []float64) (sum float64, cnt int) {
+	for j, sj := range s {
+		if sj > p.b {
+			w := powInt(sj-p.b, p.alpha)
+			sum += w
+			cnt++
+			vj := p.v[(j0+j)*p.dv : (j0+j+1)*p.dv]
+			for t, x := range vj {
+				o[t] += w * x
+			}
+		}
+	}
+	return
+}
+
+func normalise(o []float64, sum float64) {
+	if sum == 0 {
+		clear(o)
+		return
+	}
+	inv := 1 / sum
+	for t := range o {
+		o[t] *= inv
+	}
+}
+
+// denseGemv: per query, all n scores by Dgemv over K (one pass of K, as a
+// single-token decode must), then the sparse weighted sum.
+func denseGemv(p *reluProblem) func(out []float64, counts []int) {
+	s := make([]float64, p.n)
+	scale := 1 / math.Sqrt(float64(p.d))
+	return func(out []float64, counts []int) {
+		for i := 0; i < p.m; i++ {
+			nk := p.n
+			if p.causal {
+				nk = i + 1
+			}
+			blasImpl.Dgemv(blas.NoTrans, nk, p.d, scale, p.k, p.d, p.q[i*p.d:(i+1)*p.d], 1, 0, s, 1)
+			o := out[i*p.dv : (i+1)*p.dv]
+			clear(o)
+			sum, cnt := weightRow(p, s[:nk], 0, o)
+			normalise(o, sum)
+			counts[i] = cnt
+		}
+	}
+}
+
+// denseDot: the same with a four-accumulator dot loop (hsr.Dot), which on
+// this class of machine streams K faster than gonum's Dgemv.
+func denseDot(p *reluProblem) func(out []float64, counts []int) {
+	s := make([]float64, p.n)
+	scale := 1 / math.Sqrt(float64(p.d))
+	return func(out []float64, counts []int) {
+		for i := 0; i < p.m; i++ {
+			nk := p.n
+			if p.causal {
+				nk = i + 1
+			}
+			q := p.q[i*p.d : (i+1)*p.d]
+			for j := 0; j < nk; j++ {
+				s[j] = scale * hsr.Dot(q, p.k[j*p.d:(j+1)*p.d])
+			}
+			o := out[i*p.dv : (i+1)*p.dv]
+			clear(o)
+			sum, cnt := weightRow(p, s[:nk], 0, o)
+			normalise(o, sum)
+			counts[i] = cnt
+		}
+	}
+}
+
+// prefillBlock is the query block of the Dgemm paths: 256 rows × up to n
+// scores is 32 MiB at n = 2^14, and large blocks keep Dgemm efficient.
+const prefillBlock = 256
+
+// denseGemm: scores of a block of queries by one Dgemm against the keys the
+// block can see (causal: keys < the block's end, so blocks above the diagonal
+// are never computed), then the sparse weighted sum. gonum's Dgemm uses every
+// core (GOMAXPROCS).
+func denseGemm(p *reluProblem) func(out []float64, counts []int) {
+	bs := min(prefillBlock, p.m)
+	s := make([]float64, bs*p.n)
+	scale := 1 / math.Sqrt(float64(p.d))
+	return func(out []float64, counts []int) {
+		for i0 := 0; i0 < p.m; i0 += bs {
+			i1 := min(i0+bs, p.m)
+			nk := p.n
+			if p.causal {
+				nk = min(i1, p.n)
+			}
+			blasImpl.Dgemm(blas.NoTrans, blas.Trans, i1-i0, nk, p.d, scale, p.q[i0*p.d:i1*p.d], p.d, p.k[:nk*p.d], p.d, 0, s, nk)
+			for i := i0; i < i1; i++ {
+				lim := nk
+				if p.causal {
+					lim = min(i+1, nk)
+				}
+				o := out[i*p.dv : (i+1)*p.dv]
+				clear(o)
+				sum, cnt := weightRow(p, s[(i-i0)*nk:(i-i0)*nk+lim], 0, o)
+				normalise(o, sum)
+				counts[i] = cnt
+			}
+		}
+	}
+}
+
+// maxRelDiff compares outputs row by row: max over entries of
+// |got − want| / ‖want row‖∞ (an all-zero reference row counts absolute
+// differences), so that entries near zero in a row of ordinary size do not
+// inflate the figure.
+func maxRelDiff(got, want []float64, dv int) float64 {
+	worst := 0.0
+	for r := 0; r+dv <= len(want); r += dv {
+		norm := 0.0
+		for _, x := range want[r : r+dv] {
+			norm = max(norm, math.Abs(x))
+		}
+		if norm == 0 {
+			norm = 1
+		}
+		for t := r; t < r+dv; t++ {
+			d := math.Abs(got[t]-want[t]) / norm
+			if d > worst || math.IsNaN(d) {
+				worst = d
+				if math.IsNaN(d) {
+					return math.Inf(1)
+				}
+			}
+		}
+	}
+	return worst
+}
+
+const attnTol = 1e-12
+
+// runAttn times the implementations side by side on one problem and checks
+// every run's output and counts against a reference computed outside timing
+// by ref. The baseline of each row is the fastest of the dense contenders.
+func runAttn(c config, out *reporter, section string, p *reluProblem, ref attnImpl, dense, ours []attnImpl) {
+	wantOut := make([]float64, p.m*p.dv)
+	wantCnt := make([]int, p.m)
+	ref.prepare(p)(wantOut, wantCnt)
+	all := append(append([]attnImpl(nil), dense...), ours...)
+	type res struct {
+		out     []float64
+		cnt     []int
+		rel     float64
+		bad     int
+		buildMs float64
+	}
+	rs := make([]res, len(all))
+	fns := make([]func() int, len(all))
+	for i, im := range all {
+		runtime.GC()
+		t0 := time.Now()
+		f := im.prepare(p)
+		rs[i] = res{out: make([]float64, p.m*p.dv), cnt: make([]int, p.m), buildMs: float64(time.Since(t0).Nanoseconds()) / 1e6}
+		fns[i] = func() int {
+			f(rs[i].out, rs[i].cnt)
+			rel := maxRelDiff(rs[i].out, wantOut, p.dv)
+			rs[i].rel = max(rs[i].rel, rel)
+			cntBad := -1
+			for r := range wantCnt {
+				if rs[i].cnt[r] != wantCnt[r] {
+					cntBad = r
+					break
+				}
+			}
+			if rel > attnTol || cntBad >= 0 {
+				if rs[i].bad == 0 {
+					msg := fmt.Sprintf("%s n=%d d=%d: %s output max relative difference %.3g (tolerance %g)", section, p.n, p.d, im.name, rel, attnTol)
+					if cntBad >= 0 {
+						msg += fmt.Sprintf("; row %d uses %d keys, reference %d", cntBad, rs[i].cnt[cntBad], wantCnt[cntBad])
+					}
+					out.mismatch(msg)
+				}
+				rs[i].bad++
+			}
+			return 1
+		}
+	}
+	tm := alternate(c.reps, fns)
+	best := 0
+	for i := range dense {
+		if tm[i].Med < tm[best].Med {
+			best = i
+		}
+	}
+	var rep float64
+	for _, x := range wantCnt {
+		rep += float64(x)
+	}
+	for i, im := range all {
+		if i == best {
+			continue
+		}
+		info := fmt.Sprintf("max rel diff %.2g", rs[i].rel)
+		if i >= len(dense) {
+			info += fmt.Sprintf(", prepare %.0fms", rs[i].buildMs)
+		}
+		out.add(row{Case: section, D: p.d, N: p.n, Data: "gaussian", Contender: im.name, Baseline: all[best].name,
+			BaselineMs: tm[best].Med, BaseMin: tm[best].Min, BaseMax: tm[best].Max,
+			Ms: tm[i].Med, Min: tm[i].Min, Max: tm[i].Max, OK: rs[i].bad == 0 && rs[best].bad == 0,
+			Reps: c.reps, Units: p.m, Reported: rep / float64(p.m), MaxRelDiff: rs[i].rel,
+			BuildMs: rs[i].buildMs, Frac: rep / float64(p.m) / float64(p.n), Info: info})
+	}
+	if len(ours) == 0 {
+		out.comment(section + ": the attention package has no HSR path yet: only the dense paths were compared")
+	}
+}
+
+// paperThreshold is b = σ_s·sqrt(0.4 ln n) with σ_s = σ² (SPEC).
+func paperThreshold(n int, sigma float64) float64 {
+	return sigma * sigma * math.Sqrt(0.4*math.Log(float64(n)))
+}
+
+func runDecode(c config, out *reporter, log io.Writer) {
+	n, d := c.decodeN, c.attnD
+	rng := newRand(c.seed, 2)
+	p := &reluProblem{m: c.decodeM, n: n, d: d, dv: d, b: paperThreshold(n, 1), alpha: c.alpha,
+		q: gaussian(c.decodeM*d, 1, rng), k: gaussian(n*d, 1, rng), v: gaussian(n*d, 1, rng)}
+	out.header("decode", fmt.Sprintf("ReLU^%d decoding, %d single-query decodes per batch, n=%d, d=%d, b=sqrt(0.4 ln n)=%.4f; ms per decode",
+		p.alpha, p.m, n, d, p.b))
+	dense := []attnImpl{{"dense-dot", denseDot}, {"dense-gemv", denseGemv}}
+	runAttn(c, out, "decode", p, attnImpl{"ref", denseDot}, dense, decodeContenders())
+}
+
+func runPrefill(c config, out *reporter, log io.Writer) {
+	n, d := c.prefillN, c.attnD
+	rng := newRand(c.seed, 3)
+	p := &reluProblem{m: n, n: n, d: d, dv: d, b: paperThreshold(n, 1), alpha: c.alpha, causal: true,
+		q: gaussian(n*d, 1, rng), k: gaussian(n*d, 1, rng), v: gaussian(n*d, 1, rng)}
+	out.header("prefill", fmt.Sprintf("causal ReLU^%d prefilling, m=n=%d, d=%d, b=sqrt(0.4 ln n)=%.4f, GOMAXPROCS=%d; ms per prefill",
+		p.alpha, n, d, p.b, runtime.GOMAXPROCS(0)))
+	// dense-dot (per-query dot loops over the visible keys) is there to show
+	// what Dgemm's blocking buys; the baseline is whichever is faster.
+	dense := []attnImpl{{"dense-gemm", denseGemm}, {"dense-dot", denseDot}}
+	runAttn(c, out, "prefill", p, attnImpl{"ref", denseDot}, dense, prefillContenders())
+}

@@ -1,0 +1,144 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"runtime"
+	"time"
+
+	"github.com/hsrviz/hsrviz/hsr"
+)
+
+// maker builds one contender index over n = len(pts)/d points.
+type maker struct {
+	name  string
+	build func(d int, pts []float64) hsr.Index
+}
+
+// built is a contender ready to query.
+type built struct {
+	name    string
+	ix      hsr.Index
+	buildMs float64
+}
+
+func buildAll(ms []maker, d int, pts []float64) []built {
+	out := make([]built, 0, len(ms))
+	for _, m := range ms {
+		runtime.GC()
+		t0 := time.Now()
+		ix := m.build(d, pts)
+		out = append(out, built{name: m.name, ix: ix, buildMs: float64(time.Since(t0).Nanoseconds()) / 1e6})
+	}
+	return out
+}
+
+// gridContenders: the scan first (the baseline), then every index that exists.
+func gridContenders(c config) []maker {
+	ms := []maker{{"scan", func(d int, p []float64) hsr.Index { return hsr.NewScan(d, p) }}}
+	ms = append(ms, engineContenders()...)
+	return append(ms, c.extra...)
+}
+
+// cell is one grid cell: queries with their offsets and the oracle's sets.
+type cell struct {
+	data       string
+	d, n       int
+	frac       float64
+	qs         [][]float64
+	cs         []float64
+	want       []setSum
+}
+
+// runGrid times tree and auto (and any other contender) against the scan.
+func runGrid(c config, out *reporter, log io.Writer) {
+	n := c.gridN
+	ms := gridContenders(c)
+	out.header("grid", fmt.Sprintf("indexes vs hsr.Scan, n=%d, %d Gaussian queries per cell, every set checked", n, c.gridQ))
+	if len(ms) == 1 {
+		out.comment("grid: no index other than the scan exists yet (hsr.NewTree / hsr.NewAuto missing): nothing to compare")
+	}
+	for di, data := range c.gridData {
+		for _, d := range c.gridDims {
+			t0 := time.Now()
+			rng := newRand(c.seed, uint64(1000+100*di+d))
+			pts := genPoints(data, n, d, rng)
+			qs := make([][]float64, c.gridQ)
+			cs := make([][]float64, len(c.gridFracs)) // [frac][query]
+			want := make([][]setSum, len(c.gridFracs))
+			for f := range cs {
+				cs[f] = make([]float64, c.gridQ)
+				want[f] = make([]setSum, c.gridQ)
+			}
+			dots := make([]float64, n)
+			for i := range qs {
+				qs[i] = gaussian(d, 1, rng)
+				for j := 0; j < n; j++ {
+					dots[j] = hsr.Dot(qs[i], pts[j*d:(j+1)*d])
+				}
+				off := offsetsFor(dots, c.gridFracs)
+				for f := range off {
+					cs[f][i] = off[f]
+					want[f][i] = sumAbove(dots, off[f])
+				}
+			}
+			dots = nil
+			bs := buildAll(ms, d, pts)
+			pts = nil
+			for f, frac := range c.gridFracs {
+				runCell(c, out, cell{data: data, d: d, n: n, frac: frac, qs: qs, cs: cs[f], want: want[f]}, bs)
+			}
+			fmt.Fprintf(log, "hsrbench: grid %s d=%d done in %.1fs\n", data, d, time.Since(t0).Seconds())
+		}
+	}
+}
+
+// runCell times every contender on the cell's queries, side by side, checks
+// every reported set in every run against the oracle, and adds one row per
+// contender after the first (the baseline).
+func runCell(c config, out *reporter, k cell, bs []built) {
+	type tally struct {
+		bad   int
+		stats hsr.Stats
+	}
+	ts := make([]tally, len(bs))
+	fns := make([]func() int, len(bs))
+	for b := range bs {
+		var got setSum
+		visit := func(id int) bool { got.add(id); return true }
+		fns[b] = func() int {
+			var st hsr.Stats
+			for i, q := range k.qs {
+				got = setSum{}
+				st.Add(bs[b].ix.Query(q, k.cs[i], visit))
+				if got != k.want[i] {
+					if ts[b].bad < 3 {
+						out.mismatch(fmt.Sprintf("grid %s d=%d n=%d frac=%g: %s query %d reported %v, oracle %v",
+							k.data, k.d, k.n, k.frac, bs[b].name, i, got, k.want[i]))
+					}
+					ts[b].bad++
+				}
+			}
+			ts[b].stats = st
+			return len(k.qs)
+		}
+	}
+	tm := alternate(c.reps, fns)
+	nq := float64(len(k.qs))
+	var rep float64
+	for _, w := range k.want {
+		rep += float64(w.N)
+	}
+	for b := 1; b < len(bs); b++ {
+		st := ts[b].stats
+		out.add(row{Case: "grid", D: k.d, N: k.n, Frac: k.frac, Data: k.data,
+			Contender: bs[b].name, Baseline: bs[0].name,
+			BaselineMs: tm[0].Med, BaseMin: tm[0].Min, BaseMax: tm[0].Max,
+			Ms: tm[b].Med, Min: tm[b].Min, Max: tm[b].Max,
+			OK: ts[b].bad == 0 && ts[0].bad == 0, Reps: c.reps, Units: len(k.qs),
+			Reported: rep / nq, Dots: float64(st.DotProducts) / nq, Nodes: float64(st.NodesVisited) / nq,
+			BuildMs: bs[b].buildMs,
+			Info: fmt.Sprintf("dots/n=%.3g nodes=%.0f build=%.0fms", float64(st.DotProducts)/nq/float64(k.n),
+				float64(st.NodesVisited)/nq, bs[b].buildMs)})
+	}
+}

@@ -1,0 +1,245 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"runtime"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+)
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+// sections in the order they run.
+var sectionNames = []string{"stream", "grid", "decode", "prefill", "scaling"}
+
+var dataKinds = []string{"gaussian", "decaying", "massive"}
+
+// config is everything a run depends on; flags fill it, tests build it directly.
+type config struct {
+	full     bool
+	json     bool
+	reps     int
+	nMax     int // cap on every n
+	sections map[string]bool
+	seed     uint64
+
+	gridN     int
+	gridDims  []int
+	gridFracs []float64
+	gridData  []string
+	gridQ     int // queries per grid cell
+
+	streamN, streamD int
+
+	decodeN, decodeM int // keys, single-query decodes per batch
+	prefillN         int // m = n
+	attnD            int
+	alpha            int
+
+	scaleMaxN int
+	scaleDims []int
+	scaleQ    int
+
+	// extra contenders for the grid, after scan/tree/auto (tests inject a wrong one).
+	extra []maker
+}
+
+func defaultConfig(full bool) config {
+	c := config{
+		full: full, reps: 5, nMax: 1 << 20, seed: 1,
+		streamN: 1 << 20, streamD: 64,
+		attnD: 64, alpha: 2,
+	}
+	if full {
+		c.gridN = 1 << 20
+		c.gridDims = []int{2, 3, 8, 16, 64, 128}
+		c.gridFracs = []float64{1e-4, 1e-3, 1e-2, 0.1, 0.5}
+		c.gridData = dataKinds
+		c.gridQ = 8
+		c.decodeN, c.decodeM = 1<<20, 8
+		c.prefillN = 1 << 14
+		c.scaleMaxN = 1 << 20
+		c.scaleDims = []int{3, 64}
+		c.scaleQ = 16
+	} else {
+		c.reps = 3
+		c.gridN = 1 << 18
+		c.gridDims = []int{2, 8, 64}
+		c.gridFracs = []float64{1e-4, 1e-2, 0.5}
+		c.gridData = []string{"gaussian", "decaying"}
+		c.gridQ = 4
+		c.decodeN, c.decodeM = 1<<18, 4
+		c.prefillN = 1 << 12
+		c.scaleMaxN = 1 << 16
+		c.scaleDims = []int{64}
+		c.scaleQ = 8
+	}
+	c.sections = map[string]bool{}
+	for _, s := range sectionNames {
+		c.sections[s] = true
+	}
+	return c
+}
+
+// parseFlags turns the command line into a config, or an error that names the bad flag.
+func parseFlags(args []string, stderr io.Writer) (config, error) {
+	fs := flag.NewFlagSet("hsrbench", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	full := fs.Bool("full", false, "run the whole grid at n = 2^20 (slow)")
+	js := fs.Bool("json", false, "print one JSON object per line instead of tables")
+	reps := fs.Int("reps", 0, "timed rounds per measurement (default 3 quick, 5 -full)")
+	nMax := fs.Int("n", 0, "cap on every n (default 2^20; at least 1024)")
+	cases := fs.String("cases", "", "comma list of sections: "+strings.Join(sectionNames, ",")+" (attention = decode,prefill; default all)")
+	seed := fs.String("seed", "1", "seed of every generator (unsigned integer)")
+	dims := fs.String("d", "", "comma list of dimensions for the grid (default by mode)")
+	data := fs.String("data", "", "comma list of data kinds for the grid: "+strings.Join(dataKinds, ","))
+	fs.Usage = func() {}
+	if err := fs.Parse(args); err != nil {
+		return config{}, err
+	}
+	if fs.NArg() > 0 {
+		return config{}, fmt.Errorf("unexpected argument %q (all options are flags)", fs.Arg(0))
+	}
+	set := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	c := defaultConfig(*full)
+	c.json = *js
+	if set["reps"] {
+		if *reps < 1 || *reps > 1000 {
+			return config{}, fmt.Errorf("-reps %d: want 1..1000", *reps)
+		}
+		c.reps = *reps
+	}
+	if set["n"] {
+		if *nMax < 1024 || *nMax > 1<<24 {
+			return config{}, fmt.Errorf("-n %d: want 1024..16777216", *nMax)
+		}
+		c.nMax = *nMax
+	}
+	s, err := strconv.ParseUint(*seed, 10, 64)
+	if err != nil {
+		return config{}, fmt.Errorf("-seed %q: want an unsigned integer", *seed)
+	}
+	c.seed = s
+	if *cases != "" {
+		c.sections = map[string]bool{}
+		for _, name := range strings.Split(*cases, ",") {
+			name = strings.TrimSpace(name)
+			switch {
+			case name == "attention":
+				c.sections["decode"], c.sections["prefill"] = true, true
+			case name == "all":
+				for _, s := range sectionNames {
+					c.sections[s] = true
+				}
+			case slices.Contains(sectionNames, name):
+				c.sections[name] = true
+			default:
+				return config{}, fmt.Errorf("-cases: unknown section %q (want %s, attention or all)", name, strings.Join(sectionNames, ", "))
+			}
+		}
+	}
+	if *dims != "" {
+		c.gridDims = nil
+		for _, f := range strings.Split(*dims, ",") {
+			d, err := strconv.Atoi(strings.TrimSpace(f))
+			if err != nil || d < 1 || d > 1024 {
+				return config{}, fmt.Errorf("-d: bad dimension %q (want integers 1..1024)", f)
+			}
+			c.gridDims = append(c.gridDims, d)
+		}
+	}
+	if *data != "" {
+		c.gridData = nil
+		for _, f := range strings.Split(*data, ",") {
+			f = strings.TrimSpace(f)
+			if !slices.Contains(dataKinds, f) {
+				return config{}, fmt.Errorf("-data: unknown kind %q (want %s)", f, strings.Join(dataKinds, ", "))
+			}
+			c.gridData = append(c.gridData, f)
+		}
+	}
+	c.gridN = min(c.gridN, c.nMax)
+	c.streamN = min(c.streamN, c.nMax)
+	c.decodeN = min(c.decodeN, c.nMax)
+	c.prefillN = min(c.prefillN, c.nMax)
+	c.scaleMaxN = min(c.scaleMaxN, c.nMax)
+	return c, nil
+}
+
+const usage = `usage: hsrbench [-full] [-json] [-reps N] [-n MAX] [-cases LIST] [-seed S] [-d LIST] [-data LIST]
+  -full        the whole grid at n = 2^20 (default: quick, smaller n and fewer cells)
+  -json        one JSON object per line instead of tables
+  -reps N      timed rounds per measurement (medians reported)
+  -n MAX       cap on every n
+  -cases LIST  sections to run: stream,grid,decode,prefill,scaling (attention = decode,prefill)
+  -seed S      seed of every data generator
+  -d LIST      grid dimensions, e.g. 2,64
+  -data LIST   grid data kinds: gaussian,decaying,massive
+`
+
+// run is main without os.Exit: 0 all checks passed, 1 a result differed from
+// its oracle, 2 bad usage.
+func run(args []string, stdout, stderr io.Writer) int {
+	c, err := parseFlags(args, stderr)
+	if errors.Is(err, flag.ErrHelp) {
+		fmt.Fprint(stdout, usage)
+		return 0
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "hsrbench: %v\n%s", err, usage)
+		return 2
+	}
+	return bench(c, stdout, stderr)
+}
+
+// bench runs the selected sections and returns the exit status.
+func bench(c config, stdout, stderr io.Writer) int {
+	out := newReporter(stdout, c.json)
+	start := time.Now()
+	mode := "quick"
+	if c.full {
+		mode = "full"
+	}
+	out.comment(fmt.Sprintf("hsrbench %s: %s/%s GOMAXPROCS=%d %s reps=%d seed=%d",
+		mode, runtime.GOOS, runtime.GOARCH, runtime.GOMAXPROCS(0), runtime.Version(), c.reps, c.seed))
+	for _, s := range sectionNames {
+		if !c.sections[s] {
+			continue
+		}
+		t0 := time.Now()
+		fmt.Fprintf(stderr, "hsrbench: section %s...\n", s)
+		switch s {
+		case "stream":
+			runStream(c, out, stderr)
+		case "grid":
+			runGrid(c, out, stderr)
+		case "decode":
+			runDecode(c, out, stderr)
+		case "prefill":
+			runPrefill(c, out, stderr)
+		case "scaling":
+			runScaling(c, out, stderr)
+		}
+		fmt.Fprintf(stderr, "hsrbench: section %s took %.1fs\n", s, time.Since(t0).Seconds())
+	}
+	out.targets(c)
+	out.comment(fmt.Sprintf("total %.1fs", time.Since(start).Seconds()))
+	if out.failures > 0 {
+		msg := fmt.Sprintf("hsrbench: FAILED: %d result(s) differ from their oracle (see MISMATCH lines)", out.failures)
+		fmt.Fprintln(stderr, msg)
+		if c.json {
+			out.comment(msg)
+		}
+		return 1
+	}
+	return 0
+}

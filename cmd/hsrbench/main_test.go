@@ -1,0 +1,331 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"math"
+	"math/rand/v2"
+	"strings"
+	"testing"
+
+	"github.com/hsrviz/hsrviz/hsr"
+)
+
+// tinyConfig runs every section in well under a second per section.
+func tinyConfig() config {
+	c := defaultConfig(false)
+	c.reps = 1
+	c.streamN, c.streamD = 2048, 16
+	c.gridN, c.gridDims, c.gridFracs, c.gridData, c.gridQ = 2048, []int{2, 9}, []float64{1e-3, 0.1, 0.5}, dataKinds, 3
+	c.decodeN, c.decodeM, c.prefillN, c.attnD = 4096, 3, 300, 16
+	c.scaleMaxN, c.scaleDims, c.scaleQ = 1 << 12, []int{3}, 4
+	return c
+}
+
+// wrongIndex is a deliberately broken contender: a scan that drops the
+// first point it would report.
+type wrongIndex struct{ *hsr.Scan }
+
+func (w wrongIndex) Query(a []float64, c float64, visit func(int) bool) hsr.Stats {
+	skipped := false
+	return w.Scan.Query(a, c, func(id int) bool {
+		if !skipped {
+			skipped = true
+			return true
+		}
+		return visit(id)
+	})
+}
+
+func TestGridCatchesWrongContender(t *testing.T) {
+	c := tinyConfig()
+	c.sections = map[string]bool{"grid": true}
+	c.extra = []maker{{"wrong", func(d int, p []float64) hsr.Index { return wrongIndex{hsr.NewScan(d, p)} }}}
+	var out, errb bytes.Buffer
+	if code := bench(c, &out, &errb); code != 1 {
+		t.Fatalf("exit status %d with a wrong contender, want 1\n%s", code, out.String())
+	}
+	if !strings.Contains(out.String(), "MISMATCH") || !strings.Contains(out.String(), "wrong query") {
+		t.Errorf("no loud MISMATCH line naming the contender:\n%s", out.String())
+	}
+	for _, line := range strings.Split(out.String(), "\n") {
+		if strings.HasPrefix(line, "grid ") && strings.Contains(line, " wrong ") && !strings.Contains(line, "FAIL") {
+			t.Errorf("row of the wrong contender not marked FAIL: %q", line)
+		}
+	}
+	// The same harness with a correct extra contender passes.
+	c.extra = []maker{{"scan2", func(d int, p []float64) hsr.Index { return hsr.NewScan(d, p) }}}
+	out.Reset()
+	if code := bench(c, &out, &errb); code != 0 {
+		t.Fatalf("exit status %d with a correct extra contender, want 0\n%s", code, out.String())
+	}
+}
+
+// wrongAttn is a decoding path that drops the highest-weight key of row 0.
+func TestAttentionCatchesWrongOutput(t *testing.T) {
+	c := tinyConfig()
+	p := &reluProblem{m: 3, n: 2000, d: 8, dv: 8, b: 0.5, alpha: 2}
+	rng := rand.New(rand.NewPCG(1, 2))
+	p.q, p.k, p.v = gaussian(p.m*p.d, 1, rng), gaussian(p.n*p.d, 1, rng), gaussian(p.n*p.dv, 1, rng)
+	wrong := attnImpl{"hsr-wrong", func(p *reluProblem) func([]float64, []int) {
+		f := denseDot(p)
+		return func(o []float64, cnt []int) { f(o, cnt); o[3] *= 1 + 1e-9 }
+	}}
+	var out bytes.Buffer
+	r := newReporter(&out, false)
+	runAttn(c, r, "decode", p, attnImpl{"ref", denseDot}, []attnImpl{{"dense-gemv", denseGemv}}, []attnImpl{wrong})
+	if r.failures == 0 || !strings.Contains(out.String(), "MISMATCH") {
+		t.Fatalf("a 1e-9 relative error went unnoticed:\n%s", out.String())
+	}
+}
+
+// naiveRelu is an independent oracle: straight loops with math.Pow.
+func naiveRelu(p *reluProblem) []float64 {
+	o := make([]float64, p.m*p.dv)
+	for i := 0; i < p.m; i++ {
+		var z float64
+		for j := 0; j < p.n; j++ {
+			if p.causal && j > i {
+				break
+			}
+			var s float64
+			for t := 0; t < p.d; t++ {
+				s += p.q[i*p.d+t] * p.k[j*p.d+t]
+			}
+			s /= math.Sqrt(float64(p.d))
+			if s > p.b {
+				w := math.Pow(s-p.b, float64(p.alpha))
+				z += w
+				for t := 0; t < p.dv; t++ {
+					o[i*p.dv+t] += w * p.v[j*p.dv+t]
+				}
+			}
+		}
+		for t := 0; t < p.dv && z > 0; t++ {
+			o[i*p.dv+t] /= z
+		}
+	}
+	return o
+}
+
+func TestDensePathsMatchNaive(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 7))
+	for _, causal := range []bool{false, true} {
+		for _, alpha := range []int{1, 3} {
+			p := &reluProblem{m: 300, n: 300, d: 12, dv: 5, b: 0.8, alpha: alpha, causal: causal}
+			p.q, p.k, p.v = gaussian(p.m*p.d, 1, rng), gaussian(p.n*p.d, 1, rng), gaussian(p.n*p.dv, 1, rng)
+			want := naiveRelu(p)
+			for _, im := range []attnImpl{{"dot", denseDot}, {"gemv", denseGemv}, {"gemm", denseGemm}} {
+				got := make([]float64, len(want))
+				cnt := make([]int, p.m)
+				im.prepare(p)(got, cnt)
+				if d := maxRelDiff(got, want, p.dv); d > 1e-13 {
+					t.Errorf("%s causal=%v alpha=%d: max rel diff %g", im.name, causal, alpha, d)
+				}
+				if causal && cnt[0] > 1 {
+					t.Errorf("%s: causal row 0 uses %d keys", im.name, cnt[0])
+				}
+			}
+		}
+	}
+}
+
+func TestMaxRelDiff(t *testing.T) {
+	want := []float64{10, -1, 0, 0, 0, 0}
+	got := []float64{10, -1 + 1e-3, 0, 0, 0, 2e-3}
+	if d := maxRelDiff(got, want, 3); math.Abs(d-2e-3) > 1e-15 {
+		t.Errorf("got %g want 2e-3 (row 1 is all zero: absolute)", d)
+	}
+	if d := maxRelDiff([]float64{math.NaN(), 0, 0}, []float64{1, 0, 0}, 3); !math.IsInf(d, 1) {
+		t.Errorf("NaN output gave %g, want +Inf", d)
+	}
+}
+
+func TestSlopeOfPowerLaw(t *testing.T) {
+	var xs, ys []float64
+	for n := 1 << 10; n <= 1<<20; n *= 2 {
+		xs = append(xs, float64(n))
+		ys = append(ys, 3.5*math.Pow(float64(n), 0.8))
+	}
+	if s := slope(xs, ys); math.Abs(s-0.8) > 1e-12 {
+		t.Errorf("slope %v, want 0.8", s)
+	}
+	ys[0] = 0 // a zero count is skipped, not log(0)
+	if s := slope(xs, ys); math.Abs(s-0.8) > 1e-12 {
+		t.Errorf("slope with a zero point %v, want 0.8", s)
+	}
+	if s := slope(xs[:1], ys[:1]); !math.IsNaN(s) {
+		t.Errorf("slope of one point %v, want NaN", s)
+	}
+	// Against an independent fit: y = x² exactly over two points.
+	if s := slope([]float64{2, 8}, []float64{4, 64}); math.Abs(s-2) > 1e-12 {
+		t.Errorf("slope %v, want 2", s)
+	}
+}
+
+func TestGaussianExpectation(t *testing.T) {
+	// n = e^(2.5/0.4) puts the threshold at z = 2.5 exactly; 1−Φ(2.5) = 0.00620966532577613.
+	n := math.Exp(2.5 * 2.5 / 0.4)
+	got := gaussianExpectation(int(n)) / float64(int(n))
+	if math.Abs(got-0.00620966532577613) > 1e-6 {
+		t.Errorf("tail %v", got)
+	}
+}
+
+func TestOffsetsGiveExactCounts(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	dots := gaussian(10000, 1, rng)
+	fr := []float64{1e-4, 1e-3, 0.1, 0.5, 1}
+	for i, c := range offsetsFor(dots, fr) {
+		want := max(1, int(fr[i]*10000+0.5))
+		if got := sumAbove(dots, c).N; got != want {
+			t.Errorf("frac %g: %d above, want %d", fr[i], got, want)
+		}
+	}
+}
+
+func TestSetSumOrderIndependent(t *testing.T) {
+	var a, b, c setSum
+	for _, id := range []int{5, 1, 9} {
+		a.add(id)
+	}
+	for _, id := range []int{9, 5, 1} {
+		b.add(id)
+	}
+	for _, id := range []int{5, 2, 8} { // same count and plain sum as a
+		c.add(id)
+	}
+	if a != b {
+		t.Errorf("order changed the summary: %v vs %v", a, b)
+	}
+	if a == c {
+		t.Errorf("different sets with equal count and sum collided: %v", a)
+	}
+}
+
+func TestSummarize(t *testing.T) {
+	s := summarize([]float64{5, 1, 3, 9})
+	if s.Med != 4 || s.Min != 1 || s.Max != 9 {
+		t.Errorf("%+v", s)
+	}
+	if s := summarize([]float64{2, 7, 1}); s.Med != 2 {
+		t.Errorf("odd median %v", s.Med)
+	}
+}
+
+func TestTableFormat(t *testing.T) {
+	var buf bytes.Buffer
+	r := newReporter(&buf, false)
+	r.header("grid", "title")
+	r.add(row{Case: "grid", D: 64, N: 1 << 20, Frac: 1e-4, Data: "decaying", Contender: "tree", Baseline: "scan",
+		BaselineMs: 20, BaseMin: 19, BaseMax: 22.5, Ms: 4, Min: 3.9, Max: 4.2, OK: true, Info: "x"})
+	r.add(row{Case: "grid", D: 2, N: 1024, Frac: 0.5, Data: "gaussian", Contender: "auto", Baseline: "scan",
+		BaselineMs: 0.5, BaseMin: 0.4, BaseMax: 0.6, Ms: 1, Min: 1, Max: 1, OK: false})
+	lines := strings.Split(strings.TrimSpace(buf.String()), "\n")
+	if len(lines) != 4 {
+		t.Fatalf("%d lines:\n%s", len(lines), buf.String())
+	}
+	hdr, r1, r2 := lines[1], lines[2], lines[3]
+	// Right-aligned numeric columns end at the same position as their header.
+	for _, col := range []string{"ratio", "n"} {
+		end := strings.Index(hdr, " "+col+" ") + len(col) + 1
+		if end <= len(col) {
+			t.Fatalf("header lacks %q: %q", col, hdr)
+		}
+		for _, l := range []string{r1, r2} {
+			if l[end-1] == ' ' || l[end] != ' ' {
+				t.Errorf("column %q misaligned:\n%s\n%s", col, hdr, l)
+			}
+		}
+	}
+	for _, want := range []string{"5.00x", "20.00 (19.00-22.50)", "4.000 (3.900-4.200)", "1e-04", "1048576", "decaying", " ok "} {
+		if !strings.Contains(r1, want) {
+			t.Errorf("row lacks %q: %q", want, r1)
+		}
+	}
+	if !strings.Contains(r2, "0.50x") || !strings.Contains(r2, "FAIL") || !strings.Contains(r2, " 0.5 ") {
+		t.Errorf("row 2: %q", r2)
+	}
+}
+
+func TestJSONLines(t *testing.T) {
+	c := tinyConfig()
+	var out, errb bytes.Buffer
+	if code := bench(c, &out, &errb); code != 0 {
+		t.Fatalf("exit %d\n%s\n%s", code, out.String(), errb.String())
+	}
+	c.json = true
+	out.Reset()
+	if code := bench(c, &out, &errb); code != 0 {
+		t.Fatalf("exit %d\n%s", code, out.String())
+	}
+	sc := bufio.NewScanner(&out)
+	cases := map[string]int{}
+	for sc.Scan() {
+		var m map[string]any
+		if err := json.Unmarshal(sc.Bytes(), &m); err != nil {
+			t.Fatalf("not one JSON object per line: %q: %v", sc.Text(), err)
+		}
+		cs, _ := m["case"].(string)
+		cases[cs]++
+		switch cs {
+		case "stream", "grid", "decode", "prefill", "scaling":
+			for _, k := range []string{"case", "d", "n", "frac", "data", "baseline_ms", "ms", "ratio", "ok"} {
+				if _, ok := m[k]; !ok {
+					t.Errorf("%s line lacks %q: %s", cs, k, sc.Text())
+				}
+			}
+			b, o, ratio := m["baseline_ms"].(float64), m["ms"].(float64), m["ratio"].(float64)
+			if o > 0 && math.Abs(ratio-b/o) > 1e-9*ratio {
+				t.Errorf("ratio %v != baseline/ms %v", ratio, b/o)
+			}
+			if m["ok"] != true {
+				t.Errorf("not ok: %s", sc.Text())
+			}
+		}
+	}
+	for _, want := range []string{"stream", "decode", "prefill", "scaling-fit", "target"} {
+		if cases[want] == 0 {
+			t.Errorf("no %q lines; got %v", want, cases)
+		}
+	}
+}
+
+func TestFlagValidation(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"-reps", "0"}, "-reps"},
+		{[]string{"-reps", "x"}, "reps"},
+		{[]string{"-n", "10"}, "-n 10"},
+		{[]string{"-cases", "grid,bogus"}, `"bogus"`},
+		{[]string{"-seed", "-3"}, "-seed"},
+		{[]string{"-d", "2,zero"}, `"zero"`},
+		{[]string{"-data", "uniform"}, `"uniform"`},
+		{[]string{"-frobnicate"}, "frobnicate"},
+		{[]string{"stray"}, `"stray"`},
+	} {
+		var out, errb bytes.Buffer
+		code := run(tc.args, &out, &errb)
+		if code != 2 {
+			t.Errorf("%v: exit %d, want 2", tc.args, code)
+		}
+		msg := errb.String()
+		if !strings.HasPrefix(msg, "hsrbench: ") || !strings.Contains(msg, tc.want) || !strings.Contains(msg, "usage:") {
+			t.Errorf("%v: message %q lacks %q", tc.args, msg, tc.want)
+		}
+		if out.Len() != 0 {
+			t.Errorf("%v: wrote to stdout: %q", tc.args, out.String())
+		}
+	}
+	c, err := parseFlags([]string{"-full", "-reps", "2", "-n", "4096", "-cases", "attention,scaling", "-d", "2,64", "-data", "massive"}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !c.full || c.reps != 2 || c.gridN != 4096 || c.prefillN != 4096 || c.sections["grid"] || !c.sections["decode"] ||
+		!c.sections["prefill"] || !c.sections["scaling"] || len(c.gridDims) != 2 || c.gridData[0] != "massive" {
+		t.Errorf("parsed %+v", c)
+	}
+}

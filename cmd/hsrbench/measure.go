@@ -1,0 +1,59 @@
+package main
+
+import (
+	"runtime"
+	"slices"
+	"time"
+)
+
+// timing is the summary of repeated runs of one contender, in milliseconds
+// per unit (per query, per decode, per prefill).
+type timing struct {
+	Med, Min, Max float64
+	Runs          []float64
+}
+
+func summarize(ms []float64) timing {
+	s := slices.Clone(ms)
+	slices.Sort(s)
+	t := timing{Runs: ms}
+	if len(s) == 0 {
+		return t
+	}
+	t.Min, t.Max = s[0], s[len(s)-1]
+	if len(s)%2 == 1 {
+		t.Med = s[len(s)/2]
+	} else {
+		t.Med = (s[len(s)/2-1] + s[len(s)/2]) / 2
+	}
+	return t
+}
+
+// alternate times the contenders side by side: each runs once untimed (warm-up,
+// and its correctness check runs too), then reps rounds in which every
+// contender runs once, starting at a different contender each round so that no
+// one always runs first or right after the same neighbour. Each fn performs
+// one batch and returns how many units (queries) it performed; the result is
+// milliseconds per unit. A GC runs before every timed call so that garbage
+// from one contender is not collected on another's clock.
+func alternate(reps int, fns []func() int) []timing {
+	for _, f := range fns {
+		f()
+	}
+	ms := make([][]float64, len(fns))
+	for r := 0; r < reps; r++ {
+		for k := range fns {
+			i := (r + k) % len(fns)
+			runtime.GC()
+			t0 := time.Now()
+			units := fns[i]()
+			el := time.Since(t0)
+			ms[i] = append(ms[i], float64(el.Nanoseconds())/1e6/float64(max(units, 1)))
+		}
+	}
+	out := make([]timing, len(fns))
+	for i := range fns {
+		out[i] = summarize(ms[i])
+	}
+	return out
+}

@@ -1,0 +1,116 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"math"
+
+	"github.com/hsrviz/hsrviz/hsr"
+)
+
+// slope fits log y = a + slope·log x by least squares over the points with
+// x, y > 0; NaN when fewer than two remain.
+func slope(xs, ys []float64) float64 {
+	var sx, sy, sxx, sxy, k float64
+	for i := range xs {
+		if xs[i] <= 0 || ys[i] <= 0 || math.IsNaN(ys[i]) {
+			continue
+		}
+		x, y := math.Log(xs[i]), math.Log(ys[i])
+		sx += x
+		sy += y
+		sxx += x * x
+		sxy += x * y
+		k++
+	}
+	den := k*sxx - sx*sx
+	if k < 2 || den == 0 {
+		return math.NaN()
+	}
+	return (k*sxy - sx*sy) / den
+}
+
+// gaussianExpectation is n·P(Z > sqrt(0.4 ln n)): the expected number of
+// keys above the paper's threshold when scores are N(0, σ_s²).
+func gaussianExpectation(n int) float64 {
+	z := math.Sqrt(0.4 * math.Log(float64(n)))
+	return float64(n) * 0.5 * math.Erfc(z/math.Sqrt2)
+}
+
+// runScaling measures, at the paper's threshold c = sqrt(d)·sqrt(0.4 ln n) on
+// N(0,1) keys and queries, the reported count and each index's work (dot
+// products, nodes visited, time) for n = 2^10 … scaleMaxN, and fits log-log
+// slopes. The theory beside them: count ≤ n^(4/5) in expectation, HSR
+// decoding work O(n^(4/5)), the scan's work n.
+func runScaling(c config, out *reporter, log io.Writer) {
+	ms := gridContenders(c)
+	for _, d := range c.scaleDims {
+		out.header("scaling", fmt.Sprintf("work vs n at the paper's threshold, d=%d, Gaussian keys and %d queries; frac = mean reported/n; ms per query", d, c.scaleQ))
+		var ns, counts, expects []float64
+		dots := make([][]float64, len(ms))
+		nodes := make([][]float64, len(ms))
+		times := make([][]float64, len(ms))
+		for n := 1 << 10; n <= c.scaleMaxN; n *= 2 {
+			rng := newRand(c.seed, uint64(5000+d*64)+uint64(math.Log2(float64(n))))
+			pts := genPoints("gaussian", n, d, rng)
+			cval := math.Sqrt(float64(d)) * paperThreshold(n, 1)
+			k := cell{data: "gaussian", d: d, n: n, qs: make([][]float64, c.scaleQ), cs: make([]float64, c.scaleQ), want: make([]setSum, c.scaleQ)}
+			dv := make([]float64, n)
+			for i := range k.qs {
+				k.qs[i] = gaussian(d, 1, rng)
+				for j := 0; j < n; j++ {
+					dv[j] = hsr.Dot(k.qs[i], pts[j*d:(j+1)*d])
+				}
+				k.cs[i] = cval
+				k.want[i] = sumAbove(dv, cval)
+			}
+			bs := buildAll(ms, d, pts)
+			before := len(out.rows)
+			// runCell adds rows for contenders 1..; record the scan's own work from the oracle.
+			runCell(c, out, k, bs)
+			var rep float64
+			for _, w := range k.want {
+				rep += float64(w.N)
+			}
+			rep /= float64(c.scaleQ)
+			ns = append(ns, float64(n))
+			counts = append(counts, rep)
+			expects = append(expects, gaussianExpectation(n))
+			dots[0] = append(dots[0], float64(n))
+			nodes[0] = append(nodes[0], 1)
+			if len(out.rows) > before {
+				times[0] = append(times[0], out.rows[before].BaselineMs)
+			}
+			for b, r := range out.rows[before:] {
+				dots[b+1] = append(dots[b+1], r.Dots)
+				nodes[b+1] = append(nodes[b+1], r.Nodes)
+				times[b+1] = append(times[b+1], r.Ms)
+			}
+			if len(ms) == 1 {
+				out.comment(fmt.Sprintf("scaling d=%d n=%d: mean reported %.1f, Gaussian expectation %.1f, n^(4/5) %.1f (no index but the scan yet)",
+					d, n, rep, gaussianExpectation(n), math.Pow(float64(n), 0.8)))
+			} else if !out.json {
+				fmt.Fprintf(out.w, "   n=%-8d reported mean %.1f   Gaussian expectation %.1f   bound n^(4/5) %.1f\n",
+					n, rep, gaussianExpectation(n), math.Pow(float64(n), 0.8))
+			}
+		}
+		nlo, nhi := 1<<10, int(ns[len(ns)-1])
+		add := func(index, what string, ys []float64, theory float64) {
+			out.addFit(fit{Case: "scaling-fit", D: d, Data: "gaussian", Index: index, What: what,
+				Slope: slope(ns, ys), Theory: theory, NLo: nlo, NHi: nhi})
+		}
+		add("", "reported", counts, 0.8)
+		add("", "expected", expects, 0.8)
+		for b, m := range ms {
+			if b == 0 {
+				if len(times[0]) > 0 {
+					add("scan", "ms", times[0], 1)
+				}
+				continue
+			}
+			add(m.name, "dots", dots[b], 0.8)
+			add(m.name, "nodes", nodes[b], 0.8)
+			add(m.name, "ms", times[b], 0.8)
+		}
+	}
+}

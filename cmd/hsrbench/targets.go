@@ -1,0 +1,132 @@
+package main
+
+import (
+	"fmt"
+	"math"
+	"strings"
+)
+
+// target is one figure issue 4 asks for, read off the rows of this run.
+type target struct {
+	name string
+	want string
+	n    int // the size the target is defined at
+	// got returns the figure, where it was measured, its n, and whether it was found.
+	got  func(rows []row) (v float64, where string, n int, ok bool)
+	pass func(v float64) bool
+}
+
+func findRow(rows []row, match func(r row) bool) (row, bool) {
+	for _, r := range rows {
+		if match(r) {
+			return r, true
+		}
+	}
+	return row{}, false
+}
+
+func treeTarget(d int, data string, frac, want float64) target {
+	return target{
+		name: fmt.Sprintf("tree vs scan, d=%d %s, k/n=%s", d, data, fmtFrac(frac)),
+		want: fmt.Sprintf(">= %gx", want), n: 1 << 20,
+		got: func(rows []row) (float64, string, int, bool) {
+			r, ok := findRow(rows, func(r row) bool {
+				return r.Case == "grid" && r.Contender == "tree" && r.D == d && r.Data == data && r.Frac == frac
+			})
+			return r.Ratio, "", r.N, ok && r.OK
+		},
+		pass: func(v float64) bool { return v >= want },
+	}
+}
+
+// oursRow finds the HSR row of an attention section (a contender that is not a dense path).
+func oursRow(rows []row, section string) (row, bool) {
+	return findRow(rows, func(r row) bool { return r.Case == section && !strings.HasPrefix(r.Contender, "dense") })
+}
+
+var targetList = []target{
+	{name: "scan time / streaming-read time, d=64", want: "<= 1.15", n: 1 << 20,
+		got: func(rows []row) (float64, string, int, bool) {
+			r, ok := findRow(rows, func(r row) bool { return r.Case == "stream" && r.Contender == "scan" })
+			return r.Ms / r.BaselineMs, "", r.N, ok && r.OK
+		},
+		pass: func(v float64) bool { return v <= 1.15 }},
+	{name: "auto time / scan time, worst grid cell", want: "<= 1.1", n: 1 << 20,
+		got: func(rows []row) (float64, string, int, bool) {
+			worst, where, n, found := 0.0, "", 0, false
+			for _, r := range rows {
+				if r.Case == "grid" && r.Contender == "auto" {
+					found = true
+					if !r.OK {
+						return math.NaN(), "", r.N, false
+					}
+					if x := r.Ms / r.BaselineMs; x > worst {
+						worst, n = x, r.N
+						where = fmt.Sprintf("d=%d %s k/n=%s", r.D, r.Data, fmtFrac(r.Frac))
+					}
+				}
+			}
+			return worst, where, n, found
+		},
+		pass: func(v float64) bool { return v <= 1.1 }},
+	treeTarget(2, "gaussian", 1e-4, 200),
+	treeTarget(2, "gaussian", 1e-2, 40),
+	treeTarget(3, "gaussian", 1e-4, 60),
+	treeTarget(8, "gaussian", 1e-4, 4),
+	treeTarget(64, "decaying", 1e-4, 5),
+	{name: "ReLU decoding: HSR vs fastest dense, exact", want: ">= 1x, ok", n: 1 << 20,
+		got: func(rows []row) (float64, string, int, bool) {
+			r, ok := oursRow(rows, "decode")
+			return r.Ratio, r.Contender, r.N, ok && r.OK
+		},
+		pass: func(v float64) bool { return v >= 1 }},
+	{name: "prefill m=n, causal: HSR vs dense gonum", want: ">= 1.7x, ok", n: 1 << 14,
+		got: func(rows []row) (float64, string, int, bool) {
+			r, ok := oursRow(rows, "prefill")
+			return r.Ratio, r.Contender, r.N, ok && r.OK
+		},
+		pass: func(v float64) bool { return v >= 1.7 }},
+}
+
+// verdicts evaluates every target on the rows measured in this run. A target
+// whose cell ran at a smaller n than it is defined at is "indicative".
+func verdicts(rows []row) []verdict {
+	var vs []verdict
+	for _, t := range targetList {
+		v, where, n, found := t.got(rows)
+		vd := verdict{Case: "target", Target: t.name, Want: t.want, Got: v, Where: where}
+		switch {
+		case !found && n == 0:
+			vd.Status = "not run"
+		case !found:
+			vd.Status = "FAILED CHECK"
+			vd.Where = strings.TrimSpace(where + " (output differs from the oracle)")
+		default:
+			vd.Pass = t.pass(v)
+			vd.Status = map[bool]string{true: "holds", false: "MISSED"}[vd.Pass]
+			if n != t.n {
+				vd.Status = fmt.Sprintf("indicative (n=%d, target at n=%d): %s", n, t.n, map[bool]string{true: "holds", false: "missed"}[vd.Pass])
+			}
+		}
+		vs = append(vs, vd)
+	}
+	return vs
+}
+
+func (r *reporter) targets(c config) {
+	vs := verdicts(r.rows)
+	if !r.json {
+		fmt.Fprintf(r.w, "\n== targets (issue 4)\n")
+	}
+	for _, v := range vs {
+		if r.json {
+			r.emitJSON(v)
+			continue
+		}
+		got := "-"
+		if v.Status != "not run" && !math.IsNaN(v.Got) {
+			got = fmt.Sprintf("%.3g", v.Got)
+		}
+		fmt.Fprintf(r.w, "%-46s want %-11s got %-8s %s %s\n", v.Target, v.Want, got, v.Status, v.Where)
+	}
+}
