@@ -163,7 +163,7 @@ func (s *store) row(q []float64, lim int, p Params, out []float64, w *work, keep
 // topR fills w.ids/w.dots with candidates containing the TopR largest
 // scores among the first lim keys.
 func (s *store) topR(q []float64, lim, r int, qn float64, w *work) hsr.Stats {
-	if t, ok := s.ix.(topRer); ok && lim == s.n && r < lim {
+	if t, ok := indexTopR(s.ix); ok && lim == s.n && r < lim {
 		// The index finds the r-th largest dot without a full pass where it
 		// can; query just below it and let finish select exactly.
 		tau, st := t.TopR(q, r)
