@@ -183,7 +183,10 @@ const attnTol = 1e-12
 // runAttn times the implementations side by side on one problem and checks
 // every run's output and counts against a reference computed outside timing
 // by ref. The baseline of each row is the fastest of the dense contenders.
-func runAttn(c config, out *reporter, section string, p *reluProblem, ref attnImpl, dense, ours []attnImpl) {
+//
+// units is what one call counts as in the per-unit times: m for decoding
+// (ms per decode), 1 for prefilling (ms per prefill).
+func runAttn(c config, out *reporter, section string, units int, p *reluProblem, ref attnImpl, dense, ours []attnImpl) {
 	wantOut := make([]float64, p.m*p.dv)
 	wantCnt := make([]int, p.m)
 	ref.prepare(p)(wantOut, wantCnt)
@@ -223,7 +226,7 @@ func runAttn(c config, out *reporter, section string, p *reluProblem, ref attnIm
 				}
 				rs[i].bad++
 			}
-			return 1
+			return units
 		}
 	}
 	tm := alternate(c.reps, fns)
@@ -248,7 +251,7 @@ func runAttn(c config, out *reporter, section string, p *reluProblem, ref attnIm
 		out.add(row{Case: section, D: p.d, N: p.n, Data: "gaussian", Contender: im.name, Baseline: all[best].name,
 			BaselineMs: tm[best].Med, BaseMin: tm[best].Min, BaseMax: tm[best].Max,
 			Ms: tm[i].Med, Min: tm[i].Min, Max: tm[i].Max, OK: rs[i].bad == 0 && rs[best].bad == 0,
-			Reps: c.reps, Units: p.m, Reported: rep / float64(p.m), MaxRelDiff: rs[i].rel,
+			Reps: c.reps, Units: units, Reported: rep / float64(p.m), MaxRelDiff: rs[i].rel,
 			BuildMs: rs[i].buildMs, Frac: rep / float64(p.m) / float64(p.n), Info: info})
 	}
 	if len(ours) == 0 {
@@ -269,7 +272,7 @@ func runDecode(c config, out *reporter, log io.Writer) {
 	out.header("decode", fmt.Sprintf("ReLU^%d decoding, %d single-query decodes per batch, n=%d, d=%d, b=sqrt(0.4 ln n)=%.4f; ms per decode",
 		p.alpha, p.m, n, d, p.b))
 	dense := []attnImpl{{"dense-dot", denseDot}, {"dense-gemv", denseGemv}}
-	runAttn(c, out, "decode", p, attnImpl{"ref", denseDot}, dense, decodeContenders())
+	runAttn(c, out, "decode", p.m, p, attnImpl{"ref", denseDot}, dense, decodeContenders())
 }
 
 func runPrefill(c config, out *reporter, log io.Writer) {
@@ -282,5 +285,5 @@ func runPrefill(c config, out *reporter, log io.Writer) {
 	// dense-dot (per-query dot loops over the visible keys) is there to show
 	// what Dgemm's blocking buys; the baseline is whichever is faster.
 	dense := []attnImpl{{"dense-gemm", denseGemm}, {"dense-dot", denseDot}}
-	runAttn(c, out, "prefill", p, attnImpl{"ref", denseDot}, dense, prefillContenders())
+	runAttn(c, out, "prefill", 1, p, attnImpl{"ref", denseDot}, dense, prefillContenders())
 }

@@ -42,6 +42,7 @@ func gridContenders(c config) []maker {
 
 // cell is one grid cell: queries with their offsets and the oracle's sets.
 type cell struct {
+	section    string // the row's case: grid or scaling
 	data       string
 	d, n       int
 	frac       float64
@@ -86,7 +87,7 @@ func runGrid(c config, out *reporter, log io.Writer) {
 			bs := buildAll(ms, d, pts)
 			pts = nil
 			for f, frac := range c.gridFracs {
-				runCell(c, out, cell{data: data, d: d, n: n, frac: frac, qs: qs, cs: cs[f], want: want[f]}, bs)
+				runCell(c, out, cell{section: "grid", data: data, d: d, n: n, frac: frac, qs: qs, cs: cs[f], want: want[f]}, bs)
 			}
 			fmt.Fprintf(log, "hsrbench: grid %s d=%d done in %.1fs\n", data, d, time.Since(t0).Seconds())
 		}
@@ -113,8 +114,8 @@ func runCell(c config, out *reporter, k cell, bs []built) {
 				st.Add(bs[b].ix.Query(q, k.cs[i], visit))
 				if got != k.want[i] {
 					if ts[b].bad < 3 {
-						out.mismatch(fmt.Sprintf("grid %s d=%d n=%d frac=%g: %s query %d reported %v, oracle %v",
-							k.data, k.d, k.n, k.frac, bs[b].name, i, got, k.want[i]))
+						out.mismatch(fmt.Sprintf("%s %s d=%d n=%d frac=%g: %s query %d reported %v, oracle %v",
+							k.section, k.data, k.d, k.n, k.frac, bs[b].name, i, got, k.want[i]))
 					}
 					ts[b].bad++
 				}
@@ -131,7 +132,7 @@ func runCell(c config, out *reporter, k cell, bs []built) {
 	}
 	for b := 1; b < len(bs); b++ {
 		st := ts[b].stats
-		out.add(row{Case: "grid", D: k.d, N: k.n, Frac: k.frac, Data: k.data,
+		out.add(row{Case: k.section, D: k.d, N: k.n, Frac: k.frac, Data: k.data,
 			Contender: bs[b].name, Baseline: bs[0].name,
 			BaselineMs: tm[0].Med, BaseMin: tm[0].Min, BaseMax: tm[0].Max,
 			Ms: tm[b].Med, Min: tm[b].Min, Max: tm[b].Max,

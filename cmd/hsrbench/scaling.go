@@ -54,7 +54,7 @@ func runScaling(c config, out *reporter, log io.Writer) {
 			rng := newRand(c.seed, uint64(5000+d*64)+uint64(math.Log2(float64(n))))
 			pts := genPoints("gaussian", n, d, rng)
 			cval := math.Sqrt(float64(d)) * paperThreshold(n, 1)
-			k := cell{data: "gaussian", d: d, n: n, qs: make([][]float64, c.scaleQ), cs: make([]float64, c.scaleQ), want: make([]setSum, c.scaleQ)}
+			k := cell{section: "scaling", data: "gaussian", d: d, n: n, qs: make([][]float64, c.scaleQ), cs: make([]float64, c.scaleQ), want: make([]setSum, c.scaleQ)}
 			dv := make([]float64, n)
 			for i := range k.qs {
 				k.qs[i] = gaussian(d, 1, rng)
