@@ -21,7 +21,7 @@ import (
 //
 // SPEC's plain Gaussian expectation G = n·Φ̄(z), z = sqrt(0.4 ln n), ignores
 // that ‖q‖ varies. With ρ = ‖q‖/(σ·sqrt(d)) and f(ρ) = Φ̄(z/ρ): f'(1) =
-// φ(z)·z, f''(1) = φ(z)·(z³ − 2z); ρ has mean ≈ 1 − 1/(4d) and variance
+// φ(z)·z, f”(1) = φ(z)·(z³ − 2z); ρ has mean ≈ 1 − 1/(4d) and variance
 // ≈ 1/(2d). At n = 4096 (z = 1.82), d = 64 that is −1.6% + 2.1% ≈ +0.5% of
 // G. The random queries add a standard error of about 0.3/sqrt(m) ≈ 1.3%
 // (per-row counts spread ~30% around their mean), the keys about 0.7%: so
