@@ -5,6 +5,7 @@ import (
 	"io"
 	"math"
 	"runtime"
+	"sync"
 	"time"
 
 	"gonum.org/v1/gonum/blas"
@@ -116,18 +117,70 @@ func denseDot(p *reluProblem) func(out []float64, counts []int) {
 	}
 }
 
+// denseDotPar: one decode split over GOMAXPROCS goroutines by key range
+// (each computes its scores and a partial weighted sum; the partial sums are
+// added at the end): a single-token decode can use both cores to stream K,
+// so the fastest dense decode does.
+func denseDotPar(p *reluProblem) func(out []float64, counts []int) {
+	w := max(1, runtime.GOMAXPROCS(0))
+	s := make([]float64, p.n)
+	part := make([][]float64, w)
+	psum := make([]float64, w)
+	pcnt := make([]int, w)
+	for i := range part {
+		part[i] = make([]float64, p.dv)
+	}
+	scale := 1 / math.Sqrt(float64(p.d))
+	return func(out []float64, counts []int) {
+		for i := 0; i < p.m; i++ {
+			nk := p.n
+			if p.causal {
+				nk = i + 1
+			}
+			q := p.q[i*p.d : (i+1)*p.d]
+			var wg sync.WaitGroup
+			for g := 0; g < w; g++ {
+				lo, hi := g*nk/w, (g+1)*nk/w
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					for j := lo; j < hi; j++ {
+						s[j] = scale * hsr.Dot(q, p.k[j*p.d:(j+1)*p.d])
+					}
+					clear(part[g])
+					psum[g], pcnt[g] = weightRow(p, s[lo:hi], lo, part[g])
+				}()
+			}
+			wg.Wait()
+			o := out[i*p.dv : (i+1)*p.dv]
+			clear(o)
+			sum, cnt := 0.0, 0
+			for g := 0; g < w; g++ {
+				sum += psum[g]
+				cnt += pcnt[g]
+				for t, x := range part[g] {
+					o[t] += x
+				}
+			}
+			normalise(o, sum)
+			counts[i] = cnt
+		}
+	}
+}
+
 // prefillBlock is the query block of the Dgemm paths: 256 rows × up to n
 // scores is 32 MiB at n = 2^14, and large blocks keep Dgemm efficient.
 const prefillBlock = 256
 
 // denseGemm: scores of a block of queries by one Dgemm against the keys the
 // block can see (causal: keys < the block's end, so blocks above the diagonal
-// are never computed), then the sparse weighted sum. gonum's Dgemm uses every
-// core (GOMAXPROCS).
+// are never computed), then the sparse weighted sum of the block's rows split
+// over GOMAXPROCS goroutines. gonum's Dgemm itself uses every core.
 func denseGemm(p *reluProblem) func(out []float64, counts []int) {
 	bs := min(prefillBlock, p.m)
 	s := make([]float64, bs*p.n)
 	scale := 1 / math.Sqrt(float64(p.d))
+	w := max(1, runtime.GOMAXPROCS(0))
 	return func(out []float64, counts []int) {
 		for i0 := 0; i0 < p.m; i0 += bs {
 			i1 := min(i0+bs, p.m)
@@ -136,17 +189,26 @@ func denseGemm(p *reluProblem) func(out []float64, counts []int) {
 				nk = min(i1, p.n)
 			}
 			blasImpl.Dgemm(blas.NoTrans, blas.Trans, i1-i0, nk, p.d, scale, p.q[i0*p.d:i1*p.d], p.d, p.k[:nk*p.d], p.d, 0, s, nk)
-			for i := i0; i < i1; i++ {
-				lim := nk
-				if p.causal {
-					lim = min(i+1, nk)
-				}
-				o := out[i*p.dv : (i+1)*p.dv]
-				clear(o)
-				sum, cnt := weightRow(p, s[(i-i0)*nk:(i-i0)*nk+lim], 0, o)
-				normalise(o, sum)
-				counts[i] = cnt
+			var wg sync.WaitGroup
+			for g := 0; g < w; g++ {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					// interleaved rows balance the causal triangle.
+					for i := i0 + g; i < i1; i += w {
+						lim := nk
+						if p.causal {
+							lim = min(i+1, nk)
+						}
+						o := out[i*p.dv : (i+1)*p.dv]
+						clear(o)
+						sum, cnt := weightRow(p, s[(i-i0)*nk:(i-i0)*nk+lim], 0, o)
+						normalise(o, sum)
+						counts[i] = cnt
+					}
+				}()
 			}
+			wg.Wait()
 		}
 	}
 }
@@ -271,7 +333,7 @@ func runDecode(c config, out *reporter, log io.Writer) {
 		q: gaussian(c.decodeM*d, 1, rng), k: gaussian(n*d, 1, rng), v: gaussian(n*d, 1, rng)}
 	out.header("decode", fmt.Sprintf("ReLU^%d decoding, %d single-query decodes per batch, n=%d, d=%d, b=sqrt(0.4 ln n)=%.4f; ms per decode",
 		p.alpha, p.m, n, d, p.b))
-	dense := []attnImpl{{"dense-dot", denseDot}, {"dense-gemv", denseGemv}}
+	dense := []attnImpl{{"dense-dot", denseDot}, {"dense-dot-par", denseDotPar}, {"dense-gemv", denseGemv}}
 	runAttn(c, out, "decode", p.m, p, attnImpl{"ref", denseDot}, dense, decodeContenders())
 }
 

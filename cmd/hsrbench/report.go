@@ -105,7 +105,7 @@ func (r *reporter) mismatch(s string) {
 }
 
 // Column layout of the table. Every line of a section uses the same widths.
-const rowHeader = "%-8s %-9s %4s %8s %7s %-10s %-9s %26s %26s %9s %-4s %s\n"
+const rowHeader = "%-8s %-9s %4s %8s %7s %-13s %-10s %26s %26s %9s %-4s %s\n"
 
 // header starts a section's table.
 func (r *reporter) header(section, title string) {

@@ -99,6 +99,22 @@ func runStream(c config, out *reporter, log io.Writer) {
 			return q
 		},
 		func() int { sink += float64(sum32(x32)); return 1 },
+		func() int {
+			// the plainest scan: one hsr.Dot call per row, a compare, a count.
+			for i := range qs {
+				cnt := 0
+				for j := 0; j < n; j++ {
+					if hsr.Dot(qs[i], pts[j*d:(j+1)*d]) > cs[i] {
+						cnt++
+					}
+				}
+				if cnt != want[i].N {
+					bad++
+					out.mismatch(fmt.Sprintf("stream: dot loop query %d: count %d, want %d", i, cnt, want[i].N))
+				}
+			}
+			return q
+		},
 	})
 	gb := func(bytes, ms float64) float64 { return bytes / (ms * 1e-3) / 1e9 }
 	out.add(row{Case: "stream", D: d, N: n, Data: "gaussian", Contender: "scan", Baseline: "stream64",
@@ -112,6 +128,11 @@ func runStream(c config, out *reporter, log io.Writer) {
 		Ms: ts[2].Med, Min: ts[2].Min, Max: ts[2].Max, OK: true, Reps: c.reps, Units: 1,
 		GBps: gb(bytes64/2, ts[2].Med), BaseGBps: gb(bytes64, ts[0].Med),
 		Info: fmt.Sprintf("float32 copy, half the bytes: %.1f GB/s (the floor of a float32 scan)", gb(bytes64/2, ts[2].Med))})
+	out.add(row{Case: "stream", D: d, N: n, Data: "gaussian", Contender: "dot-loop", Baseline: "stream64",
+		BaselineMs: ts[0].Med, BaseMin: ts[0].Min, BaseMax: ts[0].Max,
+		Ms: ts[3].Med, Min: ts[3].Min, Max: ts[3].Max, OK: bad == 0, Reps: c.reps, Units: q, Frac: 1e-4,
+		GBps: gb(bytes64, ts[3].Med), BaseGBps: gb(bytes64, ts[0].Med),
+		Info: fmt.Sprintf("a plain loop of hsr.Dot calls (reference point for hsr.Scan): %.1f GB/s", gb(bytes64, ts[3].Med))})
 }
 
 // offsetFor returns c such that exactly k = max(1, round(frac·n)) of dots
