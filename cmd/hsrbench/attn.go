@@ -328,9 +328,8 @@ func paperThreshold(n int, sigma float64) float64 {
 
 func runDecode(c config, out *reporter, log io.Writer) {
 	n, d := c.decodeN, c.attnD
-	rng := newRand(c.seed, 2)
-	p := &reluProblem{m: c.decodeM, n: n, d: d, dv: d, b: paperThreshold(n, 1), alpha: c.alpha,
-		q: gaussian(c.decodeM*d, 1, rng), k: gaussian(n*d, 1, rng), v: gaussian(n*d, 1, rng)}
+	p := &reluProblem{m: c.decodeM, n: n, d: d, dv: d, b: paperThreshold(n, 1), alpha: c.alpha}
+	p.q, p.k, p.v = genQKV(p.m, n, d, c.seed+2)
 	out.header("decode", fmt.Sprintf("ReLU^%d decoding, %d single-query decodes per batch, n=%d, d=%d, b=sqrt(0.4 ln n)=%.4f; ms per decode",
 		p.alpha, p.m, n, d, p.b))
 	dense := []attnImpl{{"dense-dot", denseDot}, {"dense-dot-par", denseDotPar}, {"dense-gemv", denseGemv}}
@@ -339,9 +338,8 @@ func runDecode(c config, out *reporter, log io.Writer) {
 
 func runPrefill(c config, out *reporter, log io.Writer) {
 	n, d := c.prefillN, c.attnD
-	rng := newRand(c.seed, 3)
-	p := &reluProblem{m: n, n: n, d: d, dv: d, b: paperThreshold(n, 1), alpha: c.alpha, causal: true,
-		q: gaussian(n*d, 1, rng), k: gaussian(n*d, 1, rng), v: gaussian(n*d, 1, rng)}
+	p := &reluProblem{m: n, n: n, d: d, dv: d, b: paperThreshold(n, 1), alpha: c.alpha, causal: true}
+	p.q, p.k, p.v = genQKV(n, n, d, c.seed+3)
 	out.header("prefill", fmt.Sprintf("causal ReLU^%d prefilling, m=n=%d, d=%d, b=sqrt(0.4 ln n)=%.4f, GOMAXPROCS=%d; ms per prefill",
 		p.alpha, n, d, p.b, runtime.GOMAXPROCS(0)))
 	// dense-dot (per-query dot loops over the visible keys) is there to show

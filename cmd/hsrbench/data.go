@@ -1,54 +1,44 @@
 package main
 
 import (
-	"math"
+	"fmt"
 	"math/rand/v2"
+
+	"github.com/hsrviz/hsrviz/attention/gen"
 )
 
-// newRand is the one seeded source of every generator here; stream names the
-// use so that different sections draw independent data from one -seed.
+// newRand is the seeded source of the query vectors; stream names the use so
+// that different sections draw independent queries from one -seed.
 func newRand(seed uint64, stream uint64) *rand.Rand {
 	return rand.New(rand.NewPCG(seed, stream))
 }
 
-// spreads returns the per-dimension standard deviation of a data kind:
-//
-//	gaussian  σ_t = 1
-//	decaying  σ_t = e^(−t/4) (t = 0..d−1), the spread of issue 4
-//	massive   σ_t = 1 except ⌈d/16⌉ "massive" dimensions (the first ones) with σ = 10
-func spreads(kind string, d int) []float64 {
-	s := make([]float64, d)
-	for t := range s {
-		s[t] = 1
-		switch kind {
-		case "decaying":
-			s[t] = math.Exp(-float64(t) / 4)
-		case "massive":
-			if t < (d+15)/16 {
-				s[t] = 10
-			}
-		case "gaussian":
-		default:
-			panic("hsrbench: unknown data kind " + kind)
-		}
+// genPoints returns n keys of dimension d, row-major, from attention/gen (the
+// same data the engine's tests and the visualizer use): gaussian N(0,1);
+// decaying σ_t = e^(−t/4); massive the first 2 columns ×10; clustered 8
+// centres with spread 0.25.
+func genPoints(kind string, n, d int, seed uint64) []float64 {
+	k, err := gen.ParseKind(kind)
+	if err != nil {
+		panic("hsrbench: " + err.Error())
 	}
-	return s
+	_, K, _, err := gen.Generate(gen.Spec{Kind: k, N: n, D: d, DV: 1, Sigma: 1, Seed: seed})
+	if err != nil {
+		panic(fmt.Sprintf("hsrbench: gen.Generate(%s, n=%d, d=%d): %v", kind, n, d, err))
+	}
+	return K.RawMatrix().Data
 }
 
-// genPoints returns n points of dimension d, row-major, of the given kind.
-func genPoints(kind string, n, d int, rng *rand.Rand) []float64 {
-	s := spreads(kind, d)
-	x := make([]float64, n*d)
-	for i := 0; i < n; i++ {
-		row := x[i*d : (i+1)*d]
-		for t := range row {
-			row[t] = s[t] * rng.NormFloat64()
-		}
+// genQKV returns Gaussian N(0,1) Q (m×d), K (n×d), V (n×d) from attention/gen.
+func genQKV(m, n, d int, seed uint64) (q, k, v []float64) {
+	Q, K, V, err := gen.Generate(gen.Spec{Kind: gen.Gaussian, N: n, M: m, D: d, DV: d, Sigma: 1, Seed: seed})
+	if err != nil {
+		panic(fmt.Sprintf("hsrbench: gen.Generate(m=%d, n=%d, d=%d): %v", m, n, d, err))
 	}
-	return x
+	return Q.RawMatrix().Data, K.RawMatrix().Data, V.RawMatrix().Data
 }
 
-// gaussian returns n·d i.i.d. N(0, σ²) numbers.
+// gaussian returns n i.i.d. N(0, σ²) numbers (query vectors).
 func gaussian(n int, sigma float64, rng *rand.Rand) []float64 {
 	x := make([]float64, n)
 	for i := range x {

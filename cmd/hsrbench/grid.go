@@ -63,7 +63,7 @@ func runGrid(c config, out *reporter, log io.Writer) {
 		for _, d := range c.gridDims {
 			t0 := time.Now()
 			rng := newRand(c.seed, uint64(1000+100*di+d))
-			pts := genPoints(data, n, d, rng)
+			pts := genPoints(data, n, d, c.seed+uint64(1000+100*di+d))
 			qs := make([][]float64, c.gridQ)
 			cs := make([][]float64, len(c.gridFracs)) // [frac][query]
 			want := make([][]setSum, len(c.gridFracs))

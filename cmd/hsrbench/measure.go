@@ -29,16 +29,29 @@ func summarize(ms []float64) timing {
 	return t
 }
 
+// minRun is the shortest timed run: a contender faster than this repeats its
+// batch within one run (so that microsecond-scale tree queries are not timed
+// at the mercy of one scheduler tick).
+const minRun = 5 * time.Millisecond
+
 // alternate times the contenders side by side: each runs once untimed (warm-up,
-// and its correctness check runs too), then reps rounds in which every
-// contender runs once, starting at a different contender each round so that no
-// one always runs first or right after the same neighbour. Each fn performs
-// one batch and returns how many units (queries) it performed; the result is
-// milliseconds per unit. A GC runs before every timed call so that garbage
-// from one contender is not collected on another's clock.
+// and its correctness check runs too; its time sets how many batches make one
+// run of at least minRun), then reps rounds in which every contender runs once,
+// starting at a different contender each round so that no one always runs
+// first or right after the same neighbour. Each fn performs one batch and
+// returns how many units (queries) it performed; the result is milliseconds
+// per unit. A GC runs before every timed run so that garbage from one
+// contender is not collected on another's clock.
 func alternate(reps int, fns []func() int) []timing {
-	for _, f := range fns {
+	inner := make([]int, len(fns))
+	for i, f := range fns {
+		t0 := time.Now()
 		f()
+		el := time.Since(t0)
+		inner[i] = 1
+		if el < minRun {
+			inner[i] = min(1000, int(minRun/max(el, time.Microsecond))+1)
+		}
 	}
 	ms := make([][]float64, len(fns))
 	for r := 0; r < reps; r++ {
@@ -46,7 +59,10 @@ func alternate(reps int, fns []func() int) []timing {
 			i := (r + k) % len(fns)
 			runtime.GC()
 			t0 := time.Now()
-			units := fns[i]()
+			units := 0
+			for range inner[i] {
+				units += fns[i]()
+			}
 			el := time.Since(t0)
 			ms[i] = append(ms[i], float64(el.Nanoseconds())/1e6/float64(max(units, 1)))
 		}

@@ -52,7 +52,7 @@ func runScaling(c config, out *reporter, log io.Writer) {
 		times := make([][]float64, len(ms))
 		for n := 1 << 10; n <= c.scaleMaxN; n *= 2 {
 			rng := newRand(c.seed, uint64(5000+d*64)+uint64(math.Log2(float64(n))))
-			pts := genPoints("gaussian", n, d, rng)
+			pts := genPoints("gaussian", n, d, c.seed+uint64(5000+d))
 			cval := math.Sqrt(float64(d)) * paperThreshold(n, 1)
 			k := cell{section: "scaling", data: "gaussian", d: d, n: n, qs: make([][]float64, c.scaleQ), cs: make([]float64, c.scaleQ), want: make([]setSum, c.scaleQ)}
 			dv := make([]float64, n)

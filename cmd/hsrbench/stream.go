@@ -58,7 +58,7 @@ func sum32(x []float32) float32 {
 func runStream(c config, out *reporter, log io.Writer) {
 	n, d := c.streamN, c.streamD
 	rng := newRand(c.seed, 1)
-	sc := hsr.NewScan(d, genPoints("gaussian", n, d, rng))
+	sc := hsr.NewScan(d, genPoints("gaussian", n, d, c.seed))
 	pts := sc.Points()
 	bytes64 := float64(len(pts) * 8)
 	out.header("stream", fmt.Sprintf("streaming read vs hsr.Scan over the same %d MiB (n=%d, d=%d, float64)", len(pts)*8>>20, n, d))
