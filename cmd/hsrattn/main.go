@@ -27,8 +27,11 @@ func main() {
 	signal.Notify(sig, os.Interrupt, syscall.SIGTERM)
 	go func() {
 		s := <-sig
-		removePending()
-		fmt.Fprintf(os.Stderr, "hsrattn: %v: nothing written\n", s)
+		if removePending() {
+			fmt.Fprintf(os.Stderr, "hsrattn: %v: nothing written\n", s)
+		} else {
+			fmt.Fprintf(os.Stderr, "hsrattn: %v\n", s)
+		}
 		os.Exit(128 + int(s.(syscall.Signal)))
 	}()
 	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
@@ -361,9 +364,13 @@ var (
 	pendingAll = map[*pending]bool{}
 )
 
-func removePending() {
+// removePending removes every uncommitted temporary file and says whether
+// there were any (none once the outputs are committed).
+func removePending() bool {
 	pendingMu.Lock()
 	defer pendingMu.Unlock()
+	had := len(pendingAll) > 0
+	defer func() { pendingAll = map[*pending]bool{} }()
 	for p := range pendingAll {
 		for i, f := range p.files {
 			if f != nil {
@@ -372,6 +379,7 @@ func removePending() {
 			os.Remove(p.tmps[i])
 		}
 	}
+	return had
 }
 
 func newPending(finals []string) (*pending, error) {
