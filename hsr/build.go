@@ -141,7 +141,7 @@ func (b *builder) build(s, e, depth int) int32 {
 	return me
 }
 
-// selectK reorders keys (and perm alongside) so that keys[k] is the k-th
+// selectK reorders keys (and perm alongside, if not nil) so that keys[k] is the k-th
 // smallest, everything before it ≤ keys[k] and everything after ≥ keys[k]
 // (Hoare's selection; balanced on ties). NaN keys end up anywhere.
 func selectK(keys []float64, perm []int32, k int) {
@@ -152,7 +152,9 @@ func selectK(keys []float64, perm []int32, k int) {
 			for i := lo + 1; i <= hi; i++ {
 				for j := i; j > lo && keys[j] < keys[j-1]; j-- {
 					keys[j], keys[j-1] = keys[j-1], keys[j]
-					perm[j], perm[j-1] = perm[j-1], perm[j]
+					if perm != nil {
+						perm[j], perm[j-1] = perm[j-1], perm[j]
+					}
 				}
 			}
 			return
@@ -176,7 +178,9 @@ func selectK(keys []float64, perm []int32, k int) {
 			}
 			if i <= j {
 				keys[i], keys[j] = keys[j], keys[i]
-				perm[i], perm[j] = perm[j], perm[i]
+				if perm != nil {
+					perm[i], perm[j] = perm[j], perm[i]
+				}
 				i++
 				j--
 			}

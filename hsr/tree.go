@@ -184,33 +184,38 @@ type query struct {
 	st    *Stats
 	sel   []int32 // sel[t]: offset in a node's box of the corner maximising a_t·x_t
 	stop  bool
+	auto  bool // choose tree or scan per part (Auto)
 }
 
 func (t *Tree) run(q *query) {
 	if math.IsNaN(q.c) {
 		return // nothing is > NaN
 	}
-	var selBuf [64]int32
-	if t.d <= len(selBuf) {
-		q.sel = selBuf[:t.d]
-	} else {
-		q.sel = make([]int32, t.d)
-	}
-	for i, v := range q.a {
-		if v >= 0 {
-			q.sel[i] = int32(t.d + i) // hi
-		} else {
-			q.sel[i] = int32(i) // lo
-		}
-	}
+	q.setup(t.d)
 	for i, p := range t.parts {
 		if q.stop {
 			return
 		}
-		p.query(q, i)
+		if q.auto {
+			p.queryAuto(q, i)
+		} else {
+			p.query(q, i)
+		}
 	}
 	if !q.stop && t.buf.len() > 0 {
 		t.buf.query(q, len(t.parts))
+	}
+}
+
+// setup picks, per dimension, the box corner that maximises a_t·x_t.
+func (q *query) setup(d int) {
+	q.sel = make([]int32, d)
+	for i, v := range q.a {
+		if v >= 0 {
+			q.sel[i] = int32(d + i) // hi
+		} else {
+			q.sel[i] = int32(i) // lo
+		}
 	}
 }
 
@@ -288,19 +293,25 @@ func (p *part) query(q *query, pi int) {
 	if p.len() == 0 {
 		return
 	}
-	eps := p.margin(q.a)
+	p.walk(q, pi, p.margin(q.a), frame{0, 0, -1}, -1, nil, false)
+}
+
+// walk runs the depth-first query from the node start. A node at depth
+// limit that would be opened is appended to *frontier instead (not entered:
+// no step, no count); with limit < 0 every node is entered. With scanWhole,
+// a straddling start node is scanned point by point instead of opened.
+func (p *part) walk(q *query, pi int, eps float64, start frame, limit int32, frontier *[]frame, scanWhole bool) {
 	c, st, tr := q.c, q.st, q.tr
 	// Balanced median splits keep the height ≤ 31, and a depth-first stack
 	// holds at most one pending sibling per level.
 	var stack [66]frame
 	sp := 1
-	stack[0] = frame{0, 0, -1}
+	stack[0] = start
 	for sp > 0 {
 		sp--
 		f := stack[sp]
 		nd := p.nodes[f.node]
 		lo, hi := p.bound(q, int(f.node), eps)
-		st.NodesVisited++
 		var dec Decision
 		reported, dots := 0, 0
 		switch {
@@ -323,14 +334,18 @@ func (p *part) query(q *query, pi int) {
 					}
 				}
 			}
-		case nd.right == 0:
+		case nd.right == 0 || scanWhole:
 			dec = LeafScanned
 			st.LeavesScanned++
 			reported, dots = p.scan(q, int(nd.start), int(nd.end))
+		case f.depth == limit:
+			*frontier = append(*frontier, f)
+			continue
 		default:
 			dec = Opened
 			st.Opened++
 		}
+		st.NodesVisited++
 		st.Reported += reported
 		st.DotProducts += dots
 		step := int32(-1)

@@ -151,6 +151,7 @@ func TestTreeMatchesScan(t *testing.T) {
 			pts := genPoints(rng, kind, cf.n, cf.d)
 			leaf := []int{0, 1, 3}[rng.IntN(3)]
 			tr := NewTree(cf.d, pts, TreeOptions{LeafSize: leaf})
+			au := NewAuto(cf.d, pts, TreeOptions{LeafSize: leaf})
 			sc := NewScan(cf.d, pts)
 			checkTree(t, tr, pts)
 			for qi := 0; qi < 3; qi++ {
@@ -164,6 +165,9 @@ func TestTreeMatchesScan(t *testing.T) {
 					}
 					if !sameIDs(got, want) {
 						t.Fatalf("Tree d=%d n=%d %s leaf=%d c=%v: got %d ids want %d", cf.d, cf.n, kind, leaf, c, len(got), len(want))
+					}
+					if gotAuto, _ := collectSorted(t, au, a, c); !sameIDs(gotAuto, want) {
+						t.Fatalf("Auto d=%d n=%d %s leaf=%d c=%v: got %d ids want %d", cf.d, cf.n, kind, leaf, c, len(gotAuto), len(want))
 					}
 				}
 			}
@@ -409,9 +413,14 @@ func TestTraceMatchesQuery(t *testing.T) {
 			}
 			var trace Trace
 			a := genQuery(rng, kind, d)
-			for _, c := range thresholds(rng, a, pts) {
-				ids, st := collectSorted(t, tr, a, c)
-				tr.Trace(a, c, &trace)
+			au := &Auto{tr}
+			for ci, c := range thresholds(rng, a, pts) {
+				var ix Index = tr
+				if ci%2 == 1 {
+					ix = au
+				}
+				ids, st := collectSorted(t, ix, a, c)
+				ix.Trace(a, c, &trace)
 				if trace.Stats != st {
 					t.Fatalf("d=%d %s c=%v: trace stats %+v, query stats %+v", d, kind, c, trace.Stats, st)
 				}
@@ -422,14 +431,15 @@ func TestTraceMatchesQuery(t *testing.T) {
 				if trace.C != c || !slices.Equal(trace.A, a) {
 					t.Fatalf("trace does not record the query")
 				}
-				checkSteps(t, tr, &trace)
+				checkSteps(t, tr, &trace, ix == Index(au))
 			}
 		}
 	}
 }
 
 // checkSteps checks every traced step against the tree and the query.
-func checkSteps(t *testing.T, tr *Tree, trace *Trace) {
+// With auto, a straddling internal node may be scanned point by point.
+func checkSteps(t *testing.T, tr *Tree, trace *Trace, auto bool) {
 	t.Helper()
 	all := append(slices.Clone(tr.parts), tr.buf)
 	var sum Stats
@@ -462,7 +472,7 @@ func checkSteps(t *testing.T, tr *Tree, trace *Trace) {
 				t.Fatalf("step %d: reported whole with Min %v ≤ c %v", si, s.Min, trace.C)
 			}
 		case LeafScanned:
-			if s.Reported != hits || s.DotProducts != s.Count || nd.right != 0 {
+			if s.Reported != hits || s.DotProducts != s.Count || (nd.right != 0 && !auto) {
 				t.Fatalf("step %d: leaf scanned reports %d of %d hits", si, s.Reported, hits)
 			}
 		case Opened:
@@ -525,5 +535,49 @@ func TestTreeNonFinite(t *testing.T) {
 				t.Errorf("a=%v c=%v: got:%v want:%v", a, c, got, want)
 			}
 		}
+	}
+}
+
+func TestNew(t *testing.T) {
+	pts := []float64{1, 2, 3, 4, 5, 6}
+	for _, kind := range Kinds {
+		ix, err := New(kind, 2, pts)
+		if err != nil {
+			t.Fatalf("New(%q): %v", kind, err)
+		}
+		got, _ := collectSorted(t, ix, []float64{1, 0}, 2)
+		if fmt.Sprint(got) != "[1 2]" || ix.Len() != 3 || ix.Dim() != 2 {
+			t.Fatalf("New(%q): got:%v Len %d Dim %d want:[1 2] 3 2", kind, got, ix.Len(), ix.Dim())
+		}
+	}
+	for _, bad := range []struct {
+		kind string
+		d    int
+		pts  []float64
+	}{{"kd", 2, pts}, {"tree", 0, pts}, {"tree", 4, pts}, {"", 2, nil}} {
+		if _, err := New(bad.kind, bad.d, bad.pts); err == nil {
+			t.Errorf("New(%q, %d, %d coords): no error", bad.kind, bad.d, len(bad.pts))
+		}
+	}
+}
+
+// Auto on isotropic high-dimensional data, where the tree cannot prune,
+// must fall back to scanning: about n dot products, not the tree's nodes.
+func TestAutoFallsBackToScan(t *testing.T) {
+	rng := rand.New(rand.NewPCG(9, 9))
+	n, d := 1<<15, 64
+	pts := genPoints(rng, "gauss", n, d)
+	au := NewAuto(d, pts, TreeOptions{})
+	a := genQuery(rng, "gauss", d)
+	_, st := collectSorted(t, au, a, 0)
+	if st.DotProducts > n || st.NodesVisited > n/64 {
+		t.Fatalf("auto at d=64, half reported: %+v", st)
+	}
+	// And in the plane it keeps the tree's win.
+	pts = genPoints(rng, "gauss", n, 2)
+	au = NewAuto(2, pts, TreeOptions{})
+	_, st = collectSorted(t, au, []float64{1, 0}, 3)
+	if st.DotProducts > n/20 {
+		t.Fatalf("auto at d=2, tail query: %d dot products of %d", st.DotProducts, n)
 	}
 }

@@ -1,0 +1,137 @@
+package hsr
+
+import (
+	"fmt"
+	"sync"
+)
+
+// Auto is a Tree that decides, per query and per static part, whether the
+// tree or a plain scan of the points is cheaper, so that it is never much
+// slower than Scan and takes the tree's wins where the geometry allows.
+//
+// How: the query first walks the top levels of the tree (down to nodes of
+// about FrontierSize points), pruning and reporting whole as usual; the
+// nodes at that depth whose interval straddles c form the frontier. Then
+// the frontier nodes are processed in a scattered order, each by the tree,
+// while the tree's measured work (nodes bounded × a per-node weight + dot
+// products) stays below 0.9 × the points it covered; once it does not, the
+// remaining frontier nodes are scanned point by point (their points are
+// contiguous, so this is exactly a linear scan of them). The cost is thus
+// at most the scan of the frontier (≤ the scan of everything), plus the top
+// levels (≈ n/FrontierSize node bounds) and one frontier node's worth of
+// tree work wasted before switching.
+//
+// A scanned frontier node appears in a Trace as a LeafScanned step on an
+// internal node (Count points, Count dot products).
+type Auto struct {
+	*Tree
+}
+
+// FrontierSize is the number of points below a frontier node of Auto.
+const FrontierSize = 1024
+
+// NewAuto builds an Auto index over points (see NewTree).
+func NewAuto(d int, points []float64, opt TreeOptions) *Auto {
+	return &Auto{NewTree(d, points, opt)}
+}
+
+// Query is Tree.Query with the per-part choice described on Auto.
+func (x *Auto) Query(a []float64, c float64, visit func(id int) bool) Stats {
+	checkDim("Auto.Query", x.d, len(a))
+	var st Stats
+	q := query{a: a, c: c, visit: visit, st: &st, auto: true}
+	x.run(&q)
+	return st
+}
+
+// Trace records Query's work (see Tree.Trace and Auto).
+func (x *Auto) Trace(a []float64, c float64, tr *Trace) {
+	checkDim("Auto.Trace", x.d, len(a))
+	tr.Reset(a, c)
+	q := query{a: a, c: c, tr: tr, st: &tr.Stats, auto: true}
+	x.run(&q)
+}
+
+var frontierPool = sync.Pool{New: func() any { s := make([]frame, 0, 256); return &s }}
+
+// nodeWeight is the cost of bounding one node in units of one point's dot
+// product: 2d products on a box that is usually not in cache, against d
+// products on points that stream.
+func nodeWeight(d int) float64 { return 3 + 24/float64(d) }
+
+func (p *part) queryAuto(q *query, pi int) {
+	n := p.len()
+	if n == 0 {
+		return
+	}
+	limit := int32(0)
+	for m := n; m > 2*FrontierSize; m /= 2 {
+		limit++
+	}
+	fp := frontierPool.Get().(*[]frame)
+	fr := (*fp)[:0]
+	eps := p.margin(q.a)
+	p.walk(q, pi, eps, frame{0, 0, -1}, limit, &fr, false)
+	if !q.stop && len(fr) > 0 {
+		st := q.st
+		w := nodeWeight(p.d)
+		// A scattered order (a stride coprime to len(fr)), so that the
+		// first nodes tried are a fair sample of the frontier.
+		F := len(fr)
+		g := int(0.618*float64(F)) | 1
+		for gcd(g, F) != 1 {
+			g++
+		}
+		scan := false
+		var cost, mass float64
+		for k, j := 0, 0; k < F && !q.stop; k, j = k+1, (j+g)%F {
+			f := fr[j]
+			if scan {
+				p.walk(q, pi, eps, f, -1, nil, true)
+				continue
+			}
+			nodes0, dots0 := st.NodesVisited, st.DotProducts
+			p.walk(q, pi, eps, f, -1, nil, false)
+			cost += w*float64(st.NodesVisited-nodes0) + float64(st.DotProducts-dots0)
+			nd := p.nodes[f.node]
+			mass += float64(nd.end - nd.start)
+			scan = cost > 0.9*mass
+		}
+	}
+	*fp = fr[:0]
+	frontierPool.Put(fp)
+}
+
+func gcd(a, b int) int {
+	for b != 0 {
+		a, b = b, a%b
+	}
+	return a
+}
+
+// Kinds lists the index kinds New accepts.
+var Kinds = []string{"tree", "scan", "auto"}
+
+// New builds an index of the given kind ("tree", "scan" or "auto", as in
+// hsrattn's -index flag) over the n = len(points)/d rows of points, with
+// default options. Bad arguments are an error, not a panic.
+func New(kind string, d int, points []float64) (Index, error) {
+	if d < 1 {
+		return nil, fmt.Errorf("hsr: dimension %d < 1", d)
+	}
+	if len(points)%d != 0 {
+		return nil, fmt.Errorf("hsr: %d coordinates is not a whole number of points of dimension %d", len(points), d)
+	}
+	if len(points)/d >= 1<<31-1 {
+		return nil, fmt.Errorf("hsr: %d points is too many (at most 2^31-2)", len(points)/d)
+	}
+	switch kind {
+	case "tree":
+		return NewTree(d, points, TreeOptions{}), nil
+	case "scan":
+		return NewScan(d, points), nil
+	case "auto":
+		return NewAuto(d, points, TreeOptions{}), nil
+	}
+	return nil, fmt.Errorf("hsr: unknown index kind %q (want tree, scan or auto)", kind)
+}

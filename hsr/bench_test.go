@@ -1,0 +1,199 @@
+package hsr
+
+import (
+	"flag"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"slices"
+	"testing"
+)
+
+// Benchmarks compare the indexes side by side on the same data and the
+// same queries: run e.g.
+//
+//	go test -run '^$' -bench 'Query/d=2/' -count 5 ./hsr
+//
+// and compare the tree and auto lines with the scan line of the same cell
+// (benchstat helps). Nothing is built until a benchmark runs, so plain
+// `go test` stays fast; -hsr.n changes the number of points.
+var benchN = flag.Int("hsr.n", 1<<20, "points in the Query benchmarks")
+
+type benchCase struct {
+	d    int
+	data string // "gauss" or "decay" (σ_t = e^(−t/4))
+}
+
+type benchSet struct {
+	key   string
+	pts   []float64
+	scan  *Scan
+	tree  *Tree
+	auto  *Auto
+	qs    [][]float64
+	dots  [][]float64 // sorted dot products of each query
+	d     int
+	valid map[string]bool
+}
+
+// Only one data set is kept alive at a time (n = 2^20, d = 64 is 512 MiB
+// per copy).
+var benchCur *benchSet
+
+func getBench(b *testing.B, bc benchCase) *benchSet {
+	key := fmt.Sprintf("%d/%s/%d", bc.d, bc.data, *benchN)
+	if benchCur != nil && benchCur.key == key {
+		return benchCur
+	}
+	benchCur = nil
+	n, d := *benchN, bc.d
+	rng := rand.New(rand.NewPCG(uint64(d), 2024))
+	pts := genPoints(rng, bc.data, n, d)
+	s := &benchSet{key: key, pts: pts, d: d, valid: map[string]bool{}}
+	s.scan = NewScan(d, pts)
+	s.tree = NewTree(d, pts, TreeOptions{})
+	s.auto = NewAuto(d, pts, TreeOptions{})
+	for range 8 {
+		a := genQuery(rng, "gauss", d)
+		dots := make([]float64, n)
+		for i := range dots {
+			dots[i] = Dot(a, pts[i*d:(i+1)*d])
+		}
+		slices.Sort(dots)
+		s.qs = append(s.qs, a)
+		s.dots = append(s.dots, dots)
+	}
+	benchCur = s
+	return s
+}
+
+func BenchmarkQuery(b *testing.B) {
+	cases := []benchCase{{2, "gauss"}, {3, "gauss"}, {8, "gauss"}, {16, "gauss"}, {64, "gauss"}, {64, "decay"}}
+	fracs := []float64{1e-4, 1e-2, 0.5}
+	for _, bc := range cases {
+		for _, frac := range fracs {
+			name := fmt.Sprintf("d=%d/%s/frac=%g", bc.d, bc.data, frac)
+			for _, kind := range []string{"scan", "tree", "auto"} {
+				b.Run(name+"/"+kind, func(b *testing.B) {
+					s := getBench(b, bc)
+					var ix Index
+					switch kind {
+					case "scan":
+						ix = s.scan
+					case "tree":
+						ix = s.tree
+					default:
+						ix = s.auto
+					}
+					cs := make([]float64, len(s.qs))
+					for i := range cs {
+						// c just below the k-th largest value: ≈ k reported.
+						dots := s.dots[i]
+						k := min(max(int(frac*float64(len(dots))), 1), len(dots))
+						cs[i] = math.Nextafter(dots[len(dots)-k], math.Inf(-1))
+					}
+					vk := name + "/" + kind
+					if !s.valid[vk] {
+						// Check the output against the scan once per cell.
+						for i, a := range s.qs {
+							got, _ := Collect(ix, a, cs[i], nil)
+							want, _ := Collect(s.scan, a, cs[i], nil)
+							slices.Sort(got)
+							slices.Sort(want)
+							if !slices.Equal(got, want) {
+								b.Fatalf("%s: %d ids, scan %d", vk, len(got), len(want))
+							}
+						}
+						s.valid[vk] = true
+					}
+					cnt := 0
+					visit := func(int) bool { cnt++; return true }
+					var dots, nodes int
+					b.ResetTimer()
+					for i := 0; i < b.N; i++ {
+						q := i % len(s.qs)
+						st := ix.Query(s.qs[q], cs[q], visit)
+						dots += st.DotProducts
+						nodes += st.NodesVisited
+					}
+					b.ReportMetric(float64(dots)/float64(b.N)/float64(*benchN), "dots/n")
+					b.ReportMetric(float64(cnt)/float64(b.N), "reported/op")
+					b.ReportMetric(float64(nodes)/float64(b.N), "nodes/op")
+				})
+			}
+		}
+	}
+}
+
+// BenchmarkStreamRead reads the same bytes as a d = 64 scan: the floor.
+func BenchmarkStreamRead(b *testing.B) {
+	for _, d := range []int{2, 64} {
+		b.Run(fmt.Sprintf("d=%d", d), func(b *testing.B) {
+			s := getBench(b, benchCase{d, "gauss"})
+			pts := s.scan.Points()
+			b.SetBytes(int64(8 * len(pts)))
+			b.ResetTimer()
+			var sink float64
+			for i := 0; i < b.N; i++ {
+				sink += sumFloats(pts)
+			}
+			_ = sink
+		})
+		b.Run(fmt.Sprintf("d=%d/scan", d), func(b *testing.B) {
+			s := getBench(b, benchCase{d, "gauss"})
+			b.SetBytes(int64(8 * len(s.scan.Points())))
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				s.scan.Query(s.qs[i%len(s.qs)], math.Inf(1), func(int) bool { return true })
+			}
+		})
+	}
+}
+
+// sumFloats is a 4-accumulator sum: a read of every value at memory speed.
+func sumFloats(p []float64) float64 {
+	var s0, s1, s2, s3 float64
+	for len(p) >= 4 {
+		q := p[:4:4]
+		s0 += q[0]
+		s1 += q[1]
+		s2 += q[2]
+		s3 += q[3]
+		p = p[4:]
+	}
+	for _, v := range p {
+		s0 += v
+	}
+	return (s0 + s1) + (s2 + s3)
+}
+
+func BenchmarkTopR(b *testing.B) {
+	for _, bc := range []benchCase{{2, "gauss"}, {8, "gauss"}, {64, "decay"}} {
+		for _, kind := range []string{"scan", "tree"} {
+			b.Run(fmt.Sprintf("d=%d/%s/r=1000/%s", bc.d, bc.data, kind), func(b *testing.B) {
+				s := getBench(b, bc)
+				var ix TopRer = s.scan
+				if kind == "tree" {
+					ix = s.tree
+				}
+				b.ResetTimer()
+				for i := 0; i < b.N; i++ {
+					ix.TopR(s.qs[i%len(s.qs)], 1000)
+				}
+			})
+		}
+	}
+}
+
+func BenchmarkBuild(b *testing.B) {
+	for _, d := range []int{2, 64} {
+		b.Run(fmt.Sprintf("d=%d/n=%d", d, 1<<18), func(b *testing.B) {
+			rng := rand.New(rand.NewPCG(1, 2))
+			pts := genPoints(rng, "gauss", 1<<18, d)
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				NewTree(d, pts, TreeOptions{})
+			}
+		})
+	}
+}
