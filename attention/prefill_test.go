@@ -1,0 +1,90 @@
+package attention
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"slices"
+	"testing"
+)
+
+// TestPrefillBatched covers several row blocks and column tiles (n > 512)
+// and the float64 fallback for inputs too large for float32 scores: the
+// batched filter must give the per-row HSR result bit for bit (same key
+// sets, same finish step) and match the loop.
+func TestPrefillBatched(t *testing.T) {
+	rng := rand.New(rand.NewPCG(12, 13))
+	for _, c := range []struct {
+		d     int
+		sigma float64
+	}{{8, 1}, {64, 1}, {5, 1e12}, {3, 1e-12}} {
+		n, dv := 700, 3
+		Kr, Vr, Qr := randMat(rng, n, c.d, c.sigma), randMat(rng, n, dv, 1), randMat(rng, n, c.d, c.sigma)
+		K, V, Q := toDense(Kr), toDense(Vr), toDense(Qr)
+		ss := ScoreSigma(c.sigma, c.d, false)
+		for _, p := range []Params{
+			{Kind: ReLU, Alpha: 1, B: PaperThreshold(n, ss), Causal: true},
+			{Kind: ReLU, Alpha: 2, B: -0.5 * ss, Causal: false, Norm: NormLength},
+			{Kind: ReLU, Alpha: 3, B: 0, Causal: true, Unscaled: true},
+			{Kind: Softmax, Tau: 1.5 * ss, Causal: true},
+			{Kind: Softmax, Tau: -100 * ss, Causal: false},
+		} {
+			p.Index = IndexScan
+			name := fmt.Sprintf("d=%d σ=%g %+v", c.d, c.sigma, p)
+			pre, err := Prefill(Q, K, V, p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			per, err := HSR(Q, K, V, p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for i := 0; i < n; i++ {
+				a, b := pre.Rows[i], per.Rows[i]
+				if !slices.Equal(pre.Out.RawRowView(i), per.Out.RawRowView(i)) || !slices.Equal(a.Keys, b.Keys) ||
+					a.Threshold != b.Threshold || a.Count != b.Count || !(a.ErrorBound == b.ErrorBound || a.ErrorBound != a.ErrorBound) {
+					t.Fatalf("%s row %d: batched %v %v, per-row %v %v", name, i, pre.Out.RawRowView(i), a, per.Out.RawRowView(i), b)
+				}
+			}
+			for _, i := range []int{0, 1, 127, 128, 511, 512, 513, 699} {
+				keep := func(j int, s float64) bool { return s >= p.Tau }
+				if p.Kind == ReLU {
+					keep = nil
+				}
+				want := oracle(Qr[i], i, Kr, Vr, p, keep)
+				closeRow(t, name, pre.Out.RawRowView(i), want, 1e-12)
+				sameKeys(t, name, pre.Rows[i].Keys, want, map[bool]float64{true: p.B, false: p.Tau}[p.Kind == ReLU])
+			}
+		}
+	}
+}
+
+func TestDenseRow(t *testing.T) {
+	rng := rand.New(rand.NewPCG(14, 15))
+	n, d, dv := 300, 8, 4
+	Kr, Vr, Qr := randMat(rng, n, d, 1), randMat(rng, n, dv, 1), randMat(rng, 20, d, 1)
+	e, err := NewEngine(toDense(Kr), toDense(Vr), IndexScan)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := make([]float64, dv)
+	for _, p := range []Params{
+		{Kind: ReLU, Alpha: 2, B: 0.8, Causal: true},
+		{Kind: ReLU, Alpha: 1, B: 50, Norm: NormLength},
+		{Kind: Softmax, Causal: true},
+	} {
+		for i, q := range Qr {
+			pos := i * 15
+			row, err := e.DenseRow(q, pos, p, out)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := oracle(q, pos, Kr, Vr, p, nil)
+			closeRow(t, "DenseRow", out, want, 1e-12)
+			if p.Kind == ReLU {
+				sameKeys(t, "DenseRow", row.Keys, want, p.B)
+			} else if row.Count != want.vis || row.Keys != nil {
+				t.Fatalf("softmax DenseRow: count %d want %d", row.Count, want.vis)
+			}
+		}
+	}
+}
