@@ -344,6 +344,6 @@ func runPrefill(c config, out *reporter, log io.Writer) {
 		p.alpha, n, d, p.b, runtime.GOMAXPROCS(0)))
 	// dense-dot (per-query dot loops over the visible keys) is there to show
 	// what Dgemm's blocking buys; the baseline is whichever is faster.
-	dense := []attnImpl{{"dense-gemm", denseGemm}, {"dense-dot", denseDot}}
+	dense := []attnImpl{{"dense-gemm", denseGemm}, {"dense-attn", attnDense}, {"dense-dot", denseDot}}
 	runAttn(c, out, "prefill", 1, p, attnImpl{"ref", denseDot}, dense, prefillContenders())
 }

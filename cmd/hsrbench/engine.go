@@ -72,6 +72,22 @@ func enginePrefill(kind attention.IndexKind) func(p *reluProblem) func([]float64
 	}
 }
 
+// attnDense is attention.Dense, the package's reference: Dgemm scores in
+// tiles (causal tiles above the diagonal skipped) and Dgemm weights×V. It
+// is one more dense gonum path; the baseline is whichever dense path is fastest.
+func attnDense(p *reluProblem) func([]float64, []int) {
+	Q, K, V := mat.NewDense(p.m, p.d, p.q), mat.NewDense(p.n, p.d, p.k), mat.NewDense(p.n, p.dv, p.v)
+	ap := reluParams(p, attention.IndexScan)
+	return func(out []float64, counts []int) {
+		res, err := attention.Dense(Q, K, V, ap)
+		mustf(err, "attention.Dense")
+		copyDense(out, res.Out)
+		for i, r := range res.Rows {
+			counts[i] = r.Count
+		}
+	}
+}
+
 func copyDense(dst []float64, m *mat.Dense) {
 	r, c := m.Dims()
 	for i := 0; i < r; i++ {

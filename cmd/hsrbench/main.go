@@ -80,7 +80,7 @@ func defaultConfig(full bool) config {
 		c.decodeN, c.decodeM = 1<<18, 4
 		c.prefillN = 1 << 12
 		c.scaleMaxN = 1 << 16
-		c.scaleDims = []int{64}
+		c.scaleDims = []int{3, 64}
 		c.scaleQ = 8
 	}
 	c.sections = map[string]bool{}

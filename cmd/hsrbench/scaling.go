@@ -50,14 +50,20 @@ func runScaling(c config, out *reporter, log io.Writer) {
 		dots := make([][]float64, len(ms))
 		nodes := make([][]float64, len(ms))
 		times := make([][]float64, len(ms))
+		// The same queries at every n, and keys that are prefixes of one
+		// sequence (gen draws rows in order), so the fit sees n, not new draws.
+		rng := newRand(c.seed, uint64(5000+d))
+		qs := make([][]float64, c.scaleQ)
+		for i := range qs {
+			qs[i] = gaussian(d, 1, rng)
+		}
 		for n := 1 << 10; n <= c.scaleMaxN; n *= 2 {
-			rng := newRand(c.seed, uint64(5000+d*64)+uint64(math.Log2(float64(n))))
 			pts := genPoints("gaussian", n, d, c.seed+uint64(5000+d))
 			cval := math.Sqrt(float64(d)) * paperThreshold(n, 1)
 			k := cell{section: "scaling", data: "gaussian", d: d, n: n, qs: make([][]float64, c.scaleQ), cs: make([]float64, c.scaleQ), want: make([]setSum, c.scaleQ)}
 			dv := make([]float64, n)
 			for i := range k.qs {
-				k.qs[i] = gaussian(d, 1, rng)
+				k.qs[i] = qs[i]
 				for j := 0; j < n; j++ {
 					dv[j] = hsr.Dot(k.qs[i], pts[j*d:(j+1)*d])
 				}
