@@ -9,10 +9,11 @@ import (
 	"github.com/hsrviz/hsrviz/hsr"
 )
 
-// maker builds one contender index over n = len(pts)/d points.
+// maker builds one contender index over n = len(pts)/d points; prior holds
+// the contenders built before it in the same cell (auto reuses the tree).
 type maker struct {
 	name  string
-	build func(d int, pts []float64) hsr.Index
+	build func(d int, pts []float64, prior map[string]hsr.Index) hsr.Index
 }
 
 // built is a contender ready to query.
@@ -24,10 +25,12 @@ type built struct {
 
 func buildAll(ms []maker, d int, pts []float64) []built {
 	out := make([]built, 0, len(ms))
+	prior := map[string]hsr.Index{}
 	for _, m := range ms {
 		runtime.GC()
 		t0 := time.Now()
-		ix := m.build(d, pts)
+		ix := m.build(d, pts, prior)
+		prior[m.name] = ix
 		out = append(out, built{name: m.name, ix: ix, buildMs: float64(time.Since(t0).Nanoseconds()) / 1e6})
 	}
 	return out
@@ -35,7 +38,7 @@ func buildAll(ms []maker, d int, pts []float64) []built {
 
 // gridContenders: the scan first (the baseline), then every index that exists.
 func gridContenders(c config) []maker {
-	ms := []maker{{"scan", func(d int, p []float64) hsr.Index { return hsr.NewScan(d, p) }}}
+	ms := []maker{{"scan", func(d int, p []float64, _ map[string]hsr.Index) hsr.Index { return hsr.NewScan(d, p) }}}
 	ms = append(ms, engineContenders()...)
 	return append(ms, c.extra...)
 }

@@ -41,7 +41,7 @@ func (w wrongIndex) Query(a []float64, c float64, visit func(int) bool) hsr.Stat
 func TestGridCatchesWrongContender(t *testing.T) {
 	c := tinyConfig()
 	c.sections = map[string]bool{"grid": true}
-	c.extra = []maker{{"wrong", func(d int, p []float64) hsr.Index { return wrongIndex{hsr.NewScan(d, p)} }}}
+	c.extra = []maker{{"wrong", func(d int, p []float64, _ map[string]hsr.Index) hsr.Index { return wrongIndex{hsr.NewScan(d, p)} }}}
 	var out, errb bytes.Buffer
 	if code := bench(c, &out, &errb); code != 1 {
 		t.Fatalf("exit status %d with a wrong contender, want 1\n%s", code, out.String())
@@ -55,7 +55,7 @@ func TestGridCatchesWrongContender(t *testing.T) {
 		}
 	}
 	// The same harness with a correct extra contender passes.
-	c.extra = []maker{{"scan2", func(d int, p []float64) hsr.Index { return hsr.NewScan(d, p) }}}
+	c.extra = []maker{{"scan2", func(d int, p []float64, _ map[string]hsr.Index) hsr.Index { return hsr.NewScan(d, p) }}}
 	out.Reset()
 	if code := bench(c, &out, &errb); code != 0 {
 		t.Fatalf("exit status %d with a correct extra contender, want 0\n%s", code, out.String())
