@@ -9,6 +9,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -54,7 +55,7 @@ func dictFor(descr string, fortran bool, shape string) string {
 }
 
 // encode writes the values (in file order) in the given dtype by hand.
-func encode(t *testing.T, descr string, vals []float64) []byte {
+func encode(t testing.TB, descr string, vals []float64) []byte {
 	t.Helper()
 	var order binary.ByteOrder = binary.LittleEndian
 	if descr[0] == '>' {
@@ -524,5 +525,89 @@ func TestWriteFileAtomic(t *testing.T) {
 	}
 	if _, err := ReadFile(dir); err == nil || !strings.Contains(err.Error(), "is a directory") {
 		t.Errorf("directory: %v", err)
+	}
+}
+
+// TestReadFileLargeChunks reads files bigger than one read chunk, in C and
+// Fortran order, through ReadFile (the known-size, streaming path) and through
+// Read on a plain reader, and checks every value and the bad-value position.
+func TestReadFileLargeChunks(t *testing.T) {
+	const r, c = 301, 503 // 151403 elements: more than one 2^17-element chunk
+	want := make([][]float64, r)
+	for i := range want {
+		want[i] = make([]float64, c)
+		for j := range want[i] {
+			want[i][j] = float64((i*7+j*13)%200 - 100)
+		}
+	}
+	dir := t.TempDir()
+	for _, descr := range []string{"<f8", ">i2"} {
+		for _, fortran := range []bool{false, true} {
+			file := handNPY(2, dictFor(descr, fortran, fmt.Sprintf("(%d, %d)", r, c)), true, encode(t, descr, fileOrder(want, fortran)))
+			path := filepath.Join(dir, "big.npy")
+			if err := os.WriteFile(path, file, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			name := fmt.Sprintf("%s fortran=%v", descr, fortran)
+			m, err := ReadFile(path)
+			if err != nil {
+				t.Fatalf("%s: %v", name, err)
+			}
+			checkMatrix(t, name+" ReadFile", m, want)
+			m, err = Read(bytes.NewReader(file), "big.npy")
+			if err != nil {
+				t.Fatalf("%s: %v", name, err)
+			}
+			checkMatrix(t, name+" Read", m, want)
+		}
+	}
+	// Two NaNs: (300, 0) is stored first in Fortran order, in the first chunk;
+	// (5, 400) comes first in row-major order and is stored in a later chunk.
+	bad := make([][]float64, r)
+	for i := range bad {
+		bad[i] = slices.Clone(want[i])
+	}
+	bad[300][0], bad[5][400] = math.NaN(), math.NaN()
+	file := handNPY(1, dictFor("<f8", true, fmt.Sprintf("(%d, %d)", r, c)), true, encode(t, "<f8", fileOrder(bad, true)))
+	path := filepath.Join(dir, "nan.npy")
+	if err := os.WriteFile(path, file, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, read := range []func() error{
+		func() error { _, err := ReadFile(path); return err },
+		func() error { _, err := Read(bytes.NewReader(file), path); return err },
+	} {
+		if err := read(); err == nil || err.Error() != path+": non-finite value NaN at row 5, column 400 (0-based): inputs must be finite" {
+			t.Errorf("got %v", err)
+		}
+	}
+}
+
+// TestReadFileSizeErrors: ReadFile knows the file's size and refuses a
+// truncated or overlong file with the same message as a stream.
+func TestReadFileSizeErrors(t *testing.T) {
+	v1 := handNPY(1, dictFor("<f8", false, "(2, 3)"), true, make([]byte, 48))
+	dir := t.TempDir()
+	for _, c := range []struct {
+		file []byte
+		want string
+	}{
+		{v1[:len(v1)-1], "truncated data: shape (2, 3) of <f8 needs 48 bytes, file has 47"},
+		{v1[:128], "truncated data: shape (2, 3) of <f8 needs 48 bytes, file has 0"},
+		{append(slices.Clone(v1), "junk"...), "4 bytes of trailing data after the array (shape (2, 3) of <f8 ends at byte 176)"},
+		{handNPY(1, dictFor("<f8", false, "(50000, 50000)"), true, make([]byte, 48)), "truncated data: shape (50000, 50000) of <f8 needs 20000000000 bytes, file has 48"},
+	} {
+		path := filepath.Join(dir, "x.npy")
+		if err := os.WriteFile(path, c.file, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		for _, read := range []func() error{
+			func() error { _, err := ReadFile(path); return err },
+			func() error { _, err := Read(bytes.NewReader(c.file), path); return err },
+		} {
+			if err := read(); err == nil || err.Error() != path+": "+c.want {
+				t.Errorf("got %v\nwant %s", err, c.want)
+			}
+		}
 	}
 }

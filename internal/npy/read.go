@@ -149,24 +149,63 @@ func read(r io.Reader) (Header, *mat.Dense, error) {
 		return h, nil, fmt.Errorf("shape %s is too big: more than %d elements", FormatShape(h.Shape), int64(MaxElements))
 	}
 	want := int64(rows) * int64(cols) * int64(dt.itemSize)
-	raw, got, err := readExactly(r, want)
-	if err != nil {
-		return h, nil, err
+	dec := &decoder{dt: dt, rows: rows, cols: cols, fortran: h.Fortran, bad: -1}
+	if size, ok := sizeOf(r); ok {
+		// A file's size tells truncation and trailing data before any byte
+		// of data is read or any memory is allocated.
+		if have := size - int64(h.DataOffset); have != want {
+			return h, nil, dataSizeError(h, want, max(have, 0))
+		}
+		dec.data = make([]float64, rows*cols)
+		if err := dec.stream(r, want); err != nil {
+			return h, nil, err
+		}
+	} else {
+		raw, got, err := readExactly(r, want)
+		if err != nil {
+			return h, nil, err
+		}
+		extra := int64(0)
+		if got == want {
+			if extra, err = io.Copy(io.Discard, r); err != nil {
+				return h, nil, err
+			}
+		}
+		if got != want || extra > 0 {
+			return h, nil, dataSizeError(h, want, got+extra)
+		}
+		dec.data = make([]float64, rows*cols)
+		dec.chunk(raw, 0)
 	}
-	if got < want {
-		return h, nil, fmt.Errorf("truncated data: shape %s of %s needs %d bytes, file has %d", FormatShape(h.Shape), h.Descr, want, got)
+	if dec.bad >= 0 {
+		return h, nil, dec.badError()
 	}
-	if extra, err := io.Copy(io.Discard, r); err != nil {
-		return h, nil, err
-	} else if extra > 0 {
-		return h, nil, fmt.Errorf("%d bytes of trailing data after the array (shape %s of %s ends at byte %d)", extra, FormatShape(h.Shape), h.Descr, int64(h.DataOffset)+want)
+	return h, mat.NewDense(rows, cols, dec.data), nil
+}
+
+func dataSizeError(h Header, want, have int64) error {
+	if have < want {
+		return fmt.Errorf("truncated data: shape %s of %s needs %d bytes, file has %d", FormatShape(h.Shape), h.Descr, want, have)
 	}
-	m, err := decode(raw, rows, cols, h.Fortran, dt)
-	return h, m, err
+	return fmt.Errorf("%d bytes of trailing data after the array (shape %s of %s ends at byte %d)", have-want, FormatShape(h.Shape), h.Descr, int64(h.DataOffset)+want)
+}
+
+// sizeOf returns the size of r when r is a regular file read from its start
+// (as ReadFile opens it), so that the data's length is known in advance.
+func sizeOf(r io.Reader) (int64, bool) {
+	f, ok := r.(*os.File)
+	if !ok {
+		return 0, false
+	}
+	st, err := f.Stat()
+	if err != nil || !st.Mode().IsRegular() {
+		return 0, false
+	}
+	return st.Size(), true
 }
 
 // readExactly reads up to want bytes, growing the buffer only as data arrives
-// so that a header claiming a huge shape over a small file costs little.
+// so that a header claiming a huge shape over a small stream costs little.
 func readExactly(r io.Reader, want int64) ([]byte, int64, error) {
 	const chunk = 1 << 24
 	buf := make([]byte, 0, min(want, chunk))
@@ -188,76 +227,173 @@ func readExactly(r io.Reader, want int64) ([]byte, int64, error) {
 	return buf, int64(len(buf)), nil
 }
 
-// decode turns the raw data into a row-major float64 matrix. It walks the
-// matrix in row-major order whatever the storage order, so the first bad value
-// it names is the first in reading order, for C and Fortran files alike.
-func decode(raw []byte, rows, cols int, fortran bool, dt dtype) (*mat.Dense, error) {
-	data := make([]float64, rows*cols)
-	sz := dt.itemSize
-	o := dt.order
-	for i := 0; i < rows; i++ {
-		for j := 0; j < cols; j++ {
-			k := i*cols + j
-			if fortran {
-				k = j*rows + i
+// decoder turns raw data, in file order, into a row-major float64 matrix.
+// It remembers the bad value (non-finite, an integer beyond 2^53, a bool
+// byte other than 0/1) that comes first in row-major order, so that the
+// message names the same element for C and Fortran files alike.
+type decoder struct {
+	dt         dtype
+	rows, cols int
+	fortran    bool
+	data       []float64
+	bad        int    // row-major index of the first bad value, or -1
+	badRaw     []byte // its bytes
+	scratch    []float64
+}
+
+// stream reads want bytes from r in chunks and decodes them; memory beyond
+// the matrix is one chunk.
+func (d *decoder) stream(r io.Reader, want int64) error {
+	sz := d.dt.itemSize
+	buf := make([]byte, min(want, int64(sz*(1<<17))))
+	k := 0
+	for done := int64(0); done < want; {
+		n := min(int64(len(buf)), want-done)
+		got, err := io.ReadFull(r, buf[:n])
+		if err != nil {
+			if err == io.ErrUnexpectedEOF || err == io.EOF {
+				return fmt.Errorf("truncated data: needs %d bytes, file has %d (it shrank while being read)", want, done+int64(got))
 			}
-			b := raw[k*sz : k*sz+sz]
-			var v float64
-			switch dt.kind {
-			case 'f':
-				switch sz {
-				case 2:
-					v = float16(o.Uint16(b))
-				case 4:
-					v = float64(math.Float32frombits(o.Uint32(b)))
-				default:
-					v = math.Float64frombits(o.Uint64(b))
-				}
-				if math.IsNaN(v) || math.IsInf(v, 0) {
-					return nil, fmt.Errorf("non-finite value %v at row %d, column %d (0-based): inputs must be finite", v, i, j)
-				}
-			case 'i':
-				var x int64
-				switch sz {
-				case 1:
-					x = int64(int8(b[0]))
-				case 2:
-					x = int64(int16(o.Uint16(b)))
-				case 4:
-					x = int64(int32(o.Uint32(b)))
-				default:
-					x = int64(o.Uint64(b))
-				}
-				if x > maxExactInt || x < -maxExactInt {
-					return nil, fmt.Errorf("integer %d at row %d, column %d (0-based) is beyond ±2^53 and cannot be converted to float64 exactly", x, i, j)
-				}
-				v = float64(x)
-			case 'u':
-				var x uint64
-				switch sz {
-				case 1:
-					x = uint64(b[0])
-				case 2:
-					x = uint64(o.Uint16(b))
-				case 4:
-					x = uint64(o.Uint32(b))
-				default:
-					x = o.Uint64(b)
-				}
-				if x > maxExactInt {
-					return nil, fmt.Errorf("integer %d at row %d, column %d (0-based) is beyond 2^53 and cannot be converted to float64 exactly", x, i, j)
-				}
-				v = float64(x)
-			case 'b':
-				if b[0] > 1 {
-					return nil, fmt.Errorf("bool byte %d at row %d, column %d (0-based) is neither 0 nor 1", b[0], i, j)
-				}
-				v = float64(b[0])
+			return err
+		}
+		d.chunk(buf[:n], k)
+		k += int(n) / sz
+		done += n
+	}
+	return nil
+}
+
+// chunk decodes raw, whose first element is element k0 in file order.
+func (d *decoder) chunk(raw []byte, k0 int) {
+	sz := d.dt.itemSize
+	count := len(raw) / sz
+	// Position of element k0 in the matrix: (i, j), stepping in file order.
+	var i, j int
+	if d.fortran {
+		i, j = k0%d.rows, k0/d.rows
+	} else {
+		i, j = k0/d.cols, k0%d.cols
+	}
+	vals := d.flat(raw)
+	for e := 0; e < count; e++ {
+		var v float64
+		ok := true
+		if vals != nil {
+			v = vals[e]
+			ok = v-v == 0
+		} else {
+			v, ok = d.dt.value(raw[e*sz : e*sz+sz])
+		}
+		b := raw[e*sz : e*sz+sz]
+		pos := i*d.cols + j
+		d.data[pos] = v
+		if !ok && (d.bad < 0 || pos < d.bad) {
+			d.bad, d.badRaw = pos, append(d.badRaw[:0], b...)
+		}
+		if d.fortran {
+			if i++; i == d.rows {
+				i, j = 0, j+1
 			}
-			data[i*cols+j] = v
+		} else if j++; j == d.cols {
+			i, j = i+1, 0
 		}
 	}
-	return mat.NewDense(rows, cols, data), nil
+}
+
+// flat decodes the common float dtypes of raw in tight loops (the byte order
+// fixed outside the loop); nil for the other dtypes, which go through value.
+func (d *decoder) flat(raw []byte) []float64 {
+	if d.dt.kind != 'f' || d.dt.itemSize == 2 {
+		return nil
+	}
+	n := len(raw) / d.dt.itemSize
+	if cap(d.scratch) < n {
+		d.scratch = make([]float64, n)
+	}
+	out := d.scratch[:n]
+	big := d.dt.order.Uint16([]byte{0, 1}) == 1
+	switch {
+	case d.dt.itemSize == 8 && !big:
+		for k := range out {
+			out[k] = math.Float64frombits(binary.LittleEndian.Uint64(raw[8*k:]))
+		}
+	case d.dt.itemSize == 8:
+		for k := range out {
+			out[k] = math.Float64frombits(binary.BigEndian.Uint64(raw[8*k:]))
+		}
+	case !big:
+		for k := range out {
+			out[k] = float64(math.Float32frombits(binary.LittleEndian.Uint32(raw[4*k:])))
+		}
+	default:
+		for k := range out {
+			out[k] = float64(math.Float32frombits(binary.BigEndian.Uint32(raw[4*k:])))
+		}
+	}
+	return out
+}
+
+func (d *decoder) badError() error {
+	i, j := d.bad/d.cols, d.bad%d.cols
+	b := d.badRaw
+	dt := d.dt
+	switch dt.kind {
+	case 'f':
+		v, _ := dt.value(b)
+		return fmt.Errorf("non-finite value %v at row %d, column %d (0-based): inputs must be finite", v, i, j)
+	case 'i':
+		x := int64(dt.order.Uint64(b)) // only 8-byte integers can exceed 2^53
+		return fmt.Errorf("integer %d at row %d, column %d (0-based) is beyond ±2^53 and cannot be converted to float64 exactly", x, i, j)
+	case 'u':
+		return fmt.Errorf("integer %d at row %d, column %d (0-based) is beyond 2^53 and cannot be converted to float64 exactly", dt.order.Uint64(b), i, j)
+	default:
+		return fmt.Errorf("bool byte %d at row %d, column %d (0-based) is neither 0 nor 1", b[0], i, j)
+	}
+}
+
+// value decodes one element; ok is false for a value that is refused.
+func (dt dtype) value(b []byte) (v float64, ok bool) {
+	o := dt.order
+	switch dt.kind {
+	case 'f':
+		switch dt.itemSize {
+		case 2:
+			v = float16(o.Uint16(b))
+		case 4:
+			v = float64(math.Float32frombits(o.Uint32(b)))
+		default:
+			v = math.Float64frombits(o.Uint64(b))
+		}
+		return v, v-v == 0 // false for NaN and ±Inf
+	case 'i':
+		var x int64
+		switch dt.itemSize {
+		case 1:
+			x = int64(int8(b[0]))
+		case 2:
+			x = int64(int16(o.Uint16(b)))
+		case 4:
+			x = int64(int32(o.Uint32(b)))
+		default:
+			x = int64(o.Uint64(b))
+		}
+		return float64(x), x <= maxExactInt && x >= -maxExactInt
+	case 'u':
+		var x uint64
+		switch dt.itemSize {
+		case 1:
+			x = uint64(b[0])
+		case 2:
+			x = uint64(o.Uint16(b))
+		case 4:
+			x = uint64(o.Uint32(b))
+		default:
+			x = o.Uint64(b)
+		}
+		return float64(x), x <= maxExactInt
+	default: // 'b'
+		return float64(b[0]), b[0] <= 1
+	}
 }
 
 // float16 converts an IEEE 754 half-precision value exactly to float64.
