@@ -187,6 +187,19 @@ const usage = `usage: hsrbench [-full] [-json] [-reps N] [-n MAX] [-cases LIST] 
   -data LIST   grid data kinds: gaussian,decaying,massive,clustered (attention/gen)
 `
 
+// loadAvg is the 1-minute load average (Linux), to judge how noisy a run was.
+func loadAvg() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return "unknown"
+	}
+	f := strings.Fields(string(b))
+	if len(f) == 0 {
+		return "unknown"
+	}
+	return f[0]
+}
+
 // run is main without os.Exit: 0 all checks passed, 1 a result differed from
 // its oracle, 2 bad usage.
 func run(args []string, stdout, stderr io.Writer) int {
@@ -210,8 +223,8 @@ func bench(c config, stdout, stderr io.Writer) int {
 	if c.full {
 		mode = "full"
 	}
-	out.comment(fmt.Sprintf("hsrbench %s: %s/%s GOMAXPROCS=%d %s reps=%d seed=%d",
-		mode, runtime.GOOS, runtime.GOARCH, runtime.GOMAXPROCS(0), runtime.Version(), c.reps, c.seed))
+	out.comment(fmt.Sprintf("hsrbench %s: %s/%s GOMAXPROCS=%d %s reps=%d seed=%d; load average at start: %s",
+		mode, runtime.GOOS, runtime.GOARCH, runtime.GOMAXPROCS(0), runtime.Version(), c.reps, c.seed, loadAvg()))
 	for _, s := range sectionNames {
 		if !c.sections[s] {
 			continue
@@ -233,7 +246,8 @@ func bench(c config, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "hsrbench: section %s took %.1fs\n", s, time.Since(t0).Seconds())
 	}
 	out.targets(c)
-	out.comment(fmt.Sprintf("total %.1fs", time.Since(start).Seconds()))
+	out.comment(fmt.Sprintf("total %.1fs; load average at end: %s (other work on this machine skews absolute times; ratios are side by side)",
+		time.Since(start).Seconds(), loadAvg()))
 	if out.failures > 0 {
 		msg := fmt.Sprintf("hsrbench: FAILED: %d result(s) differ from their oracle (see MISMATCH lines)", out.failures)
 		fmt.Fprintln(stderr, msg)
