@@ -12,6 +12,14 @@ import (
 // batched filter must give the per-row HSR result bit for bit (same key
 // sets, same finish step) and match the loop.
 func TestPrefillBatched(t *testing.T) {
+	defer func(k bool) { useKernel = k }(useKernel)
+	for _, kern := range []bool{true, false} {
+		useKernel = kern && hasKernel
+		testPrefillBatched(t)
+	}
+}
+
+func testPrefillBatched(t *testing.T) {
 	rng := rand.New(rand.NewPCG(12, 13))
 	for _, c := range []struct {
 		d     int

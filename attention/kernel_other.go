@@ -1,0 +1,24 @@
+//go:build !amd64
+
+package attention
+
+import "unsafe"
+
+var hasKernel = false
+
+// sdot4x16 is the portable form of the amd64 kernel (same contract); it is
+// not used for speed off amd64, where Sgemm scores the tiles.
+func sdot4x16(k int, a, b, c *float32, ldc int) {
+	as := unsafe.Slice(a, 4*k)
+	bs := unsafe.Slice(b, 16*k)
+	cs := unsafe.Slice(c, 3*ldc+16)
+	for i := 0; i < 4; i++ {
+		for j := 0; j < 16; j++ {
+			var s float32
+			for t := 0; t < k; t++ {
+				s += as[t*4+i] * bs[t*16+j]
+			}
+			cs[i*ldc+j] = s
+		}
+	}
+}

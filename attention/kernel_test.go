@@ -1,0 +1,46 @@
+package attention
+
+import (
+	"math/rand/v2"
+	"testing"
+)
+
+// TestKernel checks the score kernel against a float64 loop: each score
+// within the float32 error bound (d+2)·2⁻²⁴·Σ|q_t k_t| that Prefill's margin
+// relies on.
+func TestKernel(t *testing.T) {
+	rng := rand.New(rand.NewPCG(16, 17))
+	for _, d := range []int{1, 3, 64, 65} {
+		n, m := 37, 9
+		q, k := make([]float64, m*d), make([]float64, n*d)
+		for i := range q {
+			q[i] = rng.NormFloat64()
+		}
+		for i := range k {
+			k[i] = rng.NormFloat64() * 1e3
+		}
+		qp, kp := packRows(q, m, d, 4), packRows(k, n, d, 16)
+		ld := 48
+		S := make([]float32, 12*ld)
+		kernelTile(qp, kp, d, 0, m, 0, n, S, ld)
+		for i := 0; i < m; i++ {
+			for j := 0; j < n; j++ {
+				var dot, mag float64
+				for t := 0; t < d; t++ {
+					dot += q[i*d+t] * k[j*d+t]
+					mag += abs(q[i*d+t] * k[j*d+t])
+				}
+				if e := abs(float64(S[i*ld+j]) - dot); e > float64(d+2)*u32*mag {
+					t.Fatalf("d=%d (%d,%d): got:%v want:%v", d, i, j, S[i*ld+j], dot)
+				}
+			}
+		}
+	}
+}
+
+func abs(x float64) float64 {
+	if x < 0 {
+		return -x
+	}
+	return x
+}
