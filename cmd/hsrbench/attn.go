@@ -291,7 +291,7 @@ func runAttn(c config, out *reporter, section string, units int, p *reluProblem,
 			return units
 		}
 	}
-	tm := alternate(c.reps, fns)
+	tm := alternate(c.reps, c.minRun, fns)
 	best := 0
 	for i := range dense {
 		if tm[i].Med < tm[best].Med {

@@ -127,7 +127,7 @@ func runCell(c config, out *reporter, k cell, bs []built) {
 			return len(k.qs)
 		}
 	}
-	tm := alternate(c.reps, fns)
+	tm := alternate(c.reps, c.minRun, fns)
 	nq := float64(len(k.qs))
 	var rep float64
 	for _, w := range k.want {

@@ -28,6 +28,7 @@ type config struct {
 	full     bool
 	json     bool
 	reps     int
+	minRun   time.Duration // shortest timed run (tests set 0)
 	nMax     int // cap on every n
 	sections map[string]bool
 	seed     uint64
@@ -55,7 +56,7 @@ type config struct {
 
 func defaultConfig(full bool) config {
 	c := config{
-		full: full, reps: 5, nMax: 1 << 20, seed: 1,
+		full: full, reps: 5, nMax: 1 << 20, seed: 1, minRun: defaultMinRun,
 		streamN: 1 << 20, streamD: 64,
 		attnD: 64, alpha: 2,
 	}

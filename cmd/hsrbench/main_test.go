@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"strings"
@@ -15,7 +16,7 @@ import (
 // tinyConfig runs every section in well under a second per section.
 func tinyConfig() config {
 	c := defaultConfig(false)
-	c.reps = 1
+	c.reps, c.minRun = 1, 0
 	c.streamN, c.streamD = 2048, 16
 	c.gridN, c.gridDims, c.gridFracs, c.gridData, c.gridQ = 2048, []int{2, 9}, []float64{1e-3, 0.1, 0.5}, dataKinds, 3
 	c.decodeN, c.decodeM, c.prefillN, c.attnD = 4096, 3, 300, 16
@@ -201,6 +202,26 @@ func TestSetSumOrderIndependent(t *testing.T) {
 	}
 	if a == c {
 		t.Errorf("different sets with equal count and sum collided: %v", a)
+	}
+}
+
+func TestAlternateRunsEveryContender(t *testing.T) {
+	calls := make([]int, 3)
+	var order []int
+	fns := make([]func() int, 3)
+	for i := range fns {
+		fns[i] = func() int { calls[i]++; order = append(order, i); return 4 }
+	}
+	ts := alternate(5, 0, fns)
+	for i, c := range calls {
+		if c != 6 || len(ts[i].Runs) != 5 {
+			t.Errorf("contender %d: %d calls, %d timed runs; want 6 (warm-up + 5) and 5", i, c, len(ts[i].Runs))
+		}
+	}
+	// After the warm-up (0 1 2) round r starts at contender r mod 3.
+	want := []int{0, 1, 2, 0, 1, 2, 1, 2, 0, 2, 0, 1, 0, 1, 2, 1, 2, 0}
+	if fmt.Sprint(order) != fmt.Sprint(want) {
+		t.Errorf("order %v, want %v", order, want)
 	}
 }
 

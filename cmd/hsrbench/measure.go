@@ -29,10 +29,10 @@ func summarize(ms []float64) timing {
 	return t
 }
 
-// minRun is the shortest timed run: a contender faster than this repeats its
-// batch within one run (so that microsecond-scale tree queries are not timed
-// at the mercy of one scheduler tick).
-const minRun = 5 * time.Millisecond
+// defaultMinRun is the shortest timed run: a contender faster than this
+// repeats its batch within one run (so that microsecond-scale tree queries
+// are not timed at the mercy of one scheduler tick).
+const defaultMinRun = 5 * time.Millisecond
 
 // alternate times the contenders side by side: each runs once untimed (warm-up,
 // and its correctness check runs too; its time sets how many batches make one
@@ -42,7 +42,7 @@ const minRun = 5 * time.Millisecond
 // returns how many units (queries) it performed; the result is milliseconds
 // per unit. A GC runs before every timed run so that garbage from one
 // contender is not collected on another's clock.
-func alternate(reps int, fns []func() int) []timing {
+func alternate(reps int, minRun time.Duration, fns []func() int) []timing {
 	inner := make([]int, len(fns))
 	for i, f := range fns {
 		t0 := time.Now()
