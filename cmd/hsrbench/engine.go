@@ -13,7 +13,9 @@ import (
 // place that names the engine's index constructors.
 func engineContenders() []maker {
 	return []maker{
-		{"tree", func(d int, p []float64, _ map[string]hsr.Index) hsr.Index { return hsr.NewTree(d, p, hsr.TreeOptions{}) }},
+		{"tree", func(d int, p []float64, _ map[string]hsr.Index) hsr.Index {
+			return hsr.NewTree(d, p, hsr.TreeOptions{})
+		}},
 		// hsr.Auto is the Tree plus a per-query choice (it embeds *Tree and
 		// holds nothing else; NewAuto is NewTree wrapped): wrapping the tree
 		// just built measures the same structure without a second build,

@@ -45,13 +45,13 @@ func gridContenders(c config) []maker {
 
 // cell is one grid cell: queries with their offsets and the oracle's sets.
 type cell struct {
-	section    string // the row's case: grid or scaling
-	data       string
-	d, n       int
-	frac       float64
-	qs         [][]float64
-	cs         []float64
-	want       []setSum
+	section string // the row's case: grid or scaling
+	data    string
+	d, n    int
+	frac    float64
+	qs      [][]float64
+	cs      []float64
+	want    []setSum
 }
 
 // runGrid times tree and auto (and any other contender) against the scan.

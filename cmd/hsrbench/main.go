@@ -29,7 +29,7 @@ type config struct {
 	json     bool
 	reps     int
 	minRun   time.Duration // shortest timed run (tests set 0)
-	nMax     int // cap on every n
+	nMax     int           // cap on every n
 	sections map[string]bool
 	seed     uint64
 

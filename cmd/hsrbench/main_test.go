@@ -20,7 +20,7 @@ func tinyConfig() config {
 	c.streamN, c.streamD = 2048, 16
 	c.gridN, c.gridDims, c.gridFracs, c.gridData, c.gridQ = 2048, []int{2, 9}, []float64{1e-3, 0.1, 0.5}, dataKinds, 3
 	c.decodeN, c.decodeM, c.prefillN, c.attnD = 4096, 3, 300, 16
-	c.scaleMaxN, c.scaleDims, c.scaleQ = 1 << 12, []int{3}, 4
+	c.scaleMaxN, c.scaleDims, c.scaleQ = 1<<12, []int{3}, 4
 	return c
 }
 
