@@ -388,9 +388,10 @@ func newPending(finals []string) (*pending, error) {
 	pendingAll[p] = true
 	pendingMu.Unlock()
 	for _, path := range finals {
-		if st, err := os.Stat(path); err == nil && st.IsDir() {
+		path, err := npy.Destination(path)
+		if err != nil {
 			p.discard()
-			return nil, fmt.Errorf("%s: is a directory, cannot write the output there", path)
+			return nil, err
 		}
 		pendingMu.Lock()
 		f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")

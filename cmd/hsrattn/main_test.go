@@ -415,7 +415,8 @@ func TestRefusals(t *testing.T) {
 		// Outputs that cannot be written: exit 1, before any work.
 		{replace("-out", "nodir/O.npy"), 1, "nodir/O.npy: cannot write in nodir: no such file or directory"},
 		{replace("-out", "out/keep.txt/O.npy"), 1, "out/keep.txt/O.npy: cannot write in out/keep.txt: not a directory"},
-		{replace("-stats", "dir.npy"), 1, "dir.npy: is a directory, cannot write the output there"},
+		{replace("-stats", "dir.npy"), 1, "dir.npy: is a directory"},
+		{replace("-out", "/dev/null"), 1, "/dev/null: is not a regular file"},
 	}
 	for _, c := range cases {
 		dir := t.TempDir()

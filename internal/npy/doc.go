@@ -43,6 +43,9 @@
 // it over the destination, so a reader sees the old file or the new one, never
 // a partial one.
 //
-// Cost: Read is O(bytes) time and holds the raw bytes and the float64 matrix
-// at once (at most 2× the matrix in memory); Write is O(bytes) and streams.
+// Cost: O(bytes) time. ReadFile on a regular file knows the data's length
+// from the file size, refuses a wrong length before reading any data, and
+// decodes in 1 MiB chunks straight into the matrix (memory: the matrix and a
+// chunk). Read on any other reader holds the raw bytes and the matrix at once
+// (at most 2× the float64 matrix). Write streams.
 package npy

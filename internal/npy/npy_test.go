@@ -611,3 +611,33 @@ func TestReadFileSizeErrors(t *testing.T) {
 		}
 	}
 }
+
+// TestWriteFileDestination: a symbolic link is written through (the link
+// stays), and a device or named pipe is refused rather than replaced.
+func TestWriteFileDestination(t *testing.T) {
+	dir := t.TempDir()
+	m := mat.NewDense(1, 2, []float64{1, 2})
+	target := filepath.Join(dir, "real.npy")
+	if err := os.WriteFile(target, []byte("old"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	link := filepath.Join(dir, "link.npy")
+	if err := os.Symlink("real.npy", link); err != nil {
+		t.Fatal(err)
+	}
+	if err := WriteFile(link, m); err != nil {
+		t.Fatal(err)
+	}
+	if st, err := os.Lstat(link); err != nil || st.Mode()&os.ModeSymlink == 0 {
+		t.Errorf("the link was replaced: %v %v", st.Mode(), err)
+	}
+	if got, err := ReadFile(target); err != nil || !mat.Equal(got, m) {
+		t.Errorf("target not written: %v %v", got, err)
+	}
+	if err := WriteFile(os.DevNull, m); err == nil || !strings.Contains(err.Error(), "is not a regular file") {
+		t.Errorf("%s: got %v", os.DevNull, err)
+	}
+	if st, err := os.Stat(os.DevNull); err != nil || st.Mode().IsRegular() {
+		t.Fatalf("%s was replaced!", os.DevNull)
+	}
+}

@@ -84,8 +84,9 @@ func WriteFile(path string, m *mat.Dense) error {
 // WriteAtomic creates path with the bytes write produces, atomically (see
 // WriteFile). The file gets mode 0644.
 func WriteAtomic(path string, write func(io.Writer) error) (err error) {
-	if st, err := os.Stat(path); err == nil && st.IsDir() {
-		return fmt.Errorf("%s: is a directory", path)
+	path, err = Destination(path)
+	if err != nil {
+		return err
 	}
 	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
 	if err != nil {
@@ -114,4 +115,35 @@ func WriteAtomic(path string, write func(io.Writer) error) (err error) {
 		return fmt.Errorf("%s: %w", path, err)
 	}
 	return nil
+}
+
+// Destination returns the file an atomic write to path must replace: path
+// itself, or the file a symbolic link at path points to (the link is kept).
+// It refuses a destination that exists and is not a regular file: renaming
+// over a directory fails, and renaming over /dev/stdout or a named pipe would
+// replace the device or pipe instead of writing to it.
+func Destination(path string) (string, error) {
+	st, err := os.Lstat(path)
+	if err != nil {
+		return path, nil // does not exist yet (or cannot be told): create it
+	}
+	if st.Mode()&os.ModeSymlink != 0 {
+		target, err := filepath.EvalSymlinks(path)
+		if err != nil {
+			return path, nil // a dangling link: replace the link itself
+		}
+		if st, err = os.Stat(target); err != nil {
+			return "", fmt.Errorf("%s: %w", path, unwrapPath(err))
+		}
+		if st.Mode().IsRegular() {
+			return target, nil
+		}
+	}
+	switch {
+	case st.IsDir():
+		return "", fmt.Errorf("%s: is a directory", path)
+	case !st.Mode().IsRegular():
+		return "", fmt.Errorf("%s: is not a regular file (%v); the output is written to a temporary file and renamed, which would replace it", path, st.Mode().Type())
+	}
+	return path, nil
 }
