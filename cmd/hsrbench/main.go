@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"runtime"
+	"runtime/pprof"
 	"slices"
 	"strconv"
 	"strings"
@@ -32,6 +33,7 @@ type config struct {
 	nMax     int           // cap on every n
 	sections map[string]bool
 	seed     uint64
+	cpuProf  string // write a CPU profile of the whole run here
 
 	gridN     int
 	gridDims  []int
@@ -102,6 +104,7 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	cases := fs.String("cases", "", "comma list of sections: "+strings.Join(sectionNames, ",")+" (attention = decode,prefill; default all)")
 	seed := fs.String("seed", "1", "seed of every generator (unsigned integer)")
 	dims := fs.String("d", "", "comma list of dimensions for the grid (default by mode)")
+	prof := fs.String("cpuprofile", "", "write a CPU profile of the run to this file (go tool pprof)")
 	data := fs.String("data", "", "comma list of data kinds for the grid: "+strings.Join(dataKinds, ","))
 	fs.Usage = func() {}
 	if err := fs.Parse(args); err != nil {
@@ -114,6 +117,7 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
 	c := defaultConfig(*full)
 	c.json = *js
+	c.cpuProf = *prof
 	if set["reps"] {
 		if *reps < 1 || *reps > 1000 {
 			return config{}, fmt.Errorf("-reps %d: want 1..1000", *reps)
@@ -177,7 +181,7 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	return c, nil
 }
 
-const usage = `usage: hsrbench [-full] [-json] [-reps N] [-n MAX] [-cases LIST] [-seed S] [-d LIST] [-data LIST]
+const usage = `usage: hsrbench [-full] [-json] [-reps N] [-n MAX] [-cases LIST] [-seed S] [-d LIST] [-data LIST] [-cpuprofile FILE]
   -full        the whole grid at n = 2^20 (default: quick, smaller n and fewer cells)
   -json        one JSON object per line instead of tables
   -reps N      timed rounds per measurement (medians reported)
@@ -186,6 +190,7 @@ const usage = `usage: hsrbench [-full] [-json] [-reps N] [-n MAX] [-cases LIST] 
   -seed S      seed of every data generator
   -d LIST      grid dimensions, e.g. 2,64
   -data LIST   grid data kinds: gaussian,decaying,massive,clustered (attention/gen)
+  -cpuprofile FILE  write a CPU profile of the run (go tool pprof)
 `
 
 // loadAvg is the 1-minute load average (Linux), to judge how noisy a run was.
@@ -212,6 +217,19 @@ func run(args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		fmt.Fprintf(stderr, "hsrbench: %v\n%s", err, usage)
 		return 2
+	}
+	if c.cpuProf != "" {
+		f, err := os.Create(c.cpuProf)
+		if err != nil {
+			fmt.Fprintf(stderr, "hsrbench: -cpuprofile: %v\n%s", err, usage)
+			return 2
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			fmt.Fprintf(stderr, "hsrbench: -cpuprofile: %v\n%s", err, usage)
+			return 2
+		}
+		defer pprof.StopCPUProfile()
 	}
 	return bench(c, stdout, stderr)
 }

@@ -327,6 +327,7 @@ func TestFlagValidation(t *testing.T) {
 		{[]string{"-data", "uniform"}, `"uniform"`},
 		{[]string{"-frobnicate"}, "frobnicate"},
 		{[]string{"stray"}, `"stray"`},
+		{[]string{"-cases", "stream", "-cpuprofile", "/nonexistent-dir/x.prof"}, "-cpuprofile"},
 	} {
 		var out, errb bytes.Buffer
 		code := run(tc.args, &out, &errb)
