@@ -1,0 +1,432 @@
+package viz
+
+import (
+	"fmt"
+	"math"
+	"sort"
+	"time"
+
+	"github.com/hsrviz/hsrviz/hsr"
+	"github.com/hsrviz/hsrviz/viz/input"
+)
+
+// App is the visualizer's drawing model: Params in, engine results and the
+// query trace computed (spread over frames), a scene out. It knows nothing
+// of Ebiten; the platform layer calls Update once per tick and Scene to draw.
+// An App is not safe for concurrent use.
+type App struct {
+	p Params
+
+	data      *dataset
+	dataVer   int
+	q         []float64
+	qKey      [4]float64
+	qVer      int
+	rows      *rowsJob // in progress (or complete) for the current parameters
+	shownRows *rowsJob
+	sum       *summary
+	scaling   *scalingJob
+	scaleIdx  map[int]*scaleIndex
+
+	trace    *hsr.Trace
+	traceKey traceKey
+	step     int
+	playing  bool
+	stepAcc  float64
+	holdEnd  float64
+
+	indexBuilds int
+	everReady   bool
+	budget      time.Duration
+	frames      frameRing
+	errMsg      string
+
+	ui uiState
+}
+
+type traceKey struct {
+	data, q, query int
+	c              float64
+	index          string
+	kind           string
+	gamma          float64
+	b              float64
+}
+
+// sans is the key without the computed offset c (what wantTraceKey gives).
+func (k traceKey) sans() traceKey { k.c = 0; return k }
+
+// DefaultBudget is the compute time Update spends per tick on pending work.
+const DefaultBudget = 4 * time.Millisecond
+
+// NewApp validates p and returns an App; no work is done until Update or Compute.
+func NewApp(p Params) (*App, error) {
+	p.normalize()
+	if err := p.Validate(); err != nil {
+		return nil, err
+	}
+	a := &App{p: p, budget: DefaultBudget, playing: true, scaleIdx: map[int]*scaleIndex{}}
+	a.invalidate()
+	return a, nil
+}
+
+// Params returns the current parameters.
+func (a *App) Params() Params { return a.p }
+
+// SetParams replaces the parameters (validated; on error nothing changes).
+func (a *App) SetParams(p Params) error {
+	p.normalize()
+	if err := p.Validate(); err != nil {
+		a.errMsg = err.Error()
+		return err
+	}
+	a.p = p
+	a.errMsg = ""
+	a.invalidate()
+	return nil
+}
+
+// SetParamsJSON applies a partial update such as {"b":1.2}. An unknown
+// field or a bad value is an error naming it, and nothing changes.
+func (a *App) SetParamsJSON(patch []byte) error {
+	q, err := a.p.applyPatch(patch)
+	if err != nil {
+		a.errMsg = err.Error()
+		return err
+	}
+	a.p = q
+	a.errMsg = ""
+	a.invalidate()
+	return nil
+}
+
+// IndexBuilds counts the indexes built since NewApp (scan, tree and
+// automatic, main and scaling series): changing b must not raise it.
+func (a *App) IndexBuilds() int { return a.indexBuilds }
+
+// invalidate starts whatever the new parameters make stale; results still
+// valid are kept.
+func (a *App) invalidate() {
+	p := a.p
+	if a.data == nil || a.data.key != p.dataKey() {
+		a.dataVer++
+		sh := newShape(p.Data, p.D, p.Sigma, p.Seed)
+		a.data = &dataset{key: p.dataKey(), version: a.dataVer, n: p.N, d: p.D,
+			K: make([]float64, p.N*p.D), rng: newRand(p.Seed, streamK), sh: sh}
+		a.scaleIdx = map[int]*scaleIndex{}
+		a.rows, a.scaling, a.trace = nil, nil, nil
+	}
+	qk := [4]float64{float64(p.M), float64(p.D), p.Sigma, float64(p.Seed)}
+	if a.q == nil || qk != a.qKey {
+		a.q = queries(p)
+		a.qKey = qk
+		a.qVer++
+	}
+}
+
+func (a *App) rowsKey() rowsKey {
+	p := a.p
+	return rowsKey{data: a.dataVer, q: a.qVer, b: p.B, alpha: p.Alpha, kind: p.Kind, gamma: p.Gamma, index: p.Index}
+}
+
+func (a *App) scalingKey() scalingKey {
+	p := a.p
+	k := scalingKey{data: a.dataVer, q: a.qVer, paperB: p.PaperB, b: p.B, kind: p.Kind, gamma: p.Gamma, index: p.Index}
+	if p.PaperB {
+		k.b = 0 // b follows n: the series does not depend on the current b
+	}
+	if p.Kind == "softmax" {
+		k.b, k.paperB = 0, false
+	} else {
+		k.gamma = 0
+	}
+	return k
+}
+
+func (a *App) wantTraceKey() traceKey {
+	p := a.p
+	k := traceKey{data: a.dataVer, q: a.qVer, query: p.Query, index: p.Index, kind: p.Kind}
+	if p.Kind == "softmax" {
+		k.gamma = p.Gamma
+	} else {
+		k.b = p.B
+	}
+	return k
+}
+
+// Compute runs pending work for at most about budget (at least one unit if
+// any is pending) and reports whether everything is done.
+func (a *App) Compute(budget time.Duration) bool {
+	start := time.Now()
+	for {
+		if !a.stepOnce() {
+			return true
+		}
+		if time.Since(start) >= budget {
+			return !a.pending()
+		}
+	}
+}
+
+// Settle computes until nothing is pending (tests, headless snapshots).
+func (a *App) Settle() {
+	for !a.Compute(time.Second) {
+	}
+}
+
+// stepOnce does one unit of the most urgent pending work.
+func (a *App) stepOnce() bool {
+	if a.stepData() {
+		return true
+	}
+	if !a.data.ready {
+		return false
+	}
+	if tk := a.wantTraceKey(); a.trace == nil || a.traceKey.sans() != tk {
+		a.computeTrace(tk)
+		return true
+	}
+	if rk := a.rowsKey(); a.rows == nil || a.rows.key != rk {
+		a.rows = newRowsJob(rk, a.p.M, a.p.N)
+		return true
+	}
+	if a.stepRows() {
+		return true
+	}
+	if sk := a.scalingKey(); a.scaling == nil || a.scaling.key != sk {
+		a.scaling = &scalingJob{key: sk, sizes: scalingSizes(a.p.N), mq: min(a.p.M, maxScalingQueries)}
+		return true
+	}
+	return a.stepScaling()
+}
+
+func (a *App) pending() bool {
+	if !a.data.ready || a.trace == nil || a.traceKey.sans() != a.wantTraceKey() {
+		return true
+	}
+	if a.rows == nil || a.rows.key != a.rowsKey() || !a.rows.complete {
+		return true
+	}
+	return a.scaling == nil || a.scaling.key != a.scalingKey() || !a.scaling.complete
+}
+
+// progress is the fraction of the pending pipeline done, by estimated cost.
+func (a *App) progress() float64 {
+	ds := a.data
+	nd := float64(ds.n * ds.d)
+	gen := nd
+	build := 3 * nd
+	rowsCost := float64(a.p.M) * 2.5 * nd
+	scal := 0.0
+	for _, s := range scalingSizes(a.p.N) {
+		scal += float64(s*ds.d) * (3 + float64(min(a.p.M, maxScalingQueries))*0.5)
+	}
+	done := 0.0
+	if ds.ready {
+		done += gen + build
+	} else {
+		done += gen * float64(ds.genRows) / float64(ds.n)
+		if ds.scan != nil {
+			done += build / 3
+		}
+		if ds.tree != nil {
+			done += build / 3
+		}
+	}
+	if a.rows != nil && a.rows.key == a.rowsKey() {
+		if a.rows.complete {
+			done += rowsCost
+		} else {
+			done += rowsCost * (float64(a.rows.next) + float64(a.rows.phase)/4) / float64(a.rows.m)
+		}
+	}
+	if sj := a.scaling; sj != nil && sj.key == a.scalingKey() {
+		for i := 0; i < sj.next && i < len(sj.sizes); i++ {
+			s := sj.sizes[i]
+			done += float64(s*ds.d) * (3 + float64(sj.mq)*0.5)
+		}
+	}
+	total := gen + build + rowsCost + scal
+	return math.Min(1, done/total)
+}
+
+// computeTrace runs the real traced query of the selected row.
+func (a *App) computeTrace(tk traceKey) {
+	ds := a.data
+	d := ds.d
+	q := a.q[a.p.Query*d : (a.p.Query+1)*d]
+	ix := ds.index(a.p.Index)
+	var c float64
+	if a.p.Kind == "softmax" {
+		c = topRThreshold(ix, ds.K, d, q, TopR(ds.n, a.p.Gamma))
+	} else {
+		c = math.Sqrt(float64(d)) * a.p.B
+	}
+	tk.c = c
+	t := &hsr.Trace{}
+	ix.Trace(q, c, t)
+	old := a.trace
+	a.trace = t
+	a.traceKey = tk
+	if old == nil || a.playing {
+		a.step = 0
+		a.stepAcc = 0
+		a.holdEnd = 0
+	}
+	a.step = min(a.step, len(t.Steps))
+}
+
+// stepCounters sums the trace's work over its first a.step steps.
+func (a *App) stepCounters() hsr.Stats {
+	var s hsr.Stats
+	if a.trace == nil {
+		return s
+	}
+	for _, st := range a.trace.Steps[:a.step] {
+		s.NodesVisited++
+		switch st.Decision {
+		case hsr.Pruned:
+			s.Pruned++
+		case hsr.ReportedWhole:
+			s.ReportedWhole++
+		case hsr.Opened:
+			s.Opened++
+		case hsr.LeafScanned:
+			s.LeavesScanned++
+		}
+		s.DotProducts += st.DotProducts
+		s.Reported += st.Reported
+	}
+	return s
+}
+
+// StepAnimation moves the trace animation by delta steps (and pauses it).
+func (a *App) StepAnimation(delta int) {
+	a.playing = false
+	n := 0
+	if a.trace != nil {
+		n = len(a.trace.Steps)
+	}
+	a.step = max(0, min(n, a.step+delta))
+	a.stepAcc = 0
+}
+
+// SetPlaying starts or pauses the trace animation.
+func (a *App) SetPlaying(on bool) {
+	a.playing = on
+	if on && a.trace != nil && a.step >= len(a.trace.Steps) {
+		a.step = 0
+	}
+}
+
+// endHold is how long the finished trace stays on screen before replaying.
+const endHold = 1.5
+
+func (a *App) animate(dt float64) {
+	if !a.playing || a.trace == nil || dt <= 0 {
+		return
+	}
+	dt = math.Min(dt, 0.25) // a stalled tab does not jump to the end
+	n := len(a.trace.Steps)
+	if a.step >= n {
+		a.holdEnd += dt
+		if a.holdEnd >= endHold {
+			a.step, a.holdEnd, a.stepAcc = 0, 0, 0
+		}
+		return
+	}
+	a.stepAcc += dt * a.p.Speed
+	for a.stepAcc >= 1 && a.step < n {
+		a.step++
+		a.stepAcc--
+	}
+}
+
+// Update is one tick: input (widgets, keys, hover), the animation, and a
+// slice of pending compute.
+func (a *App) Update(in input.Input) {
+	a.handleInput(&in)
+	a.animate(in.DT)
+	a.Compute(a.budget)
+}
+
+// FrameWork records the Go time of one frame as measured by the platform.
+func (a *App) FrameWork(d time.Duration) { a.frames.add(d) }
+
+// frameRing keeps the last frames' work times.
+type frameRing struct {
+	buf   [240]time.Duration
+	n     int
+	count int
+}
+
+func (r *frameRing) add(d time.Duration) {
+	r.buf[r.n%len(r.buf)] = d
+	r.n++
+	r.count++
+}
+
+// FrameStats summarises the reported frame times (milliseconds).
+type FrameStats struct {
+	P50   float64 `json:"p50_ms"`
+	P95   float64 `json:"p95_ms"`
+	Max   float64 `json:"max_ms"`
+	Count int     `json:"count"`
+}
+
+func (r *frameRing) stats() FrameStats {
+	k := min(r.n, len(r.buf))
+	if k == 0 {
+		return FrameStats{}
+	}
+	v := make([]float64, k)
+	for i := range v {
+		v[i] = r.buf[i].Seconds() * 1000
+	}
+	sort.Float64s(v)
+	q := func(f float64) float64 { return v[min(k-1, int(f*float64(k)))] }
+	return FrameStats{P50: q(0.5), P95: q(0.95), Max: v[k-1], Count: r.count}
+}
+
+// Region is a named rectangle of the last laid-out scene.
+type Region struct {
+	Name       string
+	X, Y, W, H float32
+}
+
+// Snapshot is the JSON-able state for the JS API and tests.
+type Snapshot struct {
+	Ready    bool               `json:"ready"`
+	Busy     bool               `json:"busy"`
+	Progress float64            `json:"progress"`
+	Params   Params             `json:"params"`
+	Numbers  map[string]float64 `json:"numbers"`
+	Step     int                `json:"step"`
+	Steps    int                `json:"steps"`
+	Playing  bool               `json:"playing"`
+	Panels   []Region           `json:"panels"`
+	Widgets  []Region           `json:"widgets"`
+	Frame    FrameStats         `json:"frame"`
+	Hash     string             `json:"hash"`
+	Error    string             `json:"error"`
+	Builds   int                `json:"index_builds"`
+}
+
+// Snapshot returns the current state.
+func (a *App) Snapshot() Snapshot {
+	busy := a.pending()
+	s := Snapshot{Ready: a.everReady, Busy: busy, Progress: 1, Params: a.p, Numbers: a.numbers(),
+		Step: a.step, Playing: a.playing, Frame: a.frames.stats(), Hash: a.p.Hash(), Error: a.errMsg,
+		Builds: a.indexBuilds}
+	if busy {
+		s.Progress = a.progress()
+	}
+	if a.trace != nil {
+		s.Steps = len(a.trace.Steps)
+	}
+	s.Panels = append([]Region(nil), a.ui.panels...)
+	s.Widgets = append([]Region(nil), a.ui.widgets...)
+	return s
+}
+
+func (a *App) String() string { return fmt.Sprintf("viz.App{%s}", a.p.Hash()) }

@@ -1,0 +1,111 @@
+package viz
+
+// Layout: a header line, a control column (left when the window is wide,
+// on top when narrow) and six panels in a grid that adapts to the window:
+// 3×2 when wide, 2×3 when medium, one column when narrow (phones), where
+// the content scrolls.
+
+// Panel names (Snapshot().Panels[i].Name).
+const (
+	PanelGeometry  = "geometry"
+	PanelTree      = "tree"
+	PanelHeatmap   = "heatmap"
+	PanelNumbers   = "numbers"
+	PanelScaling   = "scaling"
+	PanelHistogram = "histogram"
+	PanelControls  = "controls"
+)
+
+var panelOrder = []string{PanelGeometry, PanelTree, PanelHeatmap, PanelNumbers, PanelScaling, PanelHistogram}
+
+type rect struct{ X, Y, W, H float32 }
+
+func (r rect) inset(d float32) rect { return rect{r.X + d, r.Y + d, r.W - 2*d, r.H - 2*d} }
+func (r rect) contains(x, y float32) bool {
+	return x >= r.X && x < r.X+r.W && y >= r.Y && y < r.Y+r.H
+}
+func (r rect) overlaps(o rect) bool {
+	return r.X < o.X+o.W && o.X < r.X+r.W && r.Y < o.Y+o.H && o.Y < r.Y+r.H
+}
+
+type layout struct {
+	w, h     float32
+	header   rect
+	controls rect // zero W when hidden
+	panels   map[string]rect
+	narrow   bool
+	content  float32 // total content height (narrow: may exceed h)
+}
+
+const (
+	headerH  = 34
+	gap      = 8
+	controlW = 250
+)
+
+// computeLayout lays out a w×h window; scroll shifts the narrow layout up.
+func computeLayout(w, h int, controls bool, scroll float32) layout {
+	W, H := float32(w), float32(h)
+	L := layout{w: W, h: H, panels: map[string]rect{}}
+	L.header = rect{0, 0, W, headerH}
+	top := float32(headerH)
+	switch {
+	case W >= 700:
+		left := float32(gap)
+		if controls {
+			L.controls = rect{gap, top, controlW, H - top - gap}
+			left = gap + controlW + gap
+		}
+		cw := W - left - gap
+		ch := H - top - gap
+		if W >= 1100 || W > H*1.25 {
+			// 3 columns × 2 rows; the top row (the pictures) gets more height
+			colW := []float32{0.31, 0.36, 0.33}
+			rowH := []float32{0.58, 0.42}
+			grid(L.panels, left, top, cw, ch, colW, rowH)
+		} else {
+			grid(L.panels, left, top, cw, ch, []float32{0.5, 0.5}, []float32{0.36, 0.34, 0.30})
+		}
+		L.content = H
+	default:
+		L.narrow = true
+		y := top - scroll
+		if controls {
+			ctlH := controlsHeight(W - 2*gap)
+			L.controls = rect{gap, y, W - 2*gap, ctlH}
+			y += ctlH + gap
+		}
+		ph := max(300, min(H*0.62, (W-2*gap)*1.05))
+		for _, name := range panelOrder {
+			hh := ph
+			if name == PanelNumbers {
+				hh = max(ph, 360)
+			}
+			L.panels[name] = rect{gap, y, W - 2*gap, hh}
+			y += hh + gap
+		}
+		L.content = y + scroll
+	}
+	return L
+}
+
+// grid places the six panels (in panelOrder) row by row.
+func grid(dst map[string]rect, x0, y0, w, h float32, cols, rows []float32) {
+	nc := len(cols)
+	i := 0
+	y := y0
+	for _, rf := range rows {
+		rh := (h+gap)*rf - gap
+		x := x0
+		for _, cf := range cols {
+			cw := (w+gap)*cf - gap
+			if i < len(panelOrder) {
+				dst[panelOrder[i]] = rect{x, y, cw, rh}
+			}
+			i++
+			x += cw + gap
+		}
+		y += rh + gap
+		_ = nc
+	}
+}

@@ -1,0 +1,131 @@
+package viz
+
+import (
+	"math"
+	"time"
+
+	"github.com/hsrviz/hsrviz/hsr"
+)
+
+// summary is the numbers panel: everything measured over the m rows of the
+// last complete rows job, plus the theory lines.
+type summary struct {
+	key                     rowsKey
+	n, m, d                 int
+	total                   int
+	mean                    float64
+	minC, maxC              int
+	stats                   hsr.Stats // summed over rows
+	dotsDense               int       // n·m: a dense pass computes every score
+	hsrDur, scanDur         time.Duration
+	maxErr, bound           float64
+	boundOK                 bool // bound ≥ measured error on every row (softmax)
+	exact                   bool // every row exact (relu)
+	exactRows               int
+	countBound, gaussExpect float64
+	topR                    int
+	counts                  []int
+}
+
+// gaussianTail is P(Z > z) for a standard normal Z.
+func gaussianTail(z float64) float64 { return 0.5 * math.Erfc(z/math.Sqrt2) }
+
+func (a *App) rowsDone(jb *rowsJob) {
+	ds := a.data
+	s := &summary{key: jb.key, n: jb.n, m: jb.m, d: ds.d, minC: math.MaxInt, boundOK: true, exact: true}
+	s.counts = make([]int, jb.m)
+	for i := range jb.rows {
+		r := &jb.rows[i]
+		s.counts[i] = r.count
+		s.total += r.count
+		s.minC = min(s.minC, r.count)
+		s.maxC = max(s.maxC, r.count)
+		s.stats.Add(r.stats)
+		s.hsrDur += r.hsrDur
+		s.scanDur += r.scanDur
+		s.maxErr = math.Max(s.maxErr, r.maxErr)
+		s.bound = math.Max(s.bound, r.bound)
+		if r.bound < r.maxErr {
+			s.boundOK = false
+		}
+		if r.exact {
+			s.exactRows++
+		} else {
+			s.exact = false
+		}
+	}
+	s.mean = float64(s.total) / float64(jb.m)
+	s.dotsDense = jb.n * jb.m
+	s.countBound = math.Pow(float64(jb.n), 0.8)
+	// The expected count per row for Gaussian scores of standard deviation
+	// σ_s = σ² (theory: exact only for large d; see SPEC).
+	sigmaS := ds.key.sigma * ds.key.sigma
+	s.gaussExpect = float64(jb.n) * gaussianTail(jb.key.b/sigmaS)
+	s.topR = TopR(jb.n, jb.key.gamma)
+	a.sum = s
+	a.shownRows = jb
+	a.everReady = true
+}
+
+// numbers is every number on screen, by name (Snapshot().Numbers).
+func (a *App) numbers() map[string]float64 {
+	out := map[string]float64{}
+	s := a.sum
+	if s == nil {
+		return out
+	}
+	b := func(x bool) float64 {
+		if x {
+			return 1
+		}
+		return 0
+	}
+	out["n"] = float64(s.n)
+	out["m"] = float64(s.m)
+	out["d"] = float64(s.d)
+	out["b"] = s.key.b
+	out["reported_total"] = float64(s.total)
+	out["reported_mean"] = s.mean
+	out["reported_min"] = float64(s.minC)
+	out["reported_max"] = float64(s.maxC)
+	out["count_bound"] = s.countBound
+	out["nodes_visited"] = float64(s.stats.NodesVisited)
+	out["nodes_pruned"] = float64(s.stats.Pruned)
+	out["nodes_reported_whole"] = float64(s.stats.ReportedWhole)
+	out["nodes_opened"] = float64(s.stats.Opened)
+	out["leaves_scanned"] = float64(s.stats.LeavesScanned)
+	out["dots"] = float64(s.stats.DotProducts)
+	out["dots_dense"] = float64(s.dotsDense)
+	out["hsr_ms"] = s.hsrDur.Seconds() * 1000
+	out["scan_ms"] = s.scanDur.Seconds() * 1000
+	if s.hsrDur > 0 {
+		out["speedup"] = s.scanDur.Seconds() / s.hsrDur.Seconds()
+	}
+	out["max_error"] = s.maxErr
+	if s.key.kind == "softmax" {
+		out["top_r"] = float64(s.topR)
+		out["error_bound"] = s.bound
+		out["bound_holds"] = b(s.boundOK)
+	} else {
+		out["gaussian_expected"] = s.gaussExpect
+		out["exact"] = b(s.exact)
+		out["exact_rows"] = float64(s.exactRows)
+	}
+	if t := a.trace; t != nil {
+		c := a.stepCounters()
+		out["step"] = float64(a.step)
+		out["steps"] = float64(len(t.Steps))
+		out["step_nodes_visited"] = float64(c.NodesVisited)
+		out["step_nodes_pruned"] = float64(c.Pruned)
+		out["step_nodes_reported_whole"] = float64(c.ReportedWhole)
+		out["step_dots"] = float64(c.DotProducts)
+		out["step_reported"] = float64(c.Reported)
+		out["trace_reported"] = float64(t.Stats.Reported)
+	}
+	if sc := a.scaling; sc != nil && sc.complete {
+		out["scaling_slope_reported"] = sc.slopeReported
+		out["scaling_slope_dots"] = sc.slopeDots
+		out["scaling_points"] = float64(len(sc.points))
+	}
+	return out
+}

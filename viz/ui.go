@@ -1,0 +1,112 @@
+package viz
+
+import (
+	"fmt"
+	"image/color"
+
+	"github.com/hsrviz/hsrviz/viz/input"
+	"github.com/hsrviz/hsrviz/viz/scene"
+)
+
+// uiState is what the screen remembers between ticks.
+type uiState struct {
+	w, h    int
+	lay     layout
+	panels  []Region
+	widgets []Region
+	pointer input.Pointer
+	hasPtr  bool
+	scroll  float32
+	geo     *geoCache
+	heat    heatCache
+	help    bool
+}
+
+// hoverIn returns the pointer if it is inside r.
+func (a *App) hoverIn(r rect) (input.Pointer, bool) {
+	if !a.ui.hasPtr || !r.contains(a.ui.pointer.X, a.ui.pointer.Y) {
+		return input.Pointer{}, false
+	}
+	return a.ui.pointer, true
+}
+
+// handleInput applies one tick of input: pointer position, keys, widgets.
+func (a *App) handleInput(in *input.Input) {
+	if p, ok := in.Primary(); ok {
+		a.ui.pointer, a.ui.hasPtr = p, true
+	}
+	a.handleWidgets(in)
+	a.handleKeys(in)
+	if a.ui.lay.narrow && in.WheelY != 0 {
+		a.ui.scroll = max(0, min(a.ui.scroll-in.WheelY*40, a.ui.lay.content-a.ui.lay.h))
+	}
+}
+
+// Scene lays out and draws the whole window.
+func (a *App) Scene(w, h int) *scene.Scene {
+	s := &scene.Scene{W: w, H: h, Background: colBackground}
+	p := painter{s}
+	L := computeLayout(w, h, a.p.Controls, a.ui.scroll)
+	a.ui.w, a.ui.h, a.ui.lay = w, h, L
+	a.ui.panels = a.ui.panels[:0]
+	for _, name := range panelOrder {
+		r := L.panels[name]
+		a.ui.panels = append(a.ui.panels, Region{Name: name, X: r.X, Y: r.Y, W: r.W, H: r.H})
+		switch name {
+		case PanelGeometry:
+			a.drawGeometry(p, r)
+		case PanelTree:
+			a.drawTree(p, r)
+		case PanelHeatmap:
+			a.drawHeatmaps(p, r)
+		case PanelNumbers:
+			a.drawNumbers(p, r)
+		case PanelScaling:
+			a.drawScaling(p, r)
+		case PanelHistogram:
+			a.drawHistogram(p, r)
+		}
+	}
+	if L.controls.W > 0 {
+		a.ui.panels = append(a.ui.panels, Region{Name: PanelControls, X: L.controls.X, Y: L.controls.Y, W: L.controls.W, H: L.controls.H})
+		a.drawControls(p, L.controls)
+	}
+	a.drawHeader(p, L.header)
+	if a.ui.help {
+		a.drawHelp(p, rect{0, 0, float32(w), float32(h)})
+	}
+	return s
+}
+
+// drawHeader: the title, the progress of pending work, the last error.
+func (a *App) drawHeader(p painter, r rect) {
+	p.rect(r, colPanel, color.RGBA{}, 0)
+	p.line(r.X, r.Y+r.H-0.5, r.X+r.W, r.Y+r.H-0.5, colBorder, 1)
+	title := "HSR attention: which keys does a query need?"
+	if r.W < 620 {
+		title = "HSR attention"
+	}
+	p.text(12, r.Y+8, title, 16, colText, scene.AlignLeft)
+	x := 12 + textWidth(title, 16) + 18
+	if a.pending() {
+		bw := min(float32(160), r.W-x-120)
+		if bw > 30 {
+			p.progressBar(rect{x, r.Y + r.H/2 - 3, bw, 6}, a.progress(), fmt.Sprintf("computing… %d%%", int(100*a.progress())))
+		}
+	}
+	right := "h: help"
+	if a.errMsg != "" {
+		right = a.errMsg
+		p.text(r.X+r.W-12, r.Y+10, fitText(right, sizeCaption, r.W/2), sizeCaption, colError, scene.AlignRight)
+		return
+	}
+	p.text(r.X+r.W-12, r.Y+10, right, sizeCaption, colMuted, scene.AlignRight)
+}
+
+// drawWaiting fills a panel body while its data is being computed.
+func (a *App) drawWaiting(p painter, body rect) {
+	msg := "computing…"
+	p.text(body.X+body.W/2, body.Y+body.H/2-20, msg, sizeCaption, colMuted, scene.AlignCenter)
+	bw := min(body.W*0.6, 220)
+	p.progressBar(rect{body.X + body.W/2 - bw/2, body.Y + body.H/2, bw, 5}, a.progress(), "")
+}
