@@ -276,6 +276,14 @@ func TestLogLogDraw(t *testing.T) {
 	}
 }
 
+func TestNarrowChartKeepsTheFittedSlope(t *testing.T) {
+	s := &scene.Scene{W: 200, H: 200}
+	scalingPlot(Rect{0, 0, 150, 130}).Draw(s)
+	if !slices.Contains(texts(s), "fit 0.80") {
+		t.Errorf("narrow chart legend %q lacks the short fit label", texts(s))
+	}
+}
+
 func TestSmallRectsDoNotOverflow(t *testing.T) {
 	for _, r := range []Rect{{0, 0, 160, 110}, {10, 10, 240, 160}, {0, 0, 900, 500}} {
 		s := &scene.Scene{W: 1000, H: 600}

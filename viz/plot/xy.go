@@ -209,7 +209,7 @@ func (p *XY) Draw(s *scene.Scene) {
 		if lbl == "" {
 			lbl = "slope " + FormatTick(ref.Slope, 0.01)
 		}
-		legend = append(legend, legendEntry{lbl, c, true})
+		legend = append(legend, legendEntry{label: lbl, color: c, dashed: true})
 	}
 
 	for i, se := range p.Series {
@@ -232,9 +232,10 @@ func (p *XY) Draw(s *scene.Scene) {
 			}
 			prev, havePrev = [2]float32{px, py}, true
 		}
-		lbl := se.Name
+		lbl, short := se.Name, ""
 		if fit := fits[i]; fit != nil {
 			lbl = fmt.Sprintf("%s: slope %.2f (fit)", se.Name, fit.Slope)
+			short = fmt.Sprintf("fit %.2f", fit.Slope) // for narrow charts: the number matters most
 			if f.X.Log && f.Y.Log { // the fitted line, faint, under the legend
 				xm := math.Sqrt(f.X.Min * f.X.Max)
 				ym := math.Pow(10, fit.Intercept+fit.Slope*math.Log10(xm))
@@ -244,7 +245,7 @@ func (p *XY) Draw(s *scene.Scene) {
 			}
 		}
 		if lbl != "" {
-			legend = append(legend, legendEntry{lbl, se.Color, false})
+			legend = append(legend, legendEntry{label: lbl, short: short, color: se.Color})
 		}
 	}
 	drawLegend(s, st, f.Area, legend)
@@ -334,6 +335,7 @@ func drawDashed(s *scene.Scene, seg [4]float32, c color.RGBA) {
 
 type legendEntry struct {
 	label  string
+	short  string // used instead of label when label does not fit
 	color  color.RGBA
 	dashed bool
 }
@@ -349,6 +351,9 @@ func drawLegend(s *scene.Scene, st Style, a Rect, es []legendEntry) {
 	maxW := a.W - 8 - sw - 10
 	w := float32(0)
 	for i := range es {
+		if es[i].short != "" && scene.TextWidth(es[i].label, st.TextSize) > maxW {
+			es[i].label = es[i].short
+		}
 		es[i].label = fit(es[i].label, st.TextSize, maxW)
 		w = max(w, scene.TextWidth(es[i].label, st.TextSize))
 	}

@@ -23,7 +23,9 @@ func Rasterize(s *Scene) *image.RGBA { return RasterizeScaled(s, 1) }
 //     alpha is 0), then items are composited in order with Porter-Duff
 //     "over", anti-aliased by exact area coverage (golang.org/x/image/vector).
 //   - Colours are color.RGBA, which Go and Ebiten both read as
-//     alpha-premultiplied; a Fill or Stroke with alpha 0 is not drawn.
+//     alpha-premultiplied; a Fill or Stroke with alpha 0 is not drawn, and
+//     an invalid colour with R, G or B above A is clamped to A (use
+//     Translucent to make translucent colours).
 //   - Rect and Circle strokes are centred on the outline (half inside, half
 //     outside, mitred corners), as Ebiten's vector.StrokeRect/StrokeCircle;
 //     a stroke width <= 0 means 1. Fill is painted before stroke.
@@ -190,6 +192,7 @@ func circleContour(cx, cy, rad float32, reverse bool) []pt {
 // huge coordinates cost nothing and never overflow the rasteriser's fixed
 // point; the rasteriser itself is sized to the clipped bounding box only.
 func (r *renderer) fill(c color.RGBA, contours ...[]pt) {
+	c = premul(c)
 	b := r.dst.Bounds()
 	minX, minY := float32(math.Inf(1)), float32(math.Inf(1))
 	maxX, maxY := float32(math.Inf(-1)), float32(math.Inf(-1))
@@ -223,6 +226,13 @@ func (r *renderer) fill(c color.RGBA, contours ...[]pt) {
 	}
 	r.ras.DrawOp = draw.Over
 	r.ras.Draw(r.dst, box, image.NewUniform(c), image.Point{})
+}
+
+// premul clamps the channels of an invalid premultiplied colour to its
+// alpha (the rasteriser's integer blending would otherwise wrap around).
+func premul(c color.RGBA) color.RGBA {
+	c.R, c.G, c.B = min(c.R, c.A), min(c.G, c.A), min(c.B, c.A)
+	return c
 }
 
 // clipContour clips a closed contour to the rectangle [lo, hi]
@@ -300,7 +310,7 @@ func (r *renderer) text(v Text) {
 	defer f.mu.Unlock()
 	d := font.Drawer{
 		Dst:  r.dst,
-		Src:  image.NewUniform(v.Color),
+		Src:  image.NewUniform(premul(v.Color)),
 		Face: f.face,
 		Dot:  fixed.Point26_6{X: fixed.Int26_6(math.Round(float64(x) * 64)), Y: fixed.Int26_6(math.Round(float64(y) * 64))},
 	}

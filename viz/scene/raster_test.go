@@ -353,3 +353,12 @@ func TestTextPlacementAndAlignment(t *testing.T) {
 		}
 	}
 }
+
+func TestInvalidPremultipliedIsClamped(t *testing.T) {
+	bad := color.RGBA{255, 255, 255, 128} // not premultiplied: R > A
+	img := render(4, 4, Rect{W: 4, H: 4, Fill: black}, Rect{W: 4, H: 4, Fill: bad})
+	want := over(color.RGBA{128, 128, 128, 128}, black)
+	if got := px(img, 1, 1); !near(got, want, 1) {
+		t.Errorf("got:%v want:%v (clamped to premultiplied)", got, want)
+	}
+}
