@@ -27,9 +27,12 @@ func Rasterize(s *Scene) *image.RGBA { return RasterizeScaled(s, 1) }
 //     an invalid colour with R, G or B above A is clamped to A (use
 //     Translucent to make translucent colours).
 //   - Rect and Circle strokes are centred on the outline (half inside, half
-//     outside, mitred corners), as Ebiten's vector.StrokeRect/StrokeCircle;
-//     a stroke width <= 0 means 1. Fill is painted before stroke.
-//   - Line has butt caps; Width <= 0 means 1; a zero-length line is not drawn.
+//     outside, mitred corners), as Ebiten's vector.StrokeRect/StrokeCircle.
+//     Fill is painted before stroke. As in the Ebiten renderer, nothing is
+//     drawn for a stroke or Line width <= 0, a Rect with W or H < 0, or a
+//     Circle with R <= 0.
+//   - Line has butt caps; a zero-length line is not drawn.
+//   - Pointer items (*Rect, *Line, ...) are drawn like values.
 //   - Polygon is filled by the non-zero rule (x/image/vector's |winding|
 //     clamped to 1); fewer than three points draw nothing.
 //   - Text: see the convention in text.go (Y is the top of the line box).
@@ -74,33 +77,31 @@ func finite(vs ...float32) bool {
 	return true
 }
 
-func strokeWidth(w float32) float32 {
-	if w > 0 {
-		return w
-	}
-	return 1
-}
-
 func (r *renderer) item(it Item) {
 	k := r.k
 	switch v := it.(type) {
+	case *Rect:
+		r.item(*v)
+	case *Line:
+		r.item(*v)
+	case *Circle:
+		r.item(*v)
+	case *Polygon:
+		r.item(*v)
+	case *Text:
+		r.item(*v)
+	case *Raster:
+		r.item(*v)
 	case Rect:
-		if !finite(v.X, v.Y, v.W, v.H, v.StrokeWidth) {
+		if !finite(v.X, v.Y, v.W, v.H, v.StrokeWidth) || v.W < 0 || v.H < 0 {
 			return
 		}
-		x, y, w, h := v.X, v.Y, v.W, v.H
-		if w < 0 {
-			x, w = x+w, -w
-		}
-		if h < 0 {
-			y, h = y+h, -h
-		}
-		x, y, w, h = x*k, y*k, w*k, h*k
+		x, y, w, h := v.X*k, v.Y*k, v.W*k, v.H*k
 		if v.Fill.A != 0 && w > 0 && h > 0 {
 			r.fill(v.Fill, rectContour(x, y, x+w, y+h, false))
 		}
-		if v.Stroke.A != 0 {
-			sw := strokeWidth(v.StrokeWidth) * k
+		if v.Stroke.A != 0 && v.StrokeWidth > 0 {
+			sw := v.StrokeWidth * k
 			outer := rectContour(x-sw/2, y-sw/2, x+w+sw/2, y+h+sw/2, false)
 			if w > sw && h > sw {
 				r.fill(v.Stroke, outer, rectContour(x+sw/2, y+sw/2, x+w-sw/2, y+h-sw/2, true))
@@ -109,7 +110,7 @@ func (r *renderer) item(it Item) {
 			}
 		}
 	case Line:
-		if !finite(v.X0, v.Y0, v.X1, v.Y1, v.Width) || v.Color.A == 0 {
+		if !finite(v.X0, v.Y0, v.X1, v.Y1, v.Width) || v.Color.A == 0 || v.Width <= 0 {
 			return
 		}
 		x0, y0, x1, y1 := v.X0*k, v.Y0*k, v.X1*k, v.Y1*k
@@ -118,19 +119,19 @@ func (r *renderer) item(it Item) {
 		if l == 0 {
 			return
 		}
-		hw := strokeWidth(v.Width) * k / 2
+		hw := v.Width * k / 2
 		nx, ny := -dy/l*hw, dx/l*hw
 		r.fill(v.Color, []pt{{x0 + nx, y0 + ny}, {x1 + nx, y1 + ny}, {x1 - nx, y1 - ny}, {x0 - nx, y0 - ny}})
 	case Circle:
-		if !finite(v.X, v.Y, v.R, v.StrokeWidth) || v.R < 0 {
+		if !finite(v.X, v.Y, v.R, v.StrokeWidth) || v.R <= 0 {
 			return
 		}
 		cx, cy, rad := v.X*k, v.Y*k, v.R*k
-		if v.Fill.A != 0 && rad > 0 {
+		if v.Fill.A != 0 {
 			r.fill(v.Fill, circleContour(cx, cy, rad, false))
 		}
-		if v.Stroke.A != 0 {
-			sw := strokeWidth(v.StrokeWidth) * k
+		if v.Stroke.A != 0 && v.StrokeWidth > 0 {
+			sw := v.StrokeWidth * k
 			outer := circleContour(cx, cy, rad+sw/2, false)
 			if in := rad - sw/2; in > 0 {
 				r.fill(v.Stroke, outer, circleContour(cx, cy, in, true))

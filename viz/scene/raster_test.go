@@ -175,16 +175,30 @@ func TestLineWidthAndButtCaps(t *testing.T) {
 		along, across := segDist(x, y, x0, y0, x1, y1)
 		return max(across-w/2, -along, along-l)
 	})
-	// Width 0 means a 1-pixel line.
-	img = render(10, 10, Line{X0: 0, Y0: 5, X1: 10, Y1: 5, Color: black})
-	// It covers y in [4.5, 5.5): half of rows 4 and 5.
+	// A 1-pixel line at y=5 covers y in [4.5, 5.5): half of rows 4 and 5.
+	img = render(10, 10, Line{X0: 0, Y0: 5, X1: 10, Y1: 5, Color: black, Width: 1})
 	grey := color.RGBA{128, 128, 128, 255}
 	if !near(px(img, 5, 4), grey, 2) || !near(px(img, 5, 5), grey, 2) || px(img, 5, 3) != white || px(img, 5, 6) != white {
 		t.Errorf("hairline at y=5: rows 3..6 got %v %v %v %v", px(img, 5, 3), px(img, 5, 4), px(img, 5, 5), px(img, 5, 6))
 	}
-	img = render(10, 10, Line{X0: 0, Y0: 5.5, X1: 10, Y1: 5.5, Color: black})
+	img = render(10, 10, Line{X0: 0, Y0: 5.5, X1: 10, Y1: 5.5, Color: black, Width: 1})
 	if px(img, 5, 5) != black || px(img, 5, 4) != white || px(img, 5, 6) != white {
 		t.Errorf("hairline at y=5.5 should fill row 5 exactly")
+	}
+	// Width 0 draws nothing (as in the Ebiten renderer), nor do zero-width
+	// strokes, negative rects and zero radii.
+	img = render(10, 10, Line{X0: 0, Y0: 5.5, X1: 10, Y1: 5.5, Color: black},
+		Rect{X: 1, Y: 1, W: 5, H: 5, Stroke: black}, Rect{X: 8, Y: 8, W: -4, H: -4, Fill: black},
+		Circle{X: 5, Y: 5, R: 0, Stroke: black, StrokeWidth: 3})
+	for i := 0; i < len(img.Pix); i += 4 {
+		if img.Pix[i] != 255 {
+			t.Fatalf("a zero-width or empty item was drawn at pixel %d", i/4)
+		}
+	}
+	// Pointer items draw like values.
+	img = render(4, 4, &Rect{W: 2, H: 4, Fill: red})
+	if px(img, 0, 0) != red || px(img, 3, 0) != white {
+		t.Errorf("*Rect not drawn")
 	}
 	// Zero length: nothing.
 	img = render(10, 10, Line{X0: 5, Y0: 5, X1: 5, Y1: 5, Color: black, Width: 4})

@@ -19,7 +19,8 @@ type Scene struct {
 // Item is one of Rect, Line, Circle, Text, Raster, Polygon.
 type Item interface{ isItem() }
 
-// Rect is an axis-aligned rectangle. A zero Fill/Stroke alpha means none.
+// Rect is an axis-aligned rectangle. A zero Fill/Stroke alpha means none;
+// the stroke is centred on the outline and StrokeWidth <= 0 means none.
 type Rect struct {
 	X, Y, W, H  float32
 	Fill        color.RGBA
@@ -27,7 +28,7 @@ type Rect struct {
 	StrokeWidth float32
 }
 
-// Line is a straight segment.
+// Line is a straight segment with butt caps; Width <= 0 draws nothing.
 type Line struct {
 	X0, Y0, X1, Y1 float32
 	Color          color.RGBA
