@@ -29,7 +29,7 @@
 //
 // The index is queried with c lowered by a tiny safety margin (1e-10·‖q‖·
 // max‖k‖ plus a few ulps of c); every reported key is re-scored with
-// hsr.Dot and s = dot/sqrt(d), and keeps weight max(s − b, 0)^α. So no key
+// a float64 dot product (AVX2 FMA where available, else hsr.Dot) and s = dot/sqrt(d), and keeps weight max(s − b, 0)^α. So no key
 // with a positive weight is missed whatever the index's own rounding, and a
 // key that rounds onto the boundary just gets weight 0 and is left out of
 // Row.Keys. Row.Keys is therefore the set {j : computed a_ij > 0}; the

@@ -1,9 +1,37 @@
 package attention
 
-import "golang.org/x/sys/cpu"
+import (
+	"github.com/hsrviz/hsrviz/hsr"
+	"golang.org/x/sys/cpu"
+)
 
 // hasKernel says whether the AVX2/FMA score kernel can run here.
 var hasKernel = cpu.X86.HasAVX2 && cpu.X86.HasFMA
 
 //go:noescape
 func sdot4x16(k int, a, b, c *float32, ldc int)
+
+//go:noescape
+func ddot(n int, x, y *float64) float64
+
+//go:noescape
+func daxpy(n int, a float64, x, y *float64)
+
+// dot is <x, y> (len(y) ≥ len(x)): the exact re-scoring of every path.
+func dot(x, y []float64) float64 {
+	if hasKernel && len(x) > 0 {
+		y = y[:len(x)]
+		return ddot(len(x), &x[0], &y[0])
+	}
+	return hsr.Dot(x, y)
+}
+
+// axpy is y += a·x (len(y) ≥ len(x)).
+func axpy(a float64, x, y []float64) {
+	if hasKernel && len(x) > 0 {
+		y = y[:len(x)]
+		daxpy(len(x), a, &x[0], &y[0])
+		return
+	}
+	axpyGo(a, x, y)
+}

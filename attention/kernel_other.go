@@ -2,7 +2,11 @@
 
 package attention
 
-import "unsafe"
+import (
+	"unsafe"
+
+	"github.com/hsrviz/hsrviz/hsr"
+)
 
 var hasKernel = false
 
@@ -22,3 +26,7 @@ func sdot4x16(k int, a, b, c *float32, ldc int) {
 		}
 	}
 }
+
+func dot(x, y []float64) float64 { return hsr.Dot(x, y) }
+
+func axpy(a float64, x, y []float64) { axpyGo(a, x, y) }

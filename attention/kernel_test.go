@@ -44,3 +44,37 @@ func abs(x float64) float64 {
 	}
 	return x
 }
+
+// TestDotAxpy checks the float64 kernels against plain loops for every
+// length around the 16-element step.
+func TestDotAxpy(t *testing.T) {
+	rng := rand.New(rand.NewPCG(18, 19))
+	for n := 0; n <= 70; n++ {
+		x, y := make([]float64, n), make([]float64, n+3)
+		for i := range x {
+			x[i] = rng.NormFloat64()
+		}
+		for i := range y {
+			y[i] = rng.NormFloat64()
+		}
+		var want, mag float64
+		for i := range x {
+			want += x[i] * y[i]
+			mag += abs(x[i] * y[i])
+		}
+		if got := dot(x, y); abs(got-want) > 1e-14*mag {
+			t.Fatalf("dot n=%d: got:%v want:%v", n, got, want)
+		}
+		z := append([]float64(nil), y...)
+		axpy(-1.5, x, z)
+		for i := range z {
+			w := y[i]
+			if i < n {
+				w += -1.5 * x[i]
+			}
+			if abs(z[i]-w) > 1e-15*(abs(y[i])+abs(w)+1e-300) {
+				t.Fatalf("axpy n=%d entry %d: got:%v want:%v", n, i, z[i], w)
+			}
+		}
+	}
+}

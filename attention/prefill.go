@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"math"
 
-	"github.com/hsrviz/hsrviz/hsr"
 	"gonum.org/v1/gonum/blas"
 	"gonum.org/v1/gonum/blas/blas32"
 	"gonum.org/v1/gonum/mat"
@@ -17,7 +16,7 @@ import (
 // a block of 128 rows are answered together, by a batched filter: the
 // scores of a 128×512 tile come from one float32 Sgemm (tiles above the
 // causal diagonal skipped), every entry above c minus a certified float32
-// error margin is re-scored exactly in float64 (hsr.Dot) and only those keys
+// error margin is re-scored exactly in float64 and only those keys
 // reach the value sum. The float32 scores come from a small AVX2/FMA kernel
 // (4 queries × 16 keys per call, packed panels; ~3× gonum's Sgemm on one
 // core) where the CPU has it, else from gonum's Sgemm. The margin is 2(d+2)·2⁻²⁴·‖q_i‖·max_tile‖k_j‖ (the
@@ -177,7 +176,7 @@ func batched(Q, K, V *mat.Dense, p Params) (*Result, error) {
 						if v > t32 {
 							j := c0 + x
 							ids = append(ids, j)
-							dots = append(dots, hsr.Dot(q, ks[j*d:(j+1)*d]))
+							dots = append(dots, dot(q, ks[j*d:(j+1)*d]))
 						}
 					}
 				} else {
@@ -185,7 +184,7 @@ func batched(Q, K, V *mat.Dense, p Params) (*Result, error) {
 						if v > t {
 							j := c0 + x
 							ids = append(ids, j)
-							dots = append(dots, hsr.Dot(q, ks[j*d:(j+1)*d]))
+							dots = append(dots, dot(q, ks[j*d:(j+1)*d]))
 						}
 					}
 				}

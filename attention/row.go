@@ -132,7 +132,7 @@ func (s *store) query(q []float64, c float64, lim int, w *work) hsr.Stats {
 	}
 	w.dots = w.dots[:0]
 	for _, j := range w.ids {
-		w.dots = append(w.dots, hsr.Dot(q, s.key(j)))
+		w.dots = append(w.dots, dot(q, s.key(j)))
 	}
 	st.DotProducts += len(w.ids)
 	return st
@@ -175,7 +175,7 @@ func (s *store) topR(q []float64, lim, r int, qn float64, w *work) hsr.Stats {
 	w.ids, w.dots = w.ids[:0], w.dots[:0]
 	for j := 0; j < lim; j++ {
 		w.ids = append(w.ids, j)
-		w.dots = append(w.dots, hsr.Dot(q, s.key(j)))
+		w.dots = append(w.dots, dot(q, s.key(j)))
 	}
 	return hsr.Stats{NodesVisited: 1, LeavesScanned: 1, DotProducts: lim, Reported: lim}
 }
@@ -335,7 +335,7 @@ func kthLargest(x []float64, k int) float64 {
 	return a[want]
 }
 
-func axpy(a float64, x, y []float64) {
+func axpyGo(a float64, x, y []float64) {
 	y = y[:len(x)]
 	for t, v := range x {
 		y[t] += a * v
