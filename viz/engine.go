@@ -92,13 +92,8 @@ func (a *App) stepData() bool {
 		}
 		return true
 	}
-	if ds.tree == nil && buildTree != nil {
-		ds.tree = buildTree(ds.d, ds.K)
-		a.indexBuilds++
-		return true
-	}
-	if ds.auto == nil && buildAuto != nil {
-		ds.auto = buildAuto(ds.d, ds.K, ds.tree, ds.scan)
+	if ds.tree == nil && buildIndexes != nil {
+		ds.tree, ds.auto = buildIndexes(ds.d, ds.K)
 		a.indexBuilds++
 		return true
 	}
@@ -107,13 +102,9 @@ func (a *App) stepData() bool {
 	return true
 }
 
-// buildTree and buildAuto construct the tree index and the automatic
-// choice (tree.go binds them to package hsr); nil means "not available",
-// and the scan stands in.
-var (
-	buildTree func(d int, pts []float64) hsr.Index
-	buildAuto func(d int, pts []float64, tree hsr.Index, scan *hsr.Scan) hsr.Index
-)
+// buildIndexes constructs the tree index and the automatic choice (tree.go
+// binds it to package hsr); nil means "not available": the scan stands in.
+var buildIndexes func(d int, pts []float64) (tree, auto hsr.Index)
 
 // sampleCovariance is the mean and d×d covariance of up to s evenly spaced keys.
 func sampleCovariance(K []float64, n, d, s int) (mean, cov []float64) {
@@ -435,7 +426,9 @@ func (a *App) finishRow(jb *rowsJob, r *rowResult) {
 // the engine provides a tree-based search).
 func topRThreshold(ix hsr.Index, K []float64, d int, q []float64, r int) float64 {
 	if topRFn != nil {
-		return topRFn(ix, q, r)
+		if c, ok := topRFn(ix, q, r); ok {
+			return c
+		}
 	}
 	n := len(K) / d
 	v := make([]float64, n)
@@ -447,7 +440,7 @@ func topRThreshold(ix hsr.Index, K []float64, d int, q []float64, r int) float64
 }
 
 // topRFn is the engine's top-r threshold search when available.
-var topRFn func(ix hsr.Index, q []float64, r int) float64
+var topRFn func(ix hsr.Index, q []float64, r int) (float64, bool)
 
 // kthLargest returns the r-th largest of v (1-based), reordering v.
 func kthLargest(v []float64, r int) float64 {

@@ -133,11 +133,6 @@ func (a *App) drawGeometry(p painter, r rect) {
 	if lx, ly, ok := boundarySegment(v, a0, a1, c); ok {
 		p.line(v.X(lx[0]), v.Y(ly[0]), v.X(lx[1]), v.Y(ly[1]), colQuery, 2)
 	}
-	// the tree's boxes of the animation (d = 2), under the points
-	if g.pr.exact {
-		a.drawTraceBoxes(p, v, plot)
-	}
-	// keys
 	key := fmt.Sprintf("geo/%d/%d/%d/%g/%s/%dx%d", a.dataVer, a.qVer, a.p.Query, g.key.c, a.p.Index, int(plot.W), int(plot.H))
 	if g.imgKey != key {
 		g.imgSeq++
@@ -337,3 +332,16 @@ func (a *App) drawArrow(p painter, v view, plot rect, qx, qy, qnorm float64) {
 }
 
 func (v view) exactAspect() bool { return math.Abs(v.sx-v.sy) < 1e-9*v.sx }
+
+// paintKeysSmall renders the keys as small dots for the tree's box view.
+func (a *App) paintKeysSmall(g *geoCache, v view, plot rect) *image.RGBA {
+	img := image.NewRGBA(image.Rect(0, 0, max(1, int(plot.W)), max(1, int(plot.H))))
+	for i := range g.xs {
+		c := withAlpha(colText, 0x60)
+		if g.reported[i] {
+			c = colReportedDark
+		}
+		drawDot(img, float64(v.X(g.xs[i])-plot.X), float64(v.Y(g.ys[i])-plot.Y), 1.1, c, color.RGBA{}, 0)
+	}
+	return img
+}

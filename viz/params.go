@@ -41,7 +41,7 @@ const (
 	MaxN     = 1 << 20
 	MaxD     = 128
 	MaxM     = 256
-	MaxND    = 1 << 23
+	MaxND    = 1 << 22
 	MaxAlpha = 8
 	MaxSigma = 10.0
 	MaxAbsB  = 100.0

@@ -80,13 +80,8 @@ func (a *App) stepScaling() bool {
 		}
 		pts = si.scan.Points()
 		want := sj.key.index
-		if want != "scan" && si.tree == nil && buildTree != nil {
-			si.tree = buildTree(ds.d, pts)
-			a.indexBuilds++
-			return true
-		}
-		if want == "auto" && si.auto == nil && buildAuto != nil {
-			si.auto = buildAuto(ds.d, pts, si.tree, si.scan)
+		if want != "scan" && si.tree == nil && buildIndexes != nil {
+			si.tree, si.auto = buildIndexes(ds.d, pts)
 			a.indexBuilds++
 			return true
 		}

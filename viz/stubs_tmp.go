@@ -4,14 +4,10 @@ import "github.com/hsrviz/hsrviz/viz/input"
 
 type heatCache struct{}
 
-func (a *App) textFocused() bool                           { return false }
-func (a *App) focusedWidget() string                       { return "" }
-func (a *App) handleWidgets(in *input.Input)               {}
-func controlsHeight(w float32) float32                     { return 200 }
-func (a *App) drawTraceBoxes(p painter, v view, plot rect) {}
-func (a *App) drawTree(p painter, r rect) {
-	a.drawWaiting(p, p.panelFrame(r, "2 · The tree at work", ""))
-}
+func (a *App) textFocused() bool             { return false }
+func (a *App) focusedWidget() string         { return "" }
+func (a *App) handleWidgets(in *input.Input) {}
+func controlsHeight(w float32) float32       { return 200 }
 func (a *App) drawHeatmaps(p painter, r rect) {
 	a.drawWaiting(p, p.panelFrame(r, "3 · Attention", ""))
 }

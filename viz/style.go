@@ -3,6 +3,8 @@ package viz
 import (
 	"image/color"
 
+	"github.com/hsrviz/hsrviz/viz/colormap"
+
 	"github.com/hsrviz/hsrviz/viz/scene"
 )
 
@@ -21,13 +23,15 @@ var (
 	colError      = rgb(0xC0, 0x1C, 0x28)
 	colOK         = rgb(0x1A, 0x7F, 0x37)
 
-	colReported     = rgb(0x00, 0x9E, 0x73) // bluish green: reported keys, reported-whole nodes
-	colReportedDark = rgb(0x00, 0x5F, 0x45)
-	colPruned       = rgb(0x9A, 0xA0, 0xA6) // grey: pruned
-	colOpened       = rgb(0xE6, 0x9F, 0x00) // orange: opened
-	colLeaf         = rgb(0x00, 0x72, 0xB2) // blue: leaf scanned
-	colQuery        = rgb(0xD5, 0x5E, 0x00) // vermillion: the query and the threshold
-	colHalfPlane    = rgba(0x00, 0x9E, 0x73, 0x22)
+	// The decision colours are viz/colormap's (shared with every view).
+	colReported     = colormap.ReportedWhole // blue: reported keys, reported-whole nodes
+	colReportedDark = rgb(0x00, 0x45, 0x6B)
+	colPruned       = colormap.Pruned      // grey: pruned
+	colOpened       = colormap.Opened      // orange: opened
+	colLeaf         = colormap.LeafScanned // yellow: leaf scanned (always outlined)
+	colLeafDark     = rgb(0x8A, 0x7A, 0x00)
+	colQuery        = colormap.Vermillion // the query and the threshold
+	colHalfPlane    = rgba(0x00, 0x72, 0xB2, 0x1E)
 	colHover        = rgb(0xCC, 0x79, 0xA7) // reddish purple: hover highlight
 )
 

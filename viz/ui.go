@@ -2,6 +2,7 @@ package viz
 
 import (
 	"fmt"
+	"image"
 	"image/color"
 
 	"github.com/hsrviz/hsrviz/viz/input"
@@ -10,16 +11,19 @@ import (
 
 // uiState is what the screen remembers between ticks.
 type uiState struct {
-	w, h    int
-	lay     layout
-	panels  []Region
-	widgets []Region
-	pointer input.Pointer
-	hasPtr  bool
-	scroll  float32
-	geo     *geoCache
-	heat    heatCache
-	help    bool
+	w, h       int
+	lay        layout
+	panels     []Region
+	widgets    []Region
+	pointer    input.Pointer
+	hasPtr     bool
+	scroll     float32
+	geo        *geoCache
+	treeImg    *image.RGBA
+	treeImgKey string
+	treeImgSeq int
+	heat       heatCache
+	help       bool
 }
 
 // hoverIn returns the pointer if it is inside r.

@@ -1,0 +1,272 @@
+package viz
+
+import (
+	"fmt"
+	"image/color"
+	"math"
+
+	"github.com/hsrviz/hsrviz/hsr"
+	"github.com/hsrviz/hsrviz/viz/scene"
+)
+
+// The tree at work: the real trace of the selected query, played step by
+// step. For any d, the interval view: one row per tree level, each node
+// entered a bar spanning [min, max] of q·x over its box, against the
+// vertical threshold line c. A bar left of the line is pruned, right of it
+// reported whole, across it opened (or, at a leaf, scanned point by point).
+// For d = 2 the boxes themselves are drawn on the plane above it.
+
+// decisionStyle is the colour and non-colour cue of a decision.
+func decisionColor(d hsr.Decision) color.RGBA {
+	switch d {
+	case hsr.Pruned:
+		return colPruned
+	case hsr.ReportedWhole:
+		return colReported
+	case hsr.Opened:
+		return colOpened
+	}
+	return colLeaf
+}
+
+// bar is one trace step in the interval view, in pixels.
+type bar struct {
+	step     int
+	x0, x1   float32
+	y, h     float32
+	decision hsr.Decision
+	depth    int
+	cx       float32 // the threshold line
+	lo, hi   float64 // the axis range
+	area     rect
+}
+
+// intervalAxis is the value range of the interval view: every interval of
+// the trace and c, padded.
+func intervalAxis(t *hsr.Trace) (lo, hi float64) {
+	lo, hi = t.C, t.C
+	for _, s := range t.Steps {
+		if s.Depth == 0 || true {
+			lo, hi = math.Min(lo, s.Min), math.Max(hi, s.Max)
+		}
+	}
+	pad := 0.04 * (hi - lo)
+	if pad == 0 {
+		pad = 1
+	}
+	return lo - pad, hi + pad
+}
+
+// intervalBars lays out the first k steps of t in r.
+func intervalBars(t *hsr.Trace, k int, r rect) []bar {
+	lo, hi := intervalAxis(t)
+	depth := 0
+	for _, s := range t.Steps {
+		depth = max(depth, s.Depth)
+	}
+	rows := depth + 1
+	rowH := r.H / float32(rows)
+	X := func(v float64) float32 { return r.X + float32((v-lo)/(hi-lo))*r.W }
+	// lanes within a row keep overlapping bars apart
+	lanes := max(1, min(6, int(rowH/4)))
+	laneH := (rowH - 2) / float32(lanes)
+	seen := make([]int, rows)
+	out := make([]bar, 0, k)
+	for i, s := range t.Steps[:k] {
+		lane := seen[s.Depth] % lanes
+		seen[s.Depth]++
+		x0, x1 := X(s.Min), X(s.Max)
+		if x1-x0 < 1.5 { // a point interval stays visible
+			m := (x0 + x1) / 2
+			x0, x1 = m-0.75, m+0.75
+		}
+		out = append(out, bar{step: i, x0: x0, x1: x1, y: r.Y + rowH*float32(s.Depth) + 1 + laneH*float32(lane),
+			h: max(2, laneH-1), decision: s.Decision, depth: s.Depth, cx: X(t.C), lo: lo, hi: hi, area: r})
+	}
+	return out
+}
+
+func (a *App) drawTree(p painter, r rect) {
+	title := "2 · The tree at work: the query's real trace"
+	caption := "Each node's box gives q·x an interval [min, max]: left of c → pruned, right → reported whole, across → opened."
+	body := p.panelFrame(r, title, caption)
+	t := a.trace
+	if t == nil || len(t.Steps) == 0 {
+		a.drawWaiting(p, body)
+		return
+	}
+	k := a.step
+	lh := lineHeight(sizeLabel)
+	legendH := lh + 6
+	countersH := 2*lh + 8
+	area := rect{body.X, body.Y, body.W, body.H - legendH - countersH}
+	if a.p.D == 2 && area.H > 260 {
+		boxH := area.H * 0.52
+		a.drawBoxes(p, rect{area.X, area.Y, area.W, boxH - 6}, k)
+		area = rect{area.X, area.Y + boxH, area.W, area.H - boxH}
+	}
+	a.drawIntervals(p, area, k)
+	// counters at this step
+	c := a.stepCounters()
+	y := area.Y + area.H + 4
+	state := "paused"
+	if a.playing {
+		state = fmt.Sprintf("playing %s steps/s", fmtNum(a.p.Speed))
+	}
+	line1 := fmt.Sprintf("step %d / %d (%s)   nodes visited %d · pruned %d · reported whole %d · opened %d · leaves scanned %d",
+		k, len(t.Steps), state, c.NodesVisited, c.Pruned, c.ReportedWhole, c.Opened, c.LeavesScanned)
+	line2 := fmt.Sprintf("dot products so far %s of %s keys · keys reported so far %s of %s",
+		fmtInt(c.DotProducts), fmtInt(a.data.n), fmtInt(c.Reported), fmtInt(t.Stats.Reported))
+	if k > 0 {
+		s := t.Steps[k-1]
+		line2 += fmt.Sprintf("   · last: level %d, [%.3g, %.3g] → %s", s.Depth, s.Min, s.Max, s.Decision)
+	}
+	p.text(body.X, y, fitText(line1, sizeLabel, body.W), sizeLabel, colText, scene.AlignLeft)
+	p.text(body.X, y+lh+2, fitText(line2, sizeLabel, body.W), sizeLabel, colMuted, scene.AlignLeft)
+	// legend
+	a.drawDecisionLegend(p, rect{body.X, body.Y + body.H - legendH + 4, body.W, lh})
+}
+
+// drawDecisionLegend shows the four decisions with their colour and cue.
+func (a *App) drawDecisionLegend(p painter, r rect) {
+	x := r.X
+	for _, d := range []hsr.Decision{hsr.Pruned, hsr.ReportedWhole, hsr.Opened, hsr.LeafScanned} {
+		sw := rect{x, r.Y + 1, 18, r.H - 2}
+		drawDecisionSwatch(p, sw, d)
+		x += 22
+		name := d.String()
+		p.text(x, r.Y, name, sizeLabel, colText, scene.AlignLeft)
+		x += textWidth(name, sizeLabel) + 12
+	}
+	p.line(x, r.Y, x, r.Y+r.H, colQuery, 2)
+	p.text(x+5, r.Y, "c", sizeLabel, colQuery, scene.AlignLeft)
+}
+
+// drawDecisionSwatch draws a rect with the decision's colour and its
+// non-colour cue: pruned = low grey fill; reported whole = fill + hatching;
+// opened = outline only; leaf scanned = fill + dark outline.
+func drawDecisionSwatch(p painter, r rect, d hsr.Decision) {
+	col := decisionColor(d)
+	switch d {
+	case hsr.Pruned:
+		p.rect(r, withAlpha(col, 0x70), color.RGBA{}, 0)
+	case hsr.ReportedWhole:
+		p.rect(r, withAlpha(col, 0x90), col, 1)
+		if r.W >= 5 && r.H >= 5 {
+			p.hatch(r, 5, colPanel, 1)
+		}
+	case hsr.Opened:
+		p.rect(r, color.RGBA{}, col, 1.6)
+	default:
+		p.rect(r, withAlpha(col, 0xC0), colLeafDark, 1)
+	}
+}
+
+// drawIntervals is the interval view.
+func (a *App) drawIntervals(p painter, r rect, k int) {
+	t := a.trace
+	axisH := lineHeight(sizeSmall) + 4
+	left := textWidth("level 00", sizeSmall) + 6
+	plot := rect{r.X + left, r.Y + axisH, r.W - left, r.H - 2*axisH}
+	if plot.H < 10 || plot.W < 20 {
+		return
+	}
+	p.rect(plot, rgb(0xFB, 0xFB, 0xFC), colGrid, 1)
+	bars := intervalBars(t, len(t.Steps), plot)
+	depth := 0
+	for _, b := range bars {
+		depth = max(depth, b.depth)
+	}
+	rowH := plot.H / float32(depth+1)
+	for lv := 0; lv <= depth; lv++ {
+		y := plot.Y + rowH*float32(lv)
+		if lv > 0 {
+			p.line(plot.X, y, plot.X+plot.W, y, colGrid, 1)
+		}
+		if rowH >= lineHeight(sizeSmall)-2 || lv%2 == 0 {
+			p.text(plot.X-4, y+rowH/2-lineHeight(sizeSmall)/2, fmt.Sprintf("level %d", lv), sizeSmall, colMuted, scene.AlignRight)
+		}
+	}
+	// the sides of the threshold
+	cx := bars[0].cx
+	p.rect(rect{cx, plot.Y, plot.X + plot.W - cx, plot.H}, withAlpha(colReported, 0x0C), color.RGBA{}, 0)
+	p.text(cx-6, r.Y, "← pruned side", sizeSmall, colMuted, scene.AlignRight)
+	p.text(cx+6, r.Y, "reported side →", sizeSmall, colMuted, scene.AlignLeft)
+	for _, b := range bars[:k] {
+		drawDecisionSwatch(p, rect{b.x0, b.y, b.x1 - b.x0, b.h}, b.decision)
+	}
+	if k > 0 {
+		b := bars[k-1]
+		p.rect(rect{b.x0 - 2, b.y - 2, b.x1 - b.x0 + 4, b.h + 4}, color.RGBA{}, colText, 2)
+	}
+	p.line(cx, plot.Y-2, cx, plot.Y+plot.H+2, colQuery, 2)
+	// value axis
+	lo, hi := bars[0].lo, bars[0].hi
+	ay := plot.Y + plot.H + 2
+	p.text(plot.X, ay, fmt.Sprintf("q·x = %.3g", lo), sizeSmall, colMuted, scene.AlignLeft)
+	p.text(plot.X+plot.W, ay, fmt.Sprintf("%.3g", hi), sizeSmall, colMuted, scene.AlignRight)
+	p.text(cx, ay, fmt.Sprintf("c = %.3g", t.C), sizeSmall, colQuery, scene.AlignCenter)
+	// hover a bar
+	if h, ok := a.hoverIn(plot); ok {
+		for i := k - 1; i >= 0; i-- {
+			b := bars[i]
+			if h.X >= b.x0-1 && h.X <= b.x1+1 && h.Y >= b.y-1 && h.Y <= b.y+b.h+1 {
+				s := t.Steps[i]
+				p.rect(rect{b.x0 - 1, b.y - 1, b.x1 - b.x0 + 2, b.h + 2}, color.RGBA{}, colHover, 2)
+				p.tooltip(h.X, h.Y, []string{fmt.Sprintf("step %d: level %d, %d keys below", i+1, s.Depth, s.Count),
+					fmt.Sprintf("q·x over the box ∈ [%.4g, %.4g]", s.Min, s.Max),
+					fmt.Sprintf("→ %s (%d reported, %d dot products)", s.Decision, s.Reported, s.DotProducts)}, r)
+				break
+			}
+		}
+	}
+}
+
+// drawBoxes draws the k-d tree's boxes (d = 2) entered by the first k steps.
+func (a *App) drawBoxes(p painter, r rect, k int) {
+	g := a.geometry()
+	if g == nil {
+		return
+	}
+	v := newView(g.bx0, g.bx1, g.by0, g.by1, r.X, r.Y, r.W, r.H, true)
+	p.rect(r, rgb(0xFB, 0xFB, 0xFC), color.RGBA{}, 0)
+	clip := func(x0, y0, x1, y1 float64) (rect, bool) {
+		X0 := max(r.X, min(r.X+r.W, v.X(x0)))
+		X1 := max(r.X, min(r.X+r.W, v.X(x1)))
+		Y0 := max(r.Y, min(r.Y+r.H, v.Y(y1)))
+		Y1 := max(r.Y, min(r.Y+r.H, v.Y(y0)))
+		return rect{X0, Y0, X1 - X0, Y1 - Y0}, X1 > X0 && Y1 > Y0
+	}
+	t := a.trace
+	for _, s := range t.Steps[:k] {
+		if len(s.Lo) < 2 {
+			continue
+		}
+		if br, ok := clip(s.Lo[0], s.Lo[1], s.Hi[0], s.Hi[1]); ok {
+			drawDecisionSwatch(p, br, s.Decision)
+		}
+	}
+	// the keys, small, over the boxes
+	key := fmt.Sprintf("treekeys/%d/%d/%d/%g/%dx%d", a.dataVer, a.qVer, a.p.Query, g.key.c, int(r.W), int(r.H))
+	if a.ui.treeImgKey != key {
+		a.ui.treeImgSeq++
+		a.ui.treeImg = a.paintKeysSmall(g, v, r)
+		a.ui.treeImgKey = key
+	}
+	p.s.Add(scene.Raster{X: r.X, Y: r.Y, W: float32(a.ui.treeImg.Rect.Dx()), H: float32(a.ui.treeImg.Rect.Dy()),
+		Img: a.ui.treeImg, Key: fmt.Sprintf("%s#%d", key, a.ui.treeImgSeq)})
+	a0, a1, c := g.pr.halfPlane()
+	if lx, ly, ok := boundarySegment(v, a0, a1, c); ok {
+		p.line(v.X(lx[0]), v.Y(ly[0]), v.X(lx[1]), v.Y(ly[1]), colQuery, 2)
+	}
+	if k > 0 {
+		s := t.Steps[k-1]
+		if len(s.Lo) >= 2 {
+			if br, ok := clip(s.Lo[0], s.Lo[1], s.Hi[0], s.Hi[1]); ok {
+				p.rect(rect{br.X - 1, br.Y - 1, br.W + 2, br.H + 2}, color.RGBA{}, colText, 2.5)
+			}
+		}
+	}
+	p.rect(r, color.RGBA{}, colBorder, 1)
+	p.text(r.X+4, r.Y+2, "the tree's boxes on the plane (d = 2)", sizeSmall, colMuted, scene.AlignLeft)
+}
