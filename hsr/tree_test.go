@@ -154,20 +154,32 @@ func TestTreeMatchesScan(t *testing.T) {
 			au := NewAuto(cf.d, pts, TreeOptions{LeafSize: leaf})
 			sc := NewScan(cf.d, pts)
 			checkTree(t, tr, pts)
+			mask := make([]int32, cf.n) // query number that last reported each id
+			qn := int32(0)
 			for qi := 0; qi < 3; qi++ {
 				a := genQuery(rng, kind, cf.d)
 				for _, c := range thresholds(rng, a, pts) {
 					want := oracle(a, c, pts)
-					got, _ := collectSorted(t, tr, a, c)
-					gotScan, _ := collectSorted(t, sc, a, c)
-					if !sameIDs(gotScan, want) {
-						t.Fatalf("Scan d=%d n=%d %s c=%v: got %d ids want %d", cf.d, cf.n, kind, c, len(gotScan), len(want))
-					}
-					if !sameIDs(got, want) {
-						t.Fatalf("Tree d=%d n=%d %s leaf=%d c=%v: got %d ids want %d", cf.d, cf.n, kind, leaf, c, len(got), len(want))
-					}
-					if gotAuto, _ := collectSorted(t, au, a, c); !sameIDs(gotAuto, want) {
-						t.Fatalf("Auto d=%d n=%d %s leaf=%d c=%v: got %d ids want %d", cf.d, cf.n, kind, leaf, c, len(gotAuto), len(want))
+					for _, ix := range []Index{sc, tr, au} {
+						// Each id reported once, every one in want, as many as want.
+						qn++
+						inWant := qn
+						for _, id := range want {
+							mask[id] = inWant
+						}
+						qn++
+						got := 0
+						st := ix.Query(a, c, func(id int) bool {
+							if id < 0 || id >= cf.n || mask[id] != inWant {
+								t.Fatalf("%T d=%d n=%d %s leaf=%d c=%v: id %d reported twice or not in the half-space", ix, cf.d, cf.n, kind, leaf, c, id)
+							}
+							mask[id] = qn
+							got++
+							return true
+						})
+						if got != len(want) || st.Reported != got {
+							t.Fatalf("%T d=%d n=%d %s leaf=%d c=%v: got %d ids (Stats %d) want %d", ix, cf.d, cf.n, kind, leaf, c, got, st.Reported, len(want))
+						}
 					}
 				}
 			}

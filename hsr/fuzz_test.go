@@ -1,0 +1,110 @@
+package hsr
+
+import (
+	"encoding/binary"
+	"math"
+	"testing"
+)
+
+// FuzzTreeVsScan builds a tree, an Auto and a scan from fuzzed bytes
+// (dimension, leaf size, points, inserts, query) and checks that they
+// report exactly the same ids, and that TopR agrees.
+//
+//	go test -run '^$' -fuzz FuzzTreeVsScan ./hsr
+func FuzzTreeVsScan(f *testing.F) {
+	f.Add([]byte{2, 1, 3, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20})
+	f.Add([]byte{1, 0, 0, 255, 128, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1})
+	f.Add([]byte{5, 2, 7, 3, 200, 100, 50, 25, 12, 6, 3, 1, 0, 0, 0, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9})
+	f.Fuzz(func(t *testing.T, data []byte) {
+		if len(data) < 4 {
+			return
+		}
+		d := 1 + int(data[0])%9
+		leaf := int(data[1]) % 5
+		buf := 1 + int(data[2])%9
+		wide := data[3]&1 == 1 // full float64 bit patterns, else small integers/halves
+		data = data[4:]
+		next := func() (float64, bool) {
+			if wide {
+				if len(data) < 8 {
+					return 0, false
+				}
+				v := math.Float64frombits(binary.LittleEndian.Uint64(data))
+				data = data[8:]
+				if math.IsNaN(v) || math.IsInf(v, 0) {
+					v = 0
+				}
+				return v, true
+			}
+			if len(data) < 1 {
+				return 0, false
+			}
+			v := float64(int8(data[0])) / 2
+			data = data[1:]
+			return v, true
+		}
+		a := make([]float64, d)
+		for i := range a {
+			v, ok := next()
+			if !ok {
+				return
+			}
+			a[i] = v
+		}
+		c, ok := next()
+		if !ok {
+			return
+		}
+		var pts []float64
+		for {
+			x := make([]float64, d)
+			full := true
+			for i := range x {
+				if x[i], full = next(); !full {
+					break
+				}
+			}
+			if !full {
+				break
+			}
+			pts = append(pts, x...)
+		}
+		n := len(pts) / d
+		split := n / 2
+		tr := NewTree(d, pts[:split*d], TreeOptions{LeafSize: leaf, BufferSize: buf})
+		au := NewAuto(d, pts[:split*d], TreeOptions{LeafSize: leaf, BufferSize: buf})
+		sc := NewScan(d, pts[:split*d])
+		for i := split; i < n; i++ {
+			tr.Insert(pts[i*d : (i+1)*d])
+			au.Insert(pts[i*d : (i+1)*d])
+			sc.Insert(pts[i*d : (i+1)*d])
+		}
+		want := oracle(a, c, pts)
+		for _, ix := range []Index{tr, au, sc} {
+			seen := make([]bool, n)
+			got := 0
+			ix.Query(a, c, func(id int) bool {
+				if id < 0 || id >= n || seen[id] || !(Dot(a, pts[id*d:(id+1)*d]) > c) {
+					t.Fatalf("%T: bad or repeated id %d", ix, id)
+				}
+				seen[id] = true
+				got++
+				return true
+			})
+			if got != len(want) {
+				t.Fatalf("%T: got %d ids want %d", ix, got, len(want))
+			}
+		}
+		if n > 0 {
+			r := 1 + int(c)%n
+			if r < 1 {
+				r = 1
+			}
+			t1, _ := tr.TopR(a, r)
+			t2, _ := sc.TopR(a, r)
+			if t1 != t2 && !(math.IsNaN(t1) && math.IsNaN(t2)) {
+				t.Fatalf("TopR(%d): tree %v scan %v", r, t1, t2)
+			}
+		}
+	})
+}
