@@ -91,13 +91,13 @@ func (g *geoCache) view(r rect) view {
 
 func (a *App) drawGeometry(p painter, r rect) {
 	d := a.p.D
-	title := "1 · Geometry: the query reports a half-space"
-	caption := fmt.Sprintf("Keys k are points; q is the arrow. Reported: q·k > √d·b = %s (shaded side).", fmtNum(a.cValue()))
+	title := "1 · Geometry: a half-space query"
+	caption := fmt.Sprintf("Keys are points, q the arrow; reported: q·k > √d·b = %s", fmtNum(a.cValue()))
 	if d > 2 {
-		caption = "d > 2 drawn exactly along q (→) and the keys' main spread ⊥ q (↑): the boundary is x = √d·b/|q|."
+		caption = "→ along q (exact), ↑ keys' main spread ⊥ q; line: x = √d·b/|q|"
 	}
 	if d == 1 {
-		caption = "d = 1: → is q·k/|q| (exact), ↑ only spreads the points apart."
+		caption = "d = 1: → is q·k/|q| (exact); ↑ only spreads the points"
 	}
 	body := p.panelFrame(r, title, caption)
 	g := a.geometry()

@@ -87,8 +87,8 @@ func intervalBars(t *hsr.Trace, k int, r rect) []bar {
 }
 
 func (a *App) drawTree(p painter, r rect) {
-	title := "2 · The tree at work: the query's real trace"
-	caption := "Each node's box gives q·x an interval [min, max]: left of c → pruned, right → reported whole, across → opened."
+	title := "2 · The tree at work: the real query trace"
+	caption := "Each node: q·x over its box spans [min, max]; vs the line c it is pruned, reported or opened"
 	body := p.panelFrame(r, title, caption)
 	t := a.trace
 	if t == nil || len(t.Steps) == 0 {

@@ -1,0 +1,340 @@
+package viz
+
+import (
+	"fmt"
+	"image"
+	"image/color"
+	"math"
+
+	"github.com/hsrviz/hsrviz/viz/colormap"
+	"github.com/hsrviz/hsrviz/viz/scene"
+)
+
+// The attention heatmaps: the m×n weights computed densely, by the HSR path
+// (only the reported keys), and their difference. Columns are keys; when n
+// is larger than the pixels, a pixel column shows the MAX over its keys, so
+// a lone activated key stays visible. Reported cells carry a non-colour cue:
+// a dot when a cell is at least markMin pixels wide and tall; when cells are
+// smaller (aggregated), the HSR map leaves every cell with no reported key
+// blank (white, not the colormap's dark 0), which is the cue.
+
+const markMin = 5
+
+var (
+	viridisLUT  = colormap.Viridis().LUT(256)
+	coolwarmLUT = colormap.CoolWarm().LUT(256)
+)
+
+// heatCache keeps the three rasters until their content or size changes.
+type heatCache struct {
+	key  string
+	seq  int
+	imgs [3]*image.RGBA
+	vmax float64 // colour scale of the weights
+	dmax float64 // colour scale of the difference
+}
+
+// heatRows returns the rows to show: the current job's finished rows, else
+// those of the last complete job (so dragging b updates rows progressively).
+func (a *App) heatRows() ([]*rowResult, int) {
+	m := a.p.M
+	out := make([]*rowResult, m)
+	nb := 0
+	for i := 0; i < m; i++ {
+		if a.rows != nil && i < len(a.rows.rows) && a.rows.rows[i].done {
+			out[i] = &a.rows.rows[i]
+		} else if a.shownRows != nil && i < len(a.shownRows.rows) && a.shownRows.rows[i].done &&
+			a.shownRows.key.data == a.dataVer && a.shownRows.key.q == a.qVer {
+			out[i] = &a.shownRows.rows[i]
+		}
+		if out[i] != nil {
+			nb = len(out[i].dense)
+		}
+	}
+	return out, nb
+}
+
+// aggregateMax reduces bins to cols columns by max (by magnitude, keeping
+// the sign, when signed). Column c covers bins [c·nb/cols, (c+1)·nb/cols).
+func aggregateMax(bins []float32, cols int, signed bool) []float32 {
+	nb := len(bins)
+	out := make([]float32, cols)
+	for c := 0; c < cols; c++ {
+		b0, b1 := c*nb/cols, (c+1)*nb/cols
+		if b1 <= b0 {
+			b1 = b0 + 1
+		}
+		best := bins[b0]
+		for b := b0 + 1; b < b1 && b < nb; b++ {
+			v := bins[b]
+			if signed {
+				if math.Abs(float64(v)) > math.Abs(float64(best)) {
+					best = v
+				}
+			} else if v > best {
+				best = v
+			}
+		}
+		out[c] = best
+	}
+	return out
+}
+
+func anyIn(rep []bool, c, cols int) bool {
+	nb := len(rep)
+	b0, b1 := c*nb/cols, (c+1)*nb/cols
+	if b1 <= b0 {
+		b1 = b0 + 1
+	}
+	for b := b0; b < b1 && b < nb; b++ {
+		if rep[b] {
+			return true
+		}
+	}
+	return false
+}
+
+// paintHeat renders one heatmap at w×h pixels: which = 0 dense, 1 HSR, 2 difference.
+func paintHeat(rows []*rowResult, nb, w, h, which int, vmax, dmax float64) *image.RGBA {
+	img := image.NewRGBA(image.Rect(0, 0, w, h))
+	m := len(rows)
+	cols := min(nb, w)
+	cellW := float64(w) / float64(cols)
+	cellH := float64(h) / float64(m)
+	marks := cellW >= markMin && cellH >= markMin
+	for i, r := range rows {
+		y0, y1 := int(float64(i)*cellH), int(float64(i+1)*cellH)
+		if r == nil {
+			for y := y0; y < y1; y++ {
+				for x := 0; x < w; x++ {
+					img.SetRGBA(x, y, colGrid)
+				}
+			}
+			continue
+		}
+		var vals []float32
+		switch which {
+		case 0:
+			vals = aggregateMax(r.dense, cols, false)
+		case 1:
+			vals = aggregateMax(r.sparse, cols, false)
+		default:
+			vals = aggregateMax(r.diff, cols, true)
+		}
+		// weights are coloured relative to the row's largest weight
+		rmax := 0.0
+		for _, v := range vals {
+			rmax = math.Max(rmax, float64(v))
+		}
+		if rmax == 0 {
+			rmax = 1
+		}
+		_ = vmax
+		for c := 0; c < cols; c++ {
+			x0, x1 := int(float64(c)*cellW), int(float64(c+1)*cellW)
+			rep := anyIn(r.rep, c, cols)
+			var col color.RGBA
+			switch which {
+			case 2:
+				t := 0.5
+				if dmax > 0 {
+					t = 0.5 + 0.5*float64(vals[c])/dmax
+				}
+				col = coolwarmLUT.At(t)
+			case 1:
+				if !rep {
+					col = colPanel // not computed by the HSR path: blank
+				} else {
+					col = viridisLUT.At(float64(vals[c]) / rmax)
+				}
+			default:
+				col = viridisLUT.At(float64(vals[c]) / rmax)
+			}
+			for y := y0; y < y1; y++ {
+				for x := x0; x < x1; x++ {
+					img.SetRGBA(x, y, col)
+				}
+			}
+			if marks && rep && which < 2 {
+				// a dot of contrasting lightness in the cell centre
+				dc := colPanel
+				if lum(col) > 0.55 {
+					dc = colText
+				}
+				rad := math.Min(cellW, cellH) * 0.18
+				drawDot(img, (float64(x0)+float64(x1))/2, (float64(y0)+float64(y1))/2, math.Max(1, rad), dc, color.RGBA{}, 0)
+			}
+		}
+	}
+	return img
+}
+
+func lum(c color.RGBA) float64 {
+	return (0.2126*float64(c.R) + 0.7152*float64(c.G) + 0.0722*float64(c.B)) / 255
+}
+
+func (a *App) drawHeatmaps(p painter, r rect) {
+	title := "3 · Attention weights: dense vs HSR"
+	caption := "Row i = query q_i, column j = key k_j; colour = weight ÷ the row's max; dot = reported."
+	if a.p.Kind == "softmax" {
+		caption = fmt.Sprintf("Softmax keeps the top r = n^γ = %d keys per row; colour = weight ÷ row max.", TopR(a.p.N, a.p.Gamma))
+	}
+	body := p.panelFrame(r, title, caption)
+	rows, nb := a.heatRows()
+	if nb == 0 {
+		a.drawWaiting(p, body)
+		return
+	}
+	lh := lineHeight(sizeLabel)
+	barW := float32(52)
+	each := (body.H - 3*(lh+2) - 2*6 - lh - 4) / 3
+	mapW := body.W - barW
+	W, H := int(mapW), int(each)
+	if W < 10 || H < 6 {
+		return
+	}
+	// colour scales
+	vmax, dmax := 0.0, 0.0
+	done := 0
+	for _, rr := range rows {
+		if rr == nil {
+			continue
+		}
+		done++
+		for b := range rr.dense {
+			vmax = math.Max(vmax, float64(rr.dense[b]))
+			vmax = math.Max(vmax, float64(rr.sparse[b]))
+			dmax = math.Max(dmax, math.Abs(float64(rr.diff[b])))
+		}
+	}
+	if vmax == 0 {
+		vmax = 1
+	}
+	dshown := dmax
+	// Rounding noise (ReLU^α differs from dense only in summation order)
+	// stays neutral: the difference scale is at least 1e-6 of the weights.
+	dmax = math.Max(dmax, 1e-6*vmax)
+	hc := &a.ui.heat
+	key := fmt.Sprintf("heat/%p/%p/%d/%d/%dx%d", a.rows, a.shownRows, done, a.rowsProgressKey(), W, H)
+	if hc.key != key {
+		hc.seq++
+		for k := 0; k < 3; k++ {
+			hc.imgs[k] = paintHeat(rows, nb, W, H, k, vmax, dmax)
+		}
+		hc.key, hc.vmax, hc.dmax = key, vmax, dmax
+	}
+	names := []string{"dense: all n·m scores computed",
+		"HSR-sparse: reported keys only (white: never computed)",
+		"difference HSR − dense"}
+	if a.p.Kind == "relu" {
+		names[2] = "HSR − dense (ReLU^α: exact)"
+	}
+	if a.p.Kind == "softmax" {
+		names[2] = "HSR − dense (kept keys gain, dropped lose)"
+	}
+	names[2] += fmt.Sprintf(", max |diff| %.2g", dshown)
+	y := body.Y
+	var mapRects [3]rect
+	for k := 0; k < 3; k++ {
+		p.text(body.X, y, fitText(names[k], sizeLabel, body.W), sizeLabel, colText, scene.AlignLeft)
+		y += lh + 2
+		mr := rect{body.X, y, float32(W), float32(H)}
+		mapRects[k] = mr
+		p.s.Add(scene.Raster{X: mr.X, Y: mr.Y, W: mr.W, H: mr.H, Img: hc.imgs[k], Key: fmt.Sprintf("heat%d#%d", k, hc.seq)})
+		p.rect(mr, color.RGBA{}, colBorder, 1)
+		// colour bar
+		cb := rect{mr.X + mr.W + 6, mr.Y, 8, mr.H}
+		steps := 24
+		for s := 0; s < steps; s++ {
+			t := 1 - (float64(s)+0.5)/float64(steps)
+			c := viridisLUT.At(t)
+			if k == 2 {
+				c = coolwarmLUT.At(t)
+			}
+			p.rect(rect{cb.X, cb.Y + cb.H*float32(s)/float32(steps), cb.W, cb.H/float32(steps) + 0.5}, c, color.RGBA{}, 0)
+		}
+		top, bot := "row max", "0"
+		if k == 2 {
+			top, bot = "+"+fmtNum(hc.dmax), "−"+fmtNum(hc.dmax)
+			if hc.dmax == 0 {
+				top, bot = "0", "0"
+			}
+		}
+		p.text(cb.X+cb.W+3, cb.Y-2, top, sizeSmall, colMuted, scene.AlignLeft)
+		p.text(cb.X+cb.W+3, cb.Y+cb.H-lineHeight(sizeSmall)+2, bot, sizeSmall, colMuted, scene.AlignLeft)
+		y += float32(H) + 6
+	}
+	// axis note
+	cols := min(nb, W)
+	note := fmt.Sprintf("m = %d queries × n = %s keys", a.p.M, fmtInt(a.p.N))
+	if cols < a.p.N {
+		note += fmt.Sprintf("  (each column = max over %s keys)", fmtNum(float64(a.p.N)/float64(cols)))
+	}
+	p.text(body.X, y, fitText(note, sizeSmall, body.W), sizeSmall, colMuted, scene.AlignLeft)
+	// the selected query's row
+	m := a.p.M
+	for k := 0; k < 3; k++ {
+		mr := mapRects[k]
+		ry := mr.Y + mr.H*float32(a.p.Query)/float32(m)
+		p.rect(rect{mr.X - 4, ry, 3, max(1, mr.H/float32(m))}, colQuery, color.RGBA{}, 0)
+	}
+	// hover: highlight the row and the column in all three maps (llm-viz style)
+	for k := 0; k < 3; k++ {
+		mr := mapRects[k]
+		h, ok := a.hoverIn(mr)
+		if !ok {
+			continue
+		}
+		i := min(m-1, int((h.Y-mr.Y)/mr.H*float32(m)))
+		c := min(cols-1, int((h.X-mr.X)/mr.W*float32(cols)))
+		for _, o := range mapRects {
+			p.rect(rect{o.X, o.Y + o.H*float32(i)/float32(m), o.W, max(1, o.H/float32(m))}, color.RGBA{}, colHover, 1.5)
+			p.rect(rect{o.X + o.W*float32(c)/float32(cols), o.Y, max(1, o.W/float32(cols)), o.H}, color.RGBA{}, colHover, 1.5)
+		}
+		if rr := rows[i]; rr != nil {
+			p.tooltip(h.X, h.Y, a.cellInfo(i, c, cols, rr), r)
+		}
+		a.ui.hoverRow = i
+	}
+}
+
+// rowsProgressKey changes whenever the rows job finishes a row.
+func (a *App) rowsProgressKey() int {
+	if a.rows == nil {
+		return -1
+	}
+	return a.rows.next
+}
+
+// cellInfo is the hover text of heatmap cell (row i, column c of cols).
+func (a *App) cellInfo(i, c, cols int, rr *rowResult) []string {
+	nb := len(rr.dense)
+	b0, b1 := c*nb/cols, max(c*nb/cols+1, (c+1)*nb/cols)
+	best := b0
+	for b := b0; b < b1 && b < nb; b++ {
+		if rr.dense[b] > rr.dense[best] {
+			best = b
+		}
+	}
+	j := int(rr.arg[best])
+	if j < 0 {
+		return nil
+	}
+	ds := a.data
+	d := ds.d
+	q := a.q[i*d : (i+1)*d]
+	qk := dot(q, ds.key_(j))
+	s := qk / math.Sqrt(float64(d))
+	lines := []string{fmt.Sprintf("q%d · k%d", i, j)}
+	if n := a.p.N; cols < n {
+		lines[0] += fmt.Sprintf("   (the strongest of ~%s keys here)", fmtNum(float64(n)/float64(cols)))
+	}
+	lines = append(lines, fmt.Sprintf("q·k = %.4g   score s = %.4g", qk, s))
+	lines = append(lines, fmt.Sprintf("weight: dense %.4g   HSR %.4g", rr.dense[best], rr.sparse[best]))
+	rep := "no"
+	if rr.rep[best] {
+		rep = "yes"
+	}
+	lines = append(lines, "reported by the HSR query: "+rep+" · click: show this query")
+	return lines
+}

@@ -1,0 +1,186 @@
+package viz
+
+import (
+	"fmt"
+	"image/color"
+
+	"github.com/hsrviz/hsrviz/viz/plot"
+	"github.com/hsrviz/hsrviz/viz/scene"
+)
+
+// numberLine is one line of the numbers panel: a label, the measured value
+// and an optional comparison (theory lines are marked "theory").
+type numberLine struct {
+	label, value, note string
+	ok                 int // 1 good (green), -1 bad (red), 0 plain
+	theory             bool
+}
+
+func (a *App) numberLines() []numberLine {
+	s := a.sum
+	if s == nil {
+		return nil
+	}
+	pct := func(x, y float64) string {
+		if y == 0 {
+			return ""
+		}
+		return fmt.Sprintf("%.2g%%", 100*x/y)
+	}
+	L := []numberLine{
+		{label: "keys reported per row", value: fmt.Sprintf("mean %s (min %d, max %d)", fmtNum(s.mean), s.minC, s.maxC),
+			note: fmt.Sprintf("total %s over m = %d rows", fmtInt(s.total), s.m)},
+	}
+	if s.key.kind == "relu" {
+		L = append(L,
+			numberLine{label: "n^(4/5)", value: fmtNum(s.countBound), note: "the paper's bound on the mean", theory: true},
+			numberLine{label: "Gaussian expectation", value: fmtNum(s.gaussExpect), note: "n·P(Z > b/σ²)", theory: true})
+	} else {
+		L = append(L, numberLine{label: "top r = ⌈n^γ⌉", value: fmt.Sprintf("%d", s.topR), note: "keys kept per row (ties too)"})
+	}
+	L = append(L,
+		numberLine{label: "nodes visited", value: fmtInt(s.stats.NodesVisited),
+			note: fmt.Sprintf("pruned %s · reported whole %s", fmtInt(s.stats.Pruned), fmtInt(s.stats.ReportedWhole))},
+		numberLine{label: "dot products", value: fmtInt(s.stats.DotProducts),
+			note: fmt.Sprintf("vs dense n·m = %s (%s)", fmtInt(s.dotsDense), pct(float64(s.stats.DotProducts), float64(s.dotsDense)))},
+	)
+	sp := ""
+	ok := 0
+	if s.hsrDur > 0 {
+		r := s.scanDur.Seconds() / s.hsrDur.Seconds()
+		sp = fmt.Sprintf("scan / HSR = %.2g×", r)
+		if r >= 1 {
+			ok = 1
+		}
+	}
+	L = append(L, numberLine{label: "time, " + a.p.Index + " vs scan", ok: ok,
+		value: fmt.Sprintf("%.3g ms vs %.3g ms", s.hsrDur.Seconds()*1000, s.scanDur.Seconds()*1000),
+		note:  sp + " (measured now, same queries)"})
+	if s.key.kind == "relu" {
+		v, o := "✗ differs", -1
+		if s.exact {
+			v, o = "exact", 1
+		}
+		L = append(L, numberLine{label: "HSR vs dense", value: v, ok: o,
+			note: fmt.Sprintf("%d/%d rows: same keys, output within 1e-12", s.exactRows, s.m)})
+	} else {
+		o := -1
+		if s.boundOK {
+			o = 1
+		}
+		L = append(L, numberLine{label: "max error |o − ô|∞", value: fmt.Sprintf("%.3g", s.maxErr), ok: o,
+			note: fmt.Sprintf("≤ certified bound %.3g on every row", s.bound)})
+	}
+	L = append(L, numberLine{label: "cost per query", value: "O(n^(4/5)) vs O(n·d)", note: "decoding with HSR vs dense", theory: true})
+	return L
+}
+
+func (a *App) drawNumbers(p painter, r rect) {
+	body := p.panelFrame(r, "4 · Numbers, measured in this run", "Counts and times measured now; theory lines are marked")
+	lines := a.numberLines()
+	if lines == nil {
+		a.drawWaiting(p, body)
+		return
+	}
+	lh := lineHeight(sizeNumber)
+	nh := lineHeight(sizeSmall)
+	rowH := lh + nh + 4
+	labelW := min(body.W*0.42, 170)
+	y := body.Y + 2
+	for _, l := range lines {
+		if y+rowH > body.Y+body.H {
+			break
+		}
+		lc := colText
+		if l.theory {
+			lc = colMuted
+		}
+		label := l.label
+		if l.theory {
+			label = "theory: " + label
+		}
+		p.text(body.X, y, fitText(label, sizeLabel, labelW-6), sizeLabel, lc, scene.AlignLeft)
+		vx := body.X + labelW
+		vc := colText
+		switch l.ok {
+		case 1:
+			vc = colOK
+			drawCheck(p, vx, y+2, lh-4, colOK)
+			vx += lh
+		case -1:
+			vc = colError
+			drawCross(p, vx, y+2, lh-4, colError)
+			vx += lh
+		}
+		p.text(vx, y, fitText(l.value, sizeNumber, body.X+body.W-vx), sizeNumber, vc, scene.AlignLeft)
+		p.text(body.X+labelW, y+lh, fitText(l.note, sizeSmall, body.W-labelW), sizeSmall, colMuted, scene.AlignLeft)
+		y += rowH
+		p.line(body.X, y-2, body.X+body.W, y-2, colGrid, 1)
+	}
+}
+
+// drawCheck and drawCross are drawn marks (the font has no ✓).
+func drawCheck(p painter, x, y, s float32, c color.RGBA) {
+	p.line(x, y+s*0.55, x+s*0.38, y+s*0.9, c, 2.2)
+	p.line(x+s*0.38, y+s*0.9, x+s, y+s*0.1, c, 2.2)
+}
+
+func drawCross(p painter, x, y, s float32, c color.RGBA) {
+	p.line(x, y, x+s, y+s, c, 2.2)
+	p.line(x+s, y, x, y+s, c, 2.2)
+}
+
+func (a *App) drawScaling(p painter, r rect) {
+	caption := "Mean per query on the first n' keys, at the paper's b(n')"
+	if !a.p.PaperB && a.p.Kind == "relu" {
+		caption = "At a FIXED b the count grows like n (slope 1); p: paper's b(n)"
+	}
+	if a.p.Kind == "softmax" {
+		caption = "Top r = n'^γ kept: the reported slope is γ"
+	}
+	body := p.panelFrame(r, "5 · Scaling with n (log-log)", caption)
+	sj := a.scaling
+	if sj == nil || len(sj.points) < 2 {
+		a.drawWaiting(p, body)
+		return
+	}
+	var xs, rep, dots, nodes []float64
+	for _, pt := range sj.points {
+		xs = append(xs, float64(pt.n))
+		rep = append(rep, pt.reported)
+		dots = append(dots, pt.dots)
+		nodes = append(nodes, pt.nodes)
+	}
+	ch := plot.NewLogLog(plot.Rect{X: body.X, Y: body.Y, W: body.W, H: body.H}, "", "n (keys)", "per query")
+	ch.Series = []plot.Series{
+		{Name: "keys reported", X: xs, Y: rep, Color: colReported, Points: true, Line: true, Fit: true},
+		{Name: "dot products", X: xs, Y: dots, Color: colOpened, Points: true, Line: true, Fit: true},
+		{Name: "nodes visited", X: xs, Y: nodes, Color: colMuted, Points: true, Line: true},
+	}
+	ch.References = []plot.Reference{{Slope: 0.8, Label: "theory: slope 4/5", Color: colQuery}}
+	ch.Draw(p.s)
+	if !sj.complete {
+		p.progressBar(rect{body.X + body.W - 90, body.Y + body.H - 8, 80, 4}, float64(len(sj.points))/float64(len(sj.sizes)), "")
+	}
+}
+
+func (a *App) drawHistogram(p painter, r rect) {
+	body := p.panelFrame(r, "6 · Keys reported per query row", "The bound holds on the mean; single rows may exceed it")
+	s := a.sum
+	if s == nil {
+		a.drawWaiting(p, body)
+		return
+	}
+	vals := make([]float64, len(s.counts))
+	for i, c := range s.counts {
+		vals[i] = float64(c)
+	}
+	h := plot.Histogram{Rect: plot.Rect{X: body.X, Y: body.Y, W: body.W, H: body.H}, XLabel: "keys reported", YLabel: "rows",
+		Values: vals, Color: colReported,
+		Marks: []plot.Mark{{X: s.mean, Label: "mean", Color: colText}}}
+	if s.key.kind == "relu" {
+		h.Marks = append(h.Marks, plot.Mark{X: s.countBound, Label: "n^(4/5)", Color: colQuery},
+			plot.Mark{X: s.gaussExpect, Label: "Gaussian", Color: colMuted})
+	}
+	h.Draw(p.s)
+}
