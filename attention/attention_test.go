@@ -79,8 +79,8 @@ func TestReLUMatchesLoop(t *testing.T) {
 				for _, norm := range []Norm{NormRow, NormNone, NormLength} {
 					for _, unscaled := range []bool{false, true} {
 						for _, causal := range []bool{false, true} {
-							for _, ix := range []IndexKind{IndexScan, IndexTree} {
-								if ix == IndexTree && norm != NormRow {
+							for _, ix := range []IndexKind{IndexScan, IndexTree, IndexAuto} {
+								if ix != IndexScan && norm != NormRow {
 									continue // the index only changes which keys reach finish
 								}
 								p := Params{Kind: ReLU, Alpha: alpha, B: b, Norm: norm, Unscaled: unscaled, Causal: causal, Index: ix}
@@ -227,7 +227,7 @@ func TestSoftmaxBound(t *testing.T) {
 			}
 		}
 		for _, p := range cases {
-			for _, ix := range []IndexKind{IndexScan, IndexTree} {
+			for _, ix := range []IndexKind{IndexScan, IndexTree, IndexAuto} {
 				p.Index = ix
 				name := fmt.Sprintf("d=%d tau=%v topr=%d causal=%v %v", d, p.Tau, p.TopR, p.Causal, ix)
 				dn, err := Dense(Q, K, V, p)

@@ -12,16 +12,10 @@ func newIndex(kind IndexKind, d int, points []float64) hsr.Index {
 	case IndexTree:
 		return hsr.NewTree(d, points, hsr.TreeOptions{})
 	}
-	// Automatic: until hsr offers a per-query choice, the tree where its
-	// box bounds can prune on any data (low d, see the performance notes:
-	// 2.6× at d = 8 down to 0.65× at d = 16 on isotropic keys), else the scan.
-	if d <= autoTreeMaxDim {
-		return hsr.NewTree(d, points, hsr.TreeOptions{})
-	}
-	return hsr.NewScan(d, points)
+	// Automatic: the tree, switching to a scan per query and per part
+	// wherever its measured work would exceed the scan's (hsr.Auto).
+	return hsr.NewAuto(d, points, hsr.TreeOptions{})
 }
-
-const autoTreeMaxDim = 8
 
 // reportsAscending says whether ix reports ids in increasing order, which
 // lets a causal query stop at the first id past the visible prefix.
@@ -34,7 +28,7 @@ func reportsAscending(ix hsr.Index) bool {
 // at once on ix (both documented so).
 func concurrentSafe(ix hsr.Index) bool {
 	switch ix.(type) {
-	case *hsr.Scan, *hsr.Tree:
+	case *hsr.Scan, *hsr.Tree, *hsr.Auto:
 		return true
 	}
 	return false
