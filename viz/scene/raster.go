@@ -63,9 +63,11 @@ func RasterizeScaled(s *Scene, k float32) *image.RGBA {
 type pt struct{ x, y float32 }
 
 type renderer struct {
-	dst *image.RGBA
-	k   float32
-	ras vector.Rasterizer
+	dst  *image.RGBA
+	k    float32
+	ras  vector.Rasterizer
+	uni  image.Uniform
+	unit map[int][]pt // unit circles by vertex count
 }
 
 func finite(vs ...float32) bool {
@@ -128,13 +130,13 @@ func (r *renderer) item(it Item) {
 		}
 		cx, cy, rad := v.X*k, v.Y*k, v.R*k
 		if v.Fill.A != 0 {
-			r.fill(v.Fill, circleContour(cx, cy, rad, false))
+			r.fill(v.Fill, r.circleContour(cx, cy, rad, false))
 		}
 		if v.Stroke.A != 0 && v.StrokeWidth > 0 {
 			sw := v.StrokeWidth * k
-			outer := circleContour(cx, cy, rad+sw/2, false)
+			outer := r.circleContour(cx, cy, rad+sw/2, false)
 			if in := rad - sw/2; in > 0 {
-				r.fill(v.Stroke, outer, circleContour(cx, cy, in, true))
+				r.fill(v.Stroke, outer, r.circleContour(cx, cy, in, true))
 			} else {
 				r.fill(v.Stroke, outer)
 			}
@@ -170,28 +172,41 @@ func rectContour(x0, y0, x1, y1 float32, reverse bool) []pt {
 
 // circleContour flattens a circle into a regular polygon whose chords stray
 // at most ~0.02 px from the true circle (≤ 4096 vertices).
-func circleContour(cx, cy, rad float32, reverse bool) []pt {
+func (r *renderer) circleContour(cx, cy, rad float32, reverse bool) []pt {
 	const tol = 0.02
 	n := 8
 	if rad > tol {
 		n = int(math.Ceil(math.Pi / math.Acos(1-tol/float64(rad))))
 	}
 	n = max(8, min(n, 4096))
-	c := make([]pt, n)
-	for i := range n {
-		a := 2 * math.Pi * float64(i) / float64(n)
-		if reverse {
-			a = -a
+	u, ok := r.unit[n]
+	if !ok {
+		u = make([]pt, n)
+		for i := range n {
+			a := 2 * math.Pi * float64(i) / float64(n)
+			u[i] = pt{float32(math.Cos(a)), float32(math.Sin(a))}
 		}
-		c[i] = pt{cx + rad*float32(math.Cos(a)), cy + rad*float32(math.Sin(a))}
+		if r.unit == nil {
+			r.unit = make(map[int][]pt)
+		}
+		r.unit[n] = u
+	}
+	c := make([]pt, n)
+	for i, p := range u {
+		if reverse {
+			p.y = -p.y // the same points, clockwise ↔ counter-clockwise
+		}
+		c[i] = pt{cx + rad*p.x, cy + rad*p.y}
 	}
 	return c
 }
 
 // fill paints the union (non-zero rule) of the closed contours in c.
-// Contours are clipped to the frame (plus a one-pixel margin) first, so
-// huge coordinates cost nothing and never overflow the rasteriser's fixed
-// point; the rasteriser itself is sized to the clipped bounding box only.
+// Contours are clipped first, so huge coordinates cost nothing and never
+// overflow the rasteriser's fixed point, and the rasteriser only covers the
+// clipped bounding box. A tall shape is done in bands of bandH rows, each
+// over its own x extent, so that a long thin diagonal line costs about its
+// length, not the area of its bounding box.
 func (r *renderer) fill(c color.RGBA, contours ...[]pt) {
 	c = premul(c)
 	b := r.dst.Bounds()
@@ -210,12 +225,72 @@ func (r *renderer) fill(c color.RGBA, contours ...[]pt) {
 	if box.Empty() {
 		return
 	}
-	lo := pt{float32(box.Min.X) - 1, float32(box.Min.Y) - 1}
-	hi := pt{float32(box.Max.X) + 1, float32(box.Max.Y) + 1}
+	// Outside the box by one pixel: left of it, winding still counts (the
+	// rasteriser folds x < 0 into column 0); beyond the other sides nothing
+	// is visible.
+	xlo, xhi := float32(box.Min.X)-1, float32(box.Max.X)+1
+	const bandH = 16
+	if box.Dy() <= 2*bandH || box.Dx()*box.Dy() <= 1<<14 {
+		lo, hi := pt{xlo, float32(box.Min.Y) - 1}, pt{xhi, float32(box.Max.Y) + 1}
+		cs := make([][]pt, 0, len(contours))
+		for _, ct := range contours {
+			cs = append(cs, clipContour(ct, lo, hi))
+		}
+		r.fillBox(c, box, cs)
+		return
+	}
+	cs := make([][]pt, 0, len(contours))
+	if box.Dx() > box.Dy() { // wide: vertical strips, each over its own y extent
+		ylo, yhi := float32(box.Min.Y)-1, float32(box.Max.Y)+1
+		for x0 := box.Min.X; x0 < box.Max.X; x0 += bandH {
+			x1 := min(x0+bandH, box.Max.X)
+			cs = cs[:0]
+			by0, by1 := float32(math.Inf(1)), float32(math.Inf(-1))
+			for _, ct := range contours {
+				cc := clipContour(ct, pt{float32(x0), ylo}, pt{float32(x1), yhi})
+				if len(cc) < 3 {
+					continue
+				}
+				for _, p := range cc {
+					by0, by1 = min(by0, p.y), max(by1, p.y)
+				}
+				cs = append(cs, cc)
+			}
+			if len(cs) > 0 {
+				r.fillBox(c, image.Rect(x0, int(math.Floor(float64(by0))), x1, int(math.Ceil(float64(by1)))).Intersect(box), cs)
+			}
+		}
+		return
+	}
+	for y0 := box.Min.Y; y0 < box.Max.Y; y0 += bandH {
+		y1 := min(y0+bandH, box.Max.Y)
+		cs = cs[:0]
+		bx0, bx1 := float32(math.Inf(1)), float32(math.Inf(-1))
+		for _, ct := range contours {
+			cc := clipContour(ct, pt{xlo, float32(y0)}, pt{xhi, float32(y1)})
+			if len(cc) < 3 {
+				continue
+			}
+			for _, p := range cc {
+				bx0, bx1 = min(bx0, p.x), max(bx1, p.x)
+			}
+			cs = append(cs, cc)
+		}
+		if len(cs) > 0 {
+			r.fillBox(c, image.Rect(int(math.Floor(float64(bx0))), y0, int(math.Ceil(float64(bx1))), y1).Intersect(box), cs)
+		}
+	}
+}
+
+// fillBox rasterises already clipped contours as a mask over box and
+// composites c through it.
+func (r *renderer) fillBox(c color.RGBA, box image.Rectangle, contours [][]pt) {
+	if box.Empty() {
+		return
+	}
 	r.ras.Reset(box.Dx(), box.Dy())
 	ox, oy := float32(box.Min.X), float32(box.Min.Y)
 	for _, ct := range contours {
-		ct = clipContour(ct, lo, hi)
 		if len(ct) < 3 {
 			continue
 		}
@@ -226,7 +301,8 @@ func (r *renderer) fill(c color.RGBA, contours ...[]pt) {
 		r.ras.ClosePath()
 	}
 	r.ras.DrawOp = draw.Over
-	r.ras.Draw(r.dst, box, image.NewUniform(c), image.Point{})
+	r.uni.C = c
+	r.ras.Draw(r.dst, box, &r.uni, image.Point{})
 }
 
 // premul clamps the channels of an invalid premultiplied colour to its
@@ -240,6 +316,16 @@ func premul(c color.RGBA) color.RGBA {
 // (Sutherland–Hodgman). Against a convex window it keeps the winding number
 // of every point inside the window, which is all the fill needs.
 func clipContour(c []pt, lo, hi pt) []pt {
+	inWindow := true
+	for _, p := range c {
+		if p.x < lo.x || p.x > hi.x || p.y < lo.y || p.y > hi.y {
+			inWindow = false
+			break
+		}
+	}
+	if inWindow {
+		return c
+	}
 	inside := [4]func(p pt) bool{
 		func(p pt) bool { return p.x >= lo.x },
 		func(p pt) bool { return p.x <= hi.x },

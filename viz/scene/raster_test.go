@@ -376,3 +376,41 @@ func TestInvalidPremultipliedIsClamped(t *testing.T) {
 		t.Errorf("got:%v want:%v (clamped to premultiplied)", got, want)
 	}
 }
+
+// Big shapes are rasterised in bands (rows or columns); the seams must not
+// show and the edges must stay exact.
+func TestBandedShapes(t *testing.T) {
+	for _, l := range [][5]float64{{5, 7, 290, 190, 6}, {3, 60, 297, 140, 3}, {150, 2, 160, 198, 2.5}} {
+		x0, y0, x1, y1, w := l[0], l[1], l[2], l[3], l[4]
+		img := render(300, 200, Line{X0: float32(x0), Y0: float32(y0), X1: float32(x1), Y1: float32(y1), Color: black, Width: float32(w)})
+		ln := math.Hypot(x1-x0, y1-y0)
+		checkShape(t, img, black, white, func(x, y float64) float64 {
+			along, across := segDist(x, y, x0, y0, x1, y1)
+			return max(across-w/2, -along, along-ln)
+		})
+	}
+	cx, cy, r := 151.3, 99.6, 83.0
+	img := render(300, 200, Circle{X: float32(cx), Y: float32(cy), R: float32(r), Fill: red, Stroke: blue, StrokeWidth: 5})
+	checkShape(t, img, red, white, func(x, y float64) float64 {
+		d := math.Hypot(x-cx, y-cy) - r
+		if math.Abs(d) < 4 { // the stroke
+			return 0
+		}
+		return d
+	})
+	checkShape(t, img, blue, white, func(x, y float64) float64 {
+		d := math.Abs(math.Hypot(x-cx, y-cy)-r) - 2.5
+		if d > 0 && math.Hypot(x-cx, y-cy) < r {
+			return 0 // the red inside
+		}
+		return d
+	})
+	// A wide, partly off-frame polygon (vertical strips, clipped on the left).
+	img = render(400, 80, Polygon{Xs: []float32{-500, 390, 390}, Ys: []float32{5, 5, 75}, Fill: blue})
+	checkShape(t, img, blue, white, func(x, y float64) float64 {
+		// Inside: y >= 5, x <= 390, and above the hypotenuse from (-500,5)
+		// to (390,75), whose normal (-70, 890) points outside.
+		nx, ny := -70.0, 890.0
+		return max(5-y, x-390, ((x+500)*nx+(y-5)*ny)/math.Hypot(nx, ny))
+	})
+}
