@@ -95,7 +95,7 @@ type overlay interface {
 // Handle routes one tick of input and returns the widgets that changed (in
 // form order; a button that fired counts as changed). Keys used by the
 // widgets, Tab included, are removed from in.Keys; in.Chars are removed
-// while a NumberField edits. An open list gets the pointer first: a press
+// while a NumberField edits; WheelY is zeroed when a slider used it. An open list gets the pointer first: a press
 // on it never reaches the widgets underneath.
 func (f *Form) Handle(in *input.Input) []Widget {
 	if len(f.Widgets) == 0 {
@@ -140,7 +140,7 @@ func (f *Form) Handle(in *input.Input) []Widget {
 		}
 	}
 	if rest != in {
-		in.Keys, in.Chars = rest.Keys, rest.Chars
+		in.Keys, in.Chars, in.WheelY = rest.Keys, rest.Chars, rest.WheelY
 	}
 	return changed
 }

@@ -7,7 +7,8 @@ import (
 
 // Select picks one of Options. A click opens a list (below the field, or
 // above it if it would pass Limit); a click on an option picks it and
-// closes the list; a click elsewhere closes it. When focused, arrows move
+// closes the list; a click elsewhere closes it. With Cycle set, a click on
+// the field picks the next option instead (for two or three options). When focused, arrows move
 // the choice (cycling at the ends), Space/Enter open or close the list and
 // Escape closes it.
 type Select struct {
@@ -15,6 +16,7 @@ type Select struct {
 	Options []string
 	Index   int     // the chosen option
 	Limit   float32 // bottom of the space a list may use (0: no limit); a Form sets it
+	Cycle   bool    // a click picks the next option instead of opening the list
 
 	Open bool
 	hot  int // option under the pointer while open, -1 none
@@ -105,7 +107,11 @@ func (c *Select) Handle(in *input.Input) bool {
 			changed = c.choose(i)
 			c.Open = false
 		} else if c.Box().Contains(ev.x, ev.y) {
-			c.Open = !c.Open
+			if c.Cycle && len(c.Options) > 0 {
+				changed = c.choose((c.Index + 1) % len(c.Options))
+			} else {
+				c.Open = !c.Open
+			}
 		}
 	}
 	if c.Focused && !c.Disabled && len(c.Options) > 0 {

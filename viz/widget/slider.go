@@ -16,8 +16,9 @@ const (
 )
 
 // Slider picks a number in [Min, Max] by dragging its thumb (mouse or
-// touch), pressing on the track (the thumb jumps there and follows), or with
-// the arrow keys when focused (Shift: ten steps; Home/End: the ends).
+// touch), pressing on the track (the thumb jumps there and follows), the
+// mouse wheel over it (one key step per notch), or with the arrow keys when
+// focused (Shift: ten steps; Home/End: the ends).
 //
 // Step > 0 snaps values to Min + k·Step (Step 1 gives integers), on both
 // scales. For values in powers of two use a Linear slider over the exponent
@@ -148,10 +149,21 @@ func (s *Slider) Handle(in *input.Input) bool {
 	if (ev.held && !ev.pressInside) || ev.release {
 		changed = s.set(s.valueAtX(ev.x-s.grab)) || changed
 	}
+	if s.Hovered && !s.Active && !s.Disabled && in.WheelY != 0 {
+		changed = s.set(s.stepped(float64(sign(in.WheelY)))) || changed
+		in.WheelY = 0 // used: the panel under the form must not scroll too
+	}
 	if s.Focused && !s.Disabled {
 		changed = s.keys(in) || changed
 	}
 	return changed
+}
+
+func sign(v float32) float32 {
+	if v < 0 {
+		return -1
+	}
+	return 1
 }
 
 func (s *Slider) keys(in *input.Input) bool {

@@ -100,6 +100,7 @@ type Base struct {
 	Active  bool // a pointer is captured (pressed or dragging)
 
 	prev      map[int]bool // pointer ID -> was down last tick
+	cur       map[int]bool // reused for this tick, swapped with prev
 	captured  bool
 	captureID int
 	lastX     float32 // last position of the captured pointer
@@ -138,7 +139,11 @@ type ptrEvents struct {
 // inside may be narrower than b.Rect (a popup may widen it).
 func (b *Base) track(in *input.Input, inside func(x, y float32) bool) ptrEvents {
 	var ev ptrEvents
-	cur := make(map[int]bool, len(in.Pointers))
+	if b.cur == nil {
+		b.cur = make(map[int]bool, 4)
+	}
+	cur := b.cur
+	clear(cur)
 	b.Hovered = false
 	for _, p := range in.Pointers {
 		cur[p.ID] = p.Down
@@ -177,7 +182,7 @@ func (b *Base) track(in *input.Input, inside func(x, y float32) bool) ptrEvents 
 	} else if ev.pressInside {
 		ev.held, ev.x, ev.y = true, ev.px, ev.py
 	}
-	b.prev = cur
+	b.prev, b.cur = cur, b.prev
 	b.Active = b.captured
 	return ev
 }

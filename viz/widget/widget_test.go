@@ -385,3 +385,29 @@ func TestSelect(t *testing.T) {
 		t.Errorf("list should open above the box, got %+v box %+v", l, c.Box())
 	}
 }
+
+func TestSliderWheel(t *testing.T) {
+	s := newSlider()
+	s.Step = 5
+	in := mouse(100, trackY(s), false)
+	in.WheelY = 1
+	if !s.Handle(in) || s.Value != 55 || in.WheelY != 0 {
+		t.Errorf("wheel up over the slider: value %v, wheel left %v", s.Value, in.WheelY)
+	}
+	in = mouse(100, 300, false) // not over it
+	in.WheelY = -1
+	if s.Handle(in) || s.Value != 55 || in.WheelY != -1 {
+		t.Errorf("wheel elsewhere moved the slider to %v", s.Value)
+	}
+}
+
+func TestSelectCycle(t *testing.T) {
+	c := &Select{Base: Base{Rect: Rect{0, 0, 150, 40}}, Options: []string{"relu", "softmax"}, Cycle: true}
+	b := c.Box()
+	if !click(c, b.X+5, b.Y+5) || c.Value() != "softmax" || c.Open {
+		t.Errorf("cycle click: %q open %v", c.Value(), c.Open)
+	}
+	if !click(c, b.X+5, b.Y+5) || c.Value() != "relu" {
+		t.Errorf("cycle wraps: %q", c.Value())
+	}
+}
