@@ -19,6 +19,7 @@ type uiState struct {
 	hasPtr     bool
 	scroll     float32
 	geo        *geoCache
+	ctl        *controls
 	hoverRow   int
 	treeImg    *image.RGBA
 	treeImgKey string
