@@ -347,5 +347,5 @@ func runPrefill(c config, out *reporter, log io.Writer) {
 	// Two Dgemm paths; the baseline is whichever is faster. (Per-query dot
 	// loops, the reference here, are 1.5–2× slower than Dgemm: not timed.)
 	dense := []attnImpl{{"dense-gemm", denseGemm}, {"dense-attn", attnDense}}
-	runAttn(c, out, "prefill", 1, p, attnImpl{"ref", denseDot}, dense, prefillContenders())
+	runAttn(c, out, "prefill", 1, p, attnImpl{"ref", denseDotPar}, dense, prefillContenders())
 }
