@@ -142,6 +142,10 @@ func (f *Form) Handle(in *input.Input) []Widget {
 	if rest != in {
 		in.Keys, in.Chars, in.WheelY = rest.Keys, rest.Chars, rest.WheelY
 	}
+	// Escape not used by the focused widget gives the keys back to the app.
+	if w := f.Focused(); w != nil && takeKey(in, input.KeyEscape) {
+		w.SetFocused(false)
+	}
 	return changed
 }
 

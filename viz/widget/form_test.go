@@ -205,3 +205,42 @@ func TestEllipsize(t *testing.T) {
 		t.Errorf("nothing fits: want empty")
 	}
 }
+
+func TestFormEscapeBlurs(t *testing.T) {
+	form, s, _, _, _, _ := testForm(Rect{0, 0, 220, 600})
+	form.Handle(keys(input.KeyTab))
+	in := keys(input.KeyEscape)
+	form.Handle(in)
+	if s.Focused || form.Focused() != nil || len(in.Keys) != 0 {
+		t.Errorf("escape: focused %v keys %v", form.Focused(), in.Keys)
+	}
+	// With nothing focused, Escape is the app's.
+	in = keys(input.KeyEscape)
+	form.Handle(in)
+	if len(in.Keys) != 1 {
+		t.Errorf("escape taken with nothing focused")
+	}
+}
+
+func BenchmarkFormTick12Widgets(b *testing.B) {
+	form := &Form{Rect: Rect{0, 0, 240, 800}}
+	for i := range 12 {
+		switch i % 4 {
+		case 0:
+			form.Add(&Slider{Base: Base{Name: "s", Label: "slider"}, Min: 1, Max: 1 << 20, Scale: Log10, Value: 1000})
+		case 1:
+			form.Add(&Toggle{Base: Base{Name: "t", Label: "toggle"}})
+		case 2:
+			form.Add(&NumberField{Base: Base{Name: "f", Label: "field"}, Value: 3})
+		case 3:
+			form.Add(&Select{Base: Base{Name: "c", Label: "select"}, Options: []string{"a", "b", "c"}})
+		}
+	}
+	form.Layout()
+	in := mouse(100, 30, false)
+	for b.Loop() {
+		form.Handle(in)
+		s := &scene.Scene{W: 240, H: 800, Items: make([]scene.Item, 0, 128)}
+		form.Draw(s)
+	}
+}
