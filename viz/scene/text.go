@@ -46,6 +46,45 @@ var perEm = func() struct{ upem, ascent, descent, gap float32 } {
 
 var bufPool = sync.Pool{New: func() any { return new(sfnt.Buffer) }}
 
+// ascii holds the advances (font units) of the printable ASCII glyphs, and
+// whether kerning is zero between all of them (true of Go Regular), so the
+// common label needs no font lookups. Built on first use.
+var ascii struct {
+	once     sync.Once
+	adv      [128]fixed.Int26_6
+	ok       [128]bool
+	kernFree bool
+}
+
+func initASCII() {
+	var b sfnt.Buffer
+	ppem := fixed.Int26_6(goRegular.UnitsPerEm())
+	var gs [128]sfnt.GlyphIndex
+	for r := rune(32); r < 127; r++ {
+		g, err := goRegular.GlyphIndex(&b, r)
+		if err != nil || g == 0 {
+			continue
+		}
+		a, err := goRegular.GlyphAdvance(&b, g, ppem, font.HintingNone)
+		if err != nil {
+			continue
+		}
+		gs[r], ascii.adv[r], ascii.ok[r] = g, a, true
+	}
+	ascii.kernFree = true
+	for r0 := rune(32); r0 < 127 && ascii.kernFree; r0++ {
+		for r1 := rune(32); r1 < 127; r1++ {
+			if !ascii.ok[r0] || !ascii.ok[r1] {
+				continue
+			}
+			if k, err := goRegular.Kern(&b, gs[r0], gs[r1], ppem, font.HintingNone); err == nil && k != 0 {
+				ascii.kernFree = false
+				break
+			}
+		}
+	}
+}
+
 // LineMetrics are the vertical metrics of one line of text at a given size,
 // in logical pixels.
 type LineMetrics struct {
@@ -82,6 +121,22 @@ func LineHeight(size float32) float32 {
 func TextWidth(s string, size float32) float32 {
 	if !(size > 0) || s == "" {
 		return 0
+	}
+	ascii.once.Do(initASCII)
+	if ascii.kernFree {
+		var total fixed.Int26_6
+		fast := true
+		for i := 0; i < len(s); i++ {
+			c := s[i]
+			if c >= 128 || !ascii.ok[c] {
+				fast = false
+				break
+			}
+			total += ascii.adv[c]
+		}
+		if fast {
+			return float32(total) / perEm.upem * size
+		}
 	}
 	b := bufPool.Get().(*sfnt.Buffer)
 	defer bufPool.Put(b)
