@@ -21,14 +21,16 @@ const (
 // focused (Shift: ten steps; Home/End: the ends).
 //
 // Step > 0 snaps values to Min + k·Step (Step 1 gives integers), on both
-// scales. For values in powers of two use a Linear slider over the exponent
-// with a Format that prints 2^v.
+// scales. Values, if set (ascending, within [Min, Max]), is the list of
+// allowed values instead, e.g. the powers of two for n on a Log10 slider:
+// the value snaps to the one nearest on the track and keys move one entry.
 type Slider struct {
 	Base
 	Min, Max float64
 	Value    float64
 	Scale    Scale
 	Step     float64              // > 0: snap to Min + k·Step
+	Values   []float64            // if set: the allowed values (ascending); overrides Step
 	KeySteps int                  // arrow presses across the whole range when Step is 0 or on Log10 (default 100)
 	Format   func(float64) string // value text; default FormatValue
 
@@ -78,11 +80,15 @@ func (s *Slider) at(f float64) float64 {
 	return s.Min + f*(s.Max-s.Min)
 }
 
-// Snap clamps v to [Min, Max] and rounds it to the step grid.
+// Snap clamps v to [Min, Max] and rounds it to the step grid (or to the
+// nearest of Values, measured along the track).
 func (s *Slider) Snap(v float64) float64 {
 	lo, hi := min(s.Min, s.Max), max(s.Min, s.Max)
 	if math.IsNaN(v) {
-		return lo
+		v = lo
+	}
+	if len(s.Values) > 0 {
+		return s.Values[s.nearest(v)]
 	}
 	if s.Step > 0 {
 		v = s.Min + math.Round((v-s.Min)/s.Step)*s.Step
@@ -95,6 +101,18 @@ func (s *Slider) Snap(v float64) float64 {
 		}
 	}
 	return min(max(v, lo), hi)
+}
+
+// nearest is the index of the entry of Values closest to v on the track.
+func (s *Slider) nearest(v float64) int {
+	f := s.pos(min(max(v, min(s.Min, s.Max)), max(s.Min, s.Max)))
+	best, bd := 0, math.Inf(1)
+	for i, x := range s.Values {
+		if d := math.Abs(s.pos(x) - f); d < bd {
+			best, bd = i, d
+		}
+	}
+	return best
 }
 
 // ThumbX is the x of the thumb centre for the current value.
@@ -194,6 +212,10 @@ func (s *Slider) keys(in *input.Input) bool {
 // linear slider with a step, else n/KeySteps of the track, snapped, and at
 // least one grid step so that a key press always moves.
 func (s *Slider) stepped(n float64) float64 {
+	if len(s.Values) > 0 {
+		i := s.nearest(s.Value) + int(n)
+		return s.Values[min(max(i, 0), len(s.Values)-1)]
+	}
 	if s.Step > 0 && !s.logScale() {
 		return s.Snap(s.Value + n*s.Step)
 	}

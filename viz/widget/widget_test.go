@@ -411,3 +411,36 @@ func TestSelectCycle(t *testing.T) {
 		t.Errorf("cycle wraps: %q", c.Value())
 	}
 }
+
+func TestSliderValuesPowersOfTwo(t *testing.T) {
+	var pow []float64
+	for e := 8; e <= 20; e++ {
+		pow = append(pow, math.Ldexp(1, e))
+	}
+	s := &Slider{Base: Base{Rect: Rect{10, 10, 200, 40}}, Min: 256, Max: 1 << 20, Scale: Log10, Values: pow, Value: 256} // thumb at the left: presses below jump
+	y := trackY(s)
+	// Position 0.52 of the log track is 2^(8+0.52·12) = 2^14.24: snaps to 2^14.
+	s.Handle(mouse(18+0.52*184, y, true))
+	if s.Value != 1<<14 {
+		t.Errorf("snap got:%v want:%v", s.Value, 1<<14)
+	}
+	s.Handle(mouse(18+0.55*184, y, true)) // 2^14.6: snaps to 2^15
+	if s.Value != 1<<15 {
+		t.Errorf("snap got:%v want:%v", s.Value, 1<<15)
+	}
+	s.Handle(mouse(18+0.55*184, y, false))
+	s.Handle(keys(input.KeyRight))
+	if s.Value != 1<<16 {
+		t.Errorf("key step got:%v want:%v", s.Value, 1<<16)
+	}
+	in := keys(input.KeyLeft)
+	in.Shift = true
+	s.Handle(in)
+	if s.Value != 256 {
+		t.Errorf("shift+left clamps to the first value, got:%v", s.Value)
+	}
+	s.Handle(keys(input.KeyEnd))
+	if s.Value != 1<<20 {
+		t.Errorf("end got:%v", s.Value)
+	}
+}
