@@ -235,8 +235,10 @@ func (p *XY) Draw(s *scene.Scene) {
 		lbl, short := se.Name, ""
 		if fit := fits[i]; fit != nil {
 			lbl = fmt.Sprintf("%s: slope %.2f (fit)", se.Name, fit.Slope)
-			short = fmt.Sprintf("fit %.2f", fit.Slope) // for narrow charts: the number matters most
-			if f.X.Log && f.Y.Log {                    // the fitted line, faint, under the legend
+			// For narrow charts: the number matters most.
+			short = fmt.Sprintf("fit %.2f", fit.Slope)
+			// The fitted line, faint, under the legend.
+			if f.X.Log && f.Y.Log {
 				xm := math.Sqrt(f.X.Min * f.X.Max)
 				ym := math.Pow(10, fit.Intercept+fit.Slope*math.Log10(xm))
 				if seg, in := clipLine(f, xm, ym, fit.Slope); in {
