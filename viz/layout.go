@@ -38,9 +38,10 @@ type layout struct {
 }
 
 const (
-	headerH  = 34
-	gap      = 8
-	controlW = 250
+	headerH   = 34
+	gap       = 8
+	controlW  = 250
+	controlW2 = 400
 )
 
 // computeLayout lays out a w×h window; scroll shifts the narrow layout up.
@@ -49,16 +50,39 @@ func computeLayout(w, h int, controls bool, scroll float32) layout {
 	L := layout{w: W, h: H, panels: map[string]rect{}}
 	L.header = rect{0, 0, W, headerH}
 	top := float32(headerH)
+	// the control column: one column of widgets, or two when the window is
+	// too short for one; without room for the panels beside it, the narrow
+	// (scrolling) layout
+	cwid := float32(0)
+	if controls {
+		cwid = controlW
+		if controlsHeight(controlW) > H-top-gap {
+			cwid = controlW2
+		}
+	}
+	bandH := float32(0)
+	if controls {
+		bandH = controlsHeight(W - 2*gap)
+	}
 	switch {
-	case W >= 700:
+	case W < 1000 && H > W*1.2 && W >= 600 && H-top-bandH-gap >= 3*240:
+		// tall and medium (a portrait tablet): controls in a band on top, panels 2×3
+		y := top
+		if controls {
+			L.controls = rect{gap, top, W - 2*gap, bandH}
+			y += bandH + gap
+		}
+		grid(L.panels, gap, y, W-2*gap, H-y-gap, []float32{0.5, 0.5}, []float32{0.36, 0.34, 0.30})
+		L.content = H
+	case W-cwid >= 560 && H >= 420:
 		left := float32(gap)
 		if controls {
-			L.controls = rect{gap, top, controlW, H - top - gap}
-			left = gap + controlW + gap
+			L.controls = rect{gap, top, cwid, H - top - gap}
+			left = gap + cwid + gap
 		}
 		cw := W - left - gap
 		ch := H - top - gap
-		if W >= 1100 || W > H*1.25 {
+		if cw >= 900 || cw > ch*1.6 {
 			// 3 columns × 2 rows; the top row (the pictures) gets more height
 			colW := []float32{0.31, 0.36, 0.33}
 			rowH := []float32{0.58, 0.42}

@@ -279,6 +279,7 @@ func (a *App) drawHeatmaps(p painter, r rect) {
 		p.rect(rect{mr.X - 4, ry, 3, max(1, mr.H/float32(m))}, colQuery, color.RGBA{}, 0)
 	}
 	// hover: highlight the row and the column in all three maps (llm-viz style)
+	a.ui.hoverRow = -1
 	for k := 0; k < 3; k++ {
 		mr := mapRects[k]
 		h, ok := a.hoverIn(mr)

@@ -11,21 +11,25 @@ import (
 
 // uiState is what the screen remembers between ticks.
 type uiState struct {
-	w, h       int
-	lay        layout
-	panels     []Region
-	widgets    []Region
-	pointer    input.Pointer
-	hasPtr     bool
-	scroll     float32
-	geo        *geoCache
-	ctl        *controls
-	hoverRow   int
-	treeImg    *image.RGBA
-	treeImgKey string
-	treeImgSeq int
-	heat       heatCache
-	help       bool
+	w, h              int
+	lay               layout
+	panels            []Region
+	widgets           []Region
+	pointer           input.Pointer
+	hasPtr            bool
+	scroll            float32
+	geo               *geoCache
+	ctl               *controls
+	hoverRow          int
+	dragging, wasDown bool
+	dragY             float32
+	clickDown         bool
+	clickX, clickY    float32
+	treeImg           *image.RGBA
+	treeImgKey        string
+	treeImgSeq        int
+	heat              heatCache
+	help              bool
 }
 
 // hoverIn returns the pointer if it is inside r.
@@ -43,9 +47,57 @@ func (a *App) handleInput(in *input.Input) {
 	}
 	a.handleWidgets(in)
 	a.handleKeys(in)
-	if a.ui.lay.narrow && in.WheelY != 0 {
-		a.ui.scroll = max(0, min(a.ui.scroll-in.WheelY*40, a.ui.lay.content-a.ui.lay.h))
+	a.handleClicks(in)
+	if !a.ui.lay.narrow {
+		a.ui.scroll = 0
+		return
 	}
+	if in.WheelY != 0 {
+		a.scrollBy(-in.WheelY * 40)
+	}
+	// a drag (touch or mouse) that starts off the widgets scrolls the page
+	p, ok := in.Primary()
+	switch {
+	case !ok || !p.Down:
+		a.ui.dragging = false
+	case !a.ui.dragging && !a.ui.wasDown:
+		onWidget := a.ui.ctl != nil && (a.ui.ctl.form.Hit(p.X, p.Y) || a.ui.ctl.form.Captured())
+		if !onWidget {
+			a.ui.dragging, a.ui.dragY = true, p.Y
+		}
+	case a.ui.dragging:
+		a.scrollBy(a.ui.dragY - p.Y)
+		a.ui.dragY = p.Y
+	}
+	a.ui.wasDown = ok && p.Down
+}
+
+func (a *App) scrollBy(dy float32) {
+	a.ui.scroll = max(0, min(a.ui.scroll+dy, a.ui.lay.content-a.ui.lay.h))
+}
+
+// handleClicks: a click on a heatmap row shows that query.
+func (a *App) handleClicks(in *input.Input) {
+	p, ok := in.Primary()
+	down := ok && p.Down
+	if down && !a.ui.clickDown {
+		a.ui.clickX, a.ui.clickY = p.X, p.Y
+	}
+	if !down && a.ui.clickDown && ok && a.ui.hoverRow >= 0 && abs32(p.X-a.ui.clickX) < 4 && abs32(p.Y-a.ui.clickY) < 4 {
+		if r := a.ui.lay.panels[PanelHeatmap]; r.contains(p.X, p.Y) && a.ui.hoverRow < a.p.M && a.ui.hoverRow != a.p.Query {
+			q := a.p
+			q.Query = a.ui.hoverRow
+			_ = a.SetParams(q)
+		}
+	}
+	a.ui.clickDown = down
+}
+
+func abs32(x float32) float32 {
+	if x < 0 {
+		return -x
+	}
+	return x
 }
 
 // Scene lays out and draws the whole window.
