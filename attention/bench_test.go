@@ -15,7 +15,7 @@ import (
 //
 //	go test ./attention -run - -bench 'Prefill|Decode' -benchtime 3x -count 5
 
-func benchData(b *testing.B, n, m, d int) (Q, K, V *mat.Dense) {
+func benchData(b testing.TB, n, m, d int) (Q, K, V *mat.Dense) {
 	Q, K, V, err := gen.Generate(gen.Spec{Kind: gen.Gaussian, N: n, M: m, D: d, Sigma: 1, Seed: 1})
 	if err != nil {
 		b.Fatal(err)
@@ -125,4 +125,49 @@ func median(x []float64) float64 {
 	s := slices.Clone(x)
 	slices.Sort(s)
 	return s[len(s)/2]
+}
+
+// BenchmarkDecode1M_Ratio: one query at a time against n = 2^20 keys
+// (d = 64, paper threshold), dense row, HSR on the scan and on the
+// automatic index alternating per query; medians of the per-query ratios.
+func BenchmarkDecode1M_Ratio(b *testing.B) {
+	const n, d, m = 1 << 20, 64, 8
+	Q, K, V := benchData(b, n, m, d)
+	p := Params{Kind: ReLU, Alpha: 1, B: PaperThreshold(n, 1)}
+	es, err := NewEngine(K, V, IndexScan)
+	if err != nil {
+		b.Fatal(err)
+	}
+	ea, err := NewEngine(K, V, IndexAuto)
+	if err != nil {
+		b.Fatal(err)
+	}
+	o1, o2, o3 := make([]float64, d), make([]float64, d), make([]float64, d)
+	var rs, ra []float64
+	b.ResetTimer()
+	i := 0
+	for b.Loop() {
+		q := Q.RawRowView(i % m)
+		i++
+		t0 := time.Now()
+		_, err1 := es.DenseRow(q, 0, p, o1)
+		t1 := time.Now()
+		_, err2 := es.Row(q, 0, p, o2)
+		t2 := time.Now()
+		_, err3 := ea.Row(q, 0, p, o3)
+		t3 := time.Now()
+		if err1 != nil || err2 != nil || err3 != nil {
+			b.Fatal(err1, err2, err3)
+		}
+		for t := range o1 {
+			if e := max(abs(o1[t]-o2[t]), abs(o1[t]-o3[t])); e > 1e-12*(abs(o1[t])+1) {
+				b.Fatalf("outputs differ by %g", e)
+			}
+		}
+		dd := t1.Sub(t0).Seconds()
+		rs = append(rs, dd/t2.Sub(t1).Seconds())
+		ra = append(ra, dd/t3.Sub(t2).Seconds())
+	}
+	b.ReportMetric(median(rs), "ratio-scan")
+	b.ReportMetric(median(ra), "ratio-auto")
 }

@@ -12,7 +12,7 @@ import (
 // Prefill is prompt prefilling: the m = n queries are the prompt's own
 // positions (row i is position i; causal when p.Causal, the usual setting).
 //
-// With p.Index = IndexScan or IndexAuto (d > 3), the half-space queries of
+// With p.Index = IndexScan or IndexAuto, the half-space queries of
 // a block of 128 rows are answered together, by a batched filter: the
 // scores of a 128×512 tile come from one float32 Sgemm (tiles above the
 // causal diagonal skipped), every entry above c minus a certified float32
@@ -27,20 +27,23 @@ import (
 // (half the dense float64 work, at Sgemm's higher rate) plus
 // O(Σ|S_i|·(d+dv)), against the dense path's n²·(d+dv)/2 in float64.
 //
-// With IndexTree, or IndexAuto at d ≤ 3 (where the tree wins by orders of
-// magnitude), or for softmax top-r, each row is one query on the index
-// over all keys (keys past i filtered), as HSR does. Inputs too large for
+// With IndexTree, or for softmax top-r, each row is one query on the index
+// over all keys (keys past i filtered), as HSR does. Auto does not pick the
+// per-row tree even at d = 2: at the paper's threshold each row reports
+// ~2.4% of the keys (n = 2^14), the reporting dominates, and measured at
+// n = 2^14, d = 2..8 the per-row hsr.Auto queries were no faster than the
+// batched filter (d = 2: 0.67–1.19 s vs 0.55–0.69 s, causal). Inputs too large for
 // float32 (max|q|·max|k|·d > 1e30) use the same filter with Dgemm scores.
 func Prefill(Q, K, V *mat.Dense, p Params) (*Result, error) {
 	if err := checkShapes(Q, K, V, p); err != nil {
 		return nil, err
 	}
-	m, d := Q.Dims()
+	m, _ := Q.Dims()
 	n, _ := K.Dims()
 	if m != n {
 		return nil, fmt.Errorf("attention: prefill needs one query per key: Q has %d rows, K has %d", m, n)
 	}
-	perRow := p.Index == IndexTree || (p.Index == IndexAuto && d <= 3) || (p.Kind == Softmax && p.TopR > 0)
+	perRow := p.Index == IndexTree || (p.Kind == Softmax && p.TopR > 0)
 	if perRow {
 		return HSR(Q, K, V, p)
 	}
