@@ -49,8 +49,10 @@ type Game struct {
 	// locked (to sync the URL hash, write a state file, ...).
 	AfterUpdate func()
 	// AfterDraw, if set, runs at the end of every Draw with the model
-	// locked; frame counts from 1.
-	AfterDraw func(frame int)
+	// locked; frame counts from 1. screen holds the frame just drawn.
+	AfterDraw func(frame int, screen *ebiten.Image)
+
+	quit bool
 }
 
 // New returns a Game drawing m.
@@ -72,10 +74,17 @@ func (g *Game) Frames() int {
 	return g.frames
 }
 
+// Quit makes the next Update end the game loop (RunGame returns nil).
+// Call it with the model locked (from Do, AfterUpdate or AfterDraw).
+func (g *Game) Quit() { g.quit = true }
+
 // Update reads this tick's input and advances the model.
 func (g *Game) Update() error {
 	g.mu.Lock()
 	defer g.mu.Unlock()
+	if g.quit {
+		return ebiten.Termination
+	}
 	t0 := time.Now()
 	dt := 1.0 / float64(ebiten.TPS())
 	if !g.lastTick.IsZero() {
@@ -121,7 +130,7 @@ func (g *Game) Draw(screen *ebiten.Image) {
 	g.guard("FrameWork", func() {
 		g.model.FrameWork(g.updateWork + time.Since(t0))
 		if g.AfterDraw != nil {
-			g.AfterDraw(g.frames)
+			g.AfterDraw(g.frames, screen)
 		}
 	})
 	g.updateWork = 0

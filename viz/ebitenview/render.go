@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"image"
 	"image/color"
-	"log"
 	"math"
 
 	"github.com/hajimehoshi/ebiten/v2"
@@ -27,6 +26,7 @@ type Renderer struct {
 	white    *ebiten.Image // 1×1 white source for polygons
 	vertices []ebiten.Vertex
 	indices  []uint16
+	m        mesh // shapes batched for one draw call
 }
 
 type rasterEntry struct {
@@ -85,6 +85,7 @@ func (r *Renderer) Draw(dst *ebiten.Image, s *scene.Scene, scale float32) {
 			r.raster(dst, *it, scale)
 		}
 	}
+	r.flush(dst)
 	// Free the GPU copies of rasters that left the scene.
 	for k, e := range r.rasters {
 		if e.lastUsed != r.frame {
@@ -103,16 +104,50 @@ func finite(vs ...float32) bool {
 	return true
 }
 
+func (r *Renderer) flush(dst *ebiten.Image) {
+	if len(r.m.is) == 0 {
+		return
+	}
+	dst.DrawTriangles(r.m.vs, r.m.is, r.white, &ebiten.DrawTrianglesOptions{
+		ColorScaleMode: ebiten.ColorScaleModePremultipliedAlpha,
+	})
+	r.m.reset()
+}
+
+func (r *Renderer) room(dst *ebiten.Image, n int) {
+	if r.m.full(n) {
+		r.flush(dst)
+	}
+}
+
 func (r *Renderer) rect(dst *ebiten.Image, it scene.Rect, s float32) {
 	if !finite(it.X, it.Y, it.W, it.H, it.StrokeWidth) || it.W < 0 || it.H < 0 {
 		return
 	}
-	x, y, w, h := it.X*s, it.Y*s, it.W*s, it.H*s
+	x0, y0 := float32(math.Round(float64(it.X*s))), float32(math.Round(float64(it.Y*s)))
+	x1, y1 := float32(math.Round(float64((it.X+it.W)*s))), float32(math.Round(float64((it.Y+it.H)*s)))
+	r.room(dst, 20)
 	if it.Fill.A != 0 {
-		vector.DrawFilledRect(dst, x, y, w, h, it.Fill, false)
+		// A rectangle thinner than a pixel still shows (bars, ticks).
+		if x1 == x0 && it.W > 0 {
+			x1 = x0 + 1
+		}
+		if y1 == y0 && it.H > 0 {
+			y1 = y0 + 1
+		}
+		r.m.rect(x0, y0, x1, y1, it.Fill)
 	}
 	if it.Stroke.A != 0 && it.StrokeWidth > 0 {
-		vector.StrokeRect(dst, x, y, w, h, it.StrokeWidth*s, it.Stroke, true)
+		// Four crisp sides centred on the edges, corners not painted twice.
+		w := it.StrokeWidth * s
+		lx0, lx1 := snapSpan(it.X*s, w)
+		rx0, rx1 := snapSpan((it.X+it.W)*s, w)
+		ty0, ty1 := snapSpan(it.Y*s, w)
+		by0, by1 := snapSpan((it.Y+it.H)*s, w)
+		r.m.rect(lx0, ty0, rx1, ty1, it.Stroke)
+		r.m.rect(lx0, by0, rx1, by1, it.Stroke)
+		r.m.rect(lx0, ty1, lx1, by0, it.Stroke)
+		r.m.rect(rx0, ty1, rx1, by0, it.Stroke)
 	}
 }
 
@@ -120,18 +155,30 @@ func (r *Renderer) line(dst *ebiten.Image, it scene.Line, s float32) {
 	if it.Color.A == 0 || it.Width <= 0 || !finite(it.X0, it.Y0, it.X1, it.Y1, it.Width) {
 		return
 	}
-	vector.StrokeLine(dst, it.X0*s, it.Y0*s, it.X1*s, it.Y1*s, it.Width*s, it.Color, true)
+	r.room(dst, 16)
+	x0, y0, x1, y1, w := it.X0*s, it.Y0*s, it.X1*s, it.Y1*s, it.Width*s
+	switch {
+	case y0 == y1 && w >= 1: // horizontal: crisp
+		a, b := snapSpan(y0, w)
+		r.m.rect(float32(math.Round(float64(min(x0, x1)))), a, float32(math.Round(float64(max(x0, x1)))), b, it.Color)
+	case x0 == x1 && w >= 1: // vertical: crisp
+		a, b := snapSpan(x0, w)
+		r.m.rect(a, float32(math.Round(float64(min(y0, y1)))), b, float32(math.Round(float64(max(y0, y1)))), it.Color)
+	default:
+		r.m.line(x0, y0, x1, y1, w, it.Color)
+	}
 }
 
 func (r *Renderer) circle(dst *ebiten.Image, it scene.Circle, s float32) {
 	if it.R <= 0 || !finite(it.X, it.Y, it.R, it.StrokeWidth) {
 		return
 	}
+	r.room(dst, 4*129+2)
 	if it.Fill.A != 0 {
-		vector.DrawFilledCircle(dst, it.X*s, it.Y*s, it.R*s, it.Fill, true)
+		r.m.disc(it.X*s, it.Y*s, it.R*s, it.Fill)
 	}
 	if it.Stroke.A != 0 && it.StrokeWidth > 0 {
-		vector.StrokeCircle(dst, it.X*s, it.Y*s, it.R*s, it.StrokeWidth*s, it.Stroke, true)
+		r.m.circleOutline(it.X*s, it.Y*s, it.R*s, it.StrokeWidth*s, it.Stroke)
 	}
 }
 
@@ -140,6 +187,9 @@ func (r *Renderer) polygon(dst *ebiten.Image, it scene.Polygon, s float32) {
 	if n < 3 || it.Fill.A == 0 || !finite(it.Xs[:n]...) || !finite(it.Ys[:n]...) {
 		return
 	}
+	// A general (possibly concave) polygon needs the stencil-based fill
+	// rule, so it is its own draw call.
+	r.flush(dst)
 	var p vector.Path
 	p.MoveTo(it.Xs[0]*s, it.Ys[0]*s)
 	for i := 1; i < n; i++ {
@@ -154,12 +204,19 @@ func (r *Renderer) polygon(dst *ebiten.Image, it scene.Polygon, s float32) {
 		v.SrcX, v.SrcY = 1, 1
 		v.ColorR, v.ColorG, v.ColorB, v.ColorA = cr, cg, cb, ca
 	}
-	op := &ebiten.DrawTrianglesOptions{
+	dst.DrawTriangles(r.vertices, r.indices, r.white, &ebiten.DrawTrianglesOptions{
 		ColorScaleMode: ebiten.ColorScaleModePremultipliedAlpha,
 		FillRule:       ebiten.FillRuleNonZero,
-		AntiAlias:      true,
+	})
+	// Opaque polygons (arrow heads) get a feathered rim so they do not look
+	// jagged; a translucent one would show a darker seam, so it keeps none.
+	if it.Fill.A == 255 {
+		r.room(dst, 8*n)
+		for i := 0; i < n; i++ {
+			j := (i + 1) % n
+			r.m.line(it.Xs[i]*s, it.Ys[i]*s, it.Xs[j]*s, it.Ys[j]*s, 1, it.Fill)
+		}
 	}
-	dst.DrawTriangles(r.vertices, r.indices, r.white, op)
 }
 
 func (r *Renderer) face(size float32) *text.GoTextFace {
@@ -180,6 +237,7 @@ func (r *Renderer) text(dst *ebiten.Image, it scene.Text, s float32) {
 	if it.S == "" || it.Size <= 0 || it.Color.A == 0 || !finite(it.X, it.Y, it.Size) {
 		return
 	}
+	r.flush(dst)
 	op := &text.DrawOptions{}
 	op.GeoM.Translate(float64(it.X*s), float64(it.Y*s))
 	op.ColorScale.ScaleWithColor(it.Color)
@@ -200,6 +258,7 @@ func (r *Renderer) raster(dst *ebiten.Image, it scene.Raster, s float32) {
 	if b.Empty() {
 		return
 	}
+	r.flush(dst)
 	e := r.rasters[it.Key]
 	switch {
 	case e != nil && it.Key != "" && e.w == b.Dx() && e.h == b.Dy() && e.lastUsed != r.frame:
@@ -242,7 +301,8 @@ func pixels(img *image.RGBA) []byte {
 // banner draws an error line across the top of the screen.
 func (r *Renderer) banner(dst *ebiten.Image, msg string, s float32) {
 	w := float32(dst.Bounds().Dx())
-	vector.DrawFilledRect(dst, 0, 0, w, 28*s, color.RGBA{0x8a, 0x1c, 0x1c, 0xf0}, false)
+	r.m.rect(0, 0, w, float32(math.Round(float64(28*s))), color.RGBA{0x8a, 0x1c, 0x1c, 0xf0})
+	r.flush(dst)
 	if len(msg) > 200 {
 		msg = msg[:200] + "…"
 	}
@@ -251,5 +311,3 @@ func (r *Renderer) banner(dst *ebiten.Image, msg string, s float32) {
 	op.ColorScale.ScaleWithColor(color.White)
 	text.Draw(dst, msg, r.face(14*s), op)
 }
-
-var _ = log.Printf

@@ -1,0 +1,126 @@
+package main
+
+import (
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"net/url"
+	"reflect"
+	"strings"
+
+	"github.com/hsrviz/hsrviz/viz"
+)
+
+// options are the desktop app's command line: every viz.Params field as a
+// flag of the same (JSON) name, -hash to start from a browser link's state,
+// and the test hooks.
+type options struct {
+	params     viz.Params
+	state      string // write Snapshot JSON here whenever it changes
+	screenshot string // save the screen as PNG after exitAfter frames
+	exitAfter  int    // quit after this many frames (0: run until closed)
+	width      int
+	height     int
+}
+
+// paramFields lists the JSON names of viz.Params and whether each is a
+// bool, from the struct itself so new fields get flags without edits here.
+func paramFields() map[string]bool {
+	t := reflect.TypeOf(viz.Params{})
+	names := map[string]bool{}
+	for i := 0; i < t.NumField(); i++ {
+		name, _, _ := strings.Cut(t.Field(i).Tag.Get("json"), ",")
+		if name != "" && name != "-" {
+			names[name] = t.Field(i).Type.Kind() == reflect.Bool
+		}
+	}
+	return names
+}
+
+// textFlag keeps a flag's text for viz.ParseHash to check; bool fields
+// allow the bare form (-paper_b means -paper_b=true).
+type textFlag struct {
+	v      string
+	isBool bool
+}
+
+func (f *textFlag) String() string     { return f.v }
+func (f *textFlag) Set(s string) error { f.v = s; return nil }
+func (f *textFlag) IsBoolFlag() bool   { return f.isBool }
+
+// parseFlags parses args (without the program name). Parameter flags are
+// applied on top of -hash (or the defaults) and validated by viz.ParseHash,
+// so the desktop accepts exactly what a browser link accepts.
+func parseFlags(args []string, stderr io.Writer) (options, error) {
+	fs := flag.NewFlagSet("hsrviz-desktop", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var o options
+	hash := fs.String("hash", "", "start from a browser link's state: the part after '#' (or the whole URL)")
+	fs.StringVar(&o.state, "state", "", "write the app's state (JSON snapshot) to `FILE` whenever it changes (for tests and scripts)")
+	fs.StringVar(&o.screenshot, "screenshot", "", "save the window as PNG to `FILE` after -exit-after frames, then quit")
+	fs.IntVar(&o.exitAfter, "exit-after", 0, "quit after `N` frames (0 = run until the window is closed)")
+	fs.IntVar(&o.width, "width", 1280, "initial window width in logical pixels")
+	fs.IntVar(&o.height, "height", 800, "initial window height in logical pixels")
+	def := viz.DefaultParams()
+	defJSON, _ := json.Marshal(def)
+	var defMap map[string]any
+	_ = json.Unmarshal(defJSON, &defMap)
+	vals := map[string]*textFlag{}
+	for name, isBool := range paramFields() {
+		vals[name] = &textFlag{v: fmt.Sprint(defMap[name]), isBool: isBool}
+		fs.Var(vals[name], name, "parameter "+name+" (as in the URL hash)")
+	}
+	fs.Usage = func() {
+		fmt.Fprintf(stderr, "usage: hsrviz-desktop [flags]\n\nThe HSR sparse-attention visualizer in a window. Parameter flags have the\nsame names and ranges as the browser app's URL hash.\n\n")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		return o, err
+	}
+	if fs.NArg() > 0 {
+		return o, fmt.Errorf("unexpected argument %q (flags start with -)", fs.Arg(0))
+	}
+	if o.exitAfter < 0 {
+		return o, fmt.Errorf("flag -exit-after must be ≥ 0 (got %d)", o.exitAfter)
+	}
+	if o.screenshot != "" && o.exitAfter == 0 {
+		o.exitAfter = 30
+	}
+	if o.width < 200 || o.height < 150 || o.width > 16384 || o.height > 16384 {
+		return o, fmt.Errorf("flags -width/-height must be in 200…16384 × 150…16384 (got %d×%d)", o.width, o.height)
+	}
+
+	h := *hash
+	if i := strings.IndexByte(h, '#'); i >= 0 {
+		h = h[i+1:]
+	}
+	base, err := viz.ParseHash(h)
+	if err != nil {
+		return o, fmt.Errorf("flag -hash: %v", err)
+	}
+	set := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	q, err := url.ParseQuery(base.Hash())
+	if err != nil {
+		return o, fmt.Errorf("flag -hash: %v", err)
+	}
+	var changed []string
+	for name, v := range vals {
+		if set[name] {
+			q.Set(name, v.v)
+			changed = append(changed, "-"+name)
+		}
+	}
+	// An explicit threshold means "not the paper's", unless -paper_b says so.
+	if set["b"] && !set["paper_b"] {
+		q.Set("paper_b", "false")
+	}
+	p, err := viz.ParseHash(q.Encode())
+	if err != nil {
+		msg := strings.TrimPrefix(err.Error(), "hash: ")
+		return o, fmt.Errorf("bad parameter flag: %s (flags given: %s)", msg, strings.Join(changed, " "))
+	}
+	o.params = p
+	return o, nil
+}

@@ -1,0 +1,203 @@
+//go:build js
+
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"log"
+	"math"
+	"syscall/js"
+
+	"github.com/hajimehoshi/ebiten/v2"
+
+	"github.com/hsrviz/hsrviz/viz"
+	"github.com/hsrviz/hsrviz/viz/ebitenview"
+)
+
+// bridge connects the app to the page: the URL hash and window.hsrviz.
+// Every call from JavaScript takes the game's lock, so it never runs in the
+// middle of a frame.
+type bridge struct {
+	app  *viz.App
+	game *ebitenview.Game
+	api  js.Value
+
+	lastHash     string
+	ready        bool
+	firstFrameMs float64
+	readyMs      float64
+	ticks        int
+	funcs        []js.Func
+}
+
+func newBridge(app *viz.App, g *ebitenview.Game) *bridge {
+	return &bridge{app: app, game: g, firstFrameMs: -1, readyMs: -1}
+}
+
+func now() float64 { return js.Global().Get("performance").Call("now").Float() }
+
+// install defines window.hsrviz and the hooks that keep it and the URL hash
+// in sync with the app.
+func (b *bridge) install() {
+	api := js.Global().Get("Object").New()
+	b.api = api
+	api.Set("ready", false)
+	api.Set("get", b.fn("get", func(args []js.Value) any {
+		if len(args) != 0 {
+			return errString("get takes no arguments")
+		}
+		return b.snapshotJS()
+	}))
+	api.Set("set", b.fn("set", func(args []js.Value) any {
+		if len(args) != 1 || args[0].Type() != js.TypeObject || js.Global().Get("Array").Call("isArray", args[0]).Bool() {
+			return errString("set takes one object of parameters, e.g. hsrviz.set({b: 1.2})")
+		}
+		patch := js.Global().Get("JSON").Call("stringify", args[0]).String()
+		if err := b.app.SetParamsJSON([]byte(patch)); err != nil {
+			return errString("set: " + err.Error())
+		}
+		b.syncHash()
+		return nil
+	}))
+	api.Set("step", b.fn("step", func(args []js.Value) any {
+		n := 1
+		if len(args) > 1 {
+			return errString("step takes one integer, e.g. hsrviz.step(1) or hsrviz.step(-1)")
+		}
+		if len(args) == 1 {
+			v := args[0]
+			if v.Type() != js.TypeNumber || v.Float() != math.Trunc(v.Float()) || math.Abs(v.Float()) > 1e9 {
+				return errString("step takes one integer, e.g. hsrviz.step(1) or hsrviz.step(-1)")
+			}
+			n = v.Int()
+		}
+		b.app.StepAnimation(n)
+		return nil
+	}))
+	api.Set("play", b.fn("play", func(args []js.Value) any {
+		if len(args) != 1 || args[0].Type() != js.TypeBoolean {
+			return errString("play takes one boolean: hsrviz.play(true) or hsrviz.play(false)")
+		}
+		b.app.SetPlaying(args[0].Bool())
+		return nil
+	}))
+	api.Set("hash", b.fn("hash", func(args []js.Value) any {
+		return b.app.Snapshot().Hash
+	}))
+	api.Set("metrics", b.fn("metrics", func(args []js.Value) any {
+		return b.metricsJS()
+	}))
+	js.Global().Set("hsrviz", api)
+
+	// Follow hand-edited links (the user pastes a new hash).
+	js.Global().Call("addEventListener", "hashchange", b.fn("hashchange", func([]js.Value) any {
+		h := js.Global().Get("location").Get("hash").String()
+		if h == "#"+b.lastHash {
+			return nil
+		}
+		p, err := viz.ParseHash(h)
+		if err != nil {
+			showError(b.app, fmt.Sprintf("the link's parameters were not used (%v)", err))
+			return nil
+		}
+		data, _ := json.Marshal(p)
+		if err := b.app.SetParamsJSON(data); err != nil {
+			showError(b.app, err.Error())
+		}
+		b.syncHash()
+		return nil
+	}))
+
+	b.game.AfterUpdate = func() {
+		b.ticks++
+		// A snapshot costs a little; a few times a second is enough for the
+		// hash, and every tick until ready so tests see it promptly.
+		if !b.ready || b.ticks%8 == 0 {
+			b.syncHash()
+		}
+	}
+	b.game.AfterDraw = func(frame int, _ *ebiten.Image) {
+		if frame == 1 {
+			b.firstFrameMs = now()
+			js.Global().Set("hsrvizFirstFrameMs", b.firstFrameMs)
+			if f := js.Global().Get("hsrvizStarted"); f.Type() == js.TypeFunction {
+				f.Invoke()
+			}
+		}
+	}
+}
+
+// syncHash updates window.hsrviz.ready and the URL hash from the app.
+// Called with the game locked.
+func (b *bridge) syncHash() {
+	s := b.app.Snapshot()
+	if s.Ready != b.ready {
+		b.ready = s.Ready
+		b.api.Set("ready", s.Ready)
+		if s.Ready && b.readyMs < 0 {
+			b.readyMs = now()
+			js.Global().Set("hsrvizReadyMs", b.readyMs)
+		}
+	}
+	if s.Hash != b.lastHash {
+		b.lastHash = s.Hash
+		// replaceState: no history entry per slider step, no hashchange event.
+		js.Global().Get("history").Call("replaceState", nil, "", "#"+s.Hash)
+	}
+}
+
+func (b *bridge) snapshotJS() any {
+	data, err := json.Marshal(b.app.Snapshot())
+	if err != nil {
+		return errString("get: " + err.Error())
+	}
+	return js.Global().Get("JSON").Call("parse", string(data))
+}
+
+func (b *bridge) metricsJS() any {
+	s := b.app.Snapshot()
+	m := map[string]any{
+		"firstFrameMs": b.firstFrameMs,
+		"readyMs":      b.readyMs,
+		"frame":        s.Frame,
+	}
+	if load := js.Global().Get("hsrvizLoad"); load.Type() == js.TypeObject {
+		m["wasmBytes"] = load.Get("wasmBytes").Float()
+		m["wasmTransferBytes"] = load.Get("transferBytes").Float()
+		m["fetchMs"] = load.Get("fetchMs").Float()
+	}
+	data, err := json.Marshal(m)
+	if err != nil {
+		return errString("metrics: " + err.Error())
+	}
+	return js.Global().Get("JSON").Call("parse", string(data))
+}
+
+// fn wraps a Go function for JavaScript: it runs with the game locked, and
+// a panic becomes an error string returned to the caller (and a log line)
+// instead of killing the Go program.
+func (b *bridge) fn(name string, f func(args []js.Value) any) js.Value {
+	jf := js.FuncOf(func(this js.Value, args []js.Value) (ret any) {
+		defer func() {
+			if r := recover(); r != nil {
+				log.Printf("hsrviz: %s: recovered panic: %v", name, r)
+				ret = errString(fmt.Sprintf("%s: internal error: %v", name, r))
+			}
+		}()
+		b.game.Do(func() { ret = f(args) })
+		return ret
+	})
+	b.funcs = append(b.funcs, jf)
+	return jf.Value
+}
+
+func errString(s string) any { return js.ValueOf(s) }
+
+// showError puts msg in the app's error line if the app has one.
+func showError(app *viz.App, msg string) {
+	var a any = app
+	if es, ok := a.(ebitenview.ErrorShower); ok {
+		es.ShowError(msg)
+	}
+}

@@ -1,0 +1,19 @@
+// Command wasm is the browser build of the visualizer:
+//
+//	GOOS=js GOARCH=wasm go build -o web/hsrviz.wasm ./cmd/wasm   (make wasm)
+//
+// web/index.html loads it. The URL hash holds the whole state (viz.Params):
+// a link reproduces the picture, a bad hash shows an error naming the bad
+// field and starts from the defaults, and the hash follows the parameters
+// as they change. A small JavaScript API lets lesson pages and tests drive it:
+//
+//	hsrviz.get()      the current snapshot (params, numbers, panels, widgets, frame stats)
+//	hsrviz.set(obj)   change parameters, e.g. {b: 1.2}; null, or an error string (nothing changed)
+//	hsrviz.step(n)    step the query trace animation by n (negative: back)
+//	hsrviz.play(on)   play / pause the animation
+//	hsrviz.hash()     the current URL-hash encoding of the parameters
+//	hsrviz.metrics()  load and frame budget: firstFrameMs, readyMs, wasm bytes, frame p50/p95
+//	hsrviz.ready      true once the first full compute is done
+//
+// Bad calls (wrong types, unknown fields) return an error string; they never throw.
+package main

@@ -1,0 +1,48 @@
+//go:build js
+
+package main
+
+import (
+	"fmt"
+	"log"
+	"syscall/js"
+
+	"github.com/hajimehoshi/ebiten/v2"
+
+	"github.com/hsrviz/hsrviz/viz"
+	"github.com/hsrviz/hsrviz/viz/ebitenview"
+)
+
+func main() {
+	p, hashErr := viz.ParseHash(js.Global().Get("location").Get("hash").String())
+	if hashErr != nil {
+		p = viz.DefaultParams()
+	}
+	app, err := viz.NewApp(p)
+	if err != nil { // defaults are valid, so this is a bug; say so on the page
+		fail(fmt.Sprintf("starting the visualizer: %v", err))
+		return
+	}
+	g := ebitenview.New(app)
+	b := newBridge(app, g)
+	if hashErr != nil {
+		msg := fmt.Sprintf("the link's parameters were not used (%v); showing the defaults", hashErr)
+		log.Print("hsrviz: ", msg)
+		showError(app, msg)
+	}
+	b.install()
+
+	ebiten.SetWindowTitle("hsrviz — HSR-enhanced sparse attention")
+	ebiten.SetWindowResizingMode(ebiten.WindowResizingModeEnabled)
+	if err := ebiten.RunGame(g); err != nil {
+		fail(fmt.Sprintf("the visualizer stopped: %v", err))
+	}
+}
+
+// fail shows msg on the page's loading overlay (index.html's hsrvizFail).
+func fail(msg string) {
+	log.Print("hsrviz: ", msg)
+	if f := js.Global().Get("hsrvizFail"); f.Type() == js.TypeFunction {
+		f.Invoke(msg)
+	}
+}
