@@ -9,6 +9,12 @@ import (
 	"gonum.org/v1/gonum/mat"
 )
 
+// denseKernel makes Dense score its tiles with the float64 AVX2/FMA kernel
+// (ddot4x8) instead of gonum's Dgemm. Off by default: the baseline of issue
+// 4 is the gonum path; the benchmarks switch it on to report the speed-up
+// against a dense path with the same class of hand-written kernel.
+var denseKernel = false
+
 // Tile sizes of the dense and batched paths: a 128×512 float64 score tile
 // is 512 KiB, half the L2 of this class of machine, and gives Dgemm 16
 // 64×64 blocks to spread over the cores.
@@ -54,6 +60,10 @@ func Dense(Q, K, V *mat.Dense, p Params) (*Result, error) {
 		}
 		return n
 	}
+	var qk, kk []float64 // packed panels when the optional kernel scores the tiles
+	if denseKernel && hasKernel {
+		qk, kk = packRows64(qs, m, d, 4, inv), packRows64(ks, n, d, 8, 1)
+	}
 	err := parallelChunks(m, tileRows, maxWorkers(), func(lo, hi int, w *work) error {
 		rows := hi - lo
 		if cap(w.sel) < tileRows*tileCols+2*tileRows {
@@ -72,7 +82,11 @@ func Dense(Q, K, V *mat.Dense, p Params) (*Result, error) {
 			cols := c1 - c0
 			// Scores come out scaled (alpha = 1/scale): one multiply less per
 			// entry than dividing afterwards; within the 1e-12 tolerance.
-			impl.Dgemm(blas.NoTrans, blas.Trans, rows, cols, d, inv, qs[lo*d:], d, ks[c0*d:], d, 0, S, tileCols)
+			if qk != nil {
+				kernelTile64(qk, kk, d, lo, hi, c0, c1, S, tileCols)
+			} else {
+				impl.Dgemm(blas.NoTrans, blas.Trans, rows, cols, d, inv, qs[lo*d:], d, ks[c0*d:], d, 0, S, tileCols)
+			}
 			for r := 0; r < rows; r++ {
 				i := lo + r
 				lim := visible(i)

@@ -29,3 +29,28 @@ func kernelTile(qp, kp []float32, d, r0, r1, c0, c1 int, S []float32, ld int) {
 		}
 	}
 }
+
+// packRows64 packs the rows of x (n×d) into float64 panels of w rows,
+// scaled by s.
+func packRows64(x []float64, n, d, w int, s float64) []float64 {
+	np := (n + w - 1) / w
+	p := make([]float64, np*d*w)
+	for i := 0; i < n; i++ {
+		base := (i/w)*d*w + i%w
+		for t, v := range x[i*d : (i+1)*d] {
+			p[base+t*w] = v * s
+		}
+	}
+	return p
+}
+
+// kernelTile64 is kernelTile in float64 (key panels of 8) for the dense
+// baseline's optional kernel.
+func kernelTile64(qp, kp []float64, d, r0, r1, c0, c1 int, S []float64, ld int) {
+	for i := r0; i < r1; i += 4 {
+		a := qp[(i/4)*d*4:]
+		for j := c0; j < c1; j += 8 {
+			ddot4x8(d, &a[0], &kp[(j/8)*d*8], &S[(i-r0)*ld+(j-c0)], ld)
+		}
+	}
+}

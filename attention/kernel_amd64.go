@@ -35,3 +35,6 @@ func axpy(a float64, x, y []float64) {
 	}
 	axpyGo(a, x, y)
 }
+
+//go:noescape
+func ddot4x8(k int, a, b, c *float64, ldc int)

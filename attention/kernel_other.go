@@ -30,3 +30,18 @@ func sdot4x16(k int, a, b, c *float32, ldc int) {
 func dot(x, y []float64) float64 { return hsr.Dot(x, y) }
 
 func axpy(a float64, x, y []float64) { axpyGo(a, x, y) }
+
+func ddot4x8(k int, a, b, c *float64, ldc int) {
+	as := unsafe.Slice(a, 4*k)
+	bs := unsafe.Slice(b, 8*k)
+	cs := unsafe.Slice(c, 3*ldc+8)
+	for i := 0; i < 4; i++ {
+		for j := 0; j < 8; j++ {
+			var s float64
+			for t := 0; t < k; t++ {
+				s += as[t*4+i] * bs[t*8+j]
+			}
+			cs[i*ldc+j] = s
+		}
+	}
+}

@@ -78,3 +78,31 @@ func TestDotAxpy(t *testing.T) {
 		}
 	}
 }
+
+// TestDenseKernel runs Dense with its optional float64 kernel over several
+// tiles and checks rows against the loop.
+func TestDenseKernel(t *testing.T) {
+	defer func(k bool) { denseKernel = k }(denseKernel)
+	denseKernel = true
+	rng := rand.New(rand.NewPCG(20, 21))
+	for _, d := range []int{3, 64} {
+		n, dv := 700, 5
+		Kr, Vr, Qr := randMat(rng, n, d, 1), randMat(rng, n, dv, 1), randMat(rng, n, d, 1)
+		for _, p := range []Params{
+			{Kind: ReLU, Alpha: 2, B: 0.9, Causal: true},
+			{Kind: Softmax, Causal: false},
+		} {
+			res, err := Dense(toDense(Qr), toDense(Kr), toDense(Vr), p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, i := range []int{0, 3, 127, 128, 130, 513, 699} {
+				want := oracle(Qr[i], i, Kr, Vr, p, nil)
+				closeRow(t, "dense kernel", res.Out.RawRowView(i), want, 1e-12)
+				if p.Kind == ReLU {
+					sameKeys(t, "dense kernel", res.Rows[i].Keys, want, p.B)
+				}
+			}
+		}
+	}
+}
