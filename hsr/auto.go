@@ -48,8 +48,17 @@ func (x *Auto) Query(a []float64, c float64, visit func(id int) bool) Stats {
 func (x *Auto) Trace(a []float64, c float64, tr *Trace) {
 	checkDim("Auto.Trace", x.d, len(a))
 	tr.Reset(a, c)
-	q := query{a: a, c: c, tr: tr, st: &tr.Stats, auto: true}
+	q := query{a: a, c: c, tr: tr, out: &tr.IDs, st: &tr.Stats, auto: true}
 	x.run(&q)
+}
+
+// AppendQuery appends the ids Query would visit to dst (see Tree.AppendQuery).
+func (x *Auto) AppendQuery(dst []int, a []float64, c float64) ([]int, Stats) {
+	checkDim("Auto.AppendQuery", x.d, len(a))
+	var st Stats
+	q := query{a: a, c: c, out: &dst, st: &st, auto: true}
+	x.run(&q)
+	return dst, st
 }
 
 var frontierPool = sync.Pool{New: func() any { s := make([]frame, 0, 256); return &s }}

@@ -7,6 +7,7 @@ import (
 	"math/rand/v2"
 	"slices"
 	"testing"
+	"time"
 )
 
 // Benchmarks compare the indexes side by side on the same data and the
@@ -196,4 +197,85 @@ func BenchmarkBuild(b *testing.B) {
 			}
 		})
 	}
+}
+
+// BenchmarkRatio measures, per cell, the scan, the tree and auto on the
+// same queries alternately (scan, tree, auto, scan, …), and reports the
+// median time of each and the median of the per-round ratios
+// scan/tree and scan/auto: the figure least disturbed by a noisy machine.
+// Run with -benchtime 1x (each op is a full set of rounds):
+//
+//	go test -run '^$' -bench Ratio -benchtime 1x ./hsr
+var ratioRounds = flag.Int("hsr.rounds", 15, "alternating rounds per cell in BenchmarkRatio")
+
+func BenchmarkRatio(b *testing.B) {
+	cells := []struct {
+		bc   benchCase
+		frac float64
+	}{
+		{benchCase{2, "gauss"}, 1e-4}, {benchCase{2, "gauss"}, 1e-2}, {benchCase{2, "gauss"}, 0.5},
+		{benchCase{3, "gauss"}, 1e-4}, {benchCase{3, "gauss"}, 1e-2},
+		{benchCase{8, "gauss"}, 1e-4}, {benchCase{8, "gauss"}, 1e-2}, {benchCase{8, "gauss"}, 0.5},
+		{benchCase{16, "gauss"}, 1e-4}, {benchCase{16, "gauss"}, 0.5},
+		{benchCase{64, "gauss"}, 1e-4}, {benchCase{64, "gauss"}, 0.5},
+		{benchCase{64, "decay"}, 1e-4}, {benchCase{64, "decay"}, 1e-2}, {benchCase{64, "decay"}, 0.5},
+	}
+	for _, cell := range cells {
+		for _, mode := range []string{"visit", "collect"} {
+			name := fmt.Sprintf("d=%d/%s/frac=%g/%s", cell.bc.d, cell.bc.data, cell.frac, mode)
+			b.Run(name, func(b *testing.B) {
+				s := getBench(b, cell.bc)
+				ixs := []Index{s.scan, s.tree, s.auto}
+				cs := make([]float64, len(s.qs))
+				for i := range cs {
+					dots := s.dots[i]
+					k := min(max(int(cell.frac*float64(len(dots))), 1), len(dots))
+					cs[i] = math.Nextafter(dots[len(dots)-k], math.Inf(-1))
+				}
+				var dst []int
+				cnt := 0
+				visit := func(int) bool { cnt++; return true }
+				run := func(ix Index, q int) time.Duration {
+					t0 := time.Now()
+					if mode == "visit" {
+						ix.Query(s.qs[q], cs[q], visit)
+					} else {
+						dst, _ = Collect(ix, s.qs[q], cs[q], dst[:0])
+					}
+					return time.Since(t0)
+				}
+				for i := 0; i < b.N; i++ {
+					var ts [3][]float64
+					var rt, ra []float64
+					for r := 0; r < *ratioRounds; r++ {
+						q := r % len(s.qs)
+						var t [3]float64
+						for k, ix := range ixs {
+							t[k] = float64(run(ix, q))
+							ts[k] = append(ts[k], t[k])
+						}
+						rt = append(rt, t[0]/t[1])
+						ra = append(ra, t[0]/t[2])
+					}
+					b.ReportMetric(median(ts[0])/1e6, "scan-ms")
+					b.ReportMetric(median(ts[1])/1e6, "tree-ms")
+					b.ReportMetric(median(ts[2])/1e6, "auto-ms")
+					b.ReportMetric(median(rt), "scan/tree")
+					b.ReportMetric(median(ra), "scan/auto")
+				}
+			})
+		}
+	}
+}
+
+func median(v []float64) float64 {
+	s := slices.Clone(v)
+	slices.Sort(s)
+	if len(s) == 0 {
+		return math.NaN()
+	}
+	if len(s)%2 == 1 {
+		return s[len(s)/2]
+	}
+	return (s[len(s)/2-1] + s[len(s)/2]) / 2
 }

@@ -97,9 +97,20 @@ func (t *Trace) Reset(a []float64, c float64) {
 }
 
 // Collect runs a query and returns the reported ids appended to dst.
+// Indexes that implement Appender append directly (no call per id).
 func Collect(ix Index, a []float64, c float64, dst []int) ([]int, Stats) {
+	if ap, ok := ix.(Appender); ok {
+		return ap.AppendQuery(dst, a, c)
+	}
 	st := ix.Query(a, c, func(id int) bool { dst = append(dst, id); return true })
 	return dst, st
+}
+
+// Appender is implemented by indexes that can append the ids of a query
+// to a slice directly: the same set as Query, in the same order, faster
+// when many points are reported.
+type Appender interface {
+	AppendQuery(dst []int, a []float64, c float64) ([]int, Stats)
 }
 
 // Dot is <a, b> with four accumulators (twice the single-accumulator speed

@@ -40,6 +40,21 @@ func (s *Scan) Query(a []float64, c float64, visit func(id int) bool) Stats {
 	return s.query(a, c, visit, nil)
 }
 
+// AppendQuery appends the ids Query would visit to dst, without a call
+// per reported id (Collect uses it).
+func (s *Scan) AppendQuery(dst []int, a []float64, c float64) ([]int, Stats) {
+	checkDim("Scan.AppendQuery", s.d, len(a))
+	n, k := s.Len(), len(dst)
+	for i := 0; i < n; i++ {
+		i = nextAbove(a, c, s.pts, i, n)
+		if i == n {
+			break
+		}
+		dst = append(dst, i)
+	}
+	return dst, Stats{NodesVisited: 1, LeavesScanned: 1, DotProducts: n, Reported: len(dst) - k}
+}
+
 func (s *Scan) Trace(a []float64, c float64, t *Trace) {
 	checkDim("Scan.Trace", s.d, len(a))
 	t.Reset(a, c)

@@ -171,8 +171,18 @@ func (t *Tree) Query(a []float64, c float64, visit func(id int) bool) Stats {
 func (t *Tree) Trace(a []float64, c float64, tr *Trace) {
 	checkDim("Tree.Trace", t.d, len(a))
 	tr.Reset(a, c)
-	q := query{a: a, c: c, tr: tr, st: &tr.Stats}
+	q := query{a: a, c: c, tr: tr, out: &tr.IDs, st: &tr.Stats}
 	t.run(&q)
+}
+
+// AppendQuery appends the ids Query would visit to dst: the same query,
+// without a call per reported id (Collect uses it).
+func (t *Tree) AppendQuery(dst []int, a []float64, c float64) ([]int, Stats) {
+	checkDim("Tree.AppendQuery", t.d, len(a))
+	var st Stats
+	q := query{a: a, c: c, out: &dst, st: &st}
+	t.run(&q)
+	return dst, st
 }
 
 // query is the state of one query; tr is nil unless tracing.
@@ -181,6 +191,7 @@ type query struct {
 	c     float64
 	visit func(id int) bool
 	tr    *Trace
+	out   *[]int // if not nil, ids are appended here instead of visited
 	st    *Stats
 	sel   []int32 // sel[t]: offset in a node's box of the corner maximising a_t·x_t
 	stop  bool
@@ -322,10 +333,12 @@ func (p *part) walk(q *query, pi int, eps float64, start frame, limit int32, fro
 			dec = ReportedWhole
 			st.ReportedWhole++
 			reported = int(nd.end - nd.start)
-			if tr != nil {
+			if q.out != nil {
+				out := *q.out
 				for _, id := range p.ids[nd.start:nd.end] {
-					tr.IDs = append(tr.IDs, int(id))
+					out = append(out, int(id))
 				}
+				*q.out = out
 			} else {
 				for _, id := range p.ids[nd.start:nd.end] {
 					if !q.visit(int(id)) {
@@ -378,8 +391,8 @@ func (p *part) scan(q *query, s, e int) (reported, dots int) {
 		}
 		dots = r + 1 - s
 		reported++
-		if q.tr != nil {
-			q.tr.IDs = append(q.tr.IDs, int(p.ids[r]))
+		if q.out != nil {
+			*q.out = append(*q.out, int(p.ids[r]))
 		} else if !q.visit(int(p.ids[r])) {
 			q.stop = true
 			return reported, dots

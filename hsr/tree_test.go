@@ -593,3 +593,25 @@ func TestAutoFallsBackToScan(t *testing.T) {
 		t.Fatalf("auto at d=2, tail query: %d dot products of %d", st.DotProducts, n)
 	}
 }
+
+// Collect (AppendQuery) and Query (a visitor) report the same ids in the
+// same order, appending after what dst holds.
+func TestAppendQueryMatchesQuery(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	pts := genPoints(rng, "gauss", 5000, 3)
+	tr := NewTree(3, pts, TreeOptions{BufferSize: 50})
+	for range 30 {
+		tr.Insert(genPoints(rng, "gauss", 1, 3))
+	}
+	for _, ix := range []Index{tr, &Auto{tr}, NewScan(3, pts)} {
+		a := genQuery(rng, "gauss", 3)
+		for _, c := range []float64{-10, -1, 0, 1, 3} {
+			var want []int
+			wst := ix.Query(a, c, func(id int) bool { want = append(want, id); return true })
+			got, st := ix.(Appender).AppendQuery([]int{-7}, a, c)
+			if got[0] != -7 || !slices.Equal(got[1:], want) || st != wst {
+				t.Fatalf("%T c=%v: AppendQuery %d ids %+v, Query %d ids %+v", ix, c, len(got)-1, st, len(want), wst)
+			}
+		}
+	}
+}
