@@ -38,6 +38,7 @@ type App struct {
 	indexBuilds int
 	everReady   bool
 	budget      time.Duration
+	unitEst     time.Duration // running estimate of one unit of work
 	frames      frameRing
 	errMsg      string
 
@@ -57,7 +58,7 @@ type traceKey struct {
 func (k traceKey) sans() traceKey { k.c = 0; return k }
 
 // DefaultBudget is the compute time Update spends per tick on pending work.
-const DefaultBudget = 4 * time.Millisecond
+const DefaultBudget = 3 * time.Millisecond
 
 // NewApp validates p and returns an App; no work is done until Update or Compute.
 func NewApp(p Params) (*App, error) {
@@ -157,12 +158,17 @@ func (a *App) wantTraceKey() traceKey {
 // Compute runs pending work for at most about budget (at least one unit if
 // any is pending) and reports whether everything is done.
 func (a *App) Compute(budget time.Duration) bool {
+	// Stop before a unit that would likely overrun the budget (estimated
+	// from the recent units), but always do at least one.
 	start := time.Now()
 	for {
+		t0 := time.Now()
 		if !a.stepOnce() {
 			return true
 		}
-		if time.Since(start) >= budget {
+		u := time.Since(t0)
+		a.unitEst = (a.unitEst*3 + u) / 4
+		if el := time.Since(start); el+a.unitEst >= budget {
 			return !a.pending()
 		}
 	}
@@ -237,7 +243,7 @@ func (a *App) progress() float64 {
 		if a.rows.complete {
 			done += rowsCost
 		} else {
-			done += rowsCost * (float64(a.rows.next) + float64(a.rows.phase)/4) / float64(a.rows.m)
+			done += rowsCost * (float64(a.rows.next) + float64(a.rows.phase)/5) / float64(a.rows.m)
 		}
 	}
 	if sj := a.scaling; sj != nil && sj.key == a.scalingKey() {

@@ -48,11 +48,10 @@ func newControls() *controls {
 	c.seed = &widget.NumberField{Base: widget.Base{Name: "seed", Label: "seed (r: new)"}, Parse: widget.ParseRange(0, 1e15, true), Format: int0}
 	c.speed = &widget.Slider{Base: widget.Base{Name: "speed", Label: "animation steps/s (− +)"}, Min: MinSpeed, Max: MaxSpeed, Scale: widget.Log10}
 	c.play = &widget.Button{Base: widget.Base{Name: "play", Label: "pause"}}
-	c.back = &widget.Button{Base: widget.Base{Name: "step_back", Label: "◀ step"}}
-	c.fwd = &widget.Button{Base: widget.Base{Name: "step_forward", Label: "step ▶"}}
-	c.back.Label, c.fwd.Label = "← step", "step →"
+	c.back = &widget.Button{Base: widget.Base{Name: "step_back", Label: "← step"}}
+	c.fwd = &widget.Button{Base: widget.Base{Name: "step_forward", Label: "step →"}}
 	c.buttons = []*widget.Button{c.play, c.back, c.fwd}
-	c.form = &widget.Form{Theme: &c.theme, Gap: 5, MinColW: 170}
+	c.form = &widget.Form{Theme: &c.theme, Gap: 5, MinColW: 160}
 	c.form.Add(c.b, c.paper, c.n, c.d, c.m, c.query, c.kind, c.alpha, c.gamma, c.sigma, c.data, c.index, c.seed, c.speed)
 	return c
 }
@@ -85,6 +84,8 @@ func (c *controls) sync(p Params, playing bool) {
 	set(c.sigma, p.Sigma)
 	set(c.speed, p.Speed)
 	c.alpha.Disabled = p.Kind != "relu"
+	c.b.Disabled = p.Kind != "relu" // softmax top-r sets its own threshold per row
+	c.paper.Disabled = p.Kind != "relu"
 	c.gamma.Disabled = p.Kind != "softmax"
 	if !c.seed.Editing {
 		c.seed.Value = float64(p.Seed)

@@ -32,15 +32,21 @@ func fitText(s string, size, w float32) string {
 	if textWidth(s, size) <= w {
 		return s
 	}
+	// binary search on the number of runes kept
 	r := []rune(s)
-	for len(r) > 1 {
-		r = r[:len(r)-1]
-		t := string(r) + "…"
-		if textWidth(t, size) <= w {
-			return t
+	lo, hi := 0, len(r)-1 // lo fits (0 runes: just "…"), hi unknown
+	if textWidth("…", size) > w {
+		return ""
+	}
+	for lo < hi {
+		mid := (lo + hi + 1) / 2
+		if textWidth(string(r[:mid])+"…", size) <= w {
+			lo = mid
+		} else {
+			hi = mid - 1
 		}
 	}
-	return ""
+	return string(r[:lo]) + "…"
 }
 
 // panelFrame draws a panel's card, title and one-line caption, and returns

@@ -190,6 +190,7 @@ type rowsJob struct {
 	ids      []int
 	o, oh    []float64
 	smax, z  float64
+	c        float64 // the row's offset: report q·k > c
 	zh       float64
 	complete bool
 	started  time.Time
@@ -198,6 +199,7 @@ type rowsJob struct {
 // Row phases.
 const (
 	phHSR    = iota // HSR query (timed) and the HSR weights; then the scan query (timed)
+	phScan          // the scan answering the same query (timed)
 	phScores        // dense scores, in blocks
 	phWeight        // dense weights and output, in blocks
 	phBins          // heatmap bins, in blocks
@@ -290,7 +292,11 @@ func (a *App) stepRows() bool {
 		} else {
 			r.tau = jb.key.b
 		}
+		jb.c = c
+		jb.phase = phScan
+	case phScan:
 		// The baseline: the linear scan answering the same query.
+		c := jb.c
 		t1 := time.Now()
 		hits := 0
 		cs := c

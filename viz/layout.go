@@ -93,14 +93,15 @@ func computeLayout(w, h int, controls bool, scroll float32) layout {
 		L.content = H
 	default:
 		L.narrow = true
+		// the most interesting picture first, then the controls, then the rest
 		y := top - scroll
-		if controls {
-			ctlH := controlsHeight(W - 2*gap)
-			L.controls = rect{gap, y, W - 2*gap, ctlH}
-			y += ctlH + gap
-		}
 		ph := max(300, min(H*0.62, (W-2*gap)*1.05))
-		for _, name := range panelOrder {
+		for i, name := range panelOrder {
+			if i == 1 && controls {
+				ctlH := controlsHeight(W - 2*gap)
+				L.controls = rect{gap, y, W - 2*gap, ctlH}
+				y += ctlH + gap
+			}
 			hh := ph
 			if name == PanelNumbers {
 				hh = max(ph, 360)

@@ -11,21 +11,24 @@ import (
 
 // maxGeoPoints bounds the keys drawn in the geometry panel (an even sample
 // of the ids; the caption says so when n is larger).
-const maxGeoPoints = 3000
+const maxGeoPoints = 2000
 
 // geoCache is the geometry panel's projected keys for one query.
 type geoCache struct {
-	key      traceKey
-	pr       projection
-	ids      []int
-	xs, ys   []float64
-	reported []bool // by drawn index
-	repAll   []bool // by key id: reported by the traced query
-	bx0, bx1 float64
-	by0, by1 float64
-	img      *image.RGBA
-	imgKey   string
-	imgSeq   int
+	key       traceKey
+	base      [3]int // data, queries, selected query: the positions' key
+	hollow    *image.RGBA
+	hollowKey string
+	pr        projection
+	ids       []int
+	xs, ys    []float64
+	reported  []bool // by drawn index
+	repAll    []bool // by key id: reported by the traced query
+	bx0, bx1  float64
+	by0, by1  float64
+	img       *image.RGBA
+	imgKey    string
+	imgSeq    int
 }
 
 // geometry returns the projected keys of the selected query (cached).
@@ -40,7 +43,24 @@ func (a *App) geometry() *geoCache {
 	ds := a.data
 	d := ds.d
 	q := a.q[a.p.Query*d : (a.p.Query+1)*d]
-	g = &geoCache{key: a.traceKey, pr: newProjection(q, a.traceKey.c, ds.cov)}
+	base := [3]int{a.dataVer, a.qVer, a.p.Query}
+	if old := g; old != nil && old.base == base {
+		// same keys and query, new threshold: only the reported flags change
+		ng := *old
+		ng.key = a.traceKey
+		ng.pr.c = a.traceKey.c
+		ng.repAll = make([]bool, ds.n)
+		for _, id := range a.trace.IDs {
+			ng.repAll[id] = true
+		}
+		ng.reported = make([]bool, len(ng.ids))
+		for i, j := range ng.ids {
+			ng.reported[i] = ng.repAll[j]
+		}
+		a.ui.geo = &ng
+		return &ng
+	}
+	g = &geoCache{key: a.traceKey, base: base, pr: newProjection(q, a.traceKey.c, ds.cov)}
 	if a.ui.geo != nil {
 		g.imgSeq = a.ui.geo.imgSeq
 	}
@@ -60,20 +80,11 @@ func (a *App) geometry() *geoCache {
 		g.bx0, g.bx1 = math.Min(g.bx0, x), math.Max(g.bx1, x)
 		g.by0, g.by1 = math.Min(g.by0, y), math.Max(g.by1, y)
 	}
-	// keep the origin and the boundary in view
+	// keep the origin in view (the view does not depend on the threshold, so
+	// that dragging b moves the line, not the picture)
 	g.bx0, g.bx1 = math.Min(g.bx0, 0), math.Max(g.bx1, 0)
 	g.by0, g.by1 = math.Min(g.by0, 0), math.Max(g.by1, 0)
-	if !g.pr.exact {
-		if bx := g.pr.boundaryX(); !math.IsNaN(bx) {
-			span := g.bx1 - g.bx0
-			if bx > g.bx1 && bx < g.bx1+span {
-				g.bx1 = bx + 0.05*span
-			}
-			if bx < g.bx0 && bx > g.bx0-span {
-				g.bx0 = bx - 0.05*span
-			}
-		}
-	} else {
+	if g.pr.exact {
 		qx, qy := g.pr.queryArrow()
 		g.bx0, g.bx1 = math.Min(g.bx0, qx), math.Max(g.bx1, qx)
 		g.by0, g.by1 = math.Min(g.by0, qy), math.Max(g.by1, qy)
@@ -92,9 +103,12 @@ func (g *geoCache) view(r rect) view {
 func (a *App) drawGeometry(p painter, r rect) {
 	d := a.p.D
 	title := "1 · Geometry: a half-space query"
-	caption := fmt.Sprintf("Keys are points, q the arrow; reported: q·k > √d·b = %s", fmtNum(a.cValue()))
+	caption := fmt.Sprintf("Keys are points, q the arrow; reported: q·k > c = √d·b = %s", fmtNum(a.cValue()))
+	if a.p.Kind == "softmax" {
+		caption = fmt.Sprintf("Keys are points, q the arrow; top r: q·k > c = %s", fmtNum(a.cValue()))
+	}
 	if d > 2 {
-		caption = "→ along q (exact), ↑ keys' main spread ⊥ q; line: x = √d·b/|q|"
+		caption = "→ along q (exact); ↑ the keys' main spread across q; line: x = c/|q|"
 	}
 	if d == 1 {
 		caption = "d = 1: → is q·k/|q| (exact); ↑ only spreads the points"
@@ -133,12 +147,20 @@ func (a *App) drawGeometry(p painter, r rect) {
 	if lx, ly, ok := boundarySegment(v, a0, a1, c); ok {
 		p.line(v.X(lx[0]), v.Y(ly[0]), v.X(lx[1]), v.Y(ly[1]), colQuery, 2)
 	}
-	key := fmt.Sprintf("geo/%d/%d/%d/%g/%s/%dx%d", a.dataVer, a.qVer, a.p.Query, g.key.c, a.p.Index, int(plot.W), int(plot.H))
+	// two cached layers: every key hollow (changes with the data and the
+	// query), and the reported keys filled (changes with the threshold)
+	hkey := fmt.Sprintf("geoall/%d/%d/%d/%dx%d", a.dataVer, a.qVer, a.p.Query, int(plot.W), int(plot.H))
+	if g.hollowKey != hkey {
+		g.hollow = paintKeyLayer(g, v, plot, false)
+		g.hollowKey = hkey
+	}
+	key := fmt.Sprintf("georep/%d/%d/%d/%g/%s/%dx%d", a.dataVer, a.qVer, a.p.Query, g.key.c, a.p.Index, int(plot.W), int(plot.H))
 	if g.imgKey != key {
 		g.imgSeq++
-		g.img = a.paintKeys(g, v, plot)
+		g.img = paintKeyLayer(g, v, plot, true)
 		g.imgKey = key
 	}
+	p.s.Add(scene.Raster{X: plot.X, Y: plot.Y, W: float32(g.hollow.Rect.Dx()), H: float32(g.hollow.Rect.Dy()), Img: g.hollow, Key: hkey})
 	p.s.Add(scene.Raster{X: plot.X, Y: plot.Y, W: float32(g.img.Rect.Dx()), H: float32(g.img.Rect.Dy()), Img: g.img,
 		Key: fmt.Sprintf("%s#%d", key, g.imgSeq)})
 	// the query arrow from the origin
@@ -260,23 +282,22 @@ func boundarySegment(v view, a0, a1, c float64) ([2]float64, [2]float64, bool) {
 	return [2]float64{px[bi], px[bj]}, [2]float64{py[bi], py[bj]}, true
 }
 
-// paintKeys renders the drawn keys: reported filled and outlined, others hollow.
-func (a *App) paintKeys(g *geoCache, v view, plot rect) *image.RGBA {
+// paintKeyLayer renders the drawn keys: every key as a hollow ring
+// (reported = false), or the reported keys filled and outlined.
+func paintKeyLayer(g *geoCache, v view, plot rect, reported bool) *image.RGBA {
 	img := image.NewRGBA(image.Rect(0, 0, max(1, int(plot.W)), max(1, int(plot.H))))
 	n := len(g.xs)
 	rad := 2.6
 	if n > 1500 {
 		rad = 2.0
 	}
-	ring := withAlpha(colPruned, 0xB0)
-	for i := 0; i < n; i++ { // hollow first, so reported keys are on top
-		if !g.reported[i] {
-			drawDot(img, float64(v.X(g.xs[i])-plot.X), float64(v.Y(g.ys[i])-plot.Y), rad, color.RGBA{}, ring, 1)
-		}
+	st := newStamp(rad, color.RGBA{}, withAlpha(colPruned, 0xB0), 1)
+	if reported {
+		st = newStamp(rad+0.4, colReported, colReportedDark, 1)
 	}
 	for i := 0; i < n; i++ {
-		if g.reported[i] {
-			drawDot(img, float64(v.X(g.xs[i])-plot.X), float64(v.Y(g.ys[i])-plot.Y), rad+0.4, colReported, colReportedDark, 1)
+		if !reported || g.reported[i] {
+			st.paint(img, float64(v.X(g.xs[i])-plot.X), float64(v.Y(g.ys[i])-plot.Y))
 		}
 	}
 	return img

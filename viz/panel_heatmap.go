@@ -215,7 +215,12 @@ func (a *App) drawHeatmaps(p painter, r rect) {
 	// stays neutral: the difference scale is at least 1e-6 of the weights.
 	dmax = math.Max(dmax, 1e-6*vmax)
 	hc := &a.ui.heat
-	key := fmt.Sprintf("heat/%p/%p/%d/%d/%dx%d", a.rows, a.shownRows, done, a.rowsProgressKey(), W, H)
+	// the content changes only when rows finish: a restarted job with no
+	// finished row still shows the last complete rows
+	key := fmt.Sprintf("heat/%p/%dx%d", a.shownRows, W, H)
+	if a.rows != nil && a.rows.next > 0 && a.rows != a.shownRows {
+		key += fmt.Sprintf("/%p/%d", a.rows, a.rowsProgressKey())
+	}
 	if hc.key != key {
 		hc.seq++
 		for k := 0; k < 3; k++ {
@@ -299,12 +304,17 @@ func (a *App) drawHeatmaps(p painter, r rect) {
 	}
 }
 
-// rowsProgressKey changes whenever the rows job finishes a row.
+// rowsProgressKey changes when the rows job has finished another eighth of
+// its rows (repainting three rasters per finished row would cost more than
+// the rows themselves while b is dragged).
 func (a *App) rowsProgressKey() int {
 	if a.rows == nil {
 		return -1
 	}
-	return a.rows.next
+	if a.rows.complete {
+		return a.rows.m
+	}
+	return a.rows.next / max(1, a.rows.m/8)
 }
 
 // cellInfo is the hover text of heatmap cell (row i, column c of cols).

@@ -36,7 +36,7 @@ func (a *App) numberLines() []numberLine {
 			numberLine{label: "n^(4/5)", value: fmtNum(s.countBound), note: "the paper's bound on the mean", theory: true},
 			numberLine{label: "Gaussian expectation", value: fmtNum(s.gaussExpect), note: "n·P(Z > b/σ²)", theory: true})
 	} else {
-		L = append(L, numberLine{label: "top r = ⌈n^γ⌉", value: fmt.Sprintf("%d", s.topR), note: "keys kept per row (ties too)"})
+		L = append(L, numberLine{label: "top r = n^γ (rounded up)", value: fmt.Sprintf("%d", s.topR), note: "keys kept per row (ties too)"})
 	}
 	L = append(L,
 		numberLine{label: "nodes visited", value: fmtInt(s.stats.NodesVisited),

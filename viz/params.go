@@ -25,7 +25,7 @@ type Params struct {
 	Seed   uint64  `json:"seed"`
 	Data   string  `json:"data"`  // gaussian | decaying | massive | clustered
 	Kind   string  `json:"kind"`  // relu | softmax
-	Gamma  float64 `json:"gamma"` // softmax top-r: r = ⌈n^γ⌉
+	Gamma  float64 `json:"gamma"` // softmax top-r: r = n^γ rounded up
 	Index  string  `json:"index"` // tree | scan | auto
 	Query  int     `json:"query"` // which query row the geometry/tree panels show
 	Speed  float64 `json:"speed"` // animation steps per second
@@ -72,7 +72,7 @@ func PaperThreshold(n int, sigma float64) float64 {
 	return sigma * sigma * math.Sqrt(0.4*math.Log(float64(n)))
 }
 
-// TopR is r = ⌈n^γ⌉ clamped to [1, n], the number of keys kept per row by
+// TopR is r = n^γ rounded up, clamped to [1, n], the number of keys kept per row by
 // the softmax top-r approximation.
 func TopR(n int, gamma float64) int {
 	r := int(math.Ceil(math.Pow(float64(n), gamma) - 1e-9))
