@@ -491,3 +491,43 @@ func TestKthLargest(t *testing.T) {
 		}
 	}
 }
+
+// TestNoNaN: extreme but finite inputs give finite outputs or an error,
+// on every path, never NaN or Inf.
+func TestNoNaN(t *testing.T) {
+	rng := rand.New(rand.NewPCG(22, 23))
+	n, d, dv := 40, 4, 2
+	for _, scale := range []float64{1e-300, 1e-150, 1, 1e100, 1e154, 1e300} {
+		for _, vscale := range []float64{1, 1e307} {
+			K := toDense(randMat(rng, n, d, scale))
+			V := toDense(randMat(rng, n, dv, vscale))
+			Q := toDense(randMat(rng, n, d, scale))
+			for _, p := range []Params{
+				{Kind: ReLU, Alpha: 1}, {Kind: ReLU, Alpha: 3, B: 1e-300}, {Kind: ReLU, Alpha: 2, B: -1e300},
+				{Kind: ReLU, Alpha: 1, B: 1e300, Norm: NormNone}, {Kind: ReLU, Alpha: 2, Norm: NormLength},
+				{Kind: Softmax, Tau: 0}, {Kind: Softmax, Tau: -1e300}, {Kind: Softmax, TopR: 3, Causal: true},
+			} {
+				for name, f := range map[string]func() (*Result, error){
+					"dense":   func() (*Result, error) { return Dense(Q, K, V, p) },
+					"hsr":     func() (*Result, error) { return HSR(Q, K, V, p) },
+					"prefill": func() (*Result, error) { return Prefill(Q, K, V, p) },
+				} {
+					res, err := f()
+					if err != nil {
+						continue
+					}
+					for _, v := range res.Out.RawMatrix().Data {
+						if math.IsNaN(v) || math.IsInf(v, 0) {
+							t.Fatalf("%s scale=%g vscale=%g %+v: output %v", name, scale, vscale, p, v)
+						}
+					}
+					for i, r := range res.Rows {
+						if math.IsNaN(r.ErrorBound) != (p.Kind == ReLU) || math.IsNaN(r.Threshold) {
+							t.Fatalf("%s %+v row %d: bound %v threshold %v", name, p, i, r.ErrorBound, r.Threshold)
+						}
+					}
+				}
+			}
+		}
+	}
+}

@@ -184,6 +184,9 @@ func Dense(Q, K, V *mat.Dense, p Params) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
+	if !finite(out) {
+		return nil, errOverflow
+	}
 	for i := range res.Rows {
 		res.Stats.Add(res.Rows[i].Stats)
 	}

@@ -74,6 +74,9 @@ func (e *Engine) DenseRow(q []float64, i int, p Params, out []float64) (Row, err
 			o[t] /= float64(lim)
 		}
 	}
+	if !finite(o) {
+		return Row{}, errOverflow
+	}
 	return r, nil
 }
 

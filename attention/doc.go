@@ -1,58 +1,106 @@
 // Package attention computes ReLU^α and softmax attention, densely (the
 // reference) and accelerated by half-space reporting (package hsr), for
 // generation decoding (a KV cache that grows token by token) and prompt
-// prefilling (m = n queries, causal mask). It implements
-// shared/SPEC.md; see the end of this comment for every choice SPEC leaves
-// open.
+// prefilling (m = n queries, causal mask). It implements shared/SPEC.md;
+// the end of this comment lists every choice SPEC leaves open.
 //
 // Notation: Q is m×d, K is n×d, V is n×dv (gonum *mat.Dense, row-major),
 // s_ij = <q_i, k_j>/sqrt(d) (Params.Unscaled drops the 1/sqrt(d)).
+// ReLU^α: a_ij = max(s_ij − b, 0)^α, output Σ_j a_ij v_j normalised by
+// Params.Norm. Softmax: the dense reference uses every visible key; the
+// HSR path keeps S_i = {j : s_ij ≥ τ_i} (τ given, or τ_i = the r-th largest
+// score with Params.TopR) and reports a certified bound per row.
 //
-// # Paths and their cost
+// # Entry points and their cost
 //
-//   - Dense: every score through Dgemm in 128×512 tiles, then weights×V
-//     through Dgemm: O(m·n·(d+dv)) (half of it with the causal mask: tiles
-//     above the diagonal are skipped). The reference and the baseline.
-//   - HSR / Engine.Row: per row one half-space query
-//     Query(q_i, c) with c = sqrt(d)·b (ReLU^α) or sqrt(d)·τ (softmax),
-//     then O(|S_i|·(d+dv)) to re-score the reported keys exactly and sum
-//     their values. The query costs O(n·d) on the scan, and what the tree
-//     achieves on the data's geometry (see package hsr).
-//   - Softmax top-r: τ_i is the r-th largest score. When the index offers
-//     TopR (the tree) it finds it, then one query just below τ_i; otherwise
-//     (scan, or a causal row that sees only a prefix) one pass over the
-//     visible keys, O(n·d), and a quickselect, O(n) expected.
-//   - Cache: Append is O(d+dv) plus the index's Insert; Attend is one row.
-//   - Prefill: see prefill.go.
+//   - Dense(Q, K, V, p): every score through gonum's Dgemm in 128×512 tiles,
+//     weights×V through Dgemm: O(m·n·(d+dv)); with the causal mask the tiles
+//     above the diagonal are skipped (half the work). The reference and the
+//     baseline. Weights(Q, K, p) gives the m×n weight matrix for heatmaps.
+//   - NewEngine(K, V, kind) builds the index once (O(n·d) for the scan,
+//     O(n log n) for the tree); Engine.Row(q, i, p, out) is one row: one
+//     half-space query Query(q, c) with c = sqrt(d)·b (ReLU^α) or sqrt(d)·τ
+//     (softmax), then O(|S_i|·(d+dv)) to re-score the reported keys exactly
+//     and sum their values. Changing b, τ, α or the norm rebuilds nothing;
+//     rows can be computed a few at a time (the visualizer spreads work
+//     over frames). Engine.DenseRow is the dense row on the same data
+//     (two Dgemv, O(n·(d+dv))): the decoding baseline.
+//   - HSR(Q, K, V, p) = NewEngine + one Row per query (rows in parallel
+//     when the index allows concurrent queries, as the scan and tree do).
+//   - Softmax top-r: on the tree (and hsr.Auto) the index's best-first
+//     TopR finds the r-th largest dot product, then one query just below
+//     it; on the scan, or for a causal row that sees only a prefix, one pass
+//     over the visible keys, O(n·d), and a quickselect, O(n) expected. The
+//     kept set is then selected exactly from the re-scored candidates.
+//   - Cache (decoding): Append is O(d+dv) plus the index's Insert (the
+//     tree's logarithmic method, no full rebuild); Attend is one Row.
+//   - Prefill(Q, K, V, p), m = n: the half-space queries of 128 rows at a
+//     time are answered by a batched filter: float32 scores of 128×512
+//     tiles (causal tiles skipped), every score above c minus a certified
+//     float32 error bound re-scored exactly, only those keys summed. Cost
+//     ~n²·d/2 float32 multiply-adds plus O(Σ|S_i|·(d+dv)); see Prefill for
+//     the margin and the per-row alternatives.
 //
 // # Exactness of the ReLU^α path
 //
 // The index is queried with c lowered by a tiny safety margin (1e-10·‖q‖·
-// max‖k‖ plus a few ulps of c); every reported key is re-scored with
-// a float64 dot product (AVX2 FMA where available, else hsr.Dot) and s = dot/sqrt(d), and keeps weight max(s − b, 0)^α. So no key
-// with a positive weight is missed whatever the index's own rounding, and a
-// key that rounds onto the boundary just gets weight 0 and is left out of
-// Row.Keys. Row.Keys is therefore the set {j : computed a_ij > 0}; the
-// dense path computes its scores by Dgemm, whose rounding differs in the
-// last bits, so the two sets can only differ for a key whose score is
-// within a few ulps of b, where the weight is ~1e-16·|s| (see the tests).
+// max‖k‖ plus a few ulps of c); every reported key is re-scored with a
+// float64 dot product and s = dot/sqrt(d), and keeps weight
+// max(s − b, 0)^α. So no key with a positive weight is missed whatever the
+// index's own rounding, and a key that rounds onto the boundary just gets
+// weight 0 and is left out of Row.Keys: Row.Keys is exactly
+// {j : computed a_ij > 0}. The dense path's scores come from Dgemm, whose
+// rounding differs in the last bits, so the two key sets can differ only
+// for a key whose score is within a few ulps of b, where the weight is
+// ~1e-16·|s|; the tests compare both with an independent loop, exactly on
+// integer data (exact ties on the boundary) and outside a 1e-12 band on
+// random data. Every batch path ends in the same finish step, so Prefill,
+// HSR, Engine.Row and Cache.Attend give bit-equal rows for equal inputs.
+//
+// # Kernels
+//
+// On amd64 with AVX2 and FMA, three small assembly kernels do the inner
+// loops: a 4×16 float32 score block (Prefill's filter), a float64 dot
+// product (re-scoring) and axpy (value sums). Elsewhere (wasm, other CPUs)
+// portable Go runs instead (hsr.Dot, gonum Sgemm) with the same contracts.
+// A float64 4×8 twin of the score kernel can replace Dgemm inside Dense
+// (off by default; the benchmarks use it to report the speed-up against a
+// dense path with equally hand-tuned code).
 //
 // # Choices where SPEC is silent
 //
 //   - An all-zero ReLU^α row outputs 0 under every norm (Row.Empty); with
 //     NormLength the divisor is the number of keys the row can see (i+1
 //     under the causal mask).
-//   - Softmax ignores Norm. An empty kept set (τ above every score)
-//     outputs 0 with Row.Empty and ErrorBound 2‖V‖_∞.
-//   - The certified bound reported is 2‖V‖_∞·T/(Z_S+T) with
-//     T = (n_i − |S_i|)·exp(τ_i) and Z_S = Σ_{S_i} exp(s_ij), computed as
-//     exp(τ_i − max) etc. It is ≤ SPEC's 2‖V‖_∞·T/Z_S and equally certified
-//     (Z_tail/(Z_S+Z_tail) grows with Z_tail ≤ T), and never exceeds
-//     2‖V‖_∞. n_i counts the keys the row can see; ‖V‖_∞ is over all of V.
+//   - Softmax ignores Norm. An empty kept set (τ above every score) outputs
+//     0 with Row.Empty and ErrorBound 2‖V‖_∞.
+//   - The reported certified bound is 2‖V‖_∞·T/(Z_S+T), T = (n_i − |S_i|)·
+//     exp(τ_i), Z_S = Σ_{S_i} exp(s_ij), computed as exp(τ_i − max) etc.
+//     It is ≤ SPEC's 2‖V‖_∞·T/Z_S and equally certified (the tail share
+//     Z_tail/(Z_S+Z_tail) grows with Z_tail ≤ T), never above 2‖V‖_∞. n_i
+//     counts the keys row i can see; ‖V‖_∞ is the largest |v_jt| of all V.
 //   - Top-r with ties keeps every key scoring ≥ τ_i, so |S_i| ≥ r; with
-//     distinct scores exactly r (all visible keys when r ≥ n_i).
+//     distinct scores exactly r; all visible keys when r ≥ n_i.
+//     TopRFromGamma rounds n^γ to the nearest integer.
+//   - Dense softmax rows have Keys = nil (all visible keys), Threshold −Inf,
+//     ErrorBound 0; Dense ignores Tau and TopR. ReLU rows have ErrorBound
+//     NaN (they are exact).
+//   - Params.CountsOnly drops the per-row key lists of batch results (they
+//     would take hundreds of MB at m = n = 2^14); counts stay.
+//   - Causal on HSR/Dense with any m: row i sees keys 0..min(i, n−1).
+//     Engine.Row takes the position i explicitly and ignores p.Index (the
+//     index is chosen by NewEngine); Cache.Attend ignores p.Causal.
 //   - Weights that overflow float64 (huge α·scores) are an error, never
-//     Inf or NaN in the output.
-//   - HSR with Causal on a general Q: row i sees keys 0..i.
-//   - Params.CountsOnly drops per-row key lists from batch results.
+//     Inf or NaN; non-finite inputs, shape mismatches, K without rows and
+//     an empty cache are errors naming what is wrong; bad Params name the
+//     field (Validate).
+//   - Row.Stats: the index's counts for the query plus one dot product per
+//     re-scored candidate. In Prefill's filter a "node" is a score tile, and
+//     DotProducts counts the float32 scores of the tiles plus the exact
+//     re-scorings; Reported counts the candidates re-scored.
+//   - An Engine keeps references to K's and V's storage when they are
+//     contiguous (no copy); the caller must not modify them meanwhile.
+//   - IndexAuto is hsr.Auto (tree with a per-query switch to scanning);
+//     Prefill's automatic choice is the batched filter at every d (see
+//     Prefill for the measurement behind that).
 package attention

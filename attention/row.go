@@ -109,7 +109,17 @@ func score(dot, scale float64, scaled bool) float64 {
 	return dot
 }
 
-var errOverflow = errors.New("attention: weights overflow float64 (lower alpha or rescale the inputs)")
+var errOverflow = errors.New("attention: weights or outputs overflow float64 (lower alpha or rescale the inputs)")
+
+// finite reports whether every entry of x is finite.
+func finite(x []float64) bool {
+	for _, v := range x {
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			return false
+		}
+	}
+	return true
+}
 
 // query collects the ids among the first lim keys with <q, k> > c into
 // w.ids (ascending) and their exact dots into w.dots.
@@ -281,6 +291,9 @@ func (s *store) finish(ids []int, dots []float64, lim int, p Params, out []float
 		if tail > 0 {
 			r.ErrorBound = 2 * s.vInf * (tail / (z + tail))
 		}
+	}
+	if !finite(out) {
+		return r, errOverflow
 	}
 	if keep {
 		r.Keys = slices.Clone(ids[:k])
