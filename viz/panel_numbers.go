@@ -25,7 +25,7 @@ func (a *App) numberLines() []numberLine {
 		if y == 0 {
 			return ""
 		}
-		return fmt.Sprintf("%.2g%%", 100*x/y)
+		return fmtNum(100*x/y) + "%"
 	}
 	L := []numberLine{
 		{label: "keys reported per row", value: fmt.Sprintf("mean %s (min %d, max %d)", fmtNum(s.mean), s.minC, s.maxC),
