@@ -105,22 +105,45 @@ func runGrid(c config, out *reporter, log io.Writer) {
 
 // runCell times every contender on the cell's queries, side by side, checks
 // every reported set in every run against the oracle, and adds one row per
-// contender after the first (the baseline).
+// contender after the first (the baseline). Queries go through hsr.Collect
+// (what the attention engine calls: indexes with AppendQuery append ids
+// without a call per id), or with -visit through Query and a callback that
+// appends. The check runs after each timed run, off the clock.
 func runCell(c config, out *reporter, k cell, bs []built) {
 	type tally struct {
 		bad   int
 		stats hsr.Stats
+		ids   [][]int
 	}
 	ts := make([]tally, len(bs))
 	fns := make([]func() int, len(bs))
+	checks := make([]func(), len(bs))
 	for b := range bs {
-		var got setSum
-		visit := func(id int) bool { got.add(id); return true }
+		ts[b].ids = make([][]int, len(k.qs))
+		var cur []int
+		visit := func(id int) bool { cur = append(cur, id); return true }
 		fns[b] = func() int {
 			var st hsr.Stats
 			for i, q := range k.qs {
-				got = setSum{}
-				st.Add(bs[b].ix.Query(q, k.cs[i], visit))
+				if c.visit {
+					cur = ts[b].ids[i][:0]
+					st.Add(bs[b].ix.Query(q, k.cs[i], visit))
+					ts[b].ids[i] = cur
+				} else {
+					var s hsr.Stats
+					ts[b].ids[i], s = hsr.Collect(bs[b].ix, q, k.cs[i], ts[b].ids[i][:0])
+					st.Add(s)
+				}
+			}
+			ts[b].stats = st
+			return len(k.qs)
+		}
+		checks[b] = func() {
+			for i, ids := range ts[b].ids {
+				var got setSum
+				for _, id := range ids {
+					got.add(id)
+				}
 				if got != k.want[i] {
 					if ts[b].bad < 3 {
 						out.mismatch(fmt.Sprintf("%s %s d=%d n=%d frac=%g: %s query %d reported %v, oracle %v",
@@ -129,11 +152,9 @@ func runCell(c config, out *reporter, k cell, bs []built) {
 					ts[b].bad++
 				}
 			}
-			ts[b].stats = st
-			return len(k.qs)
 		}
 	}
-	tm := alternate(c.reps, c.minRun, fns)
+	tm := alternateChecked(c.reps, c.minRun, fns, checks)
 	nq := float64(len(k.qs))
 	var rep float64
 	for _, w := range k.want {

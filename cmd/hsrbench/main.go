@@ -34,6 +34,7 @@ type config struct {
 	sections map[string]bool
 	seed     uint64
 	cpuProf  string // write a CPU profile of the whole run here
+	visit    bool   // grid/scaling: time Query with a callback instead of hsr.Collect
 
 	gridN     int
 	gridDims  []int
@@ -104,6 +105,7 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	cases := fs.String("cases", "", "comma list of sections: "+strings.Join(sectionNames, ",")+" (attention = decode,prefill; default all)")
 	seed := fs.String("seed", "1", "seed of every generator (unsigned integer)")
 	dims := fs.String("d", "", "comma list of dimensions for the grid (default by mode)")
+	visit := fs.Bool("visit", false, "grid and scaling: time Index.Query with a callback per id instead of hsr.Collect")
 	prof := fs.String("cpuprofile", "", "write a CPU profile of the run to this file (go tool pprof)")
 	data := fs.String("data", "", "comma list of data kinds for the grid: "+strings.Join(dataKinds, ","))
 	fs.Usage = func() {}
@@ -118,6 +120,7 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	c := defaultConfig(*full)
 	c.json = *js
 	c.cpuProf = *prof
+	c.visit = *visit
 	if set["reps"] {
 		if *reps < 1 || *reps > 1000 {
 			return config{}, fmt.Errorf("-reps %d: want 1..1000", *reps)
@@ -181,7 +184,7 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	return c, nil
 }
 
-const usage = `usage: hsrbench [-full] [-json] [-reps N] [-n MAX] [-cases LIST] [-seed S] [-d LIST] [-data LIST] [-cpuprofile FILE]
+const usage = `usage: hsrbench [-full] [-json] [-reps N] [-n MAX] [-cases LIST] [-seed S] [-d LIST] [-data LIST] [-visit] [-cpuprofile FILE]
   -full        the whole grid at n = 2^20 (default: quick, smaller n and fewer cells)
   -json        one JSON object per line instead of tables
   -reps N      timed rounds per measurement (medians reported)
@@ -190,6 +193,7 @@ const usage = `usage: hsrbench [-full] [-json] [-reps N] [-n MAX] [-cases LIST] 
   -seed S      seed of every data generator
   -d LIST      grid dimensions, e.g. 2,64
   -data LIST   grid data kinds: gaussian,decaying,massive,clustered (attention/gen)
+  -visit       time Index.Query with a callback per id (default: hsr.Collect, as the engine does)
   -cpuprofile FILE  write a CPU profile of the run (go tool pprof)
 `
 

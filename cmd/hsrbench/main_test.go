@@ -25,12 +25,18 @@ func tinyConfig() config {
 }
 
 // wrongIndex is a deliberately broken contender: a scan that drops the
-// first point it would report.
-type wrongIndex struct{ *hsr.Scan }
+// first point it would report. (It does not embed *hsr.Scan, whose
+// AppendQuery would be promoted and bypass the broken Query.)
+type wrongIndex struct{ s *hsr.Scan }
+
+func (w wrongIndex) Dim() int                                   { return w.s.Dim() }
+func (w wrongIndex) Len() int                                   { return w.s.Len() }
+func (w wrongIndex) Insert(x []float64) int                     { return w.s.Insert(x) }
+func (w wrongIndex) Trace(a []float64, c float64, t *hsr.Trace) { w.s.Trace(a, c, t) }
 
 func (w wrongIndex) Query(a []float64, c float64, visit func(int) bool) hsr.Stats {
 	skipped := false
-	return w.Scan.Query(a, c, func(id int) bool {
+	return w.s.Query(a, c, func(id int) bool {
 		if !skipped {
 			skipped = true
 			return true
@@ -44,6 +50,12 @@ func TestGridCatchesWrongContender(t *testing.T) {
 	c.sections = map[string]bool{"grid": true}
 	c.extra = []maker{{"wrong", func(d int, p []float64, _ map[string]hsr.Index) hsr.Index { return wrongIndex{hsr.NewScan(d, p)} }}}
 	var out, errb bytes.Buffer
+	c.visit = true
+	if code := bench(c, &out, &errb); code != 1 {
+		t.Fatalf("-visit: exit status %d with a wrong contender, want 1\n%s", code, out.String())
+	}
+	out.Reset()
+	c.visit = false
 	if code := bench(c, &out, &errb); code != 1 {
 		t.Fatalf("exit status %d with a wrong contender, want 1\n%s", code, out.String())
 	}

@@ -43,11 +43,23 @@ const defaultMinRun = 5 * time.Millisecond
 // per unit. A GC runs before every timed run so that garbage from one
 // contender is not collected on another's clock.
 func alternate(reps int, minRun time.Duration, fns []func() int) []timing {
+	return alternateChecked(reps, minRun, fns, nil)
+}
+
+// alternateChecked is alternate with checks[i] (if non-nil) called after
+// every run of fns[i], warm-up included, outside the timer.
+func alternateChecked(reps int, minRun time.Duration, fns []func() int, checks []func()) []timing {
+	check := func(i int) {
+		if checks != nil && checks[i] != nil {
+			checks[i]()
+		}
+	}
 	inner := make([]int, len(fns))
 	for i, f := range fns {
 		t0 := time.Now()
 		f()
 		el := time.Since(t0)
+		check(i)
 		inner[i] = 1
 		if el < minRun {
 			inner[i] = min(1000, int(minRun/max(el, time.Microsecond))+1)
@@ -64,6 +76,7 @@ func alternate(reps int, minRun time.Duration, fns []func() int) []timing {
 				units += fns[i]()
 			}
 			el := time.Since(t0)
+			check(i)
 			ms[i] = append(ms[i], float64(el.Nanoseconds())/1e6/float64(max(units, 1)))
 		}
 	}
