@@ -64,14 +64,15 @@ func Dense(Q, K, V *mat.Dense, p Params) (*Result, error) {
 	if denseKernel && hasKernel {
 		qk, kk = packRows64(qs, m, d, 4, inv), packRows64(ks, n, d, 8, 1)
 	}
+	ld, br := tileDims(m, n)
 	err := parallelChunks(m, tileRows, maxWorkers(), func(lo, hi int, w *work) error {
 		rows := hi - lo
-		if cap(w.sel) < tileRows*tileCols+2*tileRows {
-			w.sel = make([]float64, tileRows*tileCols+2*tileRows)
+		if cap(w.sel) < br*ld+2*br {
+			w.sel = make([]float64, br*ld+2*br)
 		}
-		S := w.sel[:tileRows*tileCols]
-		sum := w.sel[tileRows*tileCols : tileRows*tileCols+tileRows] // Σ a (ReLU) or Z (softmax)
-		mx := w.sel[tileRows*tileCols+tileRows : tileRows*tileCols+2*tileRows]
+		S := w.sel[:br*ld]
+		sum := w.sel[br*ld : br*ld+br] // Σ a (ReLU) or Z (softmax)
+		mx := w.sel[br*ld+br : br*ld+2*br]
 		for r := 0; r < rows; r++ {
 			sum[r] = 0
 			mx[r] = math.Inf(-1)
@@ -83,9 +84,9 @@ func Dense(Q, K, V *mat.Dense, p Params) (*Result, error) {
 			// Scores come out scaled (alpha = 1/scale): one multiply less per
 			// entry than dividing afterwards; within the 1e-12 tolerance.
 			if qk != nil {
-				kernelTile64(qk, kk, d, lo, hi, c0, c1, S, tileCols)
+				kernelTile64(qk, kk, d, lo, hi, c0, c1, S, ld)
 			} else {
-				impl.Dgemm(blas.NoTrans, blas.Trans, rows, cols, d, inv, qs[lo*d:], d, ks[c0*d:], d, 0, S, tileCols)
+				impl.Dgemm(blas.NoTrans, blas.Trans, rows, cols, d, inv, qs[lo*d:], d, ks[c0*d:], d, 0, S, ld)
 			}
 			for r := 0; r < rows; r++ {
 				i := lo + r
@@ -94,7 +95,7 @@ func Dense(Q, K, V *mat.Dense, p Params) (*Result, error) {
 				st.NodesVisited++
 				st.LeavesScanned++
 				st.DotProducts += cols
-				srow := S[r*tileCols : r*tileCols+cols]
+				srow := S[r*ld : r*ld+cols]
 				jmax := min(c1, lim) - c0 // entries at or past jmax are masked
 				if p.Kind == ReLU {
 					for x := range srow {
@@ -142,7 +143,7 @@ func Dense(Q, K, V *mat.Dense, p Params) (*Result, error) {
 					sum[r] += e
 				}
 			}
-			impl.Dgemm(blas.NoTrans, blas.NoTrans, rows, dv, cols, 1, S, tileCols, vs[c0*dv:], dv, 1, out[lo*dv:], dv)
+			impl.Dgemm(blas.NoTrans, blas.NoTrans, rows, dv, cols, 1, S, ld, vs[c0*dv:], dv, 1, out[lo*dv:], dv)
 		}
 		for r := 0; r < rows; r++ {
 			i := lo + r
@@ -267,6 +268,13 @@ func RowError(a, b *mat.Dense) []float64 {
 		}
 	}
 	return e
+}
+
+// tileDims returns the score buffer's stride and rows for m queries and n
+// keys: the full tile, or less for small problems (padded to the kernels'
+// panels of 4 rows and 16 columns).
+func tileDims(m, n int) (ld, rows int) {
+	return min(tileCols, (n+15)/16*16), min(tileRows, (m+3)/4*4)
 }
 
 func blas64Impl() blas.Float64 { return blas64.Implementation() }

@@ -124,19 +124,20 @@ func batched(Q, K, V *mat.Dense, p Params) (*Result, error) {
 		}
 		return n
 	}
-	type blockWork struct {
-		s32  []float32
-		s64  []float64
-		ids  [][]int
-		dots [][]float64
-	}
+	ld, br := tileDims(m, n)
 	err := parallelChunks(m, tileRows, maxWorkers(), func(lo, hi int, w *work) error {
 		rows := hi - lo
-		bw := blockWork{ids: make([][]int, rows), dots: make([][]float64, rows)}
-		if use32 {
-			bw.s32 = make([]float32, tileRows*tileCols)
-		} else {
-			bw.s64 = make([]float64, tileRows*tileCols)
+		bw := &w.block
+		if len(bw.ids) < rows {
+			bw.ids, bw.dots = make([][]int, rows), make([][]float64, rows)
+		}
+		for r := 0; r < rows; r++ {
+			bw.ids[r], bw.dots[r] = bw.ids[r][:0], bw.dots[r][:0]
+		}
+		if use32 && len(bw.s32) < br*ld {
+			bw.s32 = make([]float32, br*ld)
+		} else if !use32 && len(bw.s64) < br*ld {
+			bw.s64 = make([]float64, br*ld)
 		}
 		qn := make([]float64, rows)
 		for r := range qn {
@@ -148,11 +149,11 @@ func batched(Q, K, V *mat.Dense, p Params) (*Result, error) {
 			cols := c1 - c0
 			switch {
 			case kernel:
-				kernelTile(q32, k32, d, lo, hi, c0, c1, bw.s32, tileCols)
+				kernelTile(q32, k32, d, lo, hi, c0, c1, bw.s32, ld)
 			case use32:
-				blas32.Implementation().Sgemm(blas.NoTrans, blas.Trans, rows, cols, d, 1, q32[lo*d:], d, k32[c0*d:], d, 0, bw.s32, tileCols)
+				blas32.Implementation().Sgemm(blas.NoTrans, blas.Trans, rows, cols, d, 1, q32[lo*d:], d, k32[c0*d:], d, 0, bw.s32, ld)
 			default:
-				blas64Impl().Dgemm(blas.NoTrans, blas.Trans, rows, cols, d, 1, qs[lo*d:], d, ks[c0*d:], d, 0, bw.s64, tileCols)
+				blas64Impl().Dgemm(blas.NoTrans, blas.Trans, rows, cols, d, 1, qs[lo*d:], d, ks[c0*d:], d, 0, bw.s64, ld)
 			}
 			kmax := tileKNorm[c0/tileCols]
 			for r := 0; r < rows; r++ {
@@ -175,7 +176,7 @@ func batched(Q, K, V *mat.Dense, p Params) (*Result, error) {
 					if float64(t32) > t {
 						t32 = math.Nextafter32(t32, float32(math.Inf(-1)))
 					}
-					for x, v := range bw.s32[r*tileCols : r*tileCols+jmax] {
+					for x, v := range bw.s32[r*ld : r*ld+jmax] {
 						if v > t32 {
 							j := c0 + x
 							ids = append(ids, j)
@@ -183,7 +184,7 @@ func batched(Q, K, V *mat.Dense, p Params) (*Result, error) {
 						}
 					}
 				} else {
-					for x, v := range bw.s64[r*tileCols : r*tileCols+jmax] {
+					for x, v := range bw.s64[r*ld : r*ld+jmax] {
 						if v > t {
 							j := c0 + x
 							ids = append(ids, j)

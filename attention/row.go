@@ -55,9 +55,18 @@ func (s *store) val(j int) []float64 { return s.vals[j*s.dv : (j+1)*s.dv] }
 
 // work is the per-goroutine scratch of a row computation.
 type work struct {
-	ids  []int
-	dots []float64
-	sel  []float64
+	ids   []int
+	dots  []float64
+	sel   []float64
+	block blockWork
+}
+
+// blockWork is the scratch of one row block of Prefill's filter.
+type blockWork struct {
+	s32  []float32
+	s64  []float64
+	ids  [][]int     // candidates of each row of the block
+	dots [][]float64 // their exact dot products
 }
 
 // margin is how far below the exact offset c the index is queried so that
