@@ -3,6 +3,7 @@ package attention
 import (
 	"fmt"
 	"math"
+	"slices"
 
 	"gonum.org/v1/gonum/blas"
 	"gonum.org/v1/gonum/blas/blas32"
@@ -51,6 +52,12 @@ func Prefill(Q, K, V *mat.Dense, p Params) (*Result, error) {
 }
 
 const u32 = 0x1p-24
+
+// filterRows is the row block of Prefill's filter: 256 rows × 512 keys of
+// float32 scores is 512 KiB (half the L2), and each key's float64 row and
+// value, fetched for the few rows that keep it, is reused by ~6 rows of the
+// block at the paper's threshold instead of ~3 with 128.
+const filterRows = 256
 
 // useKernel selects the AVX2/FMA score kernel where the CPU has it (else
 // gonum's Sgemm); the benchmarks switch it off to separate the kernel's
@@ -124,15 +131,22 @@ func batched(Q, K, V *mat.Dense, p Params) (*Result, error) {
 		}
 		return n
 	}
+	relu := p.Kind == ReLU
+	scaled := !p.Unscaled
 	ld, br := tileDims(m, n)
-	err := parallelChunks(m, tileRows, maxWorkers(), func(lo, hi int, w *work) error {
+	br = min(filterRows, (m+3)/4*4)
+	err := parallelChunks(m, filterRows, maxWorkers(), func(lo, hi int, w *work) error {
 		rows := hi - lo
 		bw := &w.block
 		if len(bw.ids) < rows {
 			bw.ids, bw.dots = make([][]int, rows), make([][]float64, rows)
 		}
+		if len(bw.sums) < rows {
+			bw.sums, bw.cands = make([]float64, rows), make([]int, rows)
+		}
 		for r := 0; r < rows; r++ {
 			bw.ids[r], bw.dots[r] = bw.ids[r][:0], bw.dots[r][:0]
+			bw.sums[r], bw.cands[r] = 0, 0
 		}
 		if use32 && len(bw.s32) < br*ld {
 			bw.s32 = make([]float32, br*ld)
@@ -179,16 +193,41 @@ func batched(Q, K, V *mat.Dense, p Params) (*Result, error) {
 					for x, v := range bw.s32[r*ld : r*ld+jmax] {
 						if v > t32 {
 							j := c0 + x
+							dt := dot(q, ks[j*d:(j+1)*d])
+							bw.cands[r]++
+							if relu {
+								// Weigh and sum now, while the tile's values
+								// are in cache; finish would do the same
+								// operations in the same (ascending) order.
+								a := reluWeight(dt, scale, p.B, p.Alpha, scaled)
+								if a == 0 {
+									continue
+								}
+								dt = a
+								bw.sums[r] += a
+								axpy(a, vs[j*dv:(j+1)*dv], out[i*dv:(i+1)*dv])
+							}
 							ids = append(ids, j)
-							dots = append(dots, dot(q, ks[j*d:(j+1)*d]))
+							dots = append(dots, dt)
 						}
 					}
 				} else {
 					for x, v := range bw.s64[r*ld : r*ld+jmax] {
 						if v > t {
 							j := c0 + x
+							dt := dot(q, ks[j*d:(j+1)*d])
+							bw.cands[r]++
+							if relu {
+								a := reluWeight(dt, scale, p.B, p.Alpha, scaled)
+								if a == 0 {
+									continue
+								}
+								dt = a
+								bw.sums[r] += a
+								axpy(a, vs[j*dv:(j+1)*dv], out[i*dv:(i+1)*dv])
+							}
 							ids = append(ids, j)
-							dots = append(dots, dot(q, ks[j*d:(j+1)*d]))
+							dots = append(dots, dt)
 						}
 					}
 				}
@@ -198,9 +237,24 @@ func batched(Q, K, V *mat.Dense, p Params) (*Result, error) {
 		for r := 0; r < rows; r++ {
 			i := lo + r
 			st := res.Rows[i].Stats
-			st.Reported = len(bw.ids[r])
-			st.DotProducts += len(bw.ids[r])
-			row, err := s.finish(bw.ids[r], bw.dots[r], visible(i), p, out[i*dv:(i+1)*dv], !p.CountsOnly)
+			st.Reported = bw.cands[r]
+			st.DotProducts += bw.cands[r]
+			o := out[i*dv : (i+1)*dv]
+			var row Row
+			var err error
+			if relu {
+				row = Row{Visible: visible(i)}
+				k := len(bw.ids[r])
+				err = completeReLU(&row, o, bw.sums[r], k, visible(i), p)
+				if err == nil && !finite(o) {
+					err = errOverflow
+				}
+				if !p.CountsOnly {
+					row.Keys, row.Weights = slices.Clone(bw.ids[r][:k]), slices.Clone(bw.dots[r][:k])
+				}
+			} else {
+				row, err = s.finish(bw.ids[r], bw.dots[r], visible(i), p, o, !p.CountsOnly)
+			}
 			if err != nil {
 				return err
 			}

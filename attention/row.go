@@ -65,8 +65,10 @@ type work struct {
 type blockWork struct {
 	s32  []float32
 	s64  []float64
-	ids  [][]int     // candidates of each row of the block
-	dots [][]float64 // their exact dot products
+	ids   [][]int     // candidates of each row of the block (ReLU: kept keys)
+	dots  [][]float64 // their exact dot products (ReLU: their weights)
+	sums  []float64   // ReLU: Σ weights of each row
+	cands []int       // candidates re-scored per row
 }
 
 // margin is how far below the exact offset c the index is queried so that
@@ -225,22 +227,8 @@ func (s *store) finish(ids []int, dots []float64, lim int, p Params, out []float
 			sum += a
 			axpy(a, s.val(j), out)
 		}
-		if math.IsInf(sum, 0) {
-			return r, errOverflow
-		}
-		r.Count = k
-		r.Empty = k == 0
-		switch {
-		case k == 0:
-		case p.Norm == NormRow:
-			for t := range out {
-				out[t] /= sum
-			}
-		case p.Norm == NormLength:
-			fl := float64(lim)
-			for t := range out {
-				out[t] /= fl
-			}
+		if err := completeReLU(&r, out, sum, k, lim, p); err != nil {
+			return r, err
 		}
 	default:
 		// Softmax over the kept set S_i.
@@ -309,6 +297,32 @@ func (s *store) finish(ids []int, dots []float64, lim int, p Params, out []float
 		r.Weights = slices.Clone(dots[:k])
 	}
 	return r, nil
+}
+
+// completeReLU normalises a ReLU^α row whose k weights (sum) have been
+// accumulated into out, in ascending key order, by finish or by Prefill's
+// tile loop: the same operations in the same order give bit-equal rows.
+func completeReLU(r *Row, out []float64, sum float64, k, lim int, p Params) error {
+	r.Threshold = p.B
+	r.ErrorBound = math.NaN()
+	if math.IsInf(sum, 0) {
+		return errOverflow
+	}
+	r.Count = k
+	r.Empty = k == 0
+	switch {
+	case k == 0:
+	case p.Norm == NormRow:
+		for t := range out {
+			out[t] /= sum
+		}
+	case p.Norm == NormLength:
+		fl := float64(lim)
+		for t := range out {
+			out[t] /= fl
+		}
+	}
+	return nil
 }
 
 // kthLargest returns the k-th largest of x (1-based), reordering a copy
