@@ -63,8 +63,8 @@ type work struct {
 
 // blockWork is the scratch of one row block of Prefill's filter.
 type blockWork struct {
-	s32  []float32
-	s64  []float64
+	s32   []float32
+	s64   []float64
 	ids   [][]int     // candidates of each row of the block (ReLU: kept keys)
 	dots  [][]float64 // their exact dot products (ReLU: their weights)
 	sums  []float64   // ReLU: Σ weights of each row
