@@ -10,7 +10,7 @@ import (
 // slower than Scan and takes the tree's wins where the geometry allows.
 //
 // How: the query first walks the top levels of the tree (down to nodes of
-// about FrontierSize points), pruning and reporting whole as usual; the
+// about FrontierSize(d) points), pruning and reporting whole as usual; the
 // nodes at that depth whose interval straddles c form the frontier. Then
 // the frontier nodes are processed in a scattered order, each by the tree,
 // while the tree's measured work (nodes bounded × a per-node weight + dot
@@ -18,7 +18,7 @@ import (
 // remaining frontier nodes are scanned point by point (their points are
 // contiguous, so this is exactly a linear scan of them). The cost is thus
 // at most the scan of the frontier (≤ the scan of everything), plus the top
-// levels (≈ n/FrontierSize node bounds) and one frontier node's worth of
+// levels (≈ n/FrontierSize(d) node bounds) and one frontier node's worth of
 // tree work wasted before switching.
 //
 // A scanned frontier node appears in a Trace as a LeafScanned step on an
@@ -27,8 +27,17 @@ type Auto struct {
 	*Tree
 }
 
-// FrontierSize is the number of points below a frontier node of Auto.
-const FrontierSize = 1024
+// FrontierSize is about the number of points below a frontier node of
+// Auto in dimension d: large enough that the tree's node overhead on one
+// frontier node is small against scanning it (≥ 64 node weights), small
+// enough that the top walk stays cheap and the choice fine-grained.
+func FrontierSize(d int) int {
+	f := 1024
+	for float64(f) < 64*nodeWeight(d) {
+		f *= 2
+	}
+	return f
+}
 
 // NewAuto builds an Auto index over points (see NewTree).
 func NewAuto(d int, points []float64, opt TreeOptions) *Auto {
@@ -64,9 +73,14 @@ func (x *Auto) AppendQuery(dst []int, a []float64, c float64) ([]int, Stats) {
 var frontierPool = sync.Pool{New: func() any { s := make([]frame, 0, 256); return &s }}
 
 // nodeWeight is the cost of bounding one node in units of one point's dot
-// product: 2d products on a box that is usually not in cache, against d
-// products on points that stream.
-func nodeWeight(d int) float64 { return 3 + 24/float64(d) }
+// product, as measured on this class of machine (shared/notes) with the
+// index out of cache, which is the usual case for a query: a node costs a
+// cache miss (~100 ns) plus its 2d-value box, while points stream at
+// memory speed (~0.3 ns per coordinate, at least ~1 ns per point). With the
+// cache warm the tree is relatively cheaper, so this errs towards the scan.
+func nodeWeight(d int) float64 {
+	return (100 + 4*float64(d)) / max(1, 0.3*float64(d))
+}
 
 func (p *part) queryAuto(q *query, pi int) {
 	n := p.len()
@@ -74,7 +88,7 @@ func (p *part) queryAuto(q *query, pi int) {
 		return
 	}
 	limit := int32(0)
-	for m := n; m > 2*FrontierSize; m /= 2 {
+	for m, fs := n, FrontierSize(p.d); m > 2*fs; m /= 2 {
 		limit++
 	}
 	fp := frontierPool.Get().(*[]frame)

@@ -39,6 +39,11 @@ func (p *part) hi(i int) []float64 {
 
 // buildPart builds a static tree over the rows of pts (n×d) with the given
 // ids. pts and ids are not retained.
+//
+// Cost: O(n log n) for the median selections plus one pass over the
+// coordinates; the split dimension is chosen from the node's cell (the
+// region its ancestors' splits leave it), the tight boxes are computed
+// afterwards, bottom-up, from the points in leaf order.
 func buildPart(d int, pts []float64, ids []int32, leaf int) *part {
 	n := len(ids)
 	p := &part{d: d, finite: true, absMax: make([]float64, d)}
@@ -53,8 +58,20 @@ func buildPart(d int, pts []float64, ids []int32, leaf int) *part {
 	// About 2n/leaf nodes for median splits.
 	est := 2*n/leaf + 1
 	p.nodes = make([]node, 0, est)
-	p.box = make([]float64, 0, est*2*d)
-	b.build(0, n, 0)
+	cell := make([]float64, 2*d)
+	copy(cell[:d], pts[:d])
+	copy(cell[d:], pts[:d])
+	for r := 1; r < n; r++ {
+		for t, v := range pts[r*d : (r+1)*d] {
+			if v < cell[t] {
+				cell[t] = v
+			}
+			if v > cell[d+t] {
+				cell[d+t] = v
+			}
+		}
+	}
+	b.build(0, n, 0, cell)
 
 	// Gather the rows into leaf order so that a subtree is a contiguous run.
 	p.pts = make([]float64, n*d)
@@ -69,12 +86,43 @@ func buildPart(d int, pts []float64, ids []int32, leaf int) *part {
 			break
 		}
 	}
-	for r := 0; r < n; r++ {
-		for t, x := range p.pts[r*d : (r+1)*d] {
-			if ax := math.Abs(x); ax > p.absMax[t] {
-				p.absMax[t] = ax
+	// Tight boxes, bottom-up: a leaf's from its rows, an internal node's as
+	// the union of its children's (children follow their parent in preorder).
+	p.box = make([]float64, 2*d*len(p.nodes))
+	for i := len(p.nodes) - 1; i >= 0; i-- {
+		nd := p.nodes[i]
+		lo, hi := p.lo(i), p.hi(i)
+		if nd.right == 0 {
+			rows := p.pts[int(nd.start)*d : int(nd.end)*d]
+			for t := range lo {
+				mn, mx := rows[t], rows[t]
+				for k := t + d; k < len(rows); k += d {
+					v := rows[k]
+					if v < mn {
+						mn = v
+					}
+					if v > mx {
+						mx = v
+					}
+				}
+				lo[t], hi[t] = mn, mx
+			}
+			continue
+		}
+		llo, lhi, rlo, rhi := p.lo(i+1), p.hi(i+1), p.lo(int(nd.right)), p.hi(int(nd.right))
+		for t := range lo {
+			lo[t], hi[t] = llo[t], lhi[t]
+			if rlo[t] < lo[t] || lo[t] != lo[t] {
+				lo[t] = rlo[t]
+			}
+			if rhi[t] > hi[t] || hi[t] != hi[t] {
+				hi[t] = rhi[t]
 			}
 		}
+	}
+	root := p.box[:2*d]
+	for t := range p.absMax {
+		p.absMax[t] = max(math.Abs(root[t]), math.Abs(root[d+t]))
 	}
 	return p
 }
@@ -88,57 +136,58 @@ type builder struct {
 	p    *part
 }
 
-// build appends the subtree over perm[s:e] and returns its node number.
-func (b *builder) build(s, e, depth int) int32 {
+// build appends the subtree over perm[s:e], whose points lie in cell
+// (lo then hi; owned by this call), and returns its node number.
+func (b *builder) build(s, e, depth int, cell []float64) int32 {
 	d, p := b.d, b.p
 	me := int32(len(p.nodes))
 	p.nodes = append(p.nodes, node{start: int32(s), end: int32(e)})
 	if depth > p.height {
 		p.height = depth
 	}
-
-	// Tight bounding box of the rows.
-	off := len(p.box)
-	p.box = append(p.box, b.src[int(b.perm[s])*d:int(b.perm[s]+1)*d]...)
-	p.box = append(p.box, b.src[int(b.perm[s])*d:int(b.perm[s]+1)*d]...)
-	lo, hi := p.box[off:off+d:off+d], p.box[off+d:off+2*d:off+2*d]
-	for _, r := range b.perm[s+1 : e] {
-		x := b.src[int(r)*d : int(r+1)*d : int(r+1)*d]
-		for t := range lo {
-			v := x[t]
-			if v < lo[t] {
-				lo[t] = v
-			}
-			if v > hi[t] {
-				hi[t] = v
-			}
-		}
-	}
 	if e-s <= b.leaf {
 		return me
 	}
-
-	// Split the widest dimension at the median (by count, so the tree is
-	// balanced and its height is ⌈log2(n/leaf)⌉).
-	dim, w := -1, 0.0
-	for t := range lo {
-		if sp := hi[t] - lo[t]; sp > w {
-			dim, w = t, sp
-		}
-	}
-	if dim < 0 {
-		return me // all rows equal (or not comparable): one leaf
-	}
+	// Split the widest dimension of the cell at the median (by count, so
+	// the tree is balanced and its height is ⌈log2(n/leaf)⌉). A dimension
+	// in which the node's points are all equal is skipped.
 	keys := b.keys[s:e]
-	for i, r := range b.perm[s:e] {
-		keys[i] = b.src[int(r)*d+dim]
+	for {
+		dim, w := -1, 0.0
+		for t := 0; t < d; t++ {
+			if sp := cell[d+t] - cell[t]; sp > w {
+				dim, w = t, sp
+			}
+		}
+		if dim < 0 {
+			return me // all rows equal (or not comparable): one leaf
+		}
+		kmin, kmax := math.Inf(1), math.Inf(-1)
+		for i, r := range b.perm[s:e] {
+			v := b.src[int(r)*d+dim]
+			keys[i] = v
+			kmin = min(kmin, v)
+			kmax = max(kmax, v)
+		}
+		if !(kmin < kmax) {
+			cell[dim], cell[d+dim] = kmin, kmin // flat here: never split it again below
+			if kmin != kmin {
+				cell[dim], cell[d+dim] = 0, 0
+			}
+			continue
+		}
+		m := (e - s) / 2
+		selectK(keys, b.perm[s:e], m)
+		v := keys[m]
+		left := make([]float64, 2*d)
+		copy(left, cell)
+		left[d+dim] = v
+		cell[dim] = v
+		b.build(s, s+m, depth+1, left)
+		r := b.build(s+m, e, depth+1, cell)
+		p.nodes[me].right = r
+		return me
 	}
-	m := (e - s) / 2
-	selectK(keys, b.perm[s:e], m)
-	b.build(s, s+m, depth+1)
-	r := b.build(s+m, e, depth+1)
-	p.nodes[me].right = r
-	return me
 }
 
 // selectK reorders keys (and perm alongside, if not nil) so that keys[k] is the k-th

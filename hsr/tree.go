@@ -3,6 +3,7 @@ package hsr
 import (
 	"fmt"
 	"math"
+	"sync"
 )
 
 // TreeOptions tunes a Tree. The zero value is a good default.
@@ -307,79 +308,104 @@ func (p *part) query(q *query, pi int) {
 	p.walk(q, pi, p.margin(q.a), frame{0, 0, -1}, -1, nil, false)
 }
 
-// walk runs the depth-first query from the node start. A node at depth
-// limit that would be opened is appended to *frontier instead (not entered:
-// no step, no count); with limit < 0 every node is entered. With scanWhole,
-// a straddling start node is scanned point by point instead of opened.
+// walk runs the query from the node start, level by level (breadth
+// first). A node at depth limit that would be opened is appended to
+// *frontier instead (not entered: no step, no count); with limit < 0 every
+// node is entered. With scanWhole, a straddling start node is scanned point
+// by point instead of opened.
+//
+// Why breadth first: the nodes of one level are independent, so while one
+// node's bound is computed the next nodes' boxes are already being fetched
+// (each is touched a few nodes ahead). A depth-first walk waits for one
+// cache miss at a time, and a query's nodes are usually not in cache.
 func (p *part) walk(q *query, pi int, eps float64, start frame, limit int32, frontier *[]frame, scanWhole bool) {
 	c, st, tr := q.c, q.st, q.tr
-	// Balanced median splits keep the height ≤ 31, and a depth-first stack
-	// holds at most one pending sibling per level.
-	var stack [66]frame
-	sp := 1
-	stack[0] = start
-	for sp > 0 {
-		sp--
-		f := stack[sp]
-		nd := p.nodes[f.node]
-		lo, hi := p.bound(q, int(f.node), eps)
-		var dec Decision
-		reported, dots := 0, 0
-		switch {
-		case hi <= c:
-			dec = Pruned
-			st.Pruned++
-		case lo > c:
-			dec = ReportedWhole
-			st.ReportedWhole++
-			reported = int(nd.end - nd.start)
-			if q.out != nil {
-				out := *q.out
-				for _, id := range p.ids[nd.start:nd.end] {
-					out = append(out, int(id))
-				}
-				*q.out = out
-			} else {
-				for _, id := range p.ids[nd.start:nd.end] {
-					if !q.visit(int(id)) {
-						q.stop = true
-						break
+	d2 := 2 * p.d
+	lv := levelPool.Get().(*levels)
+	cur, next := append(lv.a[:0], start), lv.b[:0]
+	var touch float64
+	for len(cur) > 0 {
+		next = next[:0]
+		for k, f := range cur {
+			if k+4 < len(cur) {
+				// Start fetching a box four nodes ahead (a load whose value
+				// nobody waits for: the processor runs on meanwhile).
+				b := int(cur[k+4].node) * d2
+				touch += p.box[b] + p.box[b+d2-1]
+			}
+			nd := p.nodes[f.node]
+			lo, hi := p.bound(q, int(f.node), eps)
+			var dec Decision
+			reported, dots := 0, 0
+			switch {
+			case hi <= c:
+				dec = Pruned
+				st.Pruned++
+			case lo > c:
+				dec = ReportedWhole
+				st.ReportedWhole++
+				reported = int(nd.end - nd.start)
+				if q.out != nil {
+					out := *q.out
+					for _, id := range p.ids[nd.start:nd.end] {
+						out = append(out, int(id))
+					}
+					*q.out = out
+				} else {
+					for _, id := range p.ids[nd.start:nd.end] {
+						if !q.visit(int(id)) {
+							q.stop = true
+							break
+						}
 					}
 				}
+			case nd.right == 0 || (scanWhole && f == start):
+				dec = LeafScanned
+				st.LeavesScanned++
+				reported, dots = p.scan(q, int(nd.start), int(nd.end))
+			case f.depth == limit:
+				*frontier = append(*frontier, f)
+				continue
+			default:
+				dec = Opened
+				st.Opened++
 			}
-		case nd.right == 0 || scanWhole:
-			dec = LeafScanned
-			st.LeavesScanned++
-			reported, dots = p.scan(q, int(nd.start), int(nd.end))
-		case f.depth == limit:
-			*frontier = append(*frontier, f)
-			continue
-		default:
-			dec = Opened
-			st.Opened++
-		}
-		st.NodesVisited++
-		st.Reported += reported
-		st.DotProducts += dots
-		step := int32(-1)
-		if tr != nil {
-			step = int32(len(tr.Steps))
-			tr.Steps = append(tr.Steps, Step{Part: pi, Node: int(f.node), Parent: int(f.parent),
-				Depth: int(f.depth), Decision: dec, Min: lo, Max: hi,
-				Count: int(nd.end - nd.start), Reported: reported, DotProducts: dots,
-				Lo: p.lo(int(f.node)), Hi: p.hi(int(f.node))})
+			st.NodesVisited++
+			st.Reported += reported
+			st.DotProducts += dots
+			step := int32(-1)
+			if tr != nil {
+				step = int32(len(tr.Steps))
+				tr.Steps = append(tr.Steps, Step{Part: pi, Node: int(f.node), Parent: int(f.parent),
+					Depth: int(f.depth), Decision: dec, Min: lo, Max: hi,
+					Count: int(nd.end - nd.start), Reported: reported, DotProducts: dots,
+					Lo: p.lo(int(f.node)), Hi: p.hi(int(f.node))})
+			}
+			if q.stop {
+				break
+			}
+			if dec == Opened {
+				next = append(next, frame{f.node + 1, f.depth + 1, step}, frame{nd.right, f.depth + 1, step})
+			}
 		}
 		if q.stop {
-			return
+			break
 		}
-		if dec == Opened {
-			// Left child on top, so the traversal is in leaf order.
-			stack[sp] = frame{nd.right, f.depth + 1, step}
-			stack[sp+1] = frame{f.node + 1, f.depth + 1, step}
-			sp += 2
-		}
+		cur, next = next, cur
 	}
+	lv.a, lv.b = cur[:0], next[:0]
+	lv.sink += touch
+	levelPool.Put(lv)
 }
+
+// levels is the scratch of a breadth-first walk: the current and the next
+// level's nodes.
+type levels struct {
+	a, b []frame
+	sink float64 // keeps the prefetching loads alive
+}
+
+var levelPool = sync.Pool{New: func() any { return &levels{a: make([]frame, 0, 64), b: make([]frame, 0, 64)} }}
 
 // scan tests rows [s, e) one by one with Dot and reports the hits.
 func (p *part) scan(q *query, s, e int) (reported, dots int) {

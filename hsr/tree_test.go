@@ -582,7 +582,7 @@ func TestAutoFallsBackToScan(t *testing.T) {
 	au := NewAuto(d, pts, TreeOptions{})
 	a := genQuery(rng, "gauss", d)
 	_, st := collectSorted(t, au, a, 0)
-	if st.DotProducts > n || st.NodesVisited > n/64 {
+	if st.DotProducts > n || st.NodesVisited > n/64 || FrontierSize(d) > n/8 {
 		t.Fatalf("auto at d=64, half reported: %+v", st)
 	}
 	// And in the plane it keeps the tree's win.
