@@ -363,3 +363,44 @@ func TestFlagValidation(t *testing.T) {
 		t.Errorf("parsed %+v", c)
 	}
 }
+
+func TestVerdicts(t *testing.T) {
+	rows := []row{
+		{Case: "stream", Contender: "scan", N: 1 << 20, BaselineMs: 10, Ms: 11, OK: true},
+		{Case: "grid", Contender: "tree", D: 2, Data: "gaussian", Frac: 1e-4, N: 1 << 20, Ratio: 250, OK: true},
+		{Case: "grid", Contender: "tree", D: 2, Data: "gaussian", Frac: 1e-2, N: 1 << 18, Ratio: 50, OK: true},
+		{Case: "grid", Contender: "tree", D: 8, Data: "gaussian", Frac: 1e-4, N: 1 << 20, Ratio: 3, OK: true},
+		{Case: "grid", Contender: "tree", D: 3, Data: "gaussian", Frac: 1e-4, N: 1 << 20, Ratio: 99, OK: false},
+		{Case: "grid", Contender: "auto", D: 2, Data: "gaussian", Frac: 1e-4, N: 1 << 20, BaselineMs: 1, Ms: 1.05, OK: true},
+		{Case: "grid", Contender: "auto", D: 8, Data: "massive", Frac: 0.5, N: 1 << 20, BaselineMs: 1, Ms: 1.3, OK: true},
+		{Case: "prefill", Contender: "dense-attn", N: 1 << 14, Ratio: 0.9, OK: true},
+		{Case: "prefill", Contender: "hsr-auto", N: 1 << 14, Ratio: 2, OK: true},
+	}
+	got := map[string]verdict{}
+	for _, v := range verdicts(rows) {
+		got[v.Target] = v
+	}
+	for name, want := range map[string]string{
+		"scan time / streaming-read time, d=64":      "holds",
+		"tree vs scan, d=2 gaussian, k/n=1e-04":      "holds",
+		"tree vs scan, d=2 gaussian, k/n=0.01":       "indicative (n=262144, target at n=1048576): holds",
+		"tree vs scan, d=8 gaussian, k/n=1e-04":      "MISSED",
+		"tree vs scan, d=3 gaussian, k/n=1e-04":      "FAILED CHECK",
+		"tree vs scan, d=64 decaying, k/n=1e-04":     "not run",
+		"auto time / scan time, worst grid cell":     "MISSED",
+		"ReLU decoding: HSR vs fastest dense, exact": "not run",
+		"prefill m=n, causal: HSR vs dense gonum":    "holds",
+	} {
+		v, ok := got[name]
+		if !ok {
+			t.Errorf("no verdict %q", name)
+			continue
+		}
+		if v.Status != want {
+			t.Errorf("%s: status %q, want %q (%+v)", name, v.Status, want, v)
+		}
+	}
+	if v := got["auto time / scan time, worst grid cell"]; math.Abs(v.Got-1.3) > 1e-12 || !strings.Contains(v.Where, "d=8 massive k/n=0.5; 1 of 2 cells") {
+		t.Errorf("auto verdict %+v", v)
+	}
+}
