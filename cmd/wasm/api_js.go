@@ -161,6 +161,7 @@ func (b *bridge) metricsJS() any {
 		"firstFrameMs": b.firstFrameMs,
 		"readyMs":      b.readyMs,
 		"frame":        s.Frame,
+		"breakdown":    b.game.Breakdown(),
 	}
 	if load := js.Global().Get("hsrvizLoad"); load.Type() == js.TypeObject {
 		m["wasmBytes"] = load.Get("wasmBytes").Float()

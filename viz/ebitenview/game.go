@@ -5,6 +5,7 @@ import (
 	"log"
 	"math"
 	"runtime/debug"
+	"sort"
 	"sync"
 	"time"
 
@@ -41,6 +42,9 @@ type Game struct {
 	lastTick   time.Time
 	updateWork time.Duration // Go time of the Update calls since the last Draw
 	frames     int
+
+	// Per-frame Go time of the three parts, for Breakdown.
+	partUpdate, partScene, partRender ring
 
 	errMsg  string    // last recovered panic, shown as a banner
 	errTime time.Time // when it happened
@@ -115,11 +119,18 @@ func (g *Game) Draw(screen *ebiten.Image) {
 		w, h = int(float64(b.Dx())/g.scale), int(float64(b.Dy())/g.scale)
 	}
 	drawn := false
+	var tScene time.Time
 	g.guard("Draw", func() {
 		s := g.model.Scene(w, h)
+		tScene = time.Now()
 		g.rend.Draw(screen, s, float32(g.scale))
 		drawn = true
 	})
+	if drawn {
+		g.partUpdate.add(g.updateWork)
+		g.partScene.add(tScene.Sub(t0))
+		g.partRender.add(time.Since(tScene))
+	}
 	if !drawn {
 		screen.Fill(bannerBG)
 	}
@@ -134,6 +145,44 @@ func (g *Game) Draw(screen *ebiten.Image) {
 		}
 	})
 	g.updateWork = 0
+}
+
+// Breakdown returns the median and 95th percentile, in milliseconds, of
+// the Go time per frame spent in the model's Update (all ticks since the
+// previous frame), its Scene, and this package's rendering, over the last
+// 240 frames: where the frame budget goes. Call it with the model locked
+// (inside Do or a hook).
+func (g *Game) Breakdown() map[string]float64 {
+	out := map[string]float64{}
+	for name, r := range map[string]*ring{"update": &g.partUpdate, "scene": &g.partScene, "render": &g.partRender} {
+		p50, p95 := r.quantiles()
+		out[name+"_p50_ms"], out[name+"_p95_ms"] = p50, p95
+	}
+	return out
+}
+
+// ring keeps the last durations.
+type ring struct {
+	buf [240]time.Duration
+	n   int
+}
+
+func (r *ring) add(d time.Duration) {
+	r.buf[r.n%len(r.buf)] = d
+	r.n++
+}
+
+func (r *ring) quantiles() (p50, p95 float64) {
+	k := min(r.n, len(r.buf))
+	if k == 0 {
+		return 0, 0
+	}
+	v := make([]float64, k)
+	for i := range v {
+		v[i] = r.buf[i].Seconds() * 1e3
+	}
+	sort.Float64s(v)
+	return v[(k-1)/2], v[(k-1)*95/100]
 }
 
 // LayoutF makes the screen as many device pixels as the window has, so text

@@ -1,15 +1,12 @@
 package ebitenview
 
 import (
-	"bytes"
 	"image"
 	"image/color"
 	"math"
 
 	"github.com/hajimehoshi/ebiten/v2"
-	"github.com/hajimehoshi/ebiten/v2/text/v2"
 	"github.com/hajimehoshi/ebiten/v2/vector"
-	"golang.org/x/image/font/gofont/goregular"
 
 	"github.com/hsrviz/hsrviz/viz/scene"
 )
@@ -17,8 +14,7 @@ import (
 // Renderer draws scenes onto Ebiten images. It caches the font faces and
 // the GPU copies of rasters (by Key) between frames.
 type Renderer struct {
-	font  *text.GoTextFaceSource
-	faces map[float32]*text.GoTextFace
+	glyphs *textCache
 
 	rasters map[string]*rasterEntry
 	frame   uint64
@@ -39,15 +35,10 @@ var bannerBG = color.RGBA{0x12, 0x16, 0x1a, 0xff}
 
 // NewRenderer loads the Go Regular font (the one viz/scene.TextWidth measures with).
 func NewRenderer() *Renderer {
-	src, err := text.NewGoTextFaceSource(bytes.NewReader(goregular.TTF))
-	if err != nil {
-		panic("ebitenview: the embedded Go Regular font does not load: " + err.Error())
-	}
 	white := ebiten.NewImage(3, 3)
 	white.Fill(color.White)
 	return &Renderer{
-		font:    src,
-		faces:   map[float32]*text.GoTextFace{},
+		glyphs:  newTextCache(),
 		rasters: map[string]*rasterEntry{},
 		white:   white.SubImage(image.Rect(1, 1, 2, 2)).(*ebiten.Image),
 	}
@@ -219,35 +210,12 @@ func (r *Renderer) polygon(dst *ebiten.Image, it scene.Polygon, s float32) {
 	}
 }
 
-func (r *Renderer) face(size float32) *text.GoTextFace {
-	// Quantise so a continuously changing size cannot fill the cache.
-	size = float32(math.Round(float64(size)*4) / 4)
-	f, ok := r.faces[size]
-	if !ok {
-		if len(r.faces) > 64 {
-			clear(r.faces)
-		}
-		f = &text.GoTextFace{Source: r.font, Size: float64(size)}
-		r.faces[size] = f
-	}
-	return f
-}
-
 func (r *Renderer) text(dst *ebiten.Image, it scene.Text, s float32) {
 	if it.S == "" || it.Size <= 0 || it.Color.A == 0 || !finite(it.X, it.Y, it.Size) {
 		return
 	}
 	r.flush(dst)
-	op := &text.DrawOptions{}
-	op.GeoM.Translate(float64(it.X*s), float64(it.Y*s))
-	op.ColorScale.ScaleWithColor(it.Color)
-	switch it.Align {
-	case scene.AlignCenter:
-		op.PrimaryAlign = text.AlignCenter
-	case scene.AlignRight:
-		op.PrimaryAlign = text.AlignEnd
-	}
-	text.Draw(dst, it.S, r.face(it.Size*s), op)
+	r.glyphs.draw(dst, it.S, it.X*s, it.Y*s, it.Size*s, it.Align, it.Color)
 }
 
 func (r *Renderer) raster(dst *ebiten.Image, it scene.Raster, s float32) {
@@ -306,8 +274,5 @@ func (r *Renderer) banner(dst *ebiten.Image, msg string, s float32) {
 	if len(msg) > 200 {
 		msg = msg[:200] + "…"
 	}
-	op := &text.DrawOptions{}
-	op.GeoM.Translate(float64(8*s), float64(6*s))
-	op.ColorScale.ScaleWithColor(color.White)
-	text.Draw(dst, msg, r.face(14*s), op)
+	r.glyphs.draw(dst, msg, 8*s, 6*s, 14*s, scene.AlignLeft, color.RGBA{255, 255, 255, 255})
 }
