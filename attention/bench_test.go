@@ -56,6 +56,9 @@ func benchDecode(b *testing.B, kind IndexKind, dense bool) {
 	if err != nil {
 		b.Fatal(err)
 	}
+	if _, err := e.DenseRow(Q.RawRowView(0), 0, p, out); err != nil { // builds Kᵀ, Vᵀ
+		b.Fatal(err)
+	}
 	b.ResetTimer()
 	i := 0
 	for b.Loop() {
@@ -159,6 +162,9 @@ func BenchmarkDecode1M_Ratio(b *testing.B) {
 		b.Fatal(err)
 	}
 	o1, o2, o3 := make([]float64, d), make([]float64, d), make([]float64, d)
+	if _, err := es.DenseRow(Q.RawRowView(0), 0, p, o1); err != nil { // builds Kᵀ, Vᵀ
+		b.Fatal(err)
+	}
 	var rs, ra []float64
 	b.ResetTimer()
 	i := 0

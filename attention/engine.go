@@ -21,6 +21,9 @@ import (
 type Engine struct {
 	s    store
 	pool sync.Pool
+
+	once   sync.Once // builds kT, vT for DenseRow
+	kT, vT []float64 // Kᵀ (d×n), Vᵀ (dv×n)
 }
 
 // NewEngine builds the index of the given kind over the rows of K; V holds
