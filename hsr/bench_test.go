@@ -19,6 +19,7 @@ import (
 // (benchstat helps). Nothing is built until a benchmark runs, so plain
 // `go test` stays fast; -hsr.n changes the number of points.
 var benchN = flag.Int("hsr.n", 1<<20, "points in the Query benchmarks")
+var benchLeaf = flag.Int("hsr.leaf", 0, "leaf size of the benchmarked trees (0: default)")
 
 type benchCase struct {
 	d    int
@@ -42,7 +43,7 @@ type benchSet struct {
 var benchCur *benchSet
 
 func getBench(b *testing.B, bc benchCase) *benchSet {
-	key := fmt.Sprintf("%d/%s/%d", bc.d, bc.data, *benchN)
+	key := fmt.Sprintf("%d/%s/%d/%d", bc.d, bc.data, *benchN, *benchLeaf)
 	if benchCur != nil && benchCur.key == key {
 		return benchCur
 	}
@@ -52,8 +53,8 @@ func getBench(b *testing.B, bc benchCase) *benchSet {
 	pts := genPoints(rng, bc.data, n, d)
 	s := &benchSet{key: key, pts: pts, d: d, valid: map[string]bool{}}
 	s.scan = NewScan(d, pts)
-	s.tree = NewTree(d, pts, TreeOptions{})
-	s.auto = NewAuto(d, pts, TreeOptions{})
+	s.tree = NewTree(d, pts, TreeOptions{LeafSize: *benchLeaf})
+	s.auto = NewAuto(d, pts, TreeOptions{LeafSize: *benchLeaf})
 	for range 8 {
 		a := genQuery(rng, "gauss", d)
 		dots := make([]float64, n)

@@ -66,8 +66,26 @@ func nextAbove(a []float64, c float64, pts []float64, i, e int) int {
 		}
 		return e
 	}
+	// Dot's loop, inlined: no call per row, one bounds check per four
+	// coordinates. At d = 64 this runs at about 1.3× the time of merely
+	// reading the bytes: scalar SSE2 code issues two loads per product, and
+	// Dot's order of additions (which the result must reproduce) is fixed.
 	for r := i; r < e; r++ {
-		if dotRow(a, pts[r*d:r*d+d]) > c {
+		x := pts[r*d : r*d+d]
+		var s0, s1, s2, s3 float64
+		t := 0
+		for ; t <= d-4; t += 4 {
+			aa := (*[4]float64)(a[t:])
+			xx := (*[4]float64)(x[t:])
+			s0 += float64(aa[0] * xx[0])
+			s1 += float64(aa[1] * xx[1])
+			s2 += float64(aa[2] * xx[2])
+			s3 += float64(aa[3] * xx[3])
+		}
+		for ; t < d; t++ {
+			s0 += float64(a[t] * x[t])
+		}
+		if (s0+s1)+(s2+s3) > c {
 			return r
 		}
 	}

@@ -327,11 +327,12 @@ func (p *part) walk(q *query, pi int, eps float64, start frame, limit int32, fro
 	for len(cur) > 0 {
 		next = next[:0]
 		for k, f := range cur {
-			if k+4 < len(cur) {
-				// Start fetching a box four nodes ahead (a load whose value
-				// nobody waits for: the processor runs on meanwhile).
-				b := int(cur[k+4].node) * d2
-				touch += p.box[b] + p.box[b+d2-1]
+			if k+lookAhead < len(cur) {
+				// Start fetching a node and its box a few nodes ahead (loads
+				// whose values nobody waits for: the processor runs on).
+				nx := int(cur[k+lookAhead].node)
+				b := nx * d2
+				touch += p.box[b] + p.box[b+d2-1] + float64(p.nodes[nx].end)
 			}
 			nd := p.nodes[f.node]
 			lo, hi := p.bound(q, int(f.node), eps)
@@ -397,6 +398,9 @@ func (p *part) walk(q *query, pi int, eps float64, start frame, limit int32, fro
 	lv.sink += touch
 	levelPool.Put(lv)
 }
+
+// lookAhead is how many nodes ahead a walk starts fetching.
+const lookAhead = 8
 
 // levels is the scratch of a breadth-first walk: the current and the next
 // level's nodes.

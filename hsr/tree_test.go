@@ -615,3 +615,26 @@ func TestAppendQueryMatchesQuery(t *testing.T) {
 		}
 	}
 }
+
+// The scan kernels reproduce Dot exactly: a row is found iff Dot > c, for
+// c equal to each row's own Dot and its neighbours, in every dimension
+// that has a specialised or a generic kernel.
+func TestKernelMatchesDot(t *testing.T) {
+	rng := rand.New(rand.NewPCG(12, 34))
+	for d := 1; d <= 70; d++ {
+		pts := genPoints(rng, "uniform", 40, d)
+		a := genQuery(rng, "gauss", d)
+		for r := 0; r < 40; r++ {
+			v := Dot(a, pts[r*d:(r+1)*d])
+			for _, c := range []float64{v, math.Nextafter(v, math.Inf(-1)), math.Nextafter(v, math.Inf(1))} {
+				got := nextAbove(a, c, pts, r, r+1)
+				if (got == r) != (v > c) {
+					t.Fatalf("d=%d row %d c=%v: kernel says %v, Dot %v > c is %v", d, r, c, got == r, v, v > c)
+				}
+			}
+			if dotRow(a, pts[r*d:(r+1)*d]) != v {
+				t.Fatalf("d=%d: dotRow %v != Dot %v", d, dotRow(a, pts[r*d:(r+1)*d]), v)
+			}
+		}
+	}
+}
