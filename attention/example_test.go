@@ -50,3 +50,27 @@ func ExamplePaperThreshold() {
 		attention.PaperThreshold(n, 1), attention.GaussianExpectedCount(n), attention.CountBound(n))
 	// Output: b = 1.9702, expected 399.9 keys per row, bound n^(4/5) = 2352.5
 }
+
+// An Engine builds the index once; each Row is one half-space query, so
+// moving the threshold b (a slider) rebuilds nothing.
+func ExampleEngine() {
+	K := mat.NewDense(4, 1, []float64{1, 2, 3, 4})
+	V := mat.NewDense(4, 1, []float64{10, 20, 30, 40})
+	e, err := attention.NewEngine(K, V, attention.IndexTree)
+	if err != nil {
+		panic(err)
+	}
+	out := make([]float64, 1)
+	for _, b := range []float64{0, 2.5, 10} {
+		p := attention.Params{Kind: attention.ReLU, Alpha: 1, B: b, Unscaled: true}
+		row, err := e.Row([]float64{1}, 0, p, out)
+		if err != nil {
+			panic(err)
+		}
+		fmt.Printf("b=%v: keys %v output %.2f empty %v\n", b, row.Keys, out[0], row.Empty)
+	}
+	// Output:
+	// b=0: keys [0 1 2 3] output 30.00 empty false
+	// b=2.5: keys [2 3] output 37.50 empty false
+	// b=10: keys [] output 0.00 empty true
+}

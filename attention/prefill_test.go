@@ -2,6 +2,7 @@ package attention
 
 import (
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"slices"
 	"testing"
@@ -94,5 +95,66 @@ func TestDenseRow(t *testing.T) {
 				t.Fatalf("softmax DenseRow: count %d want %d", row.Count, want.vis)
 			}
 		}
+	}
+}
+
+func TestWeightsAndAccessors(t *testing.T) {
+	rng := rand.New(rand.NewPCG(24, 25))
+	n, m, d := 50, 30, 6
+	Kr, Qr, Vr := randMat(rng, n, d, 1), randMat(rng, m, d, 1), randMat(rng, n, 2, 3)
+	for _, p := range []Params{{Kind: ReLU, Alpha: 2, B: 0.3, Causal: true}, {Kind: Softmax, Causal: true}, {Kind: Softmax, Unscaled: true}} {
+		W, err := Weights(toDense(Qr), toDense(Kr), p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, q := range Qr {
+			want := oracle(q, i, Kr, Vr, p, nil)
+			mx := slices.Max(want.scores)
+			for j := 0; j < n; j++ {
+				w, mag := 0.0, 0.0
+				if j < want.vis {
+					mag = want.smag[j]
+				}
+				switch {
+				case j >= want.vis:
+				case p.Kind == ReLU && want.scores[j] > p.B:
+					w = math.Pow(want.scores[j]-p.B, 2)
+				case p.Kind == Softmax:
+					w = math.Exp(want.scores[j] - mx)
+				}
+				if got := W.At(i, j); math.Abs(got-w) > 1e-12*(1+mag)*max(1, w) {
+					t.Fatalf("%+v W[%d,%d]: got:%v want:%v", p, i, j, got, w)
+				}
+			}
+		}
+	}
+	e, err := NewEngine(toDense(Kr), toDense(Vr), IndexScan)
+	if err != nil {
+		t.Fatal(err)
+	}
+	vInf := 0.0
+	for _, r := range Vr {
+		for _, v := range r {
+			vInf = math.Max(vInf, math.Abs(v))
+		}
+	}
+	if gn, gd, gdv := e.Dims(); gn != n || gd != d || gdv != 2 || e.VInf() != vInf || e.Index().Len() != n {
+		t.Fatalf("accessors: %d %d %d %v %d", gn, gd, gdv, e.VInf(), e.Index().Len())
+	}
+	for _, c := range []struct {
+		s    string
+		want string
+	}{{"row", "row"}, {"NONE", "none"}, {"length", "length"}} {
+		if nm, err := ParseNorm(c.s); err != nil || nm.String() != c.want {
+			t.Errorf("ParseNorm(%q): %v %v", c.s, nm, err)
+		}
+	}
+	for _, s := range []string{"auto", "tree", "scan"} {
+		if k, err := ParseIndexKind(s); err != nil || k.String() != s {
+			t.Errorf("ParseIndexKind(%q): %v %v", s, k, err)
+		}
+	}
+	if ReLU.String() != "relu" || Softmax.String() != "softmax" {
+		t.Error("Kind.String")
 	}
 }
