@@ -15,7 +15,8 @@ import (
 // against a dense path with the same class of hand-written kernel.
 var denseKernel = false
 
-// Tile sizes of the dense and batched paths: a 128×512 float64 score tile
+// Tile sizes of the dense path (and the columns of Prefill's filter): a
+// 128×512 float64 score tile
 // is 512 KiB, half the L2 of this class of machine, and gives Dgemm 16
 // 64×64 blocks to spread over the cores.
 const (

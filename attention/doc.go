@@ -34,8 +34,8 @@
 //     kept set is then selected exactly from the re-scored candidates.
 //   - Cache (decoding): Append is O(d+dv) plus the index's Insert (the
 //     tree's logarithmic method, no full rebuild); Attend is one Row.
-//   - Prefill(Q, K, V, p), m = n: the half-space queries of 128 rows at a
-//     time are answered by a batched filter: float32 scores of 128×512
+//   - Prefill(Q, K, V, p), m = n: the half-space queries of 256 rows at a
+//     time are answered by a batched filter: float32 scores of 256×512
 //     tiles (causal tiles skipped), every score above c minus a certified
 //     float32 error bound re-scored exactly, only those keys summed. Cost
 //     ~n²·d/2 float32 multiply-adds plus O(Σ|S_i|·(d+dv)); see Prefill for

@@ -13,19 +13,20 @@ import (
 // Prefill is prompt prefilling: the m = n queries are the prompt's own
 // positions (row i is position i; causal when p.Causal, the usual setting).
 //
-// With p.Index = IndexScan or IndexAuto, the half-space queries of
-// a block of 128 rows are answered together, by a batched filter: the
-// scores of a 128×512 tile come from one float32 Sgemm (tiles above the
-// causal diagonal skipped), every entry above c minus a certified float32
-// error margin is re-scored exactly in float64 and only those keys
-// reach the value sum. The float32 scores come from a small AVX2/FMA kernel
-// (4 queries × 16 keys per call, packed panels; measured ~33 GFLOP/s on
-// one core against gonum Sgemm's 4–14 on this machine) where the CPU has it, else from gonum's Sgemm. The margin is 2(d+2)·2⁻²⁴·‖q_i‖·max_tile‖k_j‖ (the
-// float32 rounding of the inputs and of any-order summation of d products),
-// so no key is missed; at the paper's threshold a few percent of the
-// entries are re-scored. The result is the per-row HSR result bit for bit
-// (both end in the same finish step). Cost: ~n²·d/2 float32 multiply-adds
-// (half the dense float64 work, at Sgemm's higher rate) plus
+// With p.Index = IndexScan or IndexAuto, the half-space queries of a block
+// of 256 rows are answered together by a batched filter: float32 scores of
+// 256×512 tiles (tiles above the causal diagonal skipped); every score
+// above c minus a certified float32 error margin is re-scored exactly in
+// float64, and only the keys with a non-zero weight reach the value sum
+// (ReLU^α: weighed and summed inside the tile, while its values are in
+// cache). The margin is 2(d+2)·2⁻²⁴·‖q_i‖·max_tile‖k_j‖ plus an underflow
+// term: the float32 rounding of the inputs and of any-order summation of d
+// products, so no key is missed; at the paper's threshold a few percent of
+// the scores are re-scored. The rows equal the per-row HSR rows bit for bit
+// (same operations in the same order). The float32 scores come from a small
+// AVX2/FMA kernel (4 queries × 16 keys per call, packed panels; ~33 GFLOP/s
+// on one core here against 4–14 for gonum's Sgemm) where the CPU has it,
+// else from gonum's Sgemm. Cost: ~n²·d/2 float32 multiply-adds plus
 // O(Σ|S_i|·(d+dv)), against the dense path's n²·(d+dv)/2 in float64.
 //
 // With IndexTree, or for softmax top-r, each row is one query on the index
@@ -33,8 +34,9 @@ import (
 // per-row tree even at d = 2: at the paper's threshold each row reports
 // ~2.4% of the keys (n = 2^14), the reporting dominates, and measured at
 // n = 2^14, d = 2..8 the per-row hsr.Auto queries were no faster than the
-// batched filter (d = 2: 0.67–1.19 s vs 0.55–0.69 s, causal). Inputs too large for
-// float32 (max|q|·max|k|·d > 1e30) use the same filter with Dgemm scores.
+// batched filter (d = 2: 0.67–1.19 s vs 0.55–0.69 s, causal). Inputs too
+// large for float32 (max|q|·max|k|·d > 1e30) use the same filter with
+// Dgemm scores.
 func Prefill(Q, K, V *mat.Dense, p Params) (*Result, error) {
 	if err := checkShapes(Q, K, V, p); err != nil {
 		return nil, err
