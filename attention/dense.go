@@ -16,9 +16,8 @@ import (
 var denseKernel = false
 
 // Tile sizes of the dense path (and the columns of Prefill's filter): a
-// 128×512 float64 score tile
-// is 512 KiB, half the L2 of this class of machine, and gives Dgemm 16
-// 64×64 blocks to spread over the cores.
+// 128×512 float64 score tile is 512 KiB, half the L2 of this class of
+// machine, and gives Dgemm 16 64×64 blocks to spread over the cores.
 const (
 	tileRows = 128
 	tileCols = 512
