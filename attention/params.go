@@ -177,3 +177,16 @@ func (p Params) scale(d int) float64 {
 	}
 	return math.Sqrt(float64(d))
 }
+
+// Offset is the half-space query offset c of a row in dot-product units:
+// sqrt(d)·b for ReLU^α, sqrt(d)·τ for softmax with a given τ (without the
+// sqrt(d) when Unscaled). The keys with <q, k> > c are the row's keys; the
+// visualizer traces Index().Trace(q, Offset(d), …). For top-r softmax, c
+// depends on the row: sqrt(d)·Row.Threshold.
+func (p Params) Offset(d int) float64 {
+	t := p.B
+	if p.Kind == Softmax {
+		t = p.Tau
+	}
+	return p.scale(d) * t
+}

@@ -6,6 +6,8 @@ import (
 	"math/rand/v2"
 	"slices"
 	"testing"
+
+	"github.com/hsrviz/hsrviz/hsr"
 )
 
 // TestPrefillBatched covers several row blocks and column tiles (n > 512)
@@ -156,5 +158,29 @@ func TestWeightsAndAccessors(t *testing.T) {
 	}
 	if ReLU.String() != "relu" || Softmax.String() != "softmax" {
 		t.Error("Kind.String")
+	}
+}
+
+// TestOffset: the keys a trace at Offset reports are the row's keys.
+func TestOffset(t *testing.T) {
+	rng := rand.New(rand.NewPCG(26, 27))
+	n, d := 200, 9
+	Kr, Vr := randMat(rng, n, d, 1), randMat(rng, n, 1, 1)
+	e, err := NewEngine(toDense(Kr), toDense(Vr), IndexTree)
+	if err != nil {
+		t.Fatal(err)
+	}
+	q := randMat(rng, 1, d, 1)[0]
+	for _, p := range []Params{{Kind: ReLU, Alpha: 1, B: 0.4}, {Kind: Softmax, Tau: 0.2, Unscaled: true}} {
+		row, err := e.Row(q, 0, p, make([]float64, 1))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var tr hsr.Trace
+		e.Index().Trace(q, p.Offset(d), &tr)
+		ids := slices.Sorted(slices.Values(tr.IDs))
+		if !slices.Equal(ids, row.Keys) {
+			t.Fatalf("%+v: trace reported %v, row keys %v", p, ids, row.Keys)
+		}
 	}
 }
