@@ -12,13 +12,17 @@ import "math"
 //     row ranges partition the parent's;
 //   - box[i*2d : i*2d+d] and box[i*2d+d : i*2d+2d] are the lo and hi corners
 //     of the tight bounding box of the node's rows;
-//   - absMax[t] ≥ |x_t| for every stored point x (finite points only).
+//   - box32 holds the same boxes rounded outwards to float32 (so each
+//     contains its node's points), and is nil for the insertion buffer;
+//   - absMax[t] ≥ |x_t| for every stored point x and every box value
+//     (finite points only).
 type part struct {
 	d      int
 	pts    []float64 // n×d, leaf order
 	ids    []int32   // id of each row
 	nodes  []node    // preorder
-	box    []float64 // 2d per node: lo then hi
+	box    []float64 // 2d per node: lo then hi (tight; for traces and tests)
+	box32  []float32 // box rounded outwards to float32 (what queries read); nil for the buffer
 	absMax []float64 // per dimension, max |x_t| over the points
 	finite bool      // every coordinate is finite (else queries open every node)
 	height int       // longest root-to-leaf path, in edges
@@ -120,11 +124,39 @@ func buildPart(d int, pts []float64, ids []int32, leaf int) *part {
 			}
 		}
 	}
-	root := p.box[:2*d]
+	// The boxes the queries read: float32, rounded outwards, so each still
+	// contains its node's points and a query touches half the bytes.
+	p.box32 = make([]float32, len(p.box))
+	for i := range p.nodes {
+		o := 2 * d * i
+		for t := 0; t < d; t++ {
+			p.box32[o+t] = down32(p.box[o+t])
+			p.box32[o+d+t] = up32(p.box[o+d+t])
+		}
+	}
+	root := p.box32[:2*d]
 	for t := range p.absMax {
-		p.absMax[t] = max(math.Abs(root[t]), math.Abs(root[d+t]))
+		p.absMax[t] = max(math.Abs(float64(root[t])), math.Abs(float64(root[d+t])))
 	}
 	return p
+}
+
+// down32 is the largest float32 ≤ x, up32 the smallest ≥ x (NaN stays NaN;
+// beyond the float32 range they are ±Inf, which disables pruning there).
+func down32(x float64) float32 {
+	f := float32(x)
+	if float64(f) > x {
+		f = math.Nextafter32(f, float32(math.Inf(-1)))
+	}
+	return f
+}
+
+func up32(x float64) float32 {
+	f := float32(x)
+	if float64(f) < x {
+		f = math.Nextafter32(f, float32(math.Inf(1)))
+	}
+	return f
 }
 
 type builder struct {

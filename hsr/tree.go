@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"sync"
+	"unsafe"
 )
 
 // TreeOptions tunes a Tree. The zero value is a good default.
@@ -261,6 +262,9 @@ func (p *part) margin(a []float64) float64 {
 // box of node i.
 func (p *part) bound(q *query, i int, eps float64) (lo, hi float64) {
 	d := p.d
+	if p.box32 != nil {
+		return p.bound32(q, i, eps)
+	}
 	b := p.box[2*d*i : 2*d*(i+1)]
 	a := q.a[:d]
 	var mx, mn float64
@@ -288,6 +292,44 @@ func (p *part) bound(q *query, i int, eps float64) (lo, hi float64) {
 			s0 := sel[t]
 			mx += float64(a[t] * b[s0])
 			mn += float64(a[t] * b[int32(2*t+d)-s0])
+		}
+		mx += mx1
+		mn += mn1
+	}
+	return mn - eps, mx + eps
+}
+
+// bound32 is bound on the float32 box (the same sums: every float32 is
+// exactly a float64, and the float32 box contains the node's points).
+func (p *part) bound32(q *query, i int, eps float64) (lo, hi float64) {
+	d := p.d
+	b := p.box32[2*d*i : 2*d*(i+1)]
+	a := q.a[:d]
+	var mx, mn float64
+	switch d {
+	case 1:
+		s := q.sel[0]
+		mx = a[0] * float64(b[s])
+		mn = a[0] * float64(b[1-s])
+	case 2:
+		s0, s1 := q.sel[0], q.sel[1]
+		mx = float64(a[0]*float64(b[s0])) + float64(a[1]*float64(b[s1]))
+		mn = float64(a[0]*float64(b[2-s0])) + float64(a[1]*float64(b[4-s1]))
+	default:
+		sel := q.sel[:d]
+		var mx1, mn1 float64
+		t := 0
+		for ; t+2 <= d; t += 2 {
+			s0, s1 := sel[t], sel[t+1]
+			mx += float64(a[t] * float64(b[s0]))
+			mn += float64(a[t] * float64(b[int32(2*t+d)-s0]))
+			mx1 += float64(a[t+1] * float64(b[s1]))
+			mn1 += float64(a[t+1] * float64(b[int32(2*t+2+d)-s1]))
+		}
+		if t < d {
+			s0 := sel[t]
+			mx += float64(a[t] * float64(b[s0]))
+			mn += float64(a[t] * float64(b[int32(2*t+d)-s0]))
 		}
 		mx += mx1
 		mn += mn1
@@ -323,16 +365,20 @@ func (p *part) walk(q *query, pi int, eps float64, start frame, limit int32, fro
 	d2 := 2 * p.d
 	lv := levelPool.Get().(*levels)
 	cur, next := append(lv.a[:0], start), lv.b[:0]
-	var touch float64
 	for len(cur) > 0 {
 		next = next[:0]
 		for k, f := range cur {
-			if k+lookAhead < len(cur) {
-				// Start fetching a node and its box a few nodes ahead (loads
-				// whose values nobody waits for: the processor runs on).
+			if k+lookAhead < len(cur) && p.box32 != nil {
+				// Start fetching a node and its box a few nodes ahead.
 				nx := int(cur[k+lookAhead].node)
 				b := nx * d2
-				touch += p.box[b] + p.box[b+d2-1] + float64(p.nodes[nx].end)
+				prefetch3(unsafe.Pointer(&p.box32[b]), unsafe.Pointer(&p.box32[b+d2-1]), unsafe.Pointer(&p.nodes[nx]))
+				// Halfway there, a leaf's node entry has arrived: fetch its
+				// first points too.
+				if h := p.nodes[cur[k+lookAhead/2].node]; h.right == 0 {
+					r := int(h.start) * p.d
+					prefetch3(unsafe.Pointer(&p.pts[r]), unsafe.Pointer(&p.pts[r+p.d-1]), unsafe.Pointer(&p.pts[r+p.d*int(h.end-h.start)-1]))
+				}
 			}
 			nd := p.nodes[f.node]
 			lo, hi := p.bound(q, int(f.node), eps)
@@ -387,6 +433,13 @@ func (p *part) walk(q *query, pi int, eps float64, start frame, limit int32, fro
 			}
 			if dec == Opened {
 				next = append(next, frame{f.node + 1, f.depth + 1, step}, frame{nd.right, f.depth + 1, step})
+				if p.box32 != nil {
+					// Fetch the children now: on a short level (a query
+					// hyperplane in low dimension) the look-ahead below
+					// never gets ahead of the walk.
+					r := int(nd.right)
+					prefetch3(unsafe.Pointer(&p.box32[(int(f.node)+1)*d2]), unsafe.Pointer(&p.box32[r*d2]), unsafe.Pointer(&p.nodes[r]))
+				}
 			}
 		}
 		if q.stop {
@@ -395,18 +448,16 @@ func (p *part) walk(q *query, pi int, eps float64, start frame, limit int32, fro
 		cur, next = next, cur
 	}
 	lv.a, lv.b = cur[:0], next[:0]
-	lv.sink += touch
 	levelPool.Put(lv)
 }
 
 // lookAhead is how many nodes ahead a walk starts fetching.
-const lookAhead = 8
+const lookAhead = 16
 
 // levels is the scratch of a breadth-first walk: the current and the next
 // level's nodes.
 type levels struct {
 	a, b []frame
-	sink float64 // keeps the prefetching loads alive
 }
 
 var levelPool = sync.Pool{New: func() any { return &levels{a: make([]frame, 0, 64), b: make([]frame, 0, 64)} }}

@@ -360,6 +360,14 @@ func checkTree(t testing.TB, tr *Tree, pts []float64) {
 			if nd.end <= nd.start {
 				t.Fatalf("part %d node %d: empty range", pi, i)
 			}
+			if p.box32 != nil {
+				for k := 0; k < d; k++ {
+					l32, h32 := float64(p.box32[2*d*i+k]), float64(p.box32[2*d*i+d+k])
+					if !(l32 <= lo[k] && h32 >= hi[k]) || math.Abs(l32) > p.absMax[k] || math.Abs(h32) > p.absMax[k] {
+						t.Fatalf("part %d node %d dim %d: float32 box [%v,%v] does not contain [%v,%v] or exceeds absMax", pi, i, k, l32, h32, lo[k], hi[k])
+					}
+				}
+			}
 			// Tight box: contains every row, and each face touches a row.
 			touchLo, touchHi := make([]bool, d), make([]bool, d)
 			for r := nd.start; r < nd.end; r++ {

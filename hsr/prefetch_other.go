@@ -1,0 +1,8 @@
+//go:build !amd64
+
+package hsr
+
+import "unsafe"
+
+// prefetch3 is a no-op where there is no prefetch instruction in use.
+func prefetch3(a, b, c unsafe.Pointer) {}
