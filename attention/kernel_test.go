@@ -48,6 +48,14 @@ func abs(x float64) float64 {
 // TestDotAxpy checks the float64 kernels against plain loops for every
 // length around the 16-element step.
 func TestDotAxpy(t *testing.T) {
+	defer func(k bool) { hasKernel = k }(hasKernel)
+	for _, k := range []bool{hasKernel, false} { // the kernels, then the portable code
+		hasKernel = k
+		testDotAxpy(t)
+	}
+}
+
+func testDotAxpy(t *testing.T) {
 	rng := rand.New(rand.NewPCG(18, 19))
 	for n := 0; n <= 70; n++ {
 		x, y := make([]float64, n), make([]float64, n+3)
