@@ -95,30 +95,39 @@ func (p *part) queryAuto(q *query, pi int) {
 	fp := frontierPool.Get().(*[]frame)
 	fr := (*fp)[:0]
 	eps := p.margin(q.a)
-	p.walk(q, pi, eps, frame{0, 0, -1}, limit, &fr, false)
+	p.walk(q, pi, eps, []frame{{0, 0, -1}}, limit, &fr, false)
 	if !q.stop && len(fr) > 0 {
 		st := q.st
 		w := nodeWeight(p.d)
 		// A scattered order (a stride coprime to len(fr)), so that the
-		// first nodes tried are a fair sample of the frontier.
+		// first nodes tried are a fair sample of the frontier; nodes go to
+		// the walk in batches, so that its look-ahead has work to overlap.
 		F := len(fr)
 		g := int(0.618*float64(F)) | 1
 		for gcd(g, F) != 1 {
 			g++
 		}
+		const batch = 16
+		var chunk [batch]frame
 		scan := false
 		var cost, mass float64
-		for k, j := 0, 0; k < F && !q.stop; k, j = k+1, (j+g)%F {
-			f := fr[j]
+		size := 1 // batches grow 1, 2, 4, … so that a small frontier is probed first
+		for k, j := 0, 0; k < F && !q.stop; size = min(2*size, batch) {
+			m := 0
+			var pts float64
+			for ; m < size && k < F; k, j, m = k+1, (j+g)%F, m+1 {
+				chunk[m] = fr[j]
+				nd := p.nodes[fr[j].node]
+				pts += float64(nd.end - nd.start)
+			}
 			if scan {
-				p.walk(q, pi, eps, f, -1, nil, true)
+				p.walk(q, pi, eps, chunk[:m], -1, nil, true)
 				continue
 			}
 			nodes0, dots0 := st.NodesVisited, st.DotProducts
-			p.walk(q, pi, eps, f, -1, nil, false)
+			p.walk(q, pi, eps, chunk[:m], -1, nil, false)
 			cost += w*float64(st.NodesVisited-nodes0) + float64(st.DotProducts-dots0)
-			nd := p.nodes[f.node]
-			mass += float64(nd.end - nd.start)
+			mass += pts
 			scan = cost > 0.9*mass
 		}
 	}

@@ -347,10 +347,10 @@ func (p *part) query(q *query, pi int) {
 	if p.len() == 0 {
 		return
 	}
-	p.walk(q, pi, p.margin(q.a), frame{0, 0, -1}, -1, nil, false)
+	p.walk(q, pi, p.margin(q.a), []frame{{0, 0, -1}}, -1, nil, false)
 }
 
-// walk runs the query from the node start, level by level (breadth
+// walk runs the query from the nodes starts, level by level (breadth
 // first). A node at depth limit that would be opened is appended to
 // *frontier instead (not entered: no step, no count); with limit < 0 every
 // node is entered. With scanWhole, a straddling start node is scanned point
@@ -360,11 +360,11 @@ func (p *part) query(q *query, pi int) {
 // node's bound is computed the next nodes' boxes are already being fetched
 // (each is touched a few nodes ahead). A depth-first walk waits for one
 // cache miss at a time, and a query's nodes are usually not in cache.
-func (p *part) walk(q *query, pi int, eps float64, start frame, limit int32, frontier *[]frame, scanWhole bool) {
+func (p *part) walk(q *query, pi int, eps float64, starts []frame, limit int32, frontier *[]frame, scanWhole bool) {
 	c, st, tr := q.c, q.st, q.tr
 	d2 := 2 * p.d
 	lv := levelPool.Get().(*levels)
-	cur, next := append(lv.a[:0], start), lv.b[:0]
+	cur, next := append(lv.a[:0], starts...), lv.b[:0]
 	for len(cur) > 0 {
 		next = next[:0]
 		for k, f := range cur {
@@ -406,7 +406,7 @@ func (p *part) walk(q *query, pi int, eps float64, start frame, limit int32, fro
 						}
 					}
 				}
-			case nd.right == 0 || (scanWhole && f == start):
+			case nd.right == 0 || scanWhole:
 				dec = LeafScanned
 				st.LeavesScanned++
 				reported, dots = p.scan(q, int(nd.start), int(nd.end))
