@@ -77,6 +77,7 @@ func (r *Renderer) Draw(dst *ebiten.Image, s *scene.Scene, scale float32) {
 		}
 	}
 	r.flush(dst)
+	r.glyphs.endFrame()
 	// Free the GPU copies of rasters that left the scene.
 	for k, e := range r.rasters {
 		if e.lastUsed != r.frame {

@@ -35,9 +35,27 @@ type glyph struct {
 }
 
 type textCache struct {
-	font   *opentype.Font
-	faces  map[int32]font.Face
-	glyphs map[glyphKey]glyph
+	font    *opentype.Font
+	faces   map[int32]font.Face
+	glyphs  map[glyphKey]glyph
+	advance map[glyphKey]fixed.Int26_6 // phase 0: advance of rune at size
+
+	// Whole strings, composed once from glyphs and drawn with one call per
+	// Text item afterwards; dropped when a frame does not use them.
+	lines map[lineKey]*lineEntry
+	frame uint64
+}
+
+type lineKey struct {
+	s     string
+	size  int32
+	phase uint8
+}
+
+type lineEntry struct {
+	img      *ebiten.Image // nil for an all-blank string
+	x, y     int           // offset of img from (pen x, top of line box), device pixels
+	lastUsed uint64
 }
 
 func newTextCache() *textCache {
@@ -45,7 +63,8 @@ func newTextCache() *textCache {
 	if err != nil {
 		panic("ebitenview: the embedded Go Regular font does not parse: " + err.Error())
 	}
-	return &textCache{font: f, faces: map[int32]font.Face{}, glyphs: map[glyphKey]glyph{}}
+	return &textCache{font: f, faces: map[int32]font.Face{}, glyphs: map[glyphKey]glyph{},
+		advance: map[glyphKey]fixed.Int26_6{}, lines: map[lineKey]*lineEntry{}}
 }
 
 func (tc *textCache) face(q int32) font.Face {
@@ -94,6 +113,20 @@ func (tc *textCache) glyph(k glyphKey) glyph {
 	return g
 }
 
+// advanceOf caches face.GlyphAdvance (an sfnt table walk) per rune and size.
+func (tc *textCache) advanceOf(face font.Face, r rune, q int32) fixed.Int26_6 {
+	k := glyphKey{r: r, size: q}
+	a, ok := tc.advance[k]
+	if !ok {
+		a, _ = face.GlyphAdvance(r)
+		if len(tc.advance) > 1<<16 {
+			clear(tc.advance)
+		}
+		tc.advance[k] = a
+	}
+	return a
+}
+
 // draw paints s with its line box's top-left at (x, y) in device pixels,
 // at size px, aligned by align, in colour c.
 func (tc *textCache) draw(dst *ebiten.Image, s string, x, y, size float32, align scene.Align, c color.RGBA) {
@@ -107,25 +140,75 @@ func (tc *textCache) draw(dst *ebiten.Image, s string, x, y, size float32, align
 	case scene.AlignRight:
 		x -= scene.TextWidth(s, size)
 	}
-	face := tc.face(q)
-	baseline := float32(math.Round(float64(y + scene.Metrics(size).Ascent)))
+	top := float32(math.Round(float64(y)))
 	pen := fixed.Int26_6(math.Round(float64(x) * 64))
-	var cs ebiten.ColorScale
-	cs.ScaleWithColor(c)
+	ix := pen.Floor()
+	phase := uint8((pen - fixed.I(ix)) / 16) // quarter pixels: 0..3
+	k := lineKey{s: s, size: q, phase: phase}
+	e := tc.lines[k]
+	if e == nil {
+		e = tc.compose(k, size)
+		tc.lines[k] = e
+	}
+	e.lastUsed = tc.frame
+	if e.img == nil {
+		return
+	}
+	op := &ebiten.DrawImageOptions{}
+	op.ColorScale.ScaleWithColor(c)
+	op.GeoM.Translate(float64(ix+e.x), float64(int(top)+e.y))
+	dst.DrawImage(e.img, op)
+}
+
+// compose draws the glyphs of k.s onto a new image (on the GPU).
+func (tc *textCache) compose(k lineKey, size float32) *lineEntry {
+	face := tc.face(k.size)
+	ascent := int(math.Round(float64(scene.Metrics(size).Ascent)))
+	type placed struct {
+		g    glyph
+		x, y int
+	}
+	var gs []placed
+	minX, minY, maxX, maxY := math.MaxInt, math.MaxInt, math.MinInt, math.MinInt
+	pen := fixed.Int26_6(k.phase) * 16
 	prev := rune(-1)
-	for _, r := range s {
+	for _, r := range k.s {
 		if prev >= 0 {
 			pen += face.Kern(prev, r)
 		}
 		ix := pen.Floor()
-		phase := uint8((pen - fixed.I(ix)) / 16) // 0..3
-		if g := tc.glyph(glyphKey{r: r, size: q, phase: phase}); g.img != nil {
-			op := &ebiten.DrawImageOptions{ColorScale: cs}
-			op.GeoM.Translate(float64(ix+g.x), float64(int(baseline)+g.y))
-			dst.DrawImage(g.img, op)
+		ph := uint8((pen - fixed.I(ix)) / 16)
+		if g := tc.glyph(glyphKey{r: r, size: k.size, phase: ph}); g.img != nil {
+			b := g.img.Bounds()
+			p := placed{g: g, x: ix + g.x, y: ascent + g.y}
+			gs = append(gs, p)
+			minX, minY = min(minX, p.x), min(minY, p.y)
+			maxX, maxY = max(maxX, p.x+b.Dx()), max(maxY, p.y+b.Dy())
 		}
-		adv, _ := face.GlyphAdvance(r)
-		pen += adv
+		pen += tc.advanceOf(face, r, k.size)
 		prev = r
 	}
+	if len(gs) == 0 {
+		return &lineEntry{}
+	}
+	img := ebiten.NewImage(maxX-minX, maxY-minY)
+	for _, p := range gs {
+		op := &ebiten.DrawImageOptions{}
+		op.GeoM.Translate(float64(p.x-minX), float64(p.y-minY))
+		img.DrawImage(p.g.img, op)
+	}
+	return &lineEntry{img: img, x: minX, y: minY}
+}
+
+// endFrame frees the strings the frame did not draw.
+func (tc *textCache) endFrame() {
+	for k, e := range tc.lines {
+		if e.lastUsed != tc.frame {
+			if e.img != nil {
+				e.img.Deallocate()
+			}
+			delete(tc.lines, k)
+		}
+	}
+	tc.frame++
 }
