@@ -1,0 +1,311 @@
+package e2e
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"image"
+	"net/http/httptest"
+	"os"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/input"
+	"github.com/chromedp/chromedp"
+
+	"github.com/hsrviz/hsrviz/internal/serve"
+	"github.com/hsrviz/hsrviz/viz"
+)
+
+const chromiumPath = "/usr/bin/chromium"
+
+// Viewport of every browser test, in CSS pixels (device scale 1).
+const viewW, viewH = 1280, 800
+
+var chrome struct {
+	sync.Once
+	ctx context.Context
+	url string
+	err error
+}
+
+// browser starts (once) headless Chromium with WebGL2 through SwiftShader
+// and a server for the freshly built web directory.
+func browser(t *testing.T) (context.Context, string) {
+	t.Helper()
+	if !fileExists(chromiumPath) {
+		t.Fatalf("%s is missing: the browser tests need Debian's Chromium: apt-get install -y chromium (see .ci/run)", chromiumPath)
+	}
+	dir := webDir(t)
+	chrome.Do(func() {
+		h, err := serve.Handler(dir)
+		if err != nil {
+			chrome.err = err
+			return
+		}
+		ts := httptest.NewServer(h)
+		cleanups = append(cleanups, ts.Close)
+		chrome.url = ts.URL + "/"
+
+		profile, err := os.MkdirTemp("", "hsrviz-chromium-")
+		if err != nil {
+			chrome.err = err
+			return
+		}
+		opts := []chromedp.ExecAllocatorOption{
+			chromedp.ExecPath(chromiumPath),
+			chromedp.NoFirstRun, chromedp.NoDefaultBrowserCheck, chromedp.Headless, chromedp.NoSandbox,
+			chromedp.UserDataDir(profile),
+			chromedp.WindowSize(viewW, viewH),
+			// WebGL2 without a GPU (never --disable-software-rasterizer: it kills WebGL2).
+			chromedp.Flag("enable-unsafe-swiftshader", true),
+			chromedp.Flag("use-angle", "swiftshader"),
+			chromedp.Flag("disable-background-networking", true),
+			chromedp.Flag("disable-component-update", true),
+			chromedp.Flag("disable-sync", true),
+			chromedp.Flag("disable-quic", true),
+			chromedp.Flag("disable-dev-shm-usage", true),
+			chromedp.Flag("disable-background-timer-throttling", true),
+			chromedp.Flag("disable-renderer-backgrounding", true),
+			chromedp.Flag("disable-backgrounding-occluded-windows", true),
+		}
+		actx, acancel := chromedp.NewExecAllocator(context.Background(), opts...)
+		bctx, bcancel := chromedp.NewContext(actx)
+		cleanups = append(cleanups, func() { bcancel(); acancel(); os.RemoveAll(profile) })
+		if err := chromedp.Do(bctx); err != nil {
+			chrome.err = fmt.Errorf("starting %s: %v", chromiumPath, err)
+			return
+		}
+		chrome.ctx = bctx
+	})
+	if chrome.err != nil {
+		t.Fatal(chrome.err)
+	}
+	return chrome.ctx, chrome.url
+}
+
+// page is one browser tab showing the app.
+type page struct {
+	t   *testing.T
+	ctx context.Context
+
+	mu      sync.Mutex
+	console []chromedp.ConsoleMessage
+}
+
+// openPage opens the app with the given URL hash (without '#') and waits
+// until it has drawn and computed its first full picture.
+func openPage(t *testing.T, hash string) *page {
+	t.Helper()
+	bctx, url := browser(t)
+	tctx, tcancel := chromedp.NewContext(bctx)
+	ctx, cancel := context.WithTimeout(tctx, 150*time.Second)
+	t.Cleanup(func() { cancel(); tcancel() })
+	p := &page{t: t, ctx: ctx}
+	msgs := chromedp.Console(ctx) // subscribe before navigating: no message is lost
+	go func() {
+		for m, err := range msgs {
+			if err != nil {
+				return
+			}
+			p.mu.Lock()
+			p.console = append(p.console, m)
+			p.mu.Unlock()
+		}
+	}()
+	if hash != "" {
+		url += "#" + hash
+	}
+	if err := chromedp.Do(ctx,
+		chromedp.EmulateViewport(viewW, viewH),
+		chromedp.Navigate(url),
+	); err != nil {
+		t.Fatalf("opening %s: %v", url, err)
+	}
+	p.waitSettled("")
+	return p
+}
+
+// waitSettled waits until the app is ready and idle, and cond (a JS
+// expression over s = hsrviz.get(); "" for none) holds. A load error on
+// the page fails the test at once with its message.
+func (p *page) waitSettled(cond string) viz.Snapshot {
+	p.t.Helper()
+	if cond == "" {
+		cond = "true"
+	}
+	expr := `(() => {
+		if (window.hsrvizLoad && hsrvizLoad.error) return "load error: " + hsrvizLoad.error;
+		if (!window.hsrviz || !hsrviz.ready) return "";
+		const s = hsrviz.get();
+		return (s.ready && !s.busy && (` + cond + `)) ? "ok" : "";
+	})()`
+	got, err := chromedp.Run(p.ctx, chromedp.Poll[string](expr,
+		chromedp.WithPollingInterval(50*time.Millisecond), chromedp.WithPollingTimeout(120*time.Second)))
+	if err != nil {
+		s, _ := chromedp.Run(p.ctx, chromedp.Evaluate[string](`window.hsrviz ? JSON.stringify({ready: hsrviz.ready, s: hsrviz.get()}).slice(0, 600) : "no window.hsrviz"`))
+		p.t.Fatalf("waiting for the app (ready, idle, %s): %v; state: %s; console: %v", cond, err, s, p.messages())
+	}
+	if got != "ok" {
+		p.t.Fatalf("the page failed: %s", got)
+	}
+	return p.snapshot()
+}
+
+func (p *page) snapshot() viz.Snapshot {
+	p.t.Helper()
+	raw, err := chromedp.Run(p.ctx, chromedp.Evaluate[[]byte](`hsrviz.get()`))
+	if err != nil {
+		p.t.Fatalf("hsrviz.get(): %v", err)
+	}
+	var s viz.Snapshot
+	if err := json.Unmarshal(raw, &s); err != nil {
+		p.t.Fatalf("hsrviz.get() is not a snapshot: %v\n%.400s", err, raw)
+	}
+	return s
+}
+
+// call evaluates a JS API call that returns null or an error string.
+func (p *page) call(expr string) (errString string, isNull bool) {
+	p.t.Helper()
+	raw, err := chromedp.Run(p.ctx, chromedp.Evaluate[[]byte](`(() => { const r = `+expr+`; return r === null ? {null: true} : {value: r}; })()`))
+	if err != nil {
+		p.t.Fatalf("%s threw: %v", expr, err)
+	}
+	var r struct {
+		Null  bool `json:"null"`
+		Value any  `json:"value"`
+	}
+	if err := json.Unmarshal(raw, &r); err != nil {
+		p.t.Fatal(err)
+	}
+	if r.Null {
+		return "", true
+	}
+	s, _ := r.Value.(string)
+	if s == "" {
+		p.t.Fatalf("%s returned %v, want null or an error string", expr, r.Value)
+	}
+	return s, false
+}
+
+func (p *page) screenshot(name string) *image.RGBA {
+	p.t.Helper()
+	data, err := chromedp.Run(p.ctx, chromedp.CaptureScreenshot())
+	if err != nil {
+		p.t.Fatalf("screenshot: %v", err)
+	}
+	img := decodePNG(p.t, data)
+	if name != "" {
+		savePNG(p.t, name, img)
+	}
+	return img
+}
+
+// key presses a key for real and holds it until the app shows the effect
+// (cond over s = hsrviz.get(), as in waitSettled) or 10 s pass: Ebiten polls
+// the keyboard once per tick, and on a loaded machine a frame can take
+// longer than a human key press, so a fixed short press can fall between
+// two ticks and be missed.
+func (p *page) key(key, code string, vk int64, cond string) {
+	p.t.Helper()
+	down := input.DispatchKeyEventParams{Type: input.DispatchKeyEventTypeKeyDown, Key: key, Code: code, WindowsVirtualKeyCode: vk, NativeVirtualKeyCode: vk}
+	if len(key) == 1 {
+		down.Text = key
+	}
+	if _, err := chromedp.Call(p.ctx, input.DispatchKeyEvent, down); err != nil {
+		p.t.Fatal(err)
+	}
+	time.Sleep(100 * time.Millisecond)
+	_, err := chromedp.Run(p.ctx, chromedp.Poll[bool](`(() => { const s = hsrviz.get(); return `+cond+`; })()`,
+		chromedp.WithPollingInterval(20*time.Millisecond), chromedp.WithPollingTimeout(10*time.Second)))
+	up := input.DispatchKeyEventParams{Type: input.DispatchKeyEventTypeKeyUp, Key: key, Code: code, WindowsVirtualKeyCode: vk, NativeVirtualKeyCode: vk}
+	if _, err := chromedp.Call(p.ctx, input.DispatchKeyEvent, up); err != nil {
+		p.t.Fatal(err)
+	}
+	if err != nil {
+		p.t.Fatalf("key %s: the app did not react (%s) within 10 s: %v", code, cond, err)
+	}
+}
+
+func (p *page) mouse(typ input.DispatchMouseEventType, x, y float64, buttons int64) {
+	p.t.Helper()
+	params := input.DispatchMouseEventParams{Type: typ, X: x, Y: y, Buttons: buttons}
+	if typ != chromedp.MouseMoved {
+		params.Button = input.MouseButtonLeft
+		params.ClickCount = 1
+	}
+	if _, err := chromedp.Call(p.ctx, input.DispatchMouseEvent, params); err != nil {
+		p.t.Fatal(err)
+	}
+}
+
+// drag presses at (x0,y0), moves in steps to (x1,y1) with the button held,
+// and releases, pausing between events so Ebiten sees each tick.
+func (p *page) drag(x0, y0, x1, y1 float64, steps int, pause time.Duration) {
+	p.t.Helper()
+	p.mouse(chromedp.MouseMoved, x0, y0, 0)
+	time.Sleep(pause)
+	p.mouse(chromedp.MousePressed, x0, y0, 1)
+	time.Sleep(pause)
+	for i := 1; i <= steps; i++ {
+		f := float64(i) / float64(steps)
+		p.mouse(chromedp.MouseMoved, x0+(x1-x0)*f, y0+(y1-y0)*f, 1)
+		time.Sleep(pause)
+	}
+	p.mouse(chromedp.MouseReleased, x1, y1, 1)
+	time.Sleep(pause)
+}
+
+// focusCanvas clicks the title bar (no widget there) so the canvas has
+// the keyboard focus, as a user would before pressing keys.
+func (p *page) focusCanvas() {
+	p.t.Helper()
+	x, y := float64(viewW)*0.6, 6.0
+	p.mouse(chromedp.MouseMoved, x, y, 0)
+	p.mouse(chromedp.MousePressed, x, y, 1)
+	time.Sleep(80 * time.Millisecond)
+	p.mouse(chromedp.MouseReleased, x, y, 1)
+	time.Sleep(80 * time.Millisecond)
+}
+
+func (p *page) messages() []string {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	var out []string
+	for _, m := range p.console {
+		out = append(out, m.String())
+	}
+	return out
+}
+
+// consoleProblems lists console errors and uncaught exceptions.
+func (p *page) consoleProblems() []string {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	var out []string
+	for _, m := range p.console {
+		if m.IsException() || m.Type == chromedp.ConsoleError {
+			out = append(out, m.String())
+		}
+	}
+	return out
+}
+
+func (p *page) checkConsoleClean() {
+	p.t.Helper()
+	if probs := p.consoleProblems(); len(probs) > 0 {
+		p.t.Errorf("console errors/exceptions: %s", strings.Join(probs, "\n"))
+	}
+}
+
+func (p *page) evalFloat(expr string) float64 {
+	p.t.Helper()
+	v, err := chromedp.Run(p.ctx, chromedp.Evaluate[float64](expr))
+	if err != nil {
+		p.t.Fatalf("%s: %v", expr, err)
+	}
+	return v
+}
