@@ -62,6 +62,11 @@ func main() {
 			g.Quit()
 		}
 	}
+	// One Update per drawn frame: when frames are slow, Ebiten's fixed 60
+	// ticks per second would run several Updates (each with its slice of
+	// pending compute) before a Draw, multiplying the frame's Go work. The
+	// model animates by the measured DT, so it needs no fixed tick.
+	ebiten.SetTPS(ebiten.SyncWithFPS)
 	ebiten.SetWindowTitle("hsrviz — HSR-enhanced sparse attention")
 	ebiten.SetWindowSize(o.width, o.height)
 	ebiten.SetWindowResizingMode(ebiten.WindowResizingModeEnabled)
