@@ -4,7 +4,7 @@ GO ?= go
 GOROOT := $(shell $(GO) env GOROOT)
 XVFB := xvfb-run -a -s "-screen 0 1280x800x24"
 
-.PHONY: run wasm desktop desktop-bin test test-unit bench bench-full clean
+.PHONY: run wasm desktop desktop-bin test test-unit bench bench-full clean measure-browser
 
 run: wasm
 	$(GO) run ./cmd/serve -dir web -addr 127.0.0.1:$(PORT)
@@ -34,6 +34,12 @@ test: wasm
 # Pure packages only: no display, no browser.
 test-unit:
 	$(GO) test -count=1 ./hsr/... ./attention/...
+
+# The browser budget: wasm size, time to first frame and the Go work per
+# frame while dragging b at n = 2^14, d = 64, m = 64, in headless Chromium.
+measure-browser: wasm
+	@echo "web/hsrviz.wasm: $$(wc -c < web/hsrviz.wasm) bytes raw, $$(gzip -9 -c web/hsrviz.wasm | wc -c) bytes gzip -9"
+	HSRVIZ_MEASURE=1 $(GO) test -count=1 -run FrameBudget -v ./e2e
 
 bench:
 	$(GO) run ./cmd/hsrbench
