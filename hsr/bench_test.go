@@ -6,17 +6,22 @@ import (
 	"math"
 	"math/rand/v2"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 )
 
 // Benchmarks compare the indexes side by side on the same data and the
-// same queries: run e.g.
+// same queries (8 query directions in turn, c chosen per query from its
+// sorted dot products to report the fraction): run e.g.
 //
 //	go test -run '^$' -bench 'Query/d=2/' -count 5 ./hsr
 //
 // and compare the tree and auto lines with the scan line of the same cell
-// (benchstat helps). Nothing is built until a benchmark runs, so plain
+// (benchstat helps). Each BenchmarkQuery line repeats one index, so its
+// nodes stay in cache as far as they fit; BenchmarkRatio alternates the
+// indexes query by query, which is closer to a cold cache. "-collect"
+// lines gather the ids with Collect instead of calling a visitor per id. Nothing is built until a benchmark runs, so plain
 // `go test` stays fast; -hsr.n changes the number of points.
 var benchN = flag.Int("hsr.n", 1<<20, "points in the Query benchmarks")
 var benchLeaf = flag.Int("hsr.leaf", 0, "leaf size of the benchmarked trees (0: default)")
@@ -75,11 +80,12 @@ func BenchmarkQuery(b *testing.B) {
 	for _, bc := range cases {
 		for _, frac := range fracs {
 			name := fmt.Sprintf("d=%d/%s/frac=%g", bc.d, bc.data, frac)
-			for _, kind := range []string{"scan", "tree", "auto"} {
+			for _, kind := range []string{"scan", "tree", "auto", "scan-collect", "tree-collect", "auto-collect"} {
+				collect := strings.HasSuffix(kind, "-collect")
 				b.Run(name+"/"+kind, func(b *testing.B) {
 					s := getBench(b, bc)
 					var ix Index
-					switch kind {
+					switch strings.TrimSuffix(kind, "-collect") {
 					case "scan":
 						ix = s.scan
 					case "tree":
@@ -110,11 +116,18 @@ func BenchmarkQuery(b *testing.B) {
 					}
 					cnt := 0
 					visit := func(int) bool { cnt++; return true }
+					var dst []int
 					var dots, nodes int
 					b.ResetTimer()
 					for i := 0; i < b.N; i++ {
 						q := i % len(s.qs)
-						st := ix.Query(s.qs[q], cs[q], visit)
+						var st Stats
+						if collect {
+							dst, st = Collect(ix, s.qs[q], cs[q], dst[:0])
+							cnt += len(dst)
+						} else {
+							st = ix.Query(s.qs[q], cs[q], visit)
+						}
 						dots += st.DotProducts
 						nodes += st.NodesVisited
 					}

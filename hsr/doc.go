@@ -15,19 +15,28 @@
 //     oracle every other index is tested against, and the fallback. Its
 //     inner loop (kernel.go) is specialised per dimension and calls nothing
 //     per point, so it runs at memory speed.
-//   - Tree, a box-bounded k-d tree: split the widest dimension at the
-//     median, tight bounding boxes, points stored contiguous in leaf order
-//     so that a subtree is a run of rows. A query prunes a node when
-//     max_{box} <a, x> ≤ c, reports it whole (its run of ids, without a
-//     single dot product) when min_{box} <a, x> > c, opens it otherwise,
-//     and scans straddling leaves point by point. Insert uses the
-//     logarithmic method: static parts of geometrically decreasing sizes and
-//     a small buffer (256 points) scanned linearly, merged and rebuilt as it
-//     fills; O(log² n) amortised per Insert, ids in insertion order.
+//   - Tree, a box-bounded k-d tree: split the widest dimension of the
+//     node's cell at the median, tight bounding boxes, points stored
+//     contiguous in leaf order so that a subtree is a run of rows (reported
+//     whole as a run of ids). A query prunes a node when
+//     max_{box} <a, x> ≤ c, reports it whole (without a single dot product)
+//     when min_{box} <a, x> > c, opens it otherwise, and scans straddling
+//     leaves point by point. The walk is breadth first with prefetching a
+//     few nodes ahead (PREFETCHT0 on amd64), because a query's nodes are
+//     usually not in cache and their fetches are what it waits for; queries
+//     read the boxes rounded outwards to float32 (half the bytes). Insert
+//     uses the logarithmic method: static parts of geometrically
+//     decreasing sizes and a small buffer (256 points, one bounding box)
+//     scanned linearly, merged and rebuilt as it fills; O(log² n) amortised
+//     per Insert, ids in insertion order.
 //   - Auto, the tree with a per-query, per-part choice: it walks the top
-//     levels, then processes the straddling nodes of ~1024 points by the tree
-//     while the tree's measured work stays below the scan's, and scans them
-//     otherwise. It is never much slower than Scan and keeps the tree's wins.
+//     levels down to nodes of FrontierSize(d) points, then processes those
+//     straddling c in growing batches by the tree while the tree's work
+//     (node bounds weighted by a measured per-node cost, plus dot products)
+//     stays below 0.9 × the points covered, and scans the rest otherwise.
+//     Its cost is at most about the scan of the frontier plus the top
+//     levels plus one batch, so it is never much slower than Scan, and it
+//     keeps most of the tree's wins.
 //
 // Tree and Scan also implement TopRer: TopR(a, r) is the r-th largest Dot,
 // the threshold of top-r softmax attention. The tree finds it best-first
@@ -44,14 +53,19 @@
 // a k-d tree gives O(n^(1−1/d) + k) for a query hyperplane, because a
 // hyperplane crosses that many cells. These are worst cases over query
 // directions. What this tree does in practice depends on the data's
-// effective dimension and on the reported fraction: on Gaussian keys at
-// n = 2^20 it is two to three orders of magnitude faster than the scan in
-// the plane for small fractions, a few times faster at d = 8 or at d = 64
-// with quickly decaying spread, and no faster than the scan at d ≥ 16 on
-// isotropic keys, where a hyperplane crosses nearly every box (there Auto
-// scans). Building costs O(n log n · d); memory is the points (float64,
-// one copy in leaf order), their int32 ids, and 2d float64 per node
-// (≈ 2n/leaf nodes; leaf size 8 for d ≤ 3, 16 for d ≤ 8, else 32).
+// effective dimension and on the reported fraction. Measured at n = 2^20 on
+// Gaussian keys against Scan (BenchmarkRatio, alternating queries, so
+// mostly out of cache): ~50× in the plane and ~3× at d = 8 for a fraction
+// 10⁻⁴, ~7× at d = 64 with spread e^(−t/4), and slower than the scan at
+// d ≥ 16 on isotropic keys, where a hyperplane crosses nearly every box
+// (there Auto scans). With the index in cache the low-dimensional ratios
+// are several times larger (~350× in the plane). Building costs
+// O(n log n + n·d); memory is the points (float64, one copy in leaf
+// order), their int32 ids, and per node 12 bytes plus 2d float64 and 2d
+// float32 box values (≈ 2n/leaf nodes; leaf size 8 for d ≤ 3, 16 for
+// d ≤ 8, else 32). The scan runs at about 1.3× the time of merely reading
+// its bytes at d = 64: Go has no SIMD, scalar code issues two loads per
+// product, and Dot's order of additions is fixed by the exactness contract.
 //
 // # Exactness
 //
@@ -65,7 +79,8 @@
 // u = 2⁻⁵³) with a factor of two to spare: a node is pruned only if
 // Max = fl(max + eps) ≤ c and reported whole only if Min = fl(min − eps) > c;
 // nodes within the margin are opened and their points checked with the
-// real Dot. A non-finite query or point disables the certificate (every
+// real Dot. The float32 boxes the queries read are rounded outwards, so
+// they contain their points, and the margin's max|x_t| covers them too. A non-finite query or point disables the certificate (every
 // node is opened), so the answer is still exactly Scan's, only slower.
 // NaN offsets report nothing.
 //
@@ -73,7 +88,8 @@
 //
 // Every query can be traced (Trace): the nodes entered in order with the
 // part, parent step, depth, decision, the node's certified interval
-// [Min, Max] of Dot (every point below has Min ≤ Dot ≤ Max), its count,
+// [Min, Max] of Dot (the bound on its float32 box widened by the margin,
+// so every point below has Min ≤ Dot ≤ Max), its count,
 // what it reported and the dot products it cost, and its box (Lo, Hi, in
 // the original coordinates: the tree never rotates, so for d = 2 the boxes
 // can be drawn in the plane). The trace is recorded by the query code
@@ -89,8 +105,10 @@
 //     depend on re-checking every borderline point in the original
 //     coordinates, and the anisotropic data this package targets (decaying
 //     spread along the coordinate axes) is already axis-aligned.
-//   - float64 points only: a float32 filter would halve the bytes scanned,
-//     at the price of a second copy and a re-check near the boundary.
+//   - float64 points, float32 boxes: a float32 copy of the points would
+//     halve the bytes a leaf scan reads, at the price of a second copy and
+//     a re-check near the boundary; boxes in float32 cost nothing in
+//     exactness (outward rounding) and halve the bytes per node.
 //   - Median splits (not mid-range): balanced parts, height ⌈log2(n/leaf)⌉,
 //     so a fixed-size stack serves every query.
 //
