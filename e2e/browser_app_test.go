@@ -172,6 +172,28 @@ func TestBrowserSliderDrag(t *testing.T) {
 	p.checkConsoleClean()
 }
 
+// TestBrowserTouchDrag drags the b slider with a finger on an emulated
+// touch screen: touches must work like the mouse.
+func TestBrowserTouchDrag(t *testing.T) {
+	p := openPageWith(t, "", true)
+	if e, null := p.call(`hsrviz.play(false)`); !null {
+		t.Fatal(e)
+	}
+	s0 := p.waitSettled("!s.playing")
+	w, err := panelByName(s0.Widgets, "b")
+	if err != nil {
+		t.Fatalf("the b slider: %v", err)
+	}
+	y := float64(w.Y + w.H/2)
+	p.touchDrag(float64(w.X+w.W*0.7), y, float64(w.X+w.W*0.25), y, 8, 50*time.Millisecond)
+	s := p.waitSettled(fmt.Sprintf("s.params.b !== %v", s0.Params.B))
+	if s.Params.B >= s0.Params.B {
+		t.Errorf("sliding a finger left on the b slider moved b %v → %v, want lower", s0.Params.B, s.Params.B)
+	}
+	compareNumbers(t, "after the touch drag", s.Numbers, oracleFor(t, s).Numbers)
+	p.checkConsoleClean()
+}
+
 func TestBrowserBadHash(t *testing.T) {
 	p := openPage(t, "n=banana&d=2")
 	s := p.snapshot()

@@ -99,6 +99,13 @@ type page struct {
 // until it has drawn and computed its first full picture.
 func openPage(t *testing.T, hash string) *page {
 	t.Helper()
+	return openPageWith(t, hash, false)
+}
+
+// openPageWith opens the app; touch turns on touch emulation (a phone-like
+// touch screen of the same size) before the page loads.
+func openPageWith(t *testing.T, hash string, touch bool) *page {
+	t.Helper()
 	bctx, url := browser(t)
 	tctx, tcancel := chromedp.NewContext(bctx)
 	ctx, cancel := context.WithTimeout(tctx, 150*time.Second)
@@ -118,8 +125,12 @@ func openPage(t *testing.T, hash string) *page {
 	if hash != "" {
 		url += "#" + hash
 	}
+	var opts []chromedp.EmulateViewportOption
+	if touch {
+		opts = append(opts, chromedp.EmulateTouch)
+	}
 	if err := chromedp.Do(ctx,
-		chromedp.EmulateViewport(viewW, viewH),
+		chromedp.EmulateViewport(viewW, viewH, opts...),
 		chromedp.Navigate(url),
 	); err != nil {
 		t.Fatalf("opening %s: %v", url, err)
@@ -269,6 +280,29 @@ func (p *page) focusCanvas() {
 	time.Sleep(80 * time.Millisecond)
 	p.mouse(chromedp.MouseReleased, x, y, 1)
 	time.Sleep(80 * time.Millisecond)
+}
+
+// touchDrag puts a finger down at (x0,y0), slides it to (x1,y1) in steps
+// and lifts it, pausing so Ebiten sees each position.
+func (p *page) touchDrag(x0, y0, x1, y1 float64, steps int, pause time.Duration) {
+	p.t.Helper()
+	id := 1.0
+	send := func(typ input.DispatchTouchEventType, x, y float64) {
+		params := input.DispatchTouchEventParams{Type: typ, TouchPoints: []*input.TouchPoint{}}
+		if typ != input.DispatchTouchEventTypeTouchEnd {
+			params.TouchPoints = []*input.TouchPoint{{X: x, Y: y, ID: &id}}
+		}
+		if _, err := chromedp.Call(p.ctx, input.DispatchTouchEvent, params); err != nil {
+			p.t.Fatal(err)
+		}
+		time.Sleep(pause)
+	}
+	send(input.DispatchTouchEventTypeTouchStart, x0, y0)
+	for i := 1; i <= steps; i++ {
+		f := float64(i) / float64(steps)
+		send(input.DispatchTouchEventTypeTouchMove, x0+(x1-x0)*f, y0+(y1-y0)*f)
+	}
+	send(input.DispatchTouchEventTypeTouchEnd, x1, y1)
 }
 
 func (p *page) messages() []string {
