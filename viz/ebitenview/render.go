@@ -17,6 +17,7 @@ type Renderer struct {
 	glyphs *textCache
 
 	rasters map[string]*rasterEntry
+	spare   map[image.Point][]*ebiten.Image // images of rasters that left, by size, for reuse
 	frame   uint64
 
 	white    *ebiten.Image // 1×1 white source for polygons
@@ -40,6 +41,7 @@ func NewRenderer() *Renderer {
 	return &Renderer{
 		glyphs:  newTextCache(),
 		rasters: map[string]*rasterEntry{},
+		spare:   map[image.Point][]*ebiten.Image{},
 		white:   white.SubImage(image.Rect(1, 1, 2, 2)).(*ebiten.Image),
 	}
 }
@@ -78,11 +80,22 @@ func (r *Renderer) Draw(dst *ebiten.Image, s *scene.Scene, scale float32) {
 	}
 	r.flush(dst)
 	r.glyphs.endFrame()
-	// Free the GPU copies of rasters that left the scene.
+	// Rasters that left the scene (a heatmap replaced by the next b while
+	// dragging) keep their GPU image for the next raster of the same size:
+	// a WritePixels instead of an allocation each frame.
 	for k, e := range r.rasters {
 		if e.lastUsed != r.frame {
-			e.img.Deallocate()
+			r.release(e.img)
 			delete(r.rasters, k)
+		}
+	}
+	// At most four spares of a size are kept.
+	for size, imgs := range r.spare {
+		if len(imgs) > 4 {
+			for _, img := range imgs[4:] {
+				img.Deallocate()
+			}
+			r.spare[size] = imgs[:4]
 		}
 	}
 }
@@ -237,9 +250,9 @@ func (r *Renderer) raster(dst *ebiten.Image, it scene.Raster, s float32) {
 		e.img.WritePixels(pixels(it.Img))
 	default:
 		if e != nil {
-			e.img.Deallocate()
+			r.release(e.img)
 		}
-		img := ebiten.NewImage(b.Dx(), b.Dy())
+		img := r.take(b.Dx(), b.Dy())
 		img.WritePixels(pixels(it.Img))
 		e = &rasterEntry{img: img, w: b.Dx(), h: b.Dy()}
 		r.rasters[it.Key] = e
@@ -249,6 +262,22 @@ func (r *Renderer) raster(dst *ebiten.Image, it scene.Raster, s float32) {
 	op.GeoM.Scale(float64(it.W*s)/float64(b.Dx()), float64(it.H*s)/float64(b.Dy()))
 	op.GeoM.Translate(float64(it.X*s), float64(it.Y*s))
 	dst.DrawImage(e.img, op)
+}
+
+// take returns an image of the size, reusing a spare one when possible.
+func (r *Renderer) take(w, h int) *ebiten.Image {
+	size := image.Pt(w, h)
+	if imgs := r.spare[size]; len(imgs) > 0 {
+		img := imgs[len(imgs)-1]
+		r.spare[size] = imgs[:len(imgs)-1]
+		return img
+	}
+	return ebiten.NewImage(w, h)
+}
+
+func (r *Renderer) release(img *ebiten.Image) {
+	size := img.Bounds().Size()
+	r.spare[size] = append(r.spare[size], img)
 }
 
 // pixels returns img's pixels as tightly packed premultiplied RGBA, the
