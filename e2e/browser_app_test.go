@@ -206,6 +206,15 @@ func TestBrowserBadHash(t *testing.T) {
 	}
 	img := p.screenshot("browser-bad-hash.png")
 	checkDrawn(t, "bad hash", img, s.Panels, 1)
+	// Editing the link by hand: a good hash is applied and clears the error.
+	if e, null := p.call(`(location.hash = "#n=2048&d=3&seed=5", null)`); !null {
+		t.Fatal(e)
+	}
+	s = p.waitSettled("s.params.n === 2048 && s.params.d === 3")
+	if s.Params.Seed != 5 || s.Error != "" {
+		t.Errorf("after a good hash: seed %d (want 5), error %q (want none)", s.Params.Seed, s.Error)
+	}
+	compareNumbers(t, "after a new hash", s.Numbers, oracleFor(t, s).Numbers)
 	p.checkConsoleClean()
 }
 

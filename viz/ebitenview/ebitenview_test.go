@@ -3,11 +3,14 @@ package ebitenview
 import (
 	"image/color"
 	"math"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/hajimehoshi/ebiten/v2"
 
 	"github.com/hsrviz/hsrviz/viz/input"
+	"github.com/hsrviz/hsrviz/viz/scene"
 )
 
 // These tests cover the pure geometry and key mapping; the package imports
@@ -88,5 +91,25 @@ func TestSnapSpan(t *testing.T) {
 		if c.w >= 1 && math.Abs(float64((b-a)-c.w)) > 1 {
 			t.Errorf("snapSpan(%v,%v) = [%v,%v): width off by more than a pixel", c.c, c.w, a, b)
 		}
+	}
+}
+
+type panicky struct{ shown string }
+
+func (m *panicky) Update(input.Input)          { panic("boom in update") }
+func (m *panicky) Scene(w, h int) *scene.Scene { panic("boom in scene") }
+func (m *panicky) FrameWork(time.Duration)     {}
+func (m *panicky) ShowError(msg string)        { m.shown = msg }
+
+func TestGuardTurnsPanicsIntoShownErrors(t *testing.T) {
+	m := &panicky{}
+	g := New(m)
+	g.guard("Update", func() { m.Update(input.Input{}) })
+	if !strings.Contains(m.shown, "boom in update") || !strings.Contains(g.errMsg, "Update") {
+		t.Fatalf("after a panic in Update: shown %q, banner %q", m.shown, g.errMsg)
+	}
+	g.guard("Draw", func() { m.Scene(10, 10) })
+	if !strings.Contains(m.shown, "boom in scene") {
+		t.Fatalf("after a panic in Scene: shown %q", m.shown)
 	}
 }
