@@ -175,7 +175,7 @@ func TestBrowserSliderDrag(t *testing.T) {
 // TestBrowserTouchDrag drags the b slider with a finger on an emulated
 // touch screen: touches must work like the mouse.
 func TestBrowserTouchDrag(t *testing.T) {
-	p := openPageWith(t, "", true)
+	p := openPageWith(t, "", true, 1)
 	if e, null := p.call(`hsrviz.play(false)`); !null {
 		t.Fatal(e)
 	}
@@ -191,6 +191,39 @@ func TestBrowserTouchDrag(t *testing.T) {
 		t.Errorf("sliding a finger left on the b slider moved b %v → %v, want lower", s0.Params.B, s.Params.B)
 	}
 	compareNumbers(t, "after the touch drag", s.Numbers, oracleFor(t, s).Numbers)
+	p.checkConsoleClean()
+}
+
+// TestBrowserHiDPI runs the app on a device pixel ratio of 2: the canvas
+// has twice the pixels (crisp text), every panel is drawn at its place
+// scaled by 2, and a drag at logical coordinates still hits the b slider.
+func TestBrowserHiDPI(t *testing.T) {
+	p := openPageWith(t, "", false, 2)
+	if dpr := p.evalFloat(`window.devicePixelRatio`); dpr != 2 {
+		t.Fatalf("devicePixelRatio got:%v want:2", dpr)
+	}
+	if e, null := p.call(`hsrviz.play(false)`); !null {
+		t.Fatal(e)
+	}
+	s0 := p.waitSettled("!s.playing")
+	if cw := p.evalFloat(`document.querySelector("canvas").width`); cw != 2*viewW {
+		t.Errorf("canvas backing width got:%v want:%d (device pixels)", cw, 2*viewW)
+	}
+	img := p.screenshot("browser-hidpi.png")
+	if b := img.Bounds(); b.Dx() != 2*viewW {
+		t.Fatalf("screenshot %v, want %d px wide", b, 2*viewW)
+	}
+	checkDrawn(t, "dpr 2", img, s0.Panels, 2)
+	w, err := panelByName(s0.Widgets, "b")
+	if err != nil {
+		t.Fatal(err)
+	}
+	y := float64(w.Y + w.H/2)
+	p.drag(float64(w.X+w.W*0.3), y, float64(w.X+w.W*0.75), y, 6, 40*time.Millisecond)
+	s := p.waitSettled(fmt.Sprintf("s.params.b !== %v", s0.Params.B))
+	if s.Params.B <= s0.Params.B {
+		t.Errorf("dragging right at dpr 2 moved b %v → %v", s0.Params.B, s.Params.B)
+	}
 	p.checkConsoleClean()
 }
 

@@ -99,12 +99,13 @@ type page struct {
 // until it has drawn and computed its first full picture.
 func openPage(t *testing.T, hash string) *page {
 	t.Helper()
-	return openPageWith(t, hash, false)
+	return openPageWith(t, hash, false, 1)
 }
 
 // openPageWith opens the app; touch turns on touch emulation (a phone-like
-// touch screen of the same size) before the page loads.
-func openPageWith(t *testing.T, hash string, touch bool) *page {
+// touch screen of the same size) and scale sets the device pixel ratio,
+// before the page loads.
+func openPageWith(t *testing.T, hash string, touch bool, scale float64) *page {
 	t.Helper()
 	bctx, url := browser(t)
 	tctx, tcancel := chromedp.NewContext(bctx)
@@ -128,6 +129,9 @@ func openPageWith(t *testing.T, hash string, touch bool) *page {
 	var opts []chromedp.EmulateViewportOption
 	if touch {
 		opts = append(opts, chromedp.EmulateTouch)
+	}
+	if scale != 1 {
+		opts = append(opts, chromedp.EmulateScale(scale))
 	}
 	if err := chromedp.Do(ctx,
 		chromedp.EmulateViewport(viewW, viewH, opts...),
