@@ -646,3 +646,43 @@ func TestKernelMatchesDot(t *testing.T) {
 		}
 	}
 }
+
+// Queries may run concurrently (the attention engine spreads rows over
+// goroutines): each gets the scan's answer.
+func TestConcurrentQueries(t *testing.T) {
+	rng := rand.New(rand.NewPCG(77, 1))
+	d := 4
+	pts := genPoints(rng, "gauss", 20000, d)
+	au := NewAuto(d, pts, TreeOptions{})
+	sc := NewScan(d, pts)
+	qs := make([][]float64, 8)
+	want := make([][]int, 8)
+	for i := range qs {
+		qs[i] = genQuery(rng, "gauss", d)
+		want[i], _ = collectSorted(t, sc, qs[i], 1)
+	}
+	errs := make(chan string, 4)
+	for g := 0; g < 4; g++ {
+		go func() {
+			for r := 0; r < 20; r++ {
+				i := (g + r) % len(qs)
+				var ix Index = au
+				if r%2 == 1 {
+					ix = au.Tree
+				}
+				got, _ := Collect(ix, qs[i], 1, nil)
+				slices.Sort(got)
+				if !sameIDs(got, want[i]) {
+					errs <- fmt.Sprintf("goroutine %d query %d: got %d ids want %d", g, i, len(got), len(want[i]))
+					return
+				}
+			}
+			errs <- ""
+		}()
+	}
+	for range 4 {
+		if e := <-errs; e != "" {
+			t.Fatal(e)
+		}
+	}
+}
