@@ -239,8 +239,12 @@ func TestDesktopDrawsAndReactsToKeys(t *testing.T) {
 }
 
 func TestDesktopD64(t *testing.T) {
-	d := startDesktop(t, "-n", "4096", "-d", "64", "-m", "32", "-paper_b")
+	// A browser link's state, with one flag on top of it.
+	d := startDesktop(t, "-hash", "http://127.0.0.1:8080/#n=4096&d=64&m=32&seed=9&data=gaussian", "-m", "24")
 	s := d.waitState("the first full picture", func(viz.Snapshot) bool { return true })
+	if s.Params.N != 4096 || s.Params.D != 64 || s.Params.Seed != 9 || s.Params.M != 24 {
+		t.Errorf("-hash then -m not applied: %+v", s.Params)
+	}
 	compareNumbers(t, "desktop d=64", s.Numbers, oracleFor(t, s).Numbers)
 	time.Sleep(300 * time.Millisecond)
 	checkDrawn(t, "desktop d=64", readPNG(t, d.shot("desktop-d64.png")), s.Panels, 1)
