@@ -19,7 +19,7 @@ import "math"
 type part struct {
 	d      int
 	pts    []float64 // n×d, leaf order
-	ids    []int32   // id of each row
+	ids    []int     // id of each row (int, so a subtree is reported by one copy)
 	nodes  []node    // preorder
 	box    []float64 // 2d per node: lo then hi (tight; for traces and tests)
 	box32  []float32 // box rounded outwards to float32 (what queries read); nil for the buffer
@@ -48,7 +48,7 @@ func (p *part) hi(i int) []float64 {
 // coordinates; the split dimension is chosen from the node's cell (the
 // region its ancestors' splits leave it), the tight boxes are computed
 // afterwards, bottom-up, from the points in leaf order.
-func buildPart(d int, pts []float64, ids []int32, leaf int) *part {
+func buildPart(d int, pts []float64, ids []int, leaf int) *part {
 	n := len(ids)
 	p := &part{d: d, finite: true, absMax: make([]float64, d)}
 	if n == 0 {
@@ -79,7 +79,7 @@ func buildPart(d int, pts []float64, ids []int32, leaf int) *part {
 
 	// Gather the rows into leaf order so that a subtree is a contiguous run.
 	p.pts = make([]float64, n*d)
-	p.ids = make([]int32, n)
+	p.ids = make([]int, n)
 	for r, src := range b.perm {
 		copy(p.pts[r*d:(r+1)*d], pts[int(src)*d:int(src+1)*d])
 		p.ids[r] = ids[src]

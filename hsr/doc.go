@@ -61,7 +61,8 @@
 // (there Auto scans). With the index in cache the low-dimensional ratios
 // are several times larger (~350× in the plane). Building costs
 // O(n log n + n·d); memory is the points (float64, one copy in leaf
-// order), their int32 ids, and per node 12 bytes plus 2d float64 and 2d
+// order), their ids (one int each, so that a subtree is reported by one
+// copy), and per node 12 bytes plus 2d float64 and 2d
 // float32 box values (≈ 2n/leaf nodes; leaf size 8 for d ≤ 3, 16 for
 // d ≤ 8, else 32). The scan runs at about 1.3× the time of merely reading
 // its bytes at d = 64: Go has no SIMD, scalar code issues two loads per

@@ -73,9 +73,9 @@ func NewTree(d int, points []float64, opt TreeOptions) *Tree {
 	t := &Tree{d: d, n: n, opt: opt.withDefaults(d)}
 	t.buf = newBuffer(d)
 	if n > 0 {
-		ids := make([]int32, n)
+		ids := make([]int, n)
 		for i := range ids {
-			ids[i] = int32(i)
+			ids[i] = i
 		}
 		t.parts = append(t.parts, buildPart(d, points, ids, t.opt.LeafSize))
 	}
@@ -115,7 +115,7 @@ func (t *Tree) Insert(x []float64) int {
 	b := t.buf
 	r := b.len()
 	b.pts = append(b.pts, x...)
-	b.ids = append(b.ids, int32(id))
+	b.ids = append(b.ids, id)
 	lo, hi := b.lo(0), b.hi(0)
 	for i, v := range x {
 		if r == 0 || v < lo[i] {
@@ -394,14 +394,10 @@ func (p *part) walk(q *query, pi int, eps float64, starts []frame, limit int32, 
 				st.ReportedWhole++
 				reported = int(nd.end - nd.start)
 				if q.out != nil {
-					out := *q.out
-					for _, id := range p.ids[nd.start:nd.end] {
-						out = append(out, int(id))
-					}
-					*q.out = out
+					*q.out = append(*q.out, p.ids[nd.start:nd.end]...)
 				} else {
 					for _, id := range p.ids[nd.start:nd.end] {
-						if !q.visit(int(id)) {
+						if !q.visit(id) {
 							q.stop = true
 							break
 						}
@@ -474,8 +470,8 @@ func (p *part) scan(q *query, s, e int) (reported, dots int) {
 		dots = r + 1 - s
 		reported++
 		if q.out != nil {
-			*q.out = append(*q.out, int(p.ids[r]))
-		} else if !q.visit(int(p.ids[r])) {
+			*q.out = append(*q.out, p.ids[r])
+		} else if !q.visit(p.ids[r]) {
 			q.stop = true
 			return reported, dots
 		}
