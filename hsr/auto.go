@@ -12,14 +12,15 @@ import (
 // How: the query first walks the top levels of the tree (down to nodes of
 // about FrontierSize(d) points), pruning and reporting whole as usual; the
 // nodes at that depth whose interval straddles c form the frontier. Then
-// the frontier nodes are processed in a scattered order, each by the tree,
-// while the tree's measured work (nodes bounded × a per-node weight + dot
-// products) stays below 0.9 × the points it covered; once it does not, the
-// remaining frontier nodes are scanned point by point (their points are
-// contiguous, so this is exactly a linear scan of them). The cost is thus
-// at most the scan of the frontier (≤ the scan of everything), plus the top
-// levels (≈ n/FrontierSize(d) node bounds) and one frontier node's worth of
-// tree work wasted before switching.
+// the frontier nodes are processed in a scattered order, in batches of
+// 1, 2, 4, … 16 nodes, by the tree while its measured work so far (nodes
+// bounded × a per-node weight + dot products) stays below 0.9 × the points
+// it covered; while it does not, batches are scanned point by point (their
+// points are contiguous, so this is exactly a linear scan of them), except
+// every 16th, which the tree still runs to update the estimate. The cost is
+// thus at most about the scan of the frontier (≤ the scan of everything),
+// plus the top levels (≈ n/FrontierSize(d) node bounds), plus the tree's
+// excess on the first batches and on one batch in 16.
 //
 // A scanned frontier node appears in a Trace as a LeafScanned step on an
 // internal node (Count points, Count dot products).
@@ -110,6 +111,7 @@ func (p *part) queryAuto(q *query, pi int) {
 		const batch = 16
 		var chunk [batch]frame
 		scan := false
+		skipped := 0
 		var cost, mass float64
 		size := 1 // batches grow 1, 2, 4, … so that a small frontier is probed first
 		for k, j := 0, 0; k < F && !q.stop; size = min(2*size, batch) {
@@ -121,8 +123,13 @@ func (p *part) queryAuto(q *query, pi int) {
 				pts += float64(nd.end - nd.start)
 			}
 			if scan {
-				p.walk(q, pi, eps, chunk[:m], -1, nil, true)
-				continue
+				skipped++
+				if skipped%16 != 0 {
+					p.walk(q, pi, eps, chunk[:m], -1, nil, true)
+					continue
+				}
+				// Every 16th batch is still run by the tree, so that a few
+				// expensive nodes early on do not condemn the rest.
 			}
 			nodes0, dots0 := st.NodesVisited, st.DotProducts
 			p.walk(q, pi, eps, chunk[:m], -1, nil, false)
