@@ -54,17 +54,18 @@
 // hyperplane crosses that many cells. These are worst cases over query
 // directions. What this tree does in practice depends on the data's
 // effective dimension and on the reported fraction. Measured at n = 2^20 on
-// Gaussian keys against Scan (BenchmarkRatio, alternating queries, so
-// mostly out of cache): ~50× in the plane and ~3× at d = 8 for a fraction
-// 10⁻⁴, ~7× at d = 64 with spread e^(−t/4), and slower than the scan at
-// d ≥ 16 on isotropic keys, where a hyperplane crosses nearly every box
-// (there Auto scans). With the index in cache the low-dimensional ratios
-// are several times larger (~350× in the plane). Building costs
+// Gaussian keys against Scan for a fraction 10⁻⁴ (BenchmarkRatio,
+// alternating queries, so mostly out of cache): ~55× in the plane, ~23× at
+// d = 3, ~3× at d = 8, ~8× at d = 64 with spread e^(−t/4), and 0.6–0.9×
+// at d ≥ 16 on isotropic keys, where a hyperplane crosses nearly every box
+// (there Auto scans: 0.92–1.1× the scan). Repeating one index's queries
+// (BenchmarkQuery, its nodes partly in cache) the low-dimensional ratios
+// are several times larger (~200× in the plane, ~60× at d = 3). Building costs
 // O(n log n + n·d); memory is the points (float64, one copy in leaf
 // order), their ids (one int each, so that a subtree is reported by one
 // copy), and per node 12 bytes plus 2d float64 and 2d
 // float32 box values (≈ 2n/leaf nodes; leaf size 8 for d ≤ 3, 16 for
-// d ≤ 8, else 32). The scan runs at about 1.3× the time of merely reading
+// d ≤ 8, else 32). The scan runs at about 1.45× the time of merely reading
 // its bytes at d = 64: Go has no SIMD, scalar code issues two loads per
 // product, and Dot's order of additions is fixed by the exactness contract.
 //
