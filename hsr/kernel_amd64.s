@@ -1,0 +1,119 @@
+#include "textflag.h"
+
+// func aboveAVX2(a *float64, d int, x *float64, rows int, c float64) int
+//
+// Registers: AX = a, R8 = row length in bytes (8d), SI = current row,
+// DX = rows, BX = rows done, CX = byte offset within a row, Y9 = c (×4).
+TEXT ·aboveAVX2(SB), NOSPLIT, $0-48
+	MOVQ         a+0(FP), AX
+	MOVQ         d+8(FP), R8
+	SHLQ         $3, R8
+	MOVQ         x+16(FP), SI
+	MOVQ         rows+24(FP), DX
+	VBROADCASTSD c+32(FP), Y9
+	XORQ         BX, BX
+
+loop4:
+	// Four rows at a time while at least four remain.
+	MOVQ DX, R13
+	SUBQ BX, R13
+	CMPQ R13, $4
+	JLT  tail
+	MOVQ SI, R9
+	LEAQ (R9)(R8*1), R10
+	LEAQ (R10)(R8*1), R11
+	LEAQ (R11)(R8*1), R12
+	VXORPD Y0, Y0, Y0
+	VXORPD Y1, Y1, Y1
+	VXORPD Y2, Y2, Y2
+	VXORPD Y3, Y3, Y3
+	XORQ CX, CX
+
+row0:
+	VMOVUPD (AX)(CX*1), Y4
+	VMULPD  (R9)(CX*1), Y4, Y5
+	VADDPD  Y5, Y0, Y0
+	ADDQ    $32, CX
+	CMPQ    CX, R8
+	JLT     row0
+
+	XORQ CX, CX
+
+row1:
+	VMOVUPD (AX)(CX*1), Y4
+	VMULPD  (R10)(CX*1), Y4, Y5
+	VADDPD  Y5, Y1, Y1
+	ADDQ    $32, CX
+	CMPQ    CX, R8
+	JLT     row1
+
+	XORQ CX, CX
+
+row2:
+	VMOVUPD (AX)(CX*1), Y4
+	VMULPD  (R11)(CX*1), Y4, Y5
+	VADDPD  Y5, Y2, Y2
+	ADDQ    $32, CX
+	CMPQ    CX, R8
+	JLT     row2
+
+	XORQ CX, CX
+
+row3:
+	VMOVUPD (AX)(CX*1), Y4
+	VMULPD  (R12)(CX*1), Y4, Y5
+	VADDPD  Y5, Y3, Y3
+	ADDQ    $32, CX
+	CMPQ    CX, R8
+	JLT     row3
+
+	// Y4 = [r0 s0+s1, r1 s0+s1, r0 s2+s3, r1 s2+s3], Y5 likewise for r2, r3.
+	VHADDPD    Y1, Y0, Y4
+	VHADDPD    Y3, Y2, Y5
+	VPERM2F128 $0x20, Y5, Y4, Y6 // [r0 s0+s1, r1 s0+s1, r2 s0+s1, r3 s0+s1]
+	VPERM2F128 $0x31, Y5, Y4, Y7 // [r0 s2+s3, r1 s2+s3, r2 s2+s3, r3 s2+s3]
+	VADDPD     Y7, Y6, Y6        // (s0+s1)+(s2+s3) per row
+	VCMPPD     $0x1e, Y9, Y6, Y6 // > c (ordered: false on NaN)
+	VMOVMSKPD  Y6, R13
+	TESTQ      R13, R13
+	JNZ        found4
+	LEAQ       (R12)(R8*1), SI
+	ADDQ       $4, BX
+	JMP        loop4
+
+found4:
+	BSFQ R13, R13
+	ADDQ R13, BX
+	JMP  done
+
+tail:
+	// One row at a time.
+	CMPQ   BX, DX
+	JGE    done
+	VXORPD Y0, Y0, Y0
+	XORQ   CX, CX
+
+inner1:
+	VMOVUPD (AX)(CX*1), Y4
+	VMULPD  (SI)(CX*1), Y4, Y5
+	VADDPD  Y5, Y0, Y0
+	ADDQ    $32, CX
+	CMPQ    CX, R8
+	JLT     inner1
+
+	VEXTRACTF128 $1, Y0, X1
+	VHADDPD      X1, X0, X2 // [s0+s1, s2+s3]
+	VPERMILPD    $1, X2, X3
+	VADDPD       X3, X2, X2 // lane 0: (s0+s1)+(s2+s3)
+	VCMPPD       $0x1e, X9, X2, X2
+	VMOVMSKPD    X2, R13
+	ANDQ         $1, R13
+	JNZ          done
+	ADDQ         R8, SI
+	INCQ         BX
+	JMP          tail
+
+done:
+	VZEROUPPER
+	MOVQ BX, ret+40(FP)
+	RET

@@ -1,0 +1,10 @@
+//go:build !amd64
+
+package hsr
+
+// useAVX2 is false where there is no assembly kernel.
+var useAVX2 = false
+
+func aboveAVX2(a *float64, d int, x *float64, rows int, c float64) int {
+	panic("hsr: aboveAVX2 called without AVX2")
+}

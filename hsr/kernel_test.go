@@ -1,0 +1,105 @@
+package hsr
+
+import (
+	"math"
+	"math/rand/v2"
+	"testing"
+)
+
+// firstAboveRef is the reference: the first row r in [i, e) with
+// Dot(a, row r) > c, or e.
+func firstAboveRef(a []float64, c float64, pts []float64, i, e int) int {
+	d := len(a)
+	for r := i; r < e; r++ {
+		if Dot(a, pts[r*d:(r+1)*d]) > c {
+			return r
+		}
+	}
+	return e
+}
+
+// The AVX2 kernel (where the machine has it) and the portable kernels find
+// the same first row as a loop of Dot, from every start row (so the
+// four-row blocks and the single-row tail both run at every alignment), for
+// c equal to each row's Dot and its float64 neighbours: a kernel whose sum
+// differed from Dot's in the last bit would be caught on one side or the
+// other. The data mixes magnitudes from 1e-3 to 1e15 so that a different
+// order of additions would change the rounded sums.
+func TestKernelsMatchDotEveryStart(t *testing.T) {
+	save := useAVX2
+	defer func() { useAVX2 = save }()
+	rng := rand.New(rand.NewPCG(3, 14))
+	const n = 23
+	for d := 1; d <= 132; d++ {
+		if d > 20 && d%4 != 0 {
+			continue
+		}
+		pts := make([]float64, n*d)
+		for i := range pts {
+			pts[i] = rng.NormFloat64() * math.Pow(10, float64(rng.IntN(19)-3))
+			if rng.IntN(7) == 0 {
+				pts[i] = math.Copysign(0, rng.NormFloat64())
+			}
+		}
+		a := genQuery(rng, "gauss", d)
+		for r := 0; r < n; r++ {
+			v := Dot(a, pts[r*d:(r+1)*d])
+			for _, c := range []float64{v, math.Nextafter(v, math.Inf(-1)), math.Nextafter(v, math.Inf(1))} {
+				for i := 0; i <= n; i++ {
+					want := firstAboveRef(a, c, pts, i, n)
+					for _, avx := range []bool{false, save} {
+						useAVX2 = avx
+						if got := nextAbove(a, c, pts, i, n); got != want {
+							t.Fatalf("d=%d avx2=%v start %d c=%v: kernel found row %d, Dot loop row %d", d, avx, i, c, got, want)
+						}
+					}
+				}
+			}
+		}
+		// No row is above +Inf or NaN; every finite row is above −Inf.
+		for _, avx := range []bool{false, save} {
+			useAVX2 = avx
+			if got := nextAbove(a, math.Inf(1), pts, 0, n); got != n {
+				t.Fatalf("d=%d avx2=%v: a row above +Inf: %d", d, avx, got)
+			}
+			if got := nextAbove(a, math.NaN(), pts, 0, n); got != n {
+				t.Fatalf("d=%d avx2=%v: a row above NaN: %d", d, avx, got)
+			}
+			if got, want := nextAbove(a, math.Inf(-1), pts, 5, n), firstAboveRef(a, math.Inf(-1), pts, 5, n); got != want {
+				t.Fatalf("d=%d avx2=%v: above -Inf from 5: %d, want %d", d, avx, got, want)
+			}
+		}
+	}
+}
+
+// A NaN or infinite coordinate gives the same verdict as Dot (a NaN sum is
+// never above c).
+func TestKernelsNonFinite(t *testing.T) {
+	save := useAVX2
+	defer func() { useAVX2 = save }()
+	for _, d := range []int{4, 8, 16, 64} {
+		n := 11
+		pts := make([]float64, n*d)
+		for i := range pts {
+			pts[i] = float64(i%5) - 2
+		}
+		pts[2*d+1] = math.NaN()
+		pts[5*d+3] = math.Inf(1)
+		pts[7*d] = math.Inf(-1)
+		a := make([]float64, d)
+		for i := range a {
+			a[i] = 1
+		}
+		for _, c := range []float64{-1e300, 0, 1e300} {
+			for i := 0; i <= n; i++ {
+				want := firstAboveRef(a, c, pts, i, n)
+				for _, avx := range []bool{false, save} {
+					useAVX2 = avx
+					if got := nextAbove(a, c, pts, i, n); got != want {
+						t.Fatalf("d=%d avx2=%v start %d c=%v: %d, want %d", d, avx, i, c, got, want)
+					}
+				}
+			}
+		}
+	}
+}
