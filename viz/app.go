@@ -23,22 +23,24 @@ type App struct {
 	qKey      [4]float64
 	qVer      int
 	rows      *rowsJob // in progress (or complete) for the current parameters
+	rowBuf    rowScratch
 	shownRows *rowsJob
 	sum       *summary
 	scaling   *scalingJob
 	scaleIdx  map[int]*scaleIndex
 
-	trace    *hsr.Trace
-	traceKey traceKey
-	step     int
-	playing  bool
-	stepAcc  float64
-	holdEnd  float64
+	trace      *hsr.Trace
+	spareTrace *hsr.Trace // the previous trace, whose storage the next one reuses
+	traceKey   traceKey
+	step       int
+	playing    bool
+	stepAcc    float64
+	holdEnd    float64
 
 	indexBuilds int
 	everReady   bool
 	budget      time.Duration
-	unitEst     time.Duration // running estimate of one unit of work
+	units       unitCosts
 	frames      frameRing
 	errMsg      string
 
@@ -155,24 +157,36 @@ func (a *App) wantTraceKey() traceKey {
 	return k
 }
 
-// Compute runs pending work for at most about budget (at least one unit if
-// any is pending) and reports whether everything is done.
+// Compute runs pending work for at most about budget and reports whether
+// everything is done. The first unit always runs (progress is guaranteed);
+// after it, a unit runs only if its kind's recent cost fits in what is left
+// of the budget, and a kind never measured yet (an index build, the first
+// trace) waits for the next call, where it runs first: the frame before a
+// long unit is drawn, and no frame stacks a long unit on top of others.
 func (a *App) Compute(budget time.Duration) bool {
-	// Stop before a unit that would likely overrun the budget (estimated
-	// from the recent units), but always do at least one.
 	start := time.Now()
-	for {
-		t0 := time.Now()
-		if !a.stepOnce() {
+	for first := true; ; first = false {
+		k := a.nextUnit()
+		if k == uNone {
 			return true
 		}
-		u := time.Since(t0)
-		a.unitEst = (a.unitEst*3 + u) / 4
-		if el := time.Since(start); el+a.unitEst >= budget {
-			return !a.pending()
+		if !first {
+			est, known := a.units.estimate(k)
+			if !known || time.Since(start)+est > budget {
+				return false
+			}
 		}
+		if unitHook != nil {
+			unitHook(k)
+		}
+		t0 := time.Now()
+		a.runUnit(k)
+		a.units.note(k, time.Since(t0))
 	}
 }
+
+// unitHook, when set (tests), sees every unit Compute runs.
+var unitHook func(k unitKind)
 
 // Settle computes until nothing is pending (tests, headless snapshots).
 func (a *App) Settle() {
@@ -180,30 +194,105 @@ func (a *App) Settle() {
 	}
 }
 
-// stepOnce does one unit of the most urgent pending work.
-func (a *App) stepOnce() bool {
-	if a.stepData() {
-		return true
+// unitKind names a kind of unit of pending work: units of one kind cost
+// about the same for given parameters, so their recent cost predicts the next.
+type unitKind uint8
+
+const (
+	uNone         unitKind = iota
+	uGen                   // a block of generated keys
+	uScan                  // the scan index (a copy of the keys) and the values
+	uTree                  // the tree and automatic indexes: O(n log n), one unit
+	uCov                   // the key sample's covariance (geometry projection)
+	uTrace                 // the selected query's traced query
+	uRowsStart             // a new rows job
+	uRowsHSR               // a row's HSR query (rows phases in order, see phHSR)
+	uRowsScan              // a row's scan query
+	uRowsScores            // a block of dense scores
+	uRowsWeight            // a block of dense weights
+	uRowsBins              // a block of heatmap bins
+	uScalingStart          // a new scaling job
+	uScaleScan             // a prefix scan index
+	uScaleTree             // a prefix tree index
+	uScaleQuery            // one query of the scaling series
+	numUnitKinds
+)
+
+// unitCosts keeps a cautious running estimate of each kind's cost: it
+// rises at once to a slower unit and decays slowly.
+type unitCosts struct {
+	est  [numUnitKinds]time.Duration
+	seen [numUnitKinds]bool
+}
+
+func (u *unitCosts) estimate(k unitKind) (time.Duration, bool) { return u.est[k], u.seen[k] }
+
+func (u *unitCosts) note(k unitKind, d time.Duration) {
+	if !u.seen[k] || d > u.est[k] {
+		u.est[k], u.seen[k] = d, true
+		return
 	}
-	if !a.data.ready {
-		return false
+	u.est[k] = (u.est[k]*7 + d) / 8
+}
+
+// nextUnit is the kind of the most urgent pending unit (uNone: all done).
+func (a *App) nextUnit() unitKind {
+	ds := a.data
+	if !ds.ready {
+		switch {
+		case ds.genRows < ds.n:
+			return uGen
+		case ds.scan == nil:
+			return uScan
+		case ds.tree == nil && buildIndexes != nil:
+			return uTree
+		}
+		return uCov
 	}
-	if tk := a.wantTraceKey(); a.trace == nil || a.traceKey.sans() != tk {
-		a.computeTrace(tk)
-		return true
+	if a.trace == nil || a.traceKey.sans() != a.wantTraceKey() {
+		return uTrace
 	}
-	if rk := a.rowsKey(); a.rows == nil || a.rows.key != rk {
-		a.rows = newRowsJob(rk, a.p.M, a.p.N)
-		return true
+	if a.rows == nil || a.rows.key != a.rowsKey() {
+		return uRowsStart
 	}
-	if a.stepRows() {
-		return true
+	if !a.rows.complete {
+		return uRowsHSR + unitKind(a.rows.phase)
 	}
-	if sk := a.scalingKey(); a.scaling == nil || a.scaling.key != sk {
-		a.scaling = &scalingJob{key: sk, sizes: scalingSizes(a.p.N), mq: min(a.p.M, maxScalingQueries)}
-		return true
+	sj := a.scaling
+	if sj == nil || sj.key != a.scalingKey() {
+		return uScalingStart
 	}
-	return a.stepScaling()
+	if sj.complete {
+		return uNone
+	}
+	if nn := sj.sizes[sj.next]; nn != ds.n {
+		si := a.scaleIdx[nn]
+		if si == nil {
+			return uScaleScan
+		}
+		if sj.key.index != "scan" && si.tree == nil && buildIndexes != nil {
+			return uScaleTree
+		}
+	}
+	return uScaleQuery
+}
+
+// runUnit does one unit of kind k (nextUnit's answer).
+func (a *App) runUnit(k unitKind) {
+	switch k {
+	case uGen, uScan, uTree, uCov:
+		a.stepData()
+	case uTrace:
+		a.computeTrace(a.wantTraceKey())
+	case uRowsStart:
+		a.startRows()
+	case uScalingStart:
+		a.scaling = &scalingJob{key: a.scalingKey(), sizes: scalingSizes(a.p.N), mq: min(a.p.M, maxScalingQueries)}
+	case uScaleScan, uScaleTree, uScaleQuery:
+		a.stepScaling()
+	default:
+		a.stepRows()
+	}
 }
 
 func (a *App) pending() bool {
@@ -269,10 +358,15 @@ func (a *App) computeTrace(tk traceKey) {
 		c = math.Sqrt(float64(d)) * a.p.B
 	}
 	tk.c = c
-	t := &hsr.Trace{}
+	// Two traces take turns, so that a trace per frame (b dragged) reuses
+	// the storage of the one before last instead of allocating.
+	t := a.spareTrace
+	if t == nil {
+		t = &hsr.Trace{}
+	}
 	ix.Trace(q, c, t)
 	old := a.trace
-	a.trace = t
+	a.trace, a.spareTrace = t, old
 	a.traceKey = tk
 	if old == nil || a.playing {
 		a.step = 0

@@ -174,6 +174,8 @@ type rowResult struct {
 	diff     []float32 // per bin: HSR − dense of largest magnitude
 	arg      []int32   // per bin: key of the largest dense weight
 	rep      []bool    // per bin: some key reported
+	wmax     float64   // largest bin weight, dense or HSR (heatmap scale)
+	dabs     float64   // largest |diff| (difference map scale)
 }
 
 type rowsJob struct {
@@ -205,12 +207,23 @@ const (
 	phBins          // heatmap bins, in blocks
 )
 
-func newRowsJob(key rowsKey, m, n int) *rowsJob {
-	nb := min(n, heatBins)
-	j := &rowsJob{key: key, m: m, n: n, nb: nb, rows: make([]rowResult, m),
-		s: make([]float64, n), eh: make([]float64, n), inS: make([]bool, n),
+// rowScratch is the per-key working storage of a rows job: one job runs at
+// a time and a job that was replaced never resumes, so every job of the
+// same n shares it (dragging b starts a job per frame without allocating).
+type rowScratch struct {
+	s, eh []float64
+	inS   []bool
+}
+
+// startRows starts the rows job of the current parameters.
+func (a *App) startRows() {
+	m, n := a.p.M, a.p.N
+	if len(a.rowBuf.s) != n {
+		a.rowBuf = rowScratch{s: make([]float64, n), eh: make([]float64, n), inS: make([]bool, n)}
+	}
+	a.rows = &rowsJob{key: a.rowsKey(), m: m, n: n, nb: min(n, heatBins), rows: make([]rowResult, m),
+		s: a.rowBuf.s, eh: a.rowBuf.eh, inS: a.rowBuf.inS,
 		o: make([]float64, valueDim), oh: make([]float64, valueDim)}
-	return j
 }
 
 // binOf maps key j to its heatmap bin.
@@ -406,6 +419,10 @@ func (a *App) finishRow(jb *rowsJob, r *rowResult) {
 		}
 	}
 	r.sameSet = same
+	for b := range r.dense {
+		r.wmax = math.Max(r.wmax, math.Max(float64(r.dense[b]), float64(r.sparse[b])))
+		r.dabs = math.Max(r.dabs, math.Abs(float64(r.diff[b])))
+	}
 	r.z, r.smax = jb.z, jb.smax
 	r.exact = same && r.maxErr <= 1e-12*math.Max(ds.vmax, 1e-300)
 	if jb.key.kind == "softmax" {

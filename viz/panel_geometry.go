@@ -44,25 +44,24 @@ func (a *App) geometry() *geoCache {
 	d := ds.d
 	q := a.q[a.p.Query*d : (a.p.Query+1)*d]
 	base := [3]int{a.dataVer, a.qVer, a.p.Query}
-	if old := g; old != nil && old.base == base {
+	if g != nil && g.base == base {
 		// same keys and query, new threshold: only the reported flags change
-		ng := *old
-		ng.key = a.traceKey
-		ng.pr.c = a.traceKey.c
-		ng.repAll = make([]bool, ds.n)
+		// (updated in place: this happens every frame while b is dragged)
+		g.key = a.traceKey
+		g.pr.c = a.traceKey.c
+		clear(g.repAll)
 		for _, id := range a.trace.IDs {
-			ng.repAll[id] = true
+			g.repAll[id] = true
 		}
-		ng.reported = make([]bool, len(ng.ids))
-		for i, j := range ng.ids {
-			ng.reported[i] = ng.repAll[j]
+		for i, j := range g.ids {
+			g.reported[i] = g.repAll[j]
 		}
-		a.ui.geo = &ng
-		return &ng
+		return g
 	}
 	g = &geoCache{key: a.traceKey, base: base, pr: newProjection(q, a.traceKey.c, ds.cov)}
-	if a.ui.geo != nil {
-		g.imgSeq = a.ui.geo.imgSeq
+	if old := a.ui.geo; old != nil {
+		g.imgSeq = old.imgSeq
+		g.img, g.hollow = old.img, old.hollow // pixel buffers to reuse
 	}
 	g.repAll = make([]bool, ds.n)
 	for _, id := range a.trace.IDs {
@@ -151,13 +150,13 @@ func (a *App) drawGeometry(p painter, r rect) {
 	// query), and the reported keys filled (changes with the threshold)
 	hkey := fmt.Sprintf("geoall/%d/%d/%d/%dx%d", a.dataVer, a.qVer, a.p.Query, int(plot.W), int(plot.H))
 	if g.hollowKey != hkey {
-		g.hollow = paintKeyLayer(g, v, plot, false)
+		g.hollow = paintKeyLayerInto(g.hollow, g, v, plot, false)
 		g.hollowKey = hkey
 	}
 	key := fmt.Sprintf("georep/%d/%d/%d/%g/%s/%dx%d", a.dataVer, a.qVer, a.p.Query, g.key.c, a.p.Index, int(plot.W), int(plot.H))
 	if g.imgKey != key {
 		g.imgSeq++
-		g.img = paintKeyLayer(g, v, plot, true)
+		g.img = paintKeyLayerInto(g.img, g, v, plot, true)
 		g.imgKey = key
 	}
 	p.s.Add(scene.Raster{X: plot.X, Y: plot.Y, W: float32(g.hollow.Rect.Dx()), H: float32(g.hollow.Rect.Dy()), Img: g.hollow, Key: hkey})
@@ -282,10 +281,19 @@ func boundarySegment(v view, a0, a1, c float64) ([2]float64, [2]float64, bool) {
 	return [2]float64{px[bi], px[bj]}, [2]float64{py[bi], py[bj]}, true
 }
 
-// paintKeyLayer renders the drawn keys: every key as a hollow ring
+// paintKeyLayerInto renders the drawn keys: every key as a hollow ring
 // (reported = false), or the reported keys filled and outlined.
-func paintKeyLayer(g *geoCache, v view, plot rect, reported bool) *image.RGBA {
-	img := image.NewRGBA(image.Rect(0, 0, max(1, int(plot.W)), max(1, int(plot.H))))
+//
+// It reuses img's pixels when img has the plot's size (the reported layer is
+// repainted every frame while b is dragged; the renderer has copied the
+// previous content by then).
+func paintKeyLayerInto(img *image.RGBA, g *geoCache, v view, plot rect, reported bool) *image.RGBA {
+	r := image.Rect(0, 0, max(1, int(plot.W)), max(1, int(plot.H)))
+	if img == nil || img.Rect != r {
+		img = image.NewRGBA(r)
+	} else {
+		clear(img.Pix)
+	}
 	n := len(g.xs)
 	rad := 2.6
 	if n > 1500 {

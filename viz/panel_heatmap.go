@@ -5,6 +5,7 @@ import (
 	"image"
 	"image/color"
 	"math"
+	"strconv"
 
 	"github.com/hsrviz/hsrviz/viz/colormap"
 	"github.com/hsrviz/hsrviz/viz/scene"
@@ -20,27 +21,78 @@ import (
 
 const markMin = 5
 
+var heatKeys = [3]string{"heat0#", "heat1#", "heat2#"}
+
 var (
 	viridisLUT  = colormap.Viridis().LUT(256)
 	coolwarmLUT = colormap.CoolWarm().LUT(256)
 )
 
-// heatCache keeps the three rasters until their content or size changes.
+// heatCache keeps the three rasters and repaints only what changed: the
+// pixel rows of a query row whose result changed, and the whole difference
+// map when its colour scale changed (the weights are coloured relative to
+// each row's own max, so a row never depends on the others).
 type heatCache struct {
-	key  string
-	seq  int
-	imgs [3]*image.RGBA
-	vmax float64 // colour scale of the weights
-	dmax float64 // colour scale of the difference
+	w, h, nb, m int
+	seq         int // bumped whenever a pixel changed (the rasters' Key)
+	imgs        [3]*image.RGBA
+	painted     []*rowResult // the row each pixel row shows (nil: grey)
+	dmax        float64      // colour scale of the difference map as painted
+	rows        []*rowResult // scratch of heatRows
+	vals        []float32    // scratch: one aggregated row
+}
+
+// update brings the rasters to rows at w×h with difference scale dmax and
+// reports whether any pixel changed.
+func (hc *heatCache) update(rows []*rowResult, nb, w, h int, dmax float64) bool {
+	m := len(rows)
+	all := hc.w != w || hc.h != h || hc.nb != nb || hc.m != m || hc.imgs[0] == nil
+	if all {
+		hc.w, hc.h, hc.nb, hc.m = w, h, nb, m
+		for k := range hc.imgs {
+			if hc.imgs[k] == nil || hc.imgs[k].Rect.Dx() != w || hc.imgs[k].Rect.Dy() != h {
+				hc.imgs[k] = image.NewRGBA(image.Rect(0, 0, w, h))
+			}
+		}
+		hc.painted = make([]*rowResult, m)
+	}
+	diffAll := all || dmax != hc.dmax
+	hc.dmax = dmax
+	changed := false
+	for i, r := range rows {
+		if !all && r == hc.painted[i] {
+			if diffAll {
+				hc.vals = paintHeatRow(hc.imgs[2], r, i, m, nb, 2, dmax, hc.vals)
+				changed = true
+			}
+			continue
+		}
+		for k := range hc.imgs {
+			hc.vals = paintHeatRow(hc.imgs[k], r, i, m, nb, k, dmax, hc.vals)
+		}
+		hc.painted[i] = r
+		changed = true
+	}
+	if changed {
+		hc.seq++
+	}
+	return changed
 }
 
 // heatRows returns the rows to show: the current job's finished rows, else
 // those of the last complete job (so dragging b updates rows progressively).
+// The slice is reused from call to call.
 func (a *App) heatRows() ([]*rowResult, int) {
 	m := a.p.M
-	out := make([]*rowResult, m)
+	out := a.ui.heat.rows
+	if cap(out) < m {
+		out = make([]*rowResult, m)
+	}
+	out = out[:m]
+	a.ui.heat.rows = out
 	nb := 0
 	for i := 0; i < m; i++ {
+		out[i] = nil
 		if a.rows != nil && i < len(a.rows.rows) && a.rows.rows[i].done {
 			out[i] = &a.rows.rows[i]
 		} else if a.shownRows != nil && i < len(a.shownRows.rows) && a.shownRows.rows[i].done &&
@@ -57,8 +109,16 @@ func (a *App) heatRows() ([]*rowResult, int) {
 // aggregateMax reduces bins to cols columns by max (by magnitude, keeping
 // the sign, when signed). Column c covers bins [c·nb/cols, (c+1)·nb/cols).
 func aggregateMax(bins []float32, cols int, signed bool) []float32 {
+	return aggregateMaxInto(nil, bins, cols, signed)
+}
+
+// aggregateMaxInto is aggregateMax writing into dst's storage.
+func aggregateMaxInto(dst, bins []float32, cols int, signed bool) []float32 {
 	nb := len(bins)
-	out := make([]float32, cols)
+	if cap(dst) < cols {
+		dst = make([]float32, cols)
+	}
+	out := dst[:cols]
 	for c := 0; c < cols; c++ {
 		b0, b1 := c*nb/cols, (c+1)*nb/cols
 		if b1 <= b0 {
@@ -94,79 +154,92 @@ func anyIn(rep []bool, c, cols int) bool {
 	return false
 }
 
-// paintHeat renders one heatmap at w×h pixels: which = 0 dense, 1 HSR, 2 difference.
+// paintHeat renders one heatmap at w×h pixels: which = 0 dense, 1 HSR, 2
+// difference (signed, scaled by dmax). vmax is unused: weights are coloured
+// relative to each row's own max.
 func paintHeat(rows []*rowResult, nb, w, h, which int, vmax, dmax float64) *image.RGBA {
 	img := image.NewRGBA(image.Rect(0, 0, w, h))
-	m := len(rows)
+	var vals []float32
+	for i, r := range rows {
+		vals = paintHeatRow(img, r, i, len(rows), nb, which, dmax, vals)
+	}
+	return img
+}
+
+// paintHeatRow paints the pixel rows of query row i of m (r nil: grey) into
+// img, using and returning the scratch vals.
+func paintHeatRow(img *image.RGBA, r *rowResult, i, m, nb, which int, dmax float64, vals []float32) []float32 {
+	w, h := img.Rect.Dx(), img.Rect.Dy()
 	cols := min(nb, w)
 	cellW := float64(w) / float64(cols)
 	cellH := float64(h) / float64(m)
 	marks := cellW >= markMin && cellH >= markMin
-	for i, r := range rows {
-		y0, y1 := int(float64(i)*cellH), int(float64(i+1)*cellH)
-		if r == nil {
-			for y := y0; y < y1; y++ {
-				for x := 0; x < w; x++ {
-					img.SetRGBA(x, y, colGrid)
-				}
-			}
-			continue
-		}
-		var vals []float32
+	y0, y1 := int(float64(i)*cellH), int(float64(i+1)*cellH)
+	if r == nil {
+		fillRows(img, 0, w, y0, y1, colGrid)
+		return vals
+	}
+	switch which {
+	case 0:
+		vals = aggregateMaxInto(vals, r.dense, cols, false)
+	case 1:
+		vals = aggregateMaxInto(vals, r.sparse, cols, false)
+	default:
+		vals = aggregateMaxInto(vals, r.diff, cols, true)
+	}
+	// weights are coloured relative to the row's largest weight
+	rmax := 0.0
+	for _, v := range vals {
+		rmax = math.Max(rmax, float64(v))
+	}
+	if rmax == 0 {
+		rmax = 1
+	}
+	for c := 0; c < cols; c++ {
+		x0, x1 := int(float64(c)*cellW), int(float64(c+1)*cellW)
+		rep := anyIn(r.rep, c, cols)
+		var col color.RGBA
 		switch which {
-		case 0:
-			vals = aggregateMax(r.dense, cols, false)
+		case 2:
+			t := 0.5
+			if dmax > 0 {
+				t = 0.5 + 0.5*float64(vals[c])/dmax
+			}
+			col = coolwarmLUT.At(t)
 		case 1:
-			vals = aggregateMax(r.sparse, cols, false)
-		default:
-			vals = aggregateMax(r.diff, cols, true)
-		}
-		// weights are coloured relative to the row's largest weight
-		rmax := 0.0
-		for _, v := range vals {
-			rmax = math.Max(rmax, float64(v))
-		}
-		if rmax == 0 {
-			rmax = 1
-		}
-		_ = vmax
-		for c := 0; c < cols; c++ {
-			x0, x1 := int(float64(c)*cellW), int(float64(c+1)*cellW)
-			rep := anyIn(r.rep, c, cols)
-			var col color.RGBA
-			switch which {
-			case 2:
-				t := 0.5
-				if dmax > 0 {
-					t = 0.5 + 0.5*float64(vals[c])/dmax
-				}
-				col = coolwarmLUT.At(t)
-			case 1:
-				if !rep {
-					col = colPanel // not computed by the HSR path: blank
-				} else {
-					col = viridisLUT.At(float64(vals[c]) / rmax)
-				}
-			default:
+			if !rep {
+				col = colPanel // not computed by the HSR path: blank
+			} else {
 				col = viridisLUT.At(float64(vals[c]) / rmax)
 			}
-			for y := y0; y < y1; y++ {
-				for x := x0; x < x1; x++ {
-					img.SetRGBA(x, y, col)
-				}
+		default:
+			col = viridisLUT.At(float64(vals[c]) / rmax)
+		}
+		fillRows(img, x0, x1, y0, y1, col)
+		if marks && rep && which < 2 {
+			// a dot of contrasting lightness in the cell centre
+			dc := colPanel
+			if lum(col) > 0.55 {
+				dc = colText
 			}
-			if marks && rep && which < 2 {
-				// a dot of contrasting lightness in the cell centre
-				dc := colPanel
-				if lum(col) > 0.55 {
-					dc = colText
-				}
-				rad := math.Min(cellW, cellH) * 0.18
-				drawDot(img, (float64(x0)+float64(x1))/2, (float64(y0)+float64(y1))/2, math.Max(1, rad), dc, color.RGBA{}, 0)
-			}
+			rad := math.Min(cellW, cellH) * 0.18
+			drawDot(img, (float64(x0)+float64(x1))/2, (float64(y0)+float64(y1))/2, math.Max(1, rad), dc, color.RGBA{}, 0)
 		}
 	}
-	return img
+	return vals
+}
+
+// fillRows paints the pixels [x0, x1) × [y0, y1) of img (in bounds) with c.
+func fillRows(img *image.RGBA, x0, x1, y0, y1 int, c color.RGBA) {
+	if x1 <= x0 {
+		return
+	}
+	for y := y0; y < y1; y++ {
+		row := img.Pix[img.PixOffset(x0, y) : img.PixOffset(x0, y)+4*(x1-x0)]
+		for x := 0; x < len(row); x += 4 {
+			row[x], row[x+1], row[x+2], row[x+3] = c.R, c.G, c.B, c.A
+		}
+	}
 }
 
 func lum(c color.RGBA) float64 {
@@ -193,18 +266,12 @@ func (a *App) drawHeatmaps(p painter, r rect) {
 	if W < 10 || H < 6 {
 		return
 	}
-	// colour scales
+	// colour scales (per row maxima kept with the rows)
 	vmax, dmax := 0.0, 0.0
-	done := 0
 	for _, rr := range rows {
-		if rr == nil {
-			continue
-		}
-		done++
-		for b := range rr.dense {
-			vmax = math.Max(vmax, float64(rr.dense[b]))
-			vmax = math.Max(vmax, float64(rr.sparse[b]))
-			dmax = math.Max(dmax, math.Abs(float64(rr.diff[b])))
+		if rr != nil {
+			vmax = math.Max(vmax, rr.wmax)
+			dmax = math.Max(dmax, rr.dabs)
 		}
 	}
 	if vmax == 0 {
@@ -215,19 +282,7 @@ func (a *App) drawHeatmaps(p painter, r rect) {
 	// stays neutral: the difference scale is at least 1e-6 of the weights.
 	dmax = math.Max(dmax, 1e-6*vmax)
 	hc := &a.ui.heat
-	// the content changes only when rows finish: a restarted job with no
-	// finished row still shows the last complete rows
-	key := fmt.Sprintf("heat/%p/%dx%d", a.shownRows, W, H)
-	if a.rows != nil && a.rows.next > 0 && a.rows != a.shownRows {
-		key += fmt.Sprintf("/%p/%d", a.rows, a.rowsProgressKey())
-	}
-	if hc.key != key {
-		hc.seq++
-		for k := 0; k < 3; k++ {
-			hc.imgs[k] = paintHeat(rows, nb, W, H, k, vmax, dmax)
-		}
-		hc.key, hc.vmax, hc.dmax = key, vmax, dmax
-	}
+	hc.update(rows, nb, W, H, dmax)
 	names := []string{"dense: all n·m scores computed",
 		"HSR-sparse: reported keys only (white: never computed)",
 		"difference HSR − dense"}
@@ -245,7 +300,7 @@ func (a *App) drawHeatmaps(p painter, r rect) {
 		y += lh + 2
 		mr := rect{body.X, y, float32(W), float32(H)}
 		mapRects[k] = mr
-		p.s.Add(scene.Raster{X: mr.X, Y: mr.Y, W: mr.W, H: mr.H, Img: hc.imgs[k], Key: fmt.Sprintf("heat%d#%d", k, hc.seq)})
+		p.s.Add(scene.Raster{X: mr.X, Y: mr.Y, W: mr.W, H: mr.H, Img: hc.imgs[k], Key: heatKeys[k] + strconv.Itoa(hc.seq)})
 		p.rect(mr, color.RGBA{}, colBorder, 1)
 		// colour bar
 		cb := rect{mr.X + mr.W + 6, mr.Y, 8, mr.H}
@@ -302,19 +357,6 @@ func (a *App) drawHeatmaps(p painter, r rect) {
 		}
 		a.ui.hoverRow = i
 	}
-}
-
-// rowsProgressKey changes when the rows job has finished another eighth of
-// its rows (repainting three rasters per finished row would cost more than
-// the rows themselves while b is dragged).
-func (a *App) rowsProgressKey() int {
-	if a.rows == nil {
-		return -1
-	}
-	if a.rows.complete {
-		return a.rows.m
-	}
-	return a.rows.next / max(1, a.rows.m/8)
 }
 
 // cellInfo is the hover text of heatmap cell (row i, column c of cols).
