@@ -2,6 +2,7 @@ package hsr
 
 import (
 	"fmt"
+	"slices"
 	"sync"
 )
 
@@ -11,16 +12,19 @@ import (
 //
 // How: the query first walks the top levels of the tree (down to nodes of
 // about FrontierSize(d) points), pruning and reporting whole as usual; the
-// nodes at that depth whose interval straddles c form the frontier. Then
-// the frontier nodes are processed in a scattered order, in batches of
-// 1, 2, 4, … 16 nodes, by the tree while its measured work so far (nodes
-// bounded × a per-node weight + dot products) stays below 0.9 × the points
-// it covered; while it does not, batches are scanned point by point (their
-// points are contiguous, so this is exactly a linear scan of them), except
-// every 16th, which the tree still runs to update the estimate. The cost is
-// thus at most about the scan of the frontier (≤ the scan of everything),
-// plus the top levels (≈ n/FrontierSize(d) node bounds), plus the tree's
-// excess on the first batches and on one batch in 16.
+// nodes at that depth whose interval [lo, hi] straddles c form the
+// frontier. The frontier nodes are sorted by how deep c cuts into their
+// interval, (hi − c)/(hi − lo): a hyperplane that clips the corner of a box
+// is cheap for the tree, one through its middle is not. They are then
+// processed in that order, in batches of 1, 2, 4, … 16 nodes, by the tree
+// while each batch's measured work (nodes bounded × a per-node weight +
+// dot products) stays below 0.9 × its points; from the first batch above
+// that, the remaining nodes are scanned point by point, in memory order
+// (their points are contiguous, so this is a linear scan of them). A tree
+// batch whose work passes its points mid-walk scans the rest of its nodes
+// (a budget checked after every level). The cost is thus at most about
+// the scan of the frontier (≤ the scan of everything), plus the top levels
+// (≈ n/FrontierSize(d) node bounds), plus about one batch's scan.
 //
 // A scanned frontier node appears in a Trace as a LeafScanned step on an
 // internal node (Count points, Count dot products).
@@ -73,6 +77,14 @@ func (x *Auto) AppendQuery(dst []int, a []float64, c float64) ([]int, Stats) {
 
 var frontierPool = sync.Pool{New: func() any { s := make([]frame, 0, 256); return &s }}
 
+// keyed is a frontier node with its sort key.
+type keyed struct {
+	t float64
+	f frame
+}
+
+var keyPool = sync.Pool{New: func() any { s := make([]keyed, 0, 256); return &s }}
+
 // nodeWeight is the cost of bounding one node in units of one point's dot
 // product, as measured on this class of machine (shared/notes) with the
 // index out of cache, which is the usual case for a query: a node costs a
@@ -100,42 +112,75 @@ func (p *part) queryAuto(q *query, pi int) {
 	if !q.stop && len(fr) > 0 {
 		st := q.st
 		w := nodeWeight(p.d)
-		// A scattered order (a stride coprime to len(fr)), so that the
-		// first nodes tried are a fair sample of the frontier; nodes go to
-		// the walk in batches, so that its look-ahead has work to overlap.
+		// Most promising first: a node whose interval [lo, hi] has c near
+		// its top (the hyperplane clips a corner of its box) is cheap for
+		// the tree, one cut through the middle costs about a scan of it or
+		// more. So the nodes go in increasing (hi − c)/(hi − lo), in
+		// batches of 1, 2, 4, … 16 (so that the walk's look-ahead has work
+		// to overlap), by the tree while a batch's work (nodes bounded × a
+		// per-node weight + dot products) stays below 0.9 × its points;
+		// from the first batch above that, the rest are scanned point by
+		// point, in memory order.
 		F := len(fr)
-		g := int(0.618*float64(F)) | 1
-		for gcd(g, F) != 1 {
-			g++
+		kp := keyPool.Get().(*[]keyed)
+		ks := (*kp)[:0]
+		for _, f := range fr {
+			lo, hi := p.bound(q, int(f.node), eps)
+			t := (hi - q.c) / (hi - lo)
+			if t != t {
+				t = 1 // no certificate (infinite margin): no preference
+			}
+			ks = append(ks, keyed{t, f})
 		}
+		slices.SortFunc(ks, func(x, y keyed) int {
+			switch {
+			case x.t < y.t:
+				return -1
+			case x.t > y.t:
+				return 1
+			}
+			return int(x.f.node) - int(y.f.node)
+		})
+		for i := range ks {
+			fr[i] = ks[i].f
+		}
+		*kp = ks[:0]
+		keyPool.Put(kp)
 		const batch = 16
-		var chunk [batch]frame
-		scan := false
-		skipped := 0
-		var cost, mass float64
-		size := 1 // batches grow 1, 2, 4, … so that a small frontier is probed first
-		for k, j := 0, 0; k < F && !q.stop; size = min(2*size, batch) {
-			m := 0
+		size := 1
+		k := 0
+		for k < F && !q.stop {
+			m := min(size, F-k)
+			chunk := fr[k : k+m]
+			k += m
+			size = min(2*size, batch)
 			var pts float64
-			for ; m < size && k < F; k, j, m = k+1, (j+g)%F, m+1 {
-				chunk[m] = fr[j]
-				nd := p.nodes[fr[j].node]
+			for _, f := range chunk {
+				nd := p.nodes[f.node]
 				pts += float64(nd.end - nd.start)
 			}
-			if scan {
-				skipped++
-				if skipped%16 != 0 {
-					p.walk(q, pi, eps, chunk[:m], -1, nil, true)
-					continue
-				}
-				// Every 16th batch is still run by the tree, so that a few
-				// expensive nodes early on do not condemn the rest.
-			}
 			nodes0, dots0 := st.NodesVisited, st.DotProducts
-			p.walk(q, pi, eps, chunk[:m], -1, nil, false)
-			cost += w*float64(st.NodesVisited-nodes0) + float64(st.DotProducts-dots0)
-			mass += pts
-			scan = cost > 0.9*mass
+			// A batch that costs more than scanning its points would
+			// scans what remains of it, so that it costs at most about
+			// twice its scan.
+			q.budget, q.w = pts, w
+			p.walk(q, pi, eps, chunk, -1, nil, false)
+			q.budget = 0
+			if w*float64(st.NodesVisited-nodes0)+float64(st.DotProducts-dots0) > 0.9*pts {
+				break
+			}
+		}
+		if k < F && !q.stop {
+			// Scan the rest in memory order (frontier nodes are in
+			// preorder, i.e. in the order of their rows), so that
+			// consecutive scans continue one stream.
+			rest := fr[k:]
+			slices.SortFunc(rest, func(x, y frame) int { return int(x.node) - int(y.node) })
+			for len(rest) > 0 && !q.stop {
+				m := min(batch, len(rest))
+				p.walk(q, pi, eps, rest[:m], -1, nil, true)
+				rest = rest[m:]
+			}
 		}
 	}
 	*fp = fr[:0]

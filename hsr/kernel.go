@@ -1,5 +1,10 @@
 package hsr
 
+import (
+	"encoding/binary"
+	"math/bits"
+)
+
 // Kernels that scan rows of a row-major point array: an AVX2 kernel
 // (kernel_amd64.s) for d a multiple of 4 where the processor has AVX2, and
 // portable ones otherwise. Each computes exactly
@@ -127,3 +132,50 @@ func dotRow(a, x []float64) float64 {
 // d = 4…64, ~1.1× at d = 128; the portable kernels 1.0× at d ≤ 8 but
 // 1.6–2.2× at d = 16…128.
 const avx2MinDim = 4
+
+// maskRows is how many rows appendAbove hands the mask kernel at a time.
+const maskRows = 512
+
+// appendAbove appends to dst, in row order, ids[r] (r itself if ids is
+// nil) for every row r in [s, e) of pts with Dot(a, row r) > c: the rows
+// nextAbove would find one by one, found in blocks (AVX2: one call per
+// maskRows rows, a bit per row, so that a large reported fraction costs
+// little per report).
+func appendAbove(dst []int, a []float64, c float64, pts []float64, s, e int, ids []int) []int {
+	d := len(a)
+	if !useAVX2 || d%4 != 0 || d < avx2MinDim {
+		for r := s; r < e; r++ {
+			r = nextAbove(a, c, pts, r, e)
+			if r == e {
+				break
+			}
+			if ids != nil {
+				dst = append(dst, ids[r])
+			} else {
+				dst = append(dst, r)
+			}
+		}
+		return dst
+	}
+	var mask [maskRows / 4]byte
+	for b := s; b < e; b += maskRows {
+		m := min(maskRows, e-b)
+		x := pts[b*d : (b+m)*d]
+		mask = [maskRows / 4]byte{}
+		aboveMaskAVX2(&a[0], d, &x[0], m, c, &mask[0])
+		for k := 0; k < (m+31)/32; k++ {
+			w := binary.LittleEndian.Uint64(mask[8*k:])
+			for w != 0 {
+				t := bits.TrailingZeros64(w)
+				w &= w - 1
+				r := b + 32*k + 4*(t>>3) + t&7
+				if ids != nil {
+					dst = append(dst, ids[r])
+				} else {
+					dst = append(dst, r)
+				}
+			}
+		}
+	}
+	return dst
+}

@@ -21,3 +21,10 @@ var useAVX2 = cpu.X86.HasAVX2 && cpu.X86.HasAVX
 //
 //go:noescape
 func aboveAVX2(a *float64, d int, x *float64, rows int, c float64) int
+
+// aboveMaskAVX2 computes the same sums as aboveAVX2 for all rows without
+// stopping: byte k of mask gets bit j set iff Dot of row 4k+j is > c (bits
+// 4–7 clear). It writes ⌈rows/4⌉ bytes.
+//
+//go:noescape
+func aboveMaskAVX2(a *float64, d int, x *float64, rows int, c float64, mask *byte)

@@ -117,3 +117,122 @@ done:
 	VZEROUPPER
 	MOVQ BX, ret+40(FP)
 	RET
+
+// func aboveMaskAVX2(a *float64, d int, x *float64, rows int, c float64, mask *byte)
+//
+// The same sums as aboveAVX2, for every row: byte k of mask gets bit j set
+// iff row 4k+j has Dot > c (bits 4–7 clear); ⌈rows/4⌉ bytes are written.
+TEXT ·aboveMaskAVX2(SB), NOSPLIT, $0-48
+	MOVQ         a+0(FP), AX
+	MOVQ         d+8(FP), R8
+	SHLQ         $3, R8
+	MOVQ         x+16(FP), SI
+	MOVQ         rows+24(FP), DX
+	VBROADCASTSD c+32(FP), Y9
+	MOVQ         mask+40(FP), DI
+	XORQ         BX, BX
+
+mloop4:
+	MOVQ DX, R13
+	SUBQ BX, R13
+	CMPQ R13, $4
+	JLT  mtail
+	MOVQ SI, R9
+	LEAQ (R9)(R8*1), R10
+	LEAQ (R10)(R8*1), R11
+	LEAQ (R11)(R8*1), R12
+	VXORPD Y0, Y0, Y0
+	VXORPD Y1, Y1, Y1
+	VXORPD Y2, Y2, Y2
+	VXORPD Y3, Y3, Y3
+	XORQ CX, CX
+
+mrow0:
+	VMOVUPD (AX)(CX*1), Y4
+	VMULPD  (R9)(CX*1), Y4, Y5
+	VADDPD  Y5, Y0, Y0
+	ADDQ    $32, CX
+	CMPQ    CX, R8
+	JLT     mrow0
+	XORQ    CX, CX
+
+mrow1:
+	VMOVUPD (AX)(CX*1), Y4
+	VMULPD  (R10)(CX*1), Y4, Y5
+	VADDPD  Y5, Y1, Y1
+	ADDQ    $32, CX
+	CMPQ    CX, R8
+	JLT     mrow1
+	XORQ    CX, CX
+
+mrow2:
+	VMOVUPD (AX)(CX*1), Y4
+	VMULPD  (R11)(CX*1), Y4, Y5
+	VADDPD  Y5, Y2, Y2
+	ADDQ    $32, CX
+	CMPQ    CX, R8
+	JLT     mrow2
+	XORQ    CX, CX
+
+mrow3:
+	VMOVUPD (AX)(CX*1), Y4
+	VMULPD  (R12)(CX*1), Y4, Y5
+	VADDPD  Y5, Y3, Y3
+	ADDQ    $32, CX
+	CMPQ    CX, R8
+	JLT     mrow3
+
+	VHADDPD    Y1, Y0, Y4
+	VHADDPD    Y3, Y2, Y5
+	VPERM2F128 $0x20, Y5, Y4, Y6
+	VPERM2F128 $0x31, Y5, Y4, Y7
+	VADDPD     Y7, Y6, Y6
+	VCMPPD     $0x1e, Y9, Y6, Y6
+	VMOVMSKPD  Y6, R13
+	MOVB       R13, (DI)
+	INCQ       DI
+	LEAQ       (R12)(R8*1), SI
+	ADDQ       $4, BX
+	JMP        mloop4
+
+mtail:
+	// The last rows%4 rows one at a time; R14 collects their bits, R11 = 1<<j.
+	XORQ R14, R14
+	MOVQ $1, R11
+
+mtail1:
+	CMPQ   BX, DX
+	JGE    mtailend
+	VXORPD Y0, Y0, Y0
+	XORQ   CX, CX
+
+minner1:
+	VMOVUPD (AX)(CX*1), Y4
+	VMULPD  (SI)(CX*1), Y4, Y5
+	VADDPD  Y5, Y0, Y0
+	ADDQ    $32, CX
+	CMPQ    CX, R8
+	JLT     minner1
+
+	VEXTRACTF128 $1, Y0, X1
+	VHADDPD      X1, X0, X2
+	VPERMILPD    $1, X2, X3
+	VADDPD       X3, X2, X2
+	VCMPPD       $0x1e, X9, X2, X2
+	VMOVMSKPD    X2, R13
+	ANDQ         $1, R13
+	IMULQ        R11, R13
+	ORQ          R13, R14
+	SHLQ         $1, R11
+	ADDQ         R8, SI
+	INCQ         BX
+	JMP          mtail1
+
+mtailend:
+	CMPQ R11, $1
+	JEQ  mdone
+	MOVB R14, (DI)
+
+mdone:
+	VZEROUPPER
+	RET

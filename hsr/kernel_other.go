@@ -8,3 +8,7 @@ var useAVX2 = false
 func aboveAVX2(a *float64, d int, x *float64, rows int, c float64) int {
 	panic("hsr: aboveAVX2 called without AVX2")
 }
+
+func aboveMaskAVX2(a *float64, d int, x *float64, rows int, c float64, mask *byte) {
+	panic("hsr: aboveMaskAVX2 called without AVX2")
+}

@@ -3,6 +3,7 @@ package hsr
 import (
 	"math"
 	"math/rand/v2"
+	"slices"
 	"testing"
 )
 
@@ -97,6 +98,60 @@ func TestKernelsNonFinite(t *testing.T) {
 					useAVX2 = avx
 					if got := nextAbove(a, c, pts, i, n); got != want {
 						t.Fatalf("d=%d avx2=%v start %d c=%v: %d, want %d", d, avx, i, c, got, want)
+					}
+				}
+			}
+		}
+	}
+}
+
+// appendAbove (the AVX2 mask kernel where available, else nextAbove)
+// appends exactly the rows a loop of Dot finds, in order, mapped through
+// ids, for ranges that start and end at every alignment and cross the
+// kernel's block of maskRows rows, at reported fractions from none to all.
+func TestAppendAboveMatchesDot(t *testing.T) {
+	save := useAVX2
+	defer func() { useAVX2 = save }()
+	rng := rand.New(rand.NewPCG(8, 21))
+	for _, d := range []int{1, 3, 4, 8, 12, 16, 20, 64} {
+		n := 2*maskRows + 77
+		pts := make([]float64, n*d)
+		for i := range pts {
+			pts[i] = rng.NormFloat64() * math.Pow(10, float64(rng.IntN(13)-3))
+		}
+		ids := make([]int, n)
+		for i := range ids {
+			ids[i] = 1000 + 7*i
+		}
+		a := genQuery(rng, "gauss", d)
+		dots := make([]float64, n)
+		for r := range dots {
+			dots[r] = Dot(a, pts[r*d:(r+1)*d])
+		}
+		sorted := slices.Clone(dots)
+		slices.Sort(sorted)
+		cs := []float64{math.Inf(-1), math.Inf(1), math.NaN(), sorted[0], sorted[n/2], sorted[n-3], math.Nextafter(sorted[n/3], math.Inf(-1))}
+		ranges := [][2]int{{0, n}, {0, 0}, {5, 6}, {3, maskRows + 1}, {maskRows - 1, 2 * maskRows}, {1, n - 1}, {n - 3, n}}
+		for range 6 {
+			s := rng.IntN(n)
+			ranges = append(ranges, [2]int{s, s + rng.IntN(n-s+1)})
+		}
+		for _, c := range cs {
+			for _, se := range ranges {
+				s, e := se[0], se[1]
+				var want, wantIDs []int
+				for r := s; r < e; r++ {
+					if dots[r] > c {
+						want = append(want, r)
+						wantIDs = append(wantIDs, ids[r])
+					}
+				}
+				for _, avx := range []bool{false, save} {
+					useAVX2 = avx
+					got := appendAbove([]int{-1}, a, c, pts, s, e, nil)
+					gotIDs := appendAbove(nil, a, c, pts, s, e, ids)
+					if got[0] != -1 || !slices.Equal(got[1:], want) || !slices.Equal(gotIDs, wantIDs) {
+						t.Fatalf("d=%d avx2=%v rows [%d,%d) c=%v: %d rows (%d ids), want %d", d, avx, s, e, c, len(got)-1, len(gotIDs), len(want))
 					}
 				}
 			}

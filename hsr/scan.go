@@ -45,12 +45,8 @@ func (s *Scan) Query(a []float64, c float64, visit func(id int) bool) Stats {
 func (s *Scan) AppendQuery(dst []int, a []float64, c float64) ([]int, Stats) {
 	checkDim("Scan.AppendQuery", s.d, len(a))
 	n, k := s.Len(), len(dst)
-	for i := 0; i < n; i++ {
-		i = nextAbove(a, c, s.pts, i, n)
-		if i == n {
-			break
-		}
-		dst = append(dst, i)
+	if !math.IsNaN(c) {
+		dst = appendAbove(dst, a, c, s.pts, 0, n, nil)
 	}
 	return dst, Stats{NodesVisited: 1, LeavesScanned: 1, DotProducts: n, Reported: len(dst) - k}
 }

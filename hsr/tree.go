@@ -199,6 +199,10 @@ type query struct {
 	sel   []int32 // sel[t]: offset in a node's box of the corner maximising a_t·x_t
 	stop  bool
 	auto  bool // choose tree or scan per part (Auto)
+	// budget, if > 0, caps a walk's work (w·nodes + dot products, w =
+	// nodeWeight): once a level ends above it, the walk scans every node
+	// it enters from then on instead of opening it (Auto).
+	budget, w float64
 }
 
 func (t *Tree) run(q *query) {
@@ -355,7 +359,9 @@ func (p *part) query(q *query, pi int) {
 // first). A node at depth limit that would be opened is appended to
 // *frontier instead (not entered: no step, no count); with limit < 0 every
 // node is entered. With scanWhole, a straddling start node is scanned point
-// by point instead of opened.
+// by point instead of opened; with q.budget > 0, every straddling node is
+// scanned from the first level that ends with the walk's work above the
+// budget.
 //
 // Why breadth first: the nodes of one level are independent, so while one
 // node's bound is computed the next nodes' boxes are already being fetched
@@ -366,6 +372,7 @@ func (p *part) walk(q *query, pi int, eps float64, starts []frame, limit int32, 
 	d2 := 2 * p.d
 	lv := levelPool.Get().(*levels)
 	cur, next := append(lv.a[:0], starts...), lv.b[:0]
+	nodes0, dots0 := st.NodesVisited, st.DotProducts
 	for len(cur) > 0 {
 		next = next[:0]
 		for k, f := range cur {
@@ -442,6 +449,9 @@ func (p *part) walk(q *query, pi int, eps float64, starts []frame, limit int32, 
 		if q.stop {
 			break
 		}
+		if q.budget > 0 && !scanWhole && q.w*float64(st.NodesVisited-nodes0)+float64(st.DotProducts-dots0) > q.budget {
+			scanWhole = true
+		}
 		cur, next = next, cur
 	}
 	lv.a, lv.b = cur[:0], next[:0]
@@ -462,6 +472,11 @@ var levelPool = sync.Pool{New: func() any { return &levels{a: make([]frame, 0, 6
 // scan tests rows [s, e) one by one with Dot and reports the hits.
 func (p *part) scan(q *query, s, e int) (reported, dots int) {
 	c := q.c
+	if q.out != nil {
+		k := len(*q.out)
+		*q.out = appendAbove(*q.out, q.a, c, p.pts, s, e, p.ids)
+		return len(*q.out) - k, e - s
+	}
 	for r := s; r < e; {
 		r = nextAbove(q.a, c, p.pts, r, e)
 		if r == e {
