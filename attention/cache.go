@@ -23,7 +23,7 @@ func NewCache(d, dv int, kind IndexKind) *Cache {
 	if d < 1 || dv < 1 {
 		panic(fmt.Sprintf("attention: NewCache: d and dv must be ≥ 1 (got %d, %d)", d, dv))
 	}
-	return &Cache{s: store{d: d, dv: dv, ix: newIndex(kind, d, nil)}}
+	return &Cache{s: newStore(d, dv, kind, newIndex(kind, d, nil))}
 }
 
 // Append adds one token's key k (len d) and value v (len dv).
@@ -43,6 +43,9 @@ func (c *Cache) Append(k, v []float64) error {
 	c.s.keys = append(c.s.keys, k...)
 	c.s.vals = append(c.s.vals, v...)
 	c.s.ix.Insert(k)
+	if c.s.sk != nil {
+		c.s.sk.add(k)
+	}
 	c.s.n++
 	c.s.kNorm = math.Max(c.s.kNorm, norm2(k))
 	for _, x := range v {
@@ -74,7 +77,7 @@ func (c *Cache) Attend(q []float64, p Params) ([]float64, Row, error) {
 		return nil, Row{}, fmt.Errorf("attention: the cache is empty (Append a key first)")
 	}
 	out := make([]float64, c.s.dv)
-	r, err := c.s.row(q, c.s.n, p, out, &c.w, true)
+	r, err := c.s.row(q, c.s.n, p, out, &c.w, true, maxWorkers())
 	if err != nil {
 		return nil, Row{}, err
 	}

@@ -47,9 +47,14 @@ func NewEngine(K, V *mat.Dense, kind IndexKind) (*Engine, error) {
 	if err := checkFinite("V", vals, dv); err != nil {
 		return nil, err
 	}
-	e := &Engine{s: store{d: d, dv: dv, n: n, keys: keys, vals: vals}}
+	e := &Engine{s: newStore(d, dv, kind, nil)}
+	e.s.n, e.s.keys, e.s.vals = n, keys, vals
 	for j := 0; j < n; j++ {
-		e.s.kNorm = math.Max(e.s.kNorm, norm2(e.s.key(j)))
+		k := e.s.key(j)
+		e.s.kNorm = math.Max(e.s.kNorm, norm2(k))
+		if e.s.sk != nil {
+			e.s.sk.add(k)
+		}
 	}
 	for _, v := range vals {
 		e.s.vInf = math.Max(e.s.vInf, math.Abs(v))
@@ -93,7 +98,7 @@ func (e *Engine) Row(q []float64, i int, p Params, out []float64) (Row, error) {
 	}
 	w := e.pool.Get().(*work)
 	defer e.pool.Put(w)
-	return e.s.row(q, e.visible(i, p), p, out, w, true)
+	return e.s.row(q, e.visible(i, p), p, out, w, true, maxWorkers())
 }
 
 func (e *Engine) visible(i int, p Params) int {
@@ -165,7 +170,8 @@ func (e *Engine) Batch(Q *mat.Dense, p Params) (*Result, error) {
 		workers = maxWorkers()
 	}
 	errs := parallelRows(m, workers, func(i int, w *work) error {
-		r, err := e.s.row(qs[i*d:(i+1)*d], e.visible(i, p), p, out[i*e.s.dv:(i+1)*e.s.dv], w, !p.CountsOnly)
+		// Rows run in parallel: each row's query stays on one goroutine.
+		r, err := e.s.row(qs[i*d:(i+1)*d], e.visible(i, p), p, out[i*e.s.dv:(i+1)*e.s.dv], w, !p.CountsOnly, 1)
 		res.Rows[i] = r
 		return err
 	})

@@ -38,3 +38,14 @@ func axpy(a float64, x, y []float64) {
 
 //go:noescape
 func ddot4x8(k int, a, b, c *float64, ldc int)
+
+//go:noescape
+func qfilterAsm(np, pairs int, q *int16, codes *int8, scale *float32, t float32, mask *uint8)
+
+// prefetch asks for the cache lines of the n > 0 float64 values at p: the
+// re-scored keys and summed values are scattered rows of K and V, each a
+// cache miss, and hiding their latency behind the previous row's work
+// halves the time of that phase at n = 2^20.
+//
+//go:noescape
+func prefetch(p *float64, n int)

@@ -208,3 +208,71 @@ kloop:
 	VMOVUPD Y11, 32(DX)
 	VZEROUPPER
 	RET
+
+// func qfilterAsm(np, pairs int, q *int16, codes *int8, scale *float32, t float32, mask *uint8)
+//
+// The sketch's filter (sketch.go): for each of np panels of 8 keys, codes
+// packed [pair][key][2] int8, D_i = Σ_t q_t·code_it exactly in int32
+// (VPMADDWD on int16 pairs, VPADDD), then mask byte bit i = fl32(fl32(D_i)·
+// scale_i) > t. pairs is even, ≥ 2.
+TEXT ·qfilterAsm(SB), NOSPLIT, $0-56
+	MOVQ np+0(FP), CX
+	MOVQ codes+24(FP), DI
+	MOVQ scale+32(FP), R10
+	VBROADCASTSS t+40(FP), Y15
+	MOVQ mask+48(FP), R9
+	MOVQ pairs+8(FP), R11
+	SHRQ $1, R11
+	TESTQ CX, CX
+	JZ qdone
+
+qpanel:
+	MOVQ q+16(FP), SI
+	MOVQ R11, BX
+	VPXOR Y4, Y4, Y4
+	VPXOR Y6, Y6, Y6
+
+qloop:
+	VPMOVSXBW (DI), Y0
+	VPBROADCASTD (SI), Y1
+	VPMADDWD Y1, Y0, Y0
+	VPADDD Y0, Y4, Y4
+	VPMOVSXBW 16(DI), Y2
+	VPBROADCASTD 4(SI), Y3
+	VPMADDWD Y3, Y2, Y2
+	VPADDD Y2, Y6, Y6
+	ADDQ $32, DI
+	ADDQ $8, SI
+	DECQ BX
+	JNZ qloop
+
+	VPADDD Y6, Y4, Y4
+	VCVTDQ2PS Y4, Y4
+	VMULPS (R10), Y4, Y4
+	VCMPPS $0x1e, Y15, Y4, Y4
+	VMOVMSKPS Y4, AX
+	MOVB AL, (R9)
+	ADDQ $32, R10
+	INCQ R9
+	DECQ CX
+	JNZ qpanel
+
+qdone:
+	VZEROUPPER
+	RET
+
+// func prefetch(p *float64, n int)
+//
+// PREFETCHT0 of every cache line of the n > 0 float64 values at p.
+TEXT ·prefetch(SB), NOSPLIT, $0-16
+	MOVQ p+0(FP), SI
+	MOVQ n+8(FP), CX
+	LEAQ -8(SI)(CX*8), DX
+	PREFETCHT0 (DX)
+
+ploop:
+	PREFETCHT0 (SI)
+	ADDQ $64, SI
+	CMPQ SI, DX
+	JLT ploop
+	RET

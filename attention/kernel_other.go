@@ -45,3 +45,9 @@ func ddot4x8(k int, a, b, c *float64, ldc int) {
 		}
 	}
 }
+
+func qfilterAsm(np, pairs int, q *int16, codes *int8, scale *float32, t float32, mask *uint8) {
+	panic("attention: no sketch kernel on this platform")
+}
+
+func prefetch(p *float64, n int) {}

@@ -145,10 +145,31 @@ func batched(Q, K, V *mat.Dense, p Params) (*Result, error) {
 		}
 		if len(bw.sums) < rows {
 			bw.sums, bw.cands = make([]float64, rows), make([]int, rows)
+			bw.psums, bw.pk = make([]float64, rows), make([]int, rows)
+		}
+		if len(bw.part) < rows*dv {
+			bw.part = make([]float64, rows*dv)
 		}
 		for r := 0; r < rows; r++ {
 			bw.ids[r], bw.dots[r] = bw.ids[r][:0], bw.dots[r][:0]
-			bw.sums[r], bw.cands[r] = 0, 0
+			bw.sums[r], bw.cands[r], bw.psums[r], bw.pk[r] = 0, 0, 0, 0
+		}
+		clear(bw.part[:rows*dv])
+		// ReLU sums go to per-segment partial sums, added to the row at
+		// each segment's end: finish's order (bit-equal rows).
+		flush := func() {
+			for r := 0; r < rows; r++ {
+				if bw.pk[r] == 0 {
+					continue
+				}
+				o, part := out[(lo+r)*dv:(lo+r+1)*dv], bw.part[r*dv:(r+1)*dv]
+				for t, v := range part {
+					o[t] += v
+				}
+				clear(part)
+				bw.sums[r] += bw.psums[r]
+				bw.psums[r], bw.pk[r] = 0, 0
+			}
 		}
 		if use32 && len(bw.s32) < br*ld {
 			bw.s32 = make([]float32, br*ld)
@@ -161,6 +182,9 @@ func batched(Q, K, V *mat.Dense, p Params) (*Result, error) {
 		}
 		lastCol := visible(hi - 1)
 		for c0 := 0; c0 < lastCol; c0 += tileCols {
+			if relu && c0 > 0 && c0%sketchSegment == 0 {
+				flush()
+			}
 			c1 := min(c0+tileCols, lastCol)
 			cols := c1 - c0
 			switch {
@@ -206,8 +230,9 @@ func batched(Q, K, V *mat.Dense, p Params) (*Result, error) {
 									continue
 								}
 								dt = a
-								bw.sums[r] += a
-								axpy(a, vs[j*dv:(j+1)*dv], out[i*dv:(i+1)*dv])
+								bw.psums[r] += a
+								bw.pk[r]++
+								axpy(a, vs[j*dv:(j+1)*dv], bw.part[r*dv:(r+1)*dv])
 							}
 							ids = append(ids, j)
 							dots = append(dots, dt)
@@ -225,8 +250,9 @@ func batched(Q, K, V *mat.Dense, p Params) (*Result, error) {
 									continue
 								}
 								dt = a
-								bw.sums[r] += a
-								axpy(a, vs[j*dv:(j+1)*dv], out[i*dv:(i+1)*dv])
+								bw.psums[r] += a
+								bw.pk[r]++
+								axpy(a, vs[j*dv:(j+1)*dv], bw.part[r*dv:(r+1)*dv])
 							}
 							ids = append(ids, j)
 							dots = append(dots, dt)
@@ -235,6 +261,9 @@ func batched(Q, K, V *mat.Dense, p Params) (*Result, error) {
 				}
 				bw.ids[r], bw.dots[r] = ids, dots
 			}
+		}
+		if relu {
+			flush()
 		}
 		for r := 0; r < rows; r++ {
 			i := lo + r
@@ -255,7 +284,7 @@ func batched(Q, K, V *mat.Dense, p Params) (*Result, error) {
 					row.Keys, row.Weights = slices.Clone(bw.ids[r][:k]), slices.Clone(bw.dots[r][:k])
 				}
 			} else {
-				row, err = s.finish(bw.ids[r], bw.dots[r], visible(i), p, o, !p.CountsOnly)
+				row, err = s.finish(bw.ids[r], bw.dots[r], visible(i), p, o, !p.CountsOnly, w)
 			}
 			if err != nil {
 				return err

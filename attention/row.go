@@ -48,6 +48,21 @@ type store struct {
 	vInf  float64   // max |v_jt|: ‖V‖_∞ of the certified softmax bound
 	kNorm float64   // max ‖k_j‖: scales the safety margin of each query
 	ix    hsr.Index
+	sk    *sketch  // int8 copy of the keys for the filter (nil: the index answers)
+	auto  *chooser // automatic index: tree or sketch per query (nil: fixed)
+}
+
+// newStore returns an empty store over the given index, with the sketch
+// where the index is a scan or the automatic one.
+func newStore(d, dv int, kind IndexKind, ix hsr.Index) store {
+	s := store{d: d, dv: dv, ix: ix}
+	if useSketch && kind != IndexTree && d >= sketchMinDim {
+		s.sk = newSketch(d)
+		if kind == IndexAuto {
+			s.auto = new(chooser)
+		}
+	}
+	return s
 }
 
 func (s *store) key(j int) []float64 { return s.keys[j*s.d : (j+1)*s.d] }
@@ -59,6 +74,8 @@ type work struct {
 	dots  []float64
 	sel   []float64
 	block blockWork
+	q     qsketch     // the query quantised for the sketch
+	seg   []segResult // per segment of a parallel sketch filter
 }
 
 // blockWork is the scratch of one row block of Prefill's filter.
@@ -69,6 +86,9 @@ type blockWork struct {
 	dots  [][]float64 // their exact dot products (ReLU: their weights)
 	sums  []float64   // ReLU: Σ weights of each row
 	cands []int       // candidates re-scored per row
+	part  []float64   // ReLU: rows×dv sums of the current segment (see finish)
+	psums []float64   // ReLU: Σ weights of the current segment
+	pk    []int       // ReLU: keys of the current segment
 }
 
 // margin is how far below the exact offset c the index is queried so that
@@ -159,26 +179,88 @@ func (s *store) query(q []float64, c float64, lim int, w *work) hsr.Stats {
 	return st
 }
 
-// row computes one attention row of q over the first lim keys into out.
-// keep says whether Row.Keys/Weights are returned (they alias w otherwise
-// and are cleared).
-func (s *store) row(q []float64, lim int, p Params, out []float64, w *work, keep bool) (Row, error) {
+// row computes one attention row of q over the first lim keys into out,
+// using up to par goroutines for the query. keep says whether
+// Row.Keys/Weights are returned (they alias w otherwise and are cleared).
+//
+// The half-space query goes to the sketch (scan and automatic index, when
+// the chooser says so) or to the index; top-r softmax has its own search.
+func (s *store) row(q []float64, lim int, p Params, out []float64, w *work, keep bool, par int) (Row, error) {
 	scale := p.scale(s.d)
 	qn := norm2(q)
 	var st hsr.Stats
-	switch {
-	case p.Kind == ReLU:
+	if p.Kind == ReLU || p.TopR == 0 {
 		c := scale * p.B
-		st = s.query(q, c-margin(c, qn, s.kNorm), lim, w)
-	case p.TopR == 0:
-		c := scale * p.Tau
-		st = s.query(q, c-margin(c, qn, s.kNorm), lim, w)
-	default:
+		if p.Kind == Softmax {
+			c = scale * p.Tau
+		}
+		c -= margin(c, qn, s.kNorm)
+		if s.sk != nil && lim > 0 && (s.auto == nil || s.auto.sketch()) {
+			var relu *Params
+			if p.Kind == ReLU {
+				relu = &p
+			}
+			if st, nseg, ok := s.filter(q, c, lim, par, w, relu); ok {
+				if relu != nil {
+					r, err := s.sumSegments(w.seg[:nseg], lim, p, out, keep)
+					r.Stats = st
+					return r, err
+				}
+				w.ids, w.dots = w.ids[:0], w.dots[:0]
+				for _, g := range w.seg[:nseg] {
+					w.ids = append(w.ids, g.ids...)
+					w.dots = append(w.dots, g.dots...)
+				}
+				r, err := s.finish(w.ids, w.dots, lim, p, out, keep, w)
+				r.Stats = st
+				return r, err
+			}
+		}
+		st = s.query(q, c, lim, w)
+		if s.auto != nil && s.sk != nil {
+			s.auto.observe(st, lim, len(w.ids), s.d)
+		}
+	} else {
 		st = s.topR(q, lim, p.TopR, qn, w)
 	}
-	r, err := s.finish(w.ids, w.dots, lim, p, out, keep)
+	r, err := s.finish(w.ids, w.dots, lim, p, out, keep, w)
 	r.Stats = st
 	return r, err
+}
+
+// sumSegments completes a ReLU^α row from the sketch's segments, weighed
+// and summed by filterRange: the segment sums added in order, exactly as
+// finish does (bit-equal rows).
+func (s *store) sumSegments(segs []segResult, lim int, p Params, out []float64, keep bool) (Row, error) {
+	out = out[:s.dv]
+	clear(out)
+	var sum float64
+	k := 0
+	for _, g := range segs {
+		if len(g.ids) == 0 {
+			continue
+		}
+		for t, v := range g.part {
+			out[t] += v
+		}
+		sum += g.sum
+		k += len(g.ids)
+	}
+	r := Row{Visible: lim}
+	if err := completeReLU(&r, out, sum, k, lim, p); err != nil {
+		return r, err
+	}
+	if !finite(out) {
+		return r, errOverflow
+	}
+	if keep {
+		r.Keys, r.Weights = make([]int, 0, k), make([]float64, 0, k)
+		for _, g := range segs {
+			r.Keys = append(r.Keys, g.ids...)
+			r.Weights = append(r.Weights, g.dots...)
+		}
+	}
+	return r, nil
 }
 
 // topR fills w.ids/w.dots with candidates containing the TopR largest
@@ -203,8 +285,15 @@ func (s *store) topR(q []float64, lim, r int, qn float64, w *work) hsr.Stats {
 
 // finish turns candidate keys (ascending ids with their exact dots) into
 // the row's weights and output. Every path (per-row index query, batched
-// filter) ends here, so equal candidate sets give bit-equal rows.
-func (s *store) finish(ids []int, dots []float64, lim int, p Params, out []float64, keep bool) (Row, error) {
+// filter, sketch) ends here or sums in the same order, so equal candidate
+// sets give bit-equal rows.
+//
+// ReLU^α sums in segments of sketchSegment keys: within a segment,
+// ascending keys from zero (Σ a_j v_j and Σ a_j), then the segment sums
+// added in order. That is the order the sketch's parallel filter can
+// produce (one goroutine per segment) and Prefill reproduces; a row over
+// fewer than sketchSegment keys is the plain ascending sum.
+func (s *store) finish(ids []int, dots []float64, lim int, p Params, out []float64, keep bool, w *work) (Row, error) {
 	dv := s.dv
 	out = out[:dv]
 	clear(out)
@@ -216,17 +305,40 @@ func (s *store) finish(ids []int, dots []float64, lim int, p Params, out []float
 	case p.Kind == ReLU:
 		r.Threshold = p.B
 		r.ErrorBound = math.NaN()
-		var sum float64
+		var sum, psum float64
+		if cap(w.sel) < dv {
+			w.sel = make([]float64, dv)
+		}
+		part := w.sel[:dv]
+		seg := -1
+		flush := func() {
+			if seg >= 0 {
+				for t, v := range part {
+					out[t] += v
+				}
+				sum += psum
+			}
+		}
 		for x, j := range ids {
+			if x+4 < len(ids) {
+				prefetch(&s.vals[ids[x+4]*dv], dv)
+			}
 			a := reluWeight(dots[x], scale, p.B, p.Alpha, scaled)
 			if a == 0 {
 				continue // inside the safety margin, or rounds to the boundary
 			}
+			if g := j / sketchSegment; g != seg {
+				flush()
+				seg = g
+				clear(part)
+				psum = 0
+			}
 			ids[k], dots[k] = j, a
 			k++
-			sum += a
-			axpy(a, s.val(j), out)
+			psum += a
+			axpy(a, s.val(j), part)
 		}
+		flush()
 		if err := completeReLU(&r, out, sum, k, lim, p); err != nil {
 			return r, err
 		}

@@ -1,0 +1,314 @@
+package attention
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"slices"
+	"testing"
+
+	"gonum.org/v1/gonum/mat"
+)
+
+// withKernels runs f with the assembly sketch kernel (where the CPU has
+// it) and with the portable one, the sketch switched on either way and
+// at every d.
+func withKernels(t *testing.T, f func(t *testing.T)) {
+	defer func(a, b bool, m int) { useSketch, useQKernel, sketchMinDim = a, b, m }(useSketch, useQKernel, sketchMinDim)
+	for _, k := range []bool{true, false} {
+		if k && !hasKernel {
+			continue
+		}
+		useSketch, useQKernel, sketchMinDim = true, k, 1
+		t.Run(fmt.Sprintf("asm=%v", k), f)
+	}
+}
+
+// TestQFilterKernel: the assembly kernel and the portable one give the
+// same masks (the integer sums are exact, the float32 steps identical).
+func TestQFilterKernel(t *testing.T) {
+	if !hasKernel {
+		t.Skip("no AVX2/FMA")
+	}
+	rng := rand.New(rand.NewPCG(21, 22))
+	for _, pairs := range []int{2, 4, 32, 34, 66} {
+		for _, np := range []int{1, 3, 64} {
+			q := make([]int16, 2*pairs)
+			for i := range q {
+				q[i] = int16(rng.IntN(65535) - 32767)
+			}
+			codes := make([]int8, np*sketchPanel*2*pairs)
+			for i := range codes {
+				codes[i] = int8(rng.IntN(255) - 127)
+			}
+			scale := make([]float32, np*sketchPanel)
+			for i := range scale {
+				scale[i] = float32(rng.ExpFloat64())
+			}
+			for _, th := range []float32{-1e9, -1e6, 0, 1e5, 1e6, 1e9} {
+				a, b := make([]uint8, np), make([]uint8, np)
+				qfilterAsm(np, pairs, &q[0], &codes[0], &scale[0], th, &a[0])
+				qfilterGo(np, pairs, q, codes, scale, th, b)
+				if !slices.Equal(a, b) {
+					t.Fatalf("pairs=%d np=%d t=%v: asm %v, Go %v", pairs, np, th, a, b)
+				}
+			}
+		}
+	}
+}
+
+// keyMaker returns n keys of dimension d of a given kind.
+func keyMaker(rng *rand.Rand, kind string, n, d int) []float64 {
+	k := make([]float64, n*d)
+	for j := 0; j < n; j++ {
+		row := k[j*d : (j+1)*d]
+		for t := range row {
+			switch kind {
+			case "gauss":
+				row[t] = rng.NormFloat64()
+			case "ints": // exact dot products: ties on the threshold
+				row[t] = float64(rng.IntN(7) - 3)
+			case "spiky": // one large coordinate: coarse codes for the rest
+				row[t] = rng.NormFloat64() * 1e-3
+				if t == j%d {
+					row[t] = 1e3 * rng.NormFloat64()
+				}
+			case "scales": // per-key magnitudes from 1e-30 to 1e30, some zero keys
+				row[t] = rng.NormFloat64() * math.Pow(10, float64(j%61-30))
+				if j%97 == 0 {
+					row[t] = 0
+				}
+			case "extreme": // outside the sketch's safe range: chunks pass whole
+				row[t] = rng.NormFloat64() * 1e200
+				if j%3 == 0 {
+					row[t] = rng.NormFloat64() * 1e-200
+				}
+			}
+		}
+	}
+	return k
+}
+
+// TestSketchNeverMisses: the sketch filter returns exactly the keys with
+// dot(q, k) > c (the same float64 dot as every path), for thresholds set
+// just below, at and just above real dot products (the hardest cases for
+// the certified bound), on keys that stress the quantisation.
+func TestSketchNeverMisses(t *testing.T) {
+	withKernels(t, func(t *testing.T) {
+		rng := rand.New(rand.NewPCG(23, 24))
+		for _, kind := range []string{"gauss", "ints", "spiky", "scales", "extreme"} {
+			for _, d := range []int{1, 3, 4, 5, 8, 64, 65} {
+				n := 1300 // three chunks, the last partial
+				keys := keyMaker(rng, kind, n, d)
+				s := store{d: d, dv: 1, n: n, keys: keys, vals: make([]float64, n), sk: newSketch(d)}
+				for j := 0; j < n; j++ {
+					s.sk.add(keys[j*d : (j+1)*d])
+				}
+				var w work
+				for trial := 0; trial < 6; trial++ {
+					q := make([]float64, d)
+					for t := range q {
+						q[t] = rng.NormFloat64()
+						if kind == "ints" {
+							q[t] = float64(rng.IntN(5) - 2)
+						}
+					}
+					if trial == 5 {
+						q[0] *= 1e6 // one dominant coordinate
+					}
+					dots := make([]float64, n)
+					for j := range dots {
+						dots[j] = dot(q, keys[j*d:(j+1)*d])
+					}
+					for x := 0; x < 8; x++ {
+						v := dots[rng.IntN(n)]
+						for _, c := range []float64{v, math.Nextafter(v, math.Inf(-1)), math.Nextafter(v, math.Inf(1)), v - 1e-9*math.Abs(v)} {
+							for _, lim := range []int{n, 700, 1} {
+								st, nseg, ok := s.filter(q, c, lim, 2, &w, nil)
+								if !ok {
+									if slices.ContainsFunc(q, func(x float64) bool { return x != 0 }) && kind != "extreme" {
+										t.Fatalf("%s d=%d: query refused", kind, d)
+									}
+									continue
+								}
+								var got []int
+								for _, g := range w.seg[:nseg] {
+									got = append(got, g.ids...)
+								}
+								var want []int
+								for j := 0; j < lim; j++ {
+									if dots[j] > c {
+										want = append(want, j)
+									}
+								}
+								if !slices.Equal(got, want) {
+									t.Fatalf("%s d=%d lim=%d c=%v: got %d keys, want %d (%v vs %v)", kind, d, lim, c, len(got), len(want), got, want)
+								}
+								if st.Reported < len(want) || st.DotProducts != lim+st.Reported {
+									t.Fatalf("%s d=%d: stats %+v for %d keys", kind, d, st, len(want))
+								}
+							}
+						}
+					}
+				}
+			}
+		}
+	})
+}
+
+// TestSketchCandidates: on Gaussian keys at d = 64 and the paper's
+// threshold, the certified bound stays tight: at most 1.5× the reported
+// keys are re-scored (else the filter would be slow, not wrong).
+func TestSketchCandidates(t *testing.T) {
+	withKernels(t, func(t *testing.T) {
+		const n, d = 1 << 14, 64
+		Q, K, V := benchData(t, n, 4, d)
+		e, err := NewEngine(K, V, IndexScan)
+		if err != nil {
+			t.Fatal(err)
+		}
+		p := Params{Kind: ReLU, Alpha: 1, B: PaperThreshold(n, 1)}
+		out := make([]float64, d)
+		for i := 0; i < 4; i++ {
+			r, err := e.Row(Q.RawRowView(i), 0, p, out)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if r.Stats.Reported > r.Count*3/2+10 || r.Stats.Reported < r.Count {
+				t.Fatalf("row %d: %d candidates for %d keys", i, r.Stats.Reported, r.Count)
+			}
+		}
+	})
+}
+
+// TestSketchRowsLarge: rows over more than one segment (the parallel
+// filter, segment sums) against the independent oracle, and bit-equal
+// across Engine.Row (scan, auto; parallel), the sequential Batch rows,
+// the Cache and Prefill.
+func TestSketchRowsLarge(t *testing.T) {
+	if testing.Short() {
+		t.Skip("large")
+	}
+	rng := rand.New(rand.NewPCG(25, 26))
+	const n, d, dv = sketchSegment + 3001, 4, 3
+	Kr, Vr, Qr := randMat(rng, n, d, 1), randMat(rng, n, dv, 1), randMat(rng, n, d, 1)
+	K, V, Q := toDense(Kr), toDense(Vr), toDense(Qr)
+	params := []Params{
+		{Kind: ReLU, Alpha: 2, B: 2.3, Causal: true},
+		{Kind: ReLU, Alpha: 1, B: 2.0, Norm: NormNone, Causal: true},
+		{Kind: Softmax, Tau: 2.3, Causal: true},
+	}
+	var pre []*Result
+	for _, p := range params {
+		p.CountsOnly = true // ~1% of n²/2 keys: too many to list
+		r, err := Prefill(Q, K, V, p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		pre = append(pre, r)
+	}
+	withKernels(t, func(t *testing.T) {
+		for pi, p := range params {
+			pre := pre[pi]
+			rows := []int{5, sketchSegment - 1, sketchSegment + 7, n - 1}
+			sub := mat.NewDense(len(rows), d, nil)
+			for x, i := range rows {
+				sub.SetRow(x, Qr[i])
+			}
+			for _, ix := range []IndexKind{IndexScan, IndexAuto} {
+				e, err := NewEngine(K, V, ix)
+				if err != nil {
+					t.Fatal(err)
+				}
+				c := NewCache(d, dv, ix)
+				next := 0
+				for _, i := range rows {
+					name := fmt.Sprintf("%v %v row %d", p.Kind, ix, i)
+					got := make([]float64, dv)
+					r, err := e.Row(Qr[i], i, p, got)
+					if err != nil {
+						t.Fatal(err)
+					}
+					want := oracle(Qr[i], i, Kr, Vr, p, func(j int, s float64) bool { return s >= p.Tau })
+					closeRow(t, name, got, want, 1e-12)
+					if p.Kind == ReLU {
+						sameKeys(t, name, r.Keys, want, p.B)
+					}
+					if !slices.Equal(got, pre.Out.RawRowView(i)) {
+						t.Fatalf("%s: Row %v, Prefill %v", name, got, pre.Out.RawRowView(i))
+					}
+					for ; next <= i; next++ {
+						if err := c.Append(Kr[next], Vr[next]); err != nil {
+							t.Fatal(err)
+						}
+					}
+					co, _, err := c.Attend(Qr[i], p)
+					if err != nil {
+						t.Fatal(err)
+					}
+					if !slices.Equal(got, co) {
+						t.Fatalf("%s: Row %v, Cache %v", name, got, co)
+					}
+				}
+			}
+			// Batch: one goroutine per row; rows at positions 0..4 see
+			// fewer keys, so compare Row at the same positions.
+			for _, ix := range []IndexKind{IndexScan, IndexAuto} {
+				e, _ := NewEngine(K, V, ix)
+				bp := p
+				bp.Causal = false
+				res, err := e.Batch(sub, bp)
+				if err != nil {
+					t.Fatal(err)
+				}
+				for x := range rows {
+					got := make([]float64, dv)
+					if _, err := e.Row(sub.RawRowView(x), x, bp, got); err != nil {
+						t.Fatal(err)
+					}
+					if !slices.Equal(got, res.Out.RawRowView(x)) {
+						t.Fatalf("%v %v: Batch row %d %v, Row %v", p.Kind, ix, x, res.Out.RawRowView(x), got)
+					}
+				}
+			}
+		}
+	})
+}
+
+// TestAutoChooses: the automatic index keeps the tree where it prunes
+// (d = 2) and moves to the sketch where it cannot (d = 64, Gaussian), with
+// the same rows either way.
+func TestAutoChooses(t *testing.T) {
+	withKernels(t, func(t *testing.T) {
+		for _, d := range []int{2, 64} {
+			const n = 1 << 15
+			Q, K, V := benchData(t, n, 8, d)
+			e, err := NewEngine(K, V, IndexAuto)
+			if err != nil {
+				t.Fatal(err)
+			}
+			es, _ := NewEngine(K, V, IndexScan)
+			p := Params{Kind: ReLU, Alpha: 1, B: PaperThreshold(n, 1)}
+			sketchRows := 0
+			for i := 0; i < 8; i++ {
+				got, want := make([]float64, d), make([]float64, d)
+				r, err := e.Row(Q.RawRowView(i), 0, p, got)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if _, err := es.Row(Q.RawRowView(i), 0, p, want); err != nil {
+					t.Fatal(err)
+				}
+				if !slices.Equal(got, want) {
+					t.Fatalf("d=%d row %d: auto %v, scan %v", d, i, got, want)
+				}
+				if r.Stats.NodesVisited == (n+sketchChunk-1)/sketchChunk && r.Stats.Pruned == 0 {
+					sketchRows++
+				}
+			}
+			if d == 2 && sketchRows > 0 || d == 64 && sketchRows < 7 {
+				t.Fatalf("d=%d: %d of 8 rows on the sketch", d, sketchRows)
+			}
+		}
+	})
+}
