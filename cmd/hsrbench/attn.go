@@ -168,6 +168,69 @@ func denseDotPar(p *reluProblem) func(out []float64, counts []int) {
 	}
 }
 
+// gemvBlock is the key block of denseGemvTPar: the block's 2048 scores
+// (16 KiB) stay in L1 while Dgemv adds the d rows of Kᵀ into them.
+const gemvBlock = 2048
+
+// denseGemvTPar: gonum's fastest single-query layout, Kᵀ (d×n, built in
+// prepare: a cache may store keys that way), Dgemv(Trans) over blocks of
+// gemvBlock keys so that the scores stay in L1, the key range split over
+// GOMAXPROCS goroutines as in denseDotPar, then the sparse weighted sum.
+// (Dgemv over the row-major n×d keys, denseGemv, runs ~3× slower.)
+func denseGemvTPar(p *reluProblem) func(out []float64, counts []int) {
+	w := max(1, runtime.GOMAXPROCS(0))
+	kT := make([]float64, p.d*p.n)
+	for j := 0; j < p.n; j++ {
+		for t := 0; t < p.d; t++ {
+			kT[t*p.n+j] = p.k[j*p.d+t]
+		}
+	}
+	s := make([]float64, p.n)
+	part := make([][]float64, w)
+	psum := make([]float64, w)
+	pcnt := make([]int, w)
+	for i := range part {
+		part[i] = make([]float64, p.dv)
+	}
+	scale := 1 / math.Sqrt(float64(p.d))
+	return func(out []float64, counts []int) {
+		for i := 0; i < p.m; i++ {
+			nk := p.n
+			if p.causal {
+				nk = i + 1
+			}
+			q := p.q[i*p.d : (i+1)*p.d]
+			var wg sync.WaitGroup
+			for g := 0; g < w; g++ {
+				lo, hi := g*nk/w, (g+1)*nk/w
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					for b := lo; b < hi; b += gemvBlock {
+						e := min(hi, b+gemvBlock)
+						blasImpl.Dgemv(blas.Trans, p.d, e-b, scale, kT[b:], p.n, q, 1, 0, s[b:e], 1)
+					}
+					clear(part[g])
+					psum[g], pcnt[g] = weightRow(p, s[lo:hi], lo, part[g])
+				}()
+			}
+			wg.Wait()
+			o := out[i*p.dv : (i+1)*p.dv]
+			clear(o)
+			sum, cnt := 0.0, 0
+			for g := 0; g < w; g++ {
+				sum += psum[g]
+				cnt += pcnt[g]
+				for t, x := range part[g] {
+					o[t] += x
+				}
+			}
+			normalise(o, sum)
+			counts[i] = cnt
+		}
+	}
+}
+
 // prefillBlock is the query block of the Dgemm path: 64 rows × up to n
 // scores is 8 MiB at n = 2^14, so the scores are still in L3 when the
 // weighting pass reads them (measured a little faster than 256 rows, and on
@@ -332,10 +395,18 @@ func runDecode(c config, out *reporter, log io.Writer) {
 	n, d := c.decodeN, c.attnD
 	p := &reluProblem{m: c.decodeM, n: n, d: d, dv: d, b: paperThreshold(n, 1), alpha: c.alpha}
 	p.q, p.k, p.v = genQKV(p.m, n, d, c.seed+2)
-	out.header("decode", fmt.Sprintf("ReLU^%d decoding, %d single-query decodes per batch, n=%d, d=%d, b=sqrt(0.4 ln n)=%.4f; ms per decode",
-		p.alpha, p.m, n, d, p.b))
-	dense := []attnImpl{{"dense-dot", denseDot}, {"dense-dot-par", denseDotPar}, {"dense-gemv", denseGemv}}
+	out.header("decode", fmt.Sprintf("ReLU^%d decoding, %d single-query decodes per batch, n=%d, d=%d, b=sqrt(0.4 ln n)=%.4f, GOMAXPROCS=%d; ms per decode",
+		p.alpha, p.m, n, d, p.b, runtime.GOMAXPROCS(0)))
+	dense := []attnImpl{{"dense-dot", denseDot}, {"dense-dot-par", denseDotPar}, {"dense-gemv", denseGemv}, {"dense-gemvT-par", denseGemvTPar}}
 	runAttn(c, out, "decode", p.m, p, attnImpl{"ref", denseDot}, dense, decodeContenders())
+	// The same at one thread each: the engine splits a decode over
+	// GOMAXPROCS goroutines, as the -par dense paths do, so both settings
+	// are compared like with like.
+	prev := runtime.GOMAXPROCS(1)
+	defer runtime.GOMAXPROCS(prev)
+	out.header("decode-1t", "the same with GOMAXPROCS=1 (every contender on one thread); ms per decode")
+	dense1 := []attnImpl{{"dense-dot", denseDot}, {"dense-gemv", denseGemv}, {"dense-gemvT-par", denseGemvTPar}}
+	runAttn(c, out, "decode-1t", p.m, p, attnImpl{"ref", denseDot}, dense1, decodeContenders())
 }
 
 func runPrefill(c config, out *reporter, log io.Writer) {

@@ -303,7 +303,7 @@ func TestJSONLines(t *testing.T) {
 		cs, _ := m["case"].(string)
 		cases[cs]++
 		switch cs {
-		case "stream", "grid", "decode", "prefill", "scaling":
+		case "stream", "grid", "decode", "decode-1t", "prefill", "scaling":
 			for _, k := range []string{"case", "d", "n", "frac", "data", "baseline_ms", "ms", "ratio", "ok"} {
 				if _, ok := m[k]; !ok {
 					t.Errorf("%s line lacks %q: %s", cs, k, sc.Text())

@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"math"
+	"runtime"
 	"strings"
 )
 
@@ -83,15 +84,16 @@ var targetList = []target{
 	{name: "ReLU decoding: HSR vs fastest dense, exact", want: ">= 1x, ok", n: 1 << 20,
 		got: func(rows []row) (float64, string, int, bool) {
 			r, ok := oursRow(rows, "decode")
-			where := r.Contender
-			// The engine decodes one query on one core; say how it stands
-			// against the single-threaded dense loop too.
-			if one, found := findRow(rows, func(x row) bool { return x.Case == "decode" && x.Contender == "dense-dot" }); found && r.Ms > 0 {
-				where += fmt.Sprintf(" (vs 1-thread dense-dot: %.2fx)", one.Ms/r.Ms)
-			} else if one, found := findRow(rows, func(x row) bool { return x.Case == "decode" && x.Baseline == "dense-dot" }); found && r.Ms > 0 {
-				where += fmt.Sprintf(" (vs 1-thread dense-dot: %.2fx)", one.BaselineMs/r.Ms)
+			v, where := r.Ratio, fmt.Sprintf("%s %.2fx at GOMAXPROCS=%d", r.Contender, r.Ratio, runtime.GOMAXPROCS(0))
+			// The engine splits a decode over GOMAXPROCS goroutines, as the
+			// fastest dense paths do; the one-thread comparison counts too:
+			// the figure is the worse of the two.
+			if one, found := oursRow(rows, "decode-1t"); found && one.Contender == r.Contender {
+				v = min(v, one.Ratio)
+				where += fmt.Sprintf(", %.2fx on one thread each (vs %s)", one.Ratio, one.Baseline)
+				ok = ok && one.OK
 			}
-			return r.Ratio, where, r.N, ok && r.OK
+			return v, where, r.N, ok && r.OK
 		},
 		pass: func(v float64) bool { return v >= 1 }},
 	{name: "prefill m=n, causal: HSR vs dense gonum", want: ">= 1.7x, ok", n: 1 << 14,
