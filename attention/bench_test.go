@@ -1,6 +1,7 @@
 package attention
 
 import (
+	"runtime"
 	"slices"
 	"testing"
 	"time"
@@ -59,6 +60,9 @@ func benchDecode(b *testing.B, kind IndexKind, dense bool) {
 	if _, err := e.DenseRow(Q.RawRowView(0), 0, p, out); err != nil { // builds Kᵀ, Vᵀ
 		b.Fatal(err)
 	}
+	if _, err := e.Row(Q.RawRowView(0), 0, p, out); err != nil { // the chooser's first probe
+		b.Fatal(err)
+	}
 	b.ResetTimer()
 	i := 0
 	for b.Loop() {
@@ -74,7 +78,9 @@ func benchDecode(b *testing.B, kind IndexKind, dense bool) {
 	}
 }
 
-// BenchmarkDecode1M: one query against n = 2^20 keys, d = 64.
+// BenchmarkDecode1M: one query against n = 2^20 keys, d = 64. Dense is
+// DenseRow (gonum Dgemv over Kᵀ); HSR is Row (the sketch on the scan and
+// automatic engines); both split a row over GOMAXPROCS goroutines.
 func BenchmarkDecode1M_Dense(b *testing.B)   { benchDecode(b, IndexScan, true) }
 func BenchmarkDecode1M_HSRScan(b *testing.B) { benchDecode(b, IndexScan, false) }
 func BenchmarkDecode1M_HSRAuto(b *testing.B) { benchDecode(b, IndexAuto, false) }
@@ -147,8 +153,12 @@ func median(x []float64) float64 {
 }
 
 // BenchmarkDecode1M_Ratio: one query at a time against n = 2^20 keys
-// (d = 64, paper threshold), dense row, HSR on the scan and on the
-// automatic index alternating per query; medians of the per-query ratios.
+// (d = 64, paper threshold): DenseRow (gonum Dgemv, key ranges over
+// GOMAXPROCS goroutines), Row on the scan engine and on the automatic one
+// (the sketch, key ranges over GOMAXPROCS goroutines), in a rotating
+// order, each query at GOMAXPROCS as set ("ratio-scan", "ratio-auto") and
+// at GOMAXPROCS=1 (every path on one thread: "-1t"); medians of the
+// per-query dense/HSR time ratios (> 1: HSR faster). Outputs are checked.
 func BenchmarkDecode1M_Ratio(b *testing.B) {
 	const n, d, m = 1 << 20, 64, 8
 	Q, K, V := benchData(b, n, m, d)
@@ -161,35 +171,50 @@ func BenchmarkDecode1M_Ratio(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	o1, o2, o3 := make([]float64, d), make([]float64, d), make([]float64, d)
-	if _, err := es.DenseRow(Q.RawRowView(0), 0, p, o1); err != nil { // builds Kᵀ, Vᵀ
-		b.Fatal(err)
+	outs := [3][]float64{make([]float64, d), make([]float64, d), make([]float64, d)}
+	rows := [3]func(q []float64, i int, p Params, out []float64) (Row, error){es.DenseRow, es.Row, ea.Row}
+	for k, row := range rows { // builds Kᵀ, Vᵀ; the chooser's first (tree) probe
+		if _, err := row(Q.RawRowView(0), 0, p, outs[k]); err != nil {
+			b.Fatal(err)
+		}
 	}
-	var rs, ra []float64
+	procs := runtime.GOMAXPROCS(0)
+	defer runtime.GOMAXPROCS(procs)
+	ratios := map[string][]float64{}
+	var ms [2][3][]float64
 	b.ResetTimer()
 	i := 0
 	for b.Loop() {
 		q := Q.RawRowView(i % m)
-		i++
-		t0 := time.Now()
-		_, err1 := es.DenseRow(q, 0, p, o1)
-		t1 := time.Now()
-		_, err2 := es.Row(q, 0, p, o2)
-		t2 := time.Now()
-		_, err3 := ea.Row(q, 0, p, o3)
-		t3 := time.Now()
-		if err1 != nil || err2 != nil || err3 != nil {
-			b.Fatal(err1, err2, err3)
-		}
-		for t := range o1 {
-			if e := max(abs(o1[t]-o2[t]), abs(o1[t]-o3[t])); e > 1e-12*(abs(o1[t])+1) {
-				b.Fatalf("outputs differ by %g", e)
+		for pi, np := range []int{procs, 1} {
+			runtime.GOMAXPROCS(np)
+			var el [3]float64
+			for x := range 3 {
+				k := (i + x) % 3
+				t0 := time.Now()
+				if _, err := rows[k](q, 0, p, outs[k]); err != nil {
+					b.Fatal(err)
+				}
+				el[k] = time.Since(t0).Seconds()
+				ms[pi][k] = append(ms[pi][k], el[k]*1e3)
 			}
+			for t := range outs[0] {
+				o := outs[0][t]
+				if e := max(abs(o-outs[1][t]), abs(o-outs[2][t])); e > 1e-12*(abs(o)+1) {
+					b.Fatalf("outputs differ by %g", e)
+				}
+			}
+			sfx := []string{"", "-1t"}[pi]
+			ratios["ratio-scan"+sfx] = append(ratios["ratio-scan"+sfx], el[0]/el[1])
+			ratios["ratio-auto"+sfx] = append(ratios["ratio-auto"+sfx], el[0]/el[2])
 		}
-		dd := t1.Sub(t0).Seconds()
-		rs = append(rs, dd/t2.Sub(t1).Seconds())
-		ra = append(ra, dd/t3.Sub(t2).Seconds())
+		i++
 	}
-	b.ReportMetric(median(rs), "ratio-scan")
-	b.ReportMetric(median(ra), "ratio-auto")
+	for name, r := range ratios {
+		b.ReportMetric(median(r), name)
+	}
+	b.ReportMetric(median(ms[0][0]), "dense-ms")
+	b.ReportMetric(median(ms[0][2]), "auto-ms")
+	b.ReportMetric(median(ms[1][0]), "dense-1t-ms")
+	b.ReportMetric(median(ms[1][2]), "auto-1t-ms")
 }

@@ -72,8 +72,15 @@ func testPrefillBatched(t *testing.T) {
 }
 
 func TestDenseRow(t *testing.T) {
+	// n = 40000 splits a row over several key blocks and goroutines.
+	for _, n := range []int{300, 40000} {
+		testDenseRow(t, n)
+	}
+}
+
+func testDenseRow(t *testing.T, n int) {
 	rng := rand.New(rand.NewPCG(14, 15))
-	n, d, dv := 300, 8, 4
+	d, dv := 8, 4
 	Kr, Vr, Qr := randMat(rng, n, d, 1), randMat(rng, n, dv, 1), randMat(rng, 20, d, 1)
 	e, err := NewEngine(toDense(Kr), toDense(Vr), IndexScan)
 	if err != nil {
@@ -83,10 +90,12 @@ func TestDenseRow(t *testing.T) {
 	for _, p := range []Params{
 		{Kind: ReLU, Alpha: 2, B: 0.8, Causal: true},
 		{Kind: ReLU, Alpha: 1, B: 50, Norm: NormLength},
+		{Kind: ReLU, Alpha: 1, B: 1.5, Norm: NormNone},
 		{Kind: Softmax, Causal: true},
+		{Kind: Softmax},
 	} {
 		for i, q := range Qr {
-			pos := i * 15
+			pos := i * n / 20
 			row, err := e.DenseRow(q, pos, p, out)
 			if err != nil {
 				t.Fatal(err)
