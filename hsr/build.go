@@ -1,6 +1,9 @@
 package hsr
 
-import "math"
+import (
+	"math"
+	"slices"
+)
 
 // part is one static k-d tree of the logarithmic method (or, with a single
 // leaf node that grows, the insertion buffer).
@@ -26,11 +29,15 @@ type part struct {
 	absMax []float64 // per dimension, max |x_t| over the points
 	finite bool      // every coordinate is finite (else queries open every node)
 	height int       // longest root-to-leaf path, in edges
+	// centre of the ball bounds (nil: none, e.g. the insertion buffer):
+	// every point x below node i has ‖x − centre‖ ≤ nodes[i].rmax.
+	centre []float64
 }
 
 type node struct {
-	start, end int32 // rows of pts
-	right      int32 // right child; 0 for a leaf (the left child is the next node)
+	start, end int32   // rows of pts
+	right      int32   // right child; 0 for a leaf (the left child is the next node)
+	rmax       float32 // ≥ ‖x − centre‖ for every point below (certified, rounded up); 0 without a centre
 }
 
 func (p *part) len() int { return len(p.ids) }
@@ -48,7 +55,7 @@ func (p *part) hi(i int) []float64 {
 // coordinates; the split dimension is chosen from the node's cell (the
 // region its ancestors' splits leave it), the tight boxes are computed
 // afterwards, bottom-up, from the points in leaf order.
-func buildPart(d int, pts []float64, ids []int, leaf int) *part {
+func buildPart(d int, pts []float64, ids []int, leaf int, shells bool) *part {
 	n := len(ids)
 	p := &part{d: d, finite: true, absMax: make([]float64, d)}
 	if n == 0 {
@@ -58,6 +65,29 @@ func buildPart(d int, pts []float64, ids []int, leaf int) *part {
 		perm: make([]int32, n), keys: make([]float64, n)}
 	for i := range b.perm {
 		b.perm[i] = int32(i)
+	}
+	for _, x := range pts {
+		if math.IsNaN(x) || math.IsInf(x, 0) {
+			p.finite = false
+			break
+		}
+	}
+	if p.finite && shells {
+		// Radius splits, and ball bounds around the mean on every node.
+		p.centre = make([]float64, d)
+		for r := 0; r < n; r++ {
+			for t, v := range pts[r*d : (r+1)*d] {
+				p.centre[t] += v
+			}
+		}
+		for t := range p.centre {
+			p.centre[t] /= float64(n)
+		}
+		b.radius = make([]float64, n)
+		for r := range b.radius {
+			b.radius[r] = radiusUp(pts[r*d:(r+1)*d], p.centre)
+		}
+		b.chain = max(2*leaf, shellMin)
 	}
 	// About 2n/leaf nodes for median splits.
 	est := 2*n/leaf + 1
@@ -75,7 +105,7 @@ func buildPart(d int, pts []float64, ids []int, leaf int) *part {
 			}
 		}
 	}
-	b.build(0, n, 0, cell)
+	b.build(0, n, 0, cell, b.chain > 0)
 
 	// Gather the rows into leaf order so that a subtree is a contiguous run.
 	p.pts = make([]float64, n*d)
@@ -84,18 +114,23 @@ func buildPart(d int, pts []float64, ids []int, leaf int) *part {
 		copy(p.pts[r*d:(r+1)*d], pts[int(src)*d:int(src+1)*d])
 		p.ids[r] = ids[src]
 	}
-	for _, x := range p.pts {
-		if math.IsNaN(x) || math.IsInf(x, 0) {
-			p.finite = false
-			break
-		}
-	}
 	// Tight boxes, bottom-up: a leaf's from its rows, an internal node's as
 	// the union of its children's (children follow their parent in preorder).
 	p.box = make([]float64, 2*d*len(p.nodes))
 	for i := len(p.nodes) - 1; i >= 0; i-- {
 		nd := p.nodes[i]
 		lo, hi := p.lo(i), p.hi(i)
+		if b.radius != nil {
+			if nd.right == 0 {
+				var rm float64
+				for _, src := range b.perm[nd.start:nd.end] {
+					rm = max(rm, b.radius[src])
+				}
+				p.nodes[i].rmax = up32(rm)
+			} else {
+				p.nodes[i].rmax = max(p.nodes[i+1].rmax, p.nodes[nd.right].rmax)
+			}
+		}
 		if nd.right == 0 {
 			rows := p.pts[int(nd.start)*d : int(nd.end)*d]
 			for t := range lo {
@@ -160,17 +195,27 @@ func up32(x float64) float32 {
 }
 
 type builder struct {
-	d    int
-	src  []float64
-	leaf int
-	perm []int32   // rows of src, permuted into leaf order as the build goes
-	keys []float64 // scratch: the split coordinate of perm[i]
-	p    *part
+	d      int
+	src    []float64
+	leaf   int
+	perm   []int32   // rows of src, permuted into leaf order as the build goes
+	keys   []float64 // scratch: the split coordinate of perm[i]
+	radius []float64 // certified ‖x − centre‖ of each row of src (nil: no ball bounds)
+	chain  int       // radius splits continue on the outer side down to this many points (0: none)
+	p      *part
 }
 
+// shellMin is the fewest points the outermost shell of a radius-split chain
+// holds (see TreeOptions.Shells); a variable so that tests can build shells
+// over few points.
+var shellMin = 1024
+
 // build appends the subtree over perm[s:e], whose points lie in cell
-// (lo then hi; owned by this call), and returns its node number.
-func (b *builder) build(s, e, depth int, cell []float64) int32 {
+// (lo then hi; owned by this call), and returns its node number. With
+// shell, the node is split by distance from the centre at the median
+// radius: the inner half becomes an ordinary k-d subtree, the outer half
+// is split by radius again, down to b.chain points.
+func (b *builder) build(s, e, depth int, cell []float64, shell bool) int32 {
 	d, p := b.d, b.p
 	me := int32(len(p.nodes))
 	p.nodes = append(p.nodes, node{start: int32(s), end: int32(e)})
@@ -178,6 +223,19 @@ func (b *builder) build(s, e, depth int, cell []float64) int32 {
 		p.height = depth
 	}
 	if e-s <= b.leaf {
+		return me
+	}
+	if shell && e-s >= 2*b.chain {
+		keys := b.keys[s:e]
+		for i, r := range b.perm[s:e] {
+			keys[i] = b.radius[r]
+		}
+		m := (e - s) / 2
+		selectK(keys, b.perm[s:e], m)
+		left := slices.Clone(cell)
+		b.build(s, s+m, depth+1, left, false)
+		r := b.build(s+m, e, depth+1, cell, true)
+		p.nodes[me].right = r
 		return me
 	}
 	// Split the widest dimension of the cell at the median (by count, so
@@ -215,8 +273,8 @@ func (b *builder) build(s, e, depth int, cell []float64) int32 {
 		copy(left, cell)
 		left[d+dim] = v
 		cell[dim] = v
-		b.build(s, s+m, depth+1, left)
-		r := b.build(s+m, e, depth+1, cell)
+		b.build(s, s+m, depth+1, left, false)
+		r := b.build(s+m, e, depth+1, cell, false)
 		p.nodes[me].right = r
 		return me
 	}
@@ -275,4 +333,18 @@ func selectK(keys []float64, perm []int32, k int) {
 			return
 		}
 	}
+}
+
+// radiusUp returns an upper bound on the exact Euclidean distance ‖x − c‖:
+// the float64 computation has relative error at most about (d+4)·u
+// (u = 2⁻⁵³: a rounding per difference, per square, per addition of
+// non-negative terms, and the square root), so the computed value times
+// 1 + 4(d+4)·u, plus 2⁻⁵⁰⁰ for underflow of tiny squares, is above it.
+func radiusUp(x, c []float64) float64 {
+	var s float64
+	for t, v := range x {
+		dv := v - c[t]
+		s += dv * dv
+	}
+	return math.Sqrt(s)*(1+float64(4*(len(x)+4))*0x1p-53) + 0x1p-500
 }
