@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log"
 	"math"
+	"sort"
 	"syscall/js"
 
 	"github.com/hajimehoshi/ebiten/v2"
@@ -163,6 +164,10 @@ func (b *bridge) metricsJS() any {
 		"frame":        s.Frame,
 		"breakdown":    b.game.Breakdown(),
 	}
+	if ring := js.Global().Get("hsrvizRAF"); ring.Type() == js.TypeObject {
+		m["rafCallback"] = ringStats(ring.Get("ms"), ring.Get("n").Int())
+		m["rafInterval"] = ringStats(ring.Get("gap"), ring.Get("n").Int())
+	}
 	if load := js.Global().Get("hsrvizLoad"); load.Type() == js.TypeObject {
 		m["wasmBytes"] = load.Get("wasmBytes").Float()
 		m["wasmTransferBytes"] = load.Get("transferBytes").Float()
@@ -173,6 +178,22 @@ func (b *bridge) metricsJS() any {
 		return errString("metrics: " + err.Error())
 	}
 	return js.Global().Get("JSON").Call("parse", string(data))
+}
+
+// ringStats summarises the last min(n, len) entries of a JS Float64Array
+// ring (index.html's hsrvizRAF) like viz.FrameStats.
+func ringStats(arr js.Value, n int) viz.FrameStats {
+	k := min(n, arr.Length())
+	v := make([]float64, k)
+	for i := range v {
+		v[i] = arr.Index(i).Float()
+	}
+	sort.Float64s(v)
+	if k == 0 {
+		return viz.FrameStats{}
+	}
+	q := func(f float64) float64 { return v[min(k-1, int(f*float64(k)))] }
+	return viz.FrameStats{P50: q(0.5), P95: q(0.95), Max: v[k-1], Count: n}
 }
 
 // fn wraps a Go function for JavaScript: it runs with the game locked, and
