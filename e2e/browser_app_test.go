@@ -169,6 +169,7 @@ func TestBrowserSliderDrag(t *testing.T) {
 	if n := changed(mask, before, after, allPanels(s)); n < 200 {
 		t.Errorf("the picture barely changed after dragging b: %d pixels", n)
 	}
+	p.checkFullRedrawSame("browser-drag-b", 1)
 	p.checkConsoleClean()
 }
 
@@ -224,6 +225,7 @@ func TestBrowserHiDPI(t *testing.T) {
 	if s.Params.B <= s0.Params.B {
 		t.Errorf("dragging right at dpr 2 moved b %v → %v", s0.Params.B, s.Params.B)
 	}
+	p.checkFullRedrawSame("browser-hidpi-drag", 2)
 	p.checkConsoleClean()
 }
 

@@ -309,6 +309,57 @@ func (p *page) touchDrag(x0, y0, x1, y1 float64, steps int, pause time.Duration)
 	send(input.DispatchTouchEventTypeTouchEnd, x1, y1)
 }
 
+// checkFullRedrawSame compares the canvas as drawn frame after frame (the
+// renderer redraws only the scene groups that changed) with a full redraw
+// of the same state, forced by resizing the viewport by a pixel and back:
+// they must be identical. The app must be idle and paused.
+func (p *page) checkFullRedrawSame(name string, scale float64) {
+	p.t.Helper()
+	frames := func() float64 { return p.evalFloat(`window.hsrvizRAF ? hsrvizRAF.n : 0`) }
+	waitFrames := func(k float64) {
+		f0 := frames()
+		deadline := time.Now().Add(20 * time.Second)
+		for frames() < f0+k && time.Now().Before(deadline) {
+			time.Sleep(30 * time.Millisecond)
+		}
+	}
+	waitFrames(3)
+	before := p.screenshot("")
+	var opts []chromedp.EmulateViewportOption
+	if scale != 1 {
+		opts = append(opts, chromedp.EmulateScale(scale))
+	}
+	if err := chromedp.Do(p.ctx, chromedp.EmulateViewport(viewW, viewH+1, opts...)); err != nil {
+		p.t.Fatal(err)
+	}
+	waitFrames(3)
+	if err := chromedp.Do(p.ctx, chromedp.EmulateViewport(viewW, viewH, opts...)); err != nil {
+		p.t.Fatal(err)
+	}
+	waitFrames(3)
+	p.waitSettled("")
+	waitFrames(2)
+	after := p.screenshot("")
+	if before.Bounds() != after.Bounds() {
+		p.t.Fatalf("%s: screenshot sizes differ: %v vs %v", name, before.Bounds(), after.Bounds())
+	}
+	diff, where := 0, image.Rectangle{}
+	b := before.Bounds()
+	for y := b.Min.Y; y < b.Max.Y; y++ {
+		for x := b.Min.X; x < b.Max.X; x++ {
+			if before.RGBAAt(x, y) != after.RGBAAt(x, y) {
+				diff++
+				where = where.Union(image.Rect(x, y, x+1, y+1))
+			}
+		}
+	}
+	if diff > 0 {
+		savePNG(p.t, name+"-incremental.png", before)
+		savePNG(p.t, name+"-full.png", after)
+		p.t.Errorf("%s: the incrementally redrawn canvas differs from a full redraw in %d pixels within %v", name, diff, where)
+	}
+}
+
 func (p *page) messages() []string {
 	p.mu.Lock()
 	defer p.mu.Unlock()

@@ -229,7 +229,7 @@ func (a *App) handleWidgets(in *input.Input) {
 
 // drawControls draws the control card and records the widget regions.
 func (a *App) drawControls(p painter, r rect) {
-	p.rect(r, colPanel, colBorder, 1)
+	p.rect(r.inset(0.5), colPanel, colBorder, 1) // the border inside r (scene.Group)
 	c := a.ctl()
 	c.sync(a.p, a.playing)
 	inner := controlsInner(r)
@@ -245,6 +245,17 @@ func (a *App) drawControls(p painter, r rect) {
 	}
 	help := "space play · ← → step · [ ] b · p paper b · h help"
 	p.text(r.X+10, r.Y+r.H-helpLineH, fitText(help, sizeSmall, r.W-20), sizeSmall, colMuted, scene.AlignLeft)
+}
+
+// overlayOpen reports whether a list is open (drawn over other widgets and
+// possibly over the panels).
+func (c *controls) overlayOpen() bool {
+	for _, s := range []*widget.Select{c.data, c.kind, c.index} {
+		if s != nil && s.Overlay() {
+			return true
+		}
+	}
+	return false
 }
 
 func region(b *widget.Base) Region {

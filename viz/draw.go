@@ -52,7 +52,7 @@ func fitText(s string, size, w float32) string {
 // panelFrame draws a panel's card, title and one-line caption, and returns
 // the body rect below them.
 func (p painter) panelFrame(r rect, title, caption string) rect {
-	p.rect(r, colPanel, colBorder, 1)
+	p.rect(r.inset(0.5), colPanel, colBorder, 1) // the border inside r (scene.Group)
 	x := r.X + 10
 	w := r.W - 20
 	p.text(x, r.Y+7, fitText(title, sizeTitle, w), sizeTitle, colText, scene.AlignLeft)

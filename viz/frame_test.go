@@ -3,10 +3,13 @@ package viz
 import (
 	"bytes"
 	"fmt"
+	"image"
+	"math"
 	"testing"
 	"time"
 
 	"github.com/hsrviz/hsrviz/viz/input"
+	"github.com/hsrviz/hsrviz/viz/scene"
 )
 
 // The heatmaps are repainted incrementally (only the rows whose result
@@ -114,5 +117,78 @@ func TestDragFollowsBWithoutRebuild(t *testing.T) {
 	}
 	if a.IndexBuilds() != builds {
 		t.Fatalf("dragging b built %d indexes", a.IndexBuilds()-builds)
+	}
+}
+
+// Every group of the scene (a panel, the controls, the header) draws only
+// inside its rectangle, at device scales 1 and 2, with tooltips and in
+// every layout, and the groups do not overlap: the contract a retained
+// renderer relies on to redraw one group alone.
+func TestGroupsDrawInsideTheirRects(t *testing.T) {
+	type state struct {
+		hash string
+		w, h int
+		ptr  [2]float32 // hover position (0: none)
+	}
+	var states []state
+	for _, hash := range []string{"n=2048&d=2&m=16", "n=4096&d=64&m=32&kind=softmax"} {
+		for _, wh := range [][2]int{{1280, 800}, {800, 1200}, {420, 900}} {
+			states = append(states, state{hash: hash, w: wh[0], h: wh[1]})
+		}
+	}
+	a0 := settled(t, "n=2048&d=2&m=16")
+	a0.Scene(1280, 800)
+	for _, pr := range a0.ui.panels {
+		// hover the middle and a corner of every panel (tooltips near the edge)
+		states = append(states, state{hash: "n=2048&d=2&m=16", w: 1280, h: 800, ptr: [2]float32{pr.X + pr.W/2, pr.Y + pr.H/2}},
+			state{hash: "n=2048&d=2&m=16", w: 1280, h: 800, ptr: [2]float32{pr.X + pr.W - 3, pr.Y + pr.H - 3}})
+	}
+	for _, st := range states {
+		a := settled(t, st.hash)
+		if st.ptr[0] != 0 {
+			a.Scene(st.w, st.h)
+			a.Update(input.Input{Pointers: []input.Pointer{{X: st.ptr[0], Y: st.ptr[1]}}})
+		}
+		s := a.Scene(st.w, st.h)
+		if len(s.Groups) < 7 {
+			t.Fatalf("%+v: %d groups, want the 6 panels, the controls and the header", st, len(s.Groups))
+		}
+		if n := len(s.Items) - s.Groups[len(s.Groups)-1].End + s.Groups[0].Start; n != 0 {
+			t.Errorf("%+v: %d items outside the groups", st, n)
+		}
+		for _, k := range []float32{1, 2} {
+			var rects []image.Rectangle
+			for gi, g := range s.Groups {
+				r := image.Rect(int(math.Floor(float64(g.X*k))), int(math.Floor(float64(g.Y*k))),
+					int(math.Ceil(float64((g.X+g.W)*k))), int(math.Ceil(float64((g.Y+g.H)*k))))
+				for _, o := range rects {
+					if o.Overlaps(r) {
+						t.Errorf("%+v scale %v: group %d %v overlaps %v", st, k, gi, r, o)
+					}
+				}
+				rects = append(rects, r)
+				img := scene.RasterizeScaled(&scene.Scene{W: s.W, H: s.H, Items: s.Items[g.Start:g.End]}, k)
+				b := img.Bounds()
+				out := 0
+				var where image.Rectangle
+				for y := b.Min.Y; y < b.Max.Y; y++ {
+					for x := b.Min.X; x < b.Max.X; x++ {
+						if !(image.Point{x, y}).In(r) && img.Pix[img.PixOffset(x, y)+3] != 0 {
+							out++
+							where = where.Union(image.Rect(x, y, x+1, y+1))
+						}
+					}
+				}
+				if out > 0 {
+					t.Errorf("%+v scale %v: group %d (%v) paints %d pixels outside its rectangle, within %v", st, k, gi, r, out, where)
+				}
+			}
+		}
+	}
+	// The help overlay and an open list are drawn over the groups: no groups.
+	a := settled(t, "n=2048&d=2&m=16")
+	a.Update(input.Input{Keys: []string{"h"}})
+	if s := a.Scene(1280, 800); !a.ui.help || len(s.Groups) != 0 {
+		t.Errorf("with the help overlay (shown %v): %d groups, want 0", a.ui.help, len(s.Groups))
 	}
 }

@@ -259,7 +259,9 @@ func (a *App) drawHeatmaps(p painter, r rect) {
 		return
 	}
 	lh := lineHeight(sizeLabel)
-	barW := float32(52)
+	// the colour bar and its labels: room for the widest label fmtNum makes,
+	// so that the maps keep their width whatever the scale
+	barW := 6 + 8 + 3 + max(textWidth("row max", sizeSmall), textWidth("−8.88e-88", sizeSmall)) + 2
 	each := (body.H - 3*(lh+2) - 2*6 - lh - 4) / 3
 	mapW := body.W - barW
 	W, H := int(mapW), int(each)

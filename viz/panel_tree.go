@@ -128,18 +128,24 @@ func (a *App) drawTree(p painter, r rect) {
 }
 
 // drawDecisionLegend shows the four decisions with their colour and cue.
+// Entries that do not fit in r's width are left out.
 func (a *App) drawDecisionLegend(p painter, r rect) {
 	x := r.X
 	for _, d := range []hsr.Decision{hsr.Pruned, hsr.ReportedWhole, hsr.Opened, hsr.LeafScanned} {
-		sw := rect{x, r.Y + 1, 18, r.H - 2}
-		drawDecisionSwatch(p, sw, d)
-		x += 22
 		name := d.String()
+		if x+20+textWidth(name, sizeLabel) > r.X+r.W {
+			return
+		}
+		sw := rect{x, r.Y + 1, 16, r.H - 2}
+		drawDecisionSwatch(p, sw, d)
+		x += 20
 		p.text(x, r.Y, name, sizeLabel, colText, scene.AlignLeft)
-		x += textWidth(name, sizeLabel) + 12
+		x += textWidth(name, sizeLabel) + 9
 	}
-	p.line(x, r.Y, x, r.Y+r.H, colQuery, 2)
-	p.text(x+5, r.Y, "c", sizeLabel, colQuery, scene.AlignLeft)
+	if x+6+textWidth("c", sizeLabel) <= r.X+r.W {
+		p.line(x, r.Y, x, r.Y+r.H, colQuery, 2)
+		p.text(x+5, r.Y, "c", sizeLabel, colQuery, scene.AlignLeft)
+	}
 }
 
 // drawDecisionSwatch draws a rect with the decision's colour and its

@@ -100,38 +100,49 @@ func abs32(x float32) float32 {
 	return x
 }
 
-// Scene lays out and draws the whole window.
+// Scene lays out and draws the whole window. Every panel, the controls and
+// the header are a scene.Group (each draws only inside its rectangle), so
+// a retained renderer redraws only those that changed; an open list or the
+// help overlay, drawn over the others, makes the scene ungrouped.
 func (a *App) Scene(w, h int) *scene.Scene {
 	s := &scene.Scene{W: w, H: h, Background: colBackground}
 	p := painter{s}
 	L := computeLayout(w, h, a.p.Controls, a.ui.scroll)
 	a.ui.w, a.ui.h, a.ui.lay = w, h, L
 	a.ui.panels = a.ui.panels[:0]
+	group := func(r rect, draw func(p painter, r rect)) {
+		g := s.BeginGroup(r.X, r.Y, r.W, r.H)
+		draw(p, r)
+		s.EndGroup(g)
+	}
 	for _, name := range panelOrder {
 		r := L.panels[name]
 		a.ui.panels = append(a.ui.panels, Region{Name: name, X: r.X, Y: r.Y, W: r.W, H: r.H})
 		switch name {
 		case PanelGeometry:
-			a.drawGeometry(p, r)
+			group(r, a.drawGeometry)
 		case PanelTree:
-			a.drawTree(p, r)
+			group(r, a.drawTree)
 		case PanelHeatmap:
-			a.drawHeatmaps(p, r)
+			group(r, a.drawHeatmaps)
 		case PanelNumbers:
-			a.drawNumbers(p, r)
+			group(r, a.drawNumbers)
 		case PanelScaling:
-			a.drawScaling(p, r)
+			group(r, a.drawScaling)
 		case PanelHistogram:
-			a.drawHistogram(p, r)
+			group(r, a.drawHistogram)
 		}
 	}
 	if L.controls.W > 0 {
 		a.ui.panels = append(a.ui.panels, Region{Name: PanelControls, X: L.controls.X, Y: L.controls.Y, W: L.controls.W, H: L.controls.H})
-		a.drawControls(p, L.controls)
+		group(L.controls, a.drawControls)
 	}
-	a.drawHeader(p, L.header)
+	group(L.header, a.drawHeader)
 	if a.ui.help {
 		a.drawHelp(p, rect{0, 0, float32(w), float32(h)})
+	}
+	if a.ui.help || (a.ui.ctl != nil && a.ui.ctl.overlayOpen()) {
+		s.Groups = nil // drawn over the groups
 	}
 	return s
 }

@@ -59,9 +59,14 @@ type Game struct {
 	quit bool
 }
 
-// New returns a Game drawing m.
+// New returns a Game drawing m. It turns off Ebiten's clearing of the
+// screen before each frame: the Game redraws only the parts of the scene
+// that changed (Renderer.Retained).
 func New(m Model) *Game {
-	return &Game{model: m, rend: NewRenderer(), scale: 1}
+	ebiten.SetScreenClearedEveryFrame(false)
+	r := NewRenderer()
+	r.Retained = true
+	return &Game{model: m, rend: r, scale: 1}
 }
 
 // Do runs f with the model locked, so f never overlaps a frame.
@@ -133,9 +138,11 @@ func (g *Game) Draw(screen *ebiten.Image) {
 	}
 	if !drawn {
 		screen.Fill(bannerBG)
+		g.rend.Invalidate()
 	}
 	if g.errMsg != "" && time.Since(g.errTime) < 20*time.Second {
 		g.rend.banner(screen, "internal error (the app keeps running; details in the log): "+g.errMsg, float32(g.scale))
+		g.rend.Invalidate() // painted over the scene: the next frame redraws it all
 	}
 	g.frames++
 	g.guard("FrameWork", func() {
@@ -150,7 +157,8 @@ func (g *Game) Draw(screen *ebiten.Image) {
 // Breakdown returns the median and 95th percentile, in milliseconds, of
 // the Go time per frame spent in the model's Update (all ticks since the
 // previous frame), its Scene, and this package's rendering, over the last
-// 240 frames: where the frame budget goes. Call it with the model locked
+// 240 frames: where the frame budget goes; and the number of frames drawn
+// in full and partially (only the changed groups). Call it with the model locked
 // (inside Do or a hook).
 func (g *Game) Breakdown() map[string]float64 {
 	out := map[string]float64{}
@@ -158,6 +166,8 @@ func (g *Game) Breakdown() map[string]float64 {
 		p50, p95 := r.quantiles()
 		out[name+"_p50_ms"], out[name+"_p95_ms"] = p50, p95
 	}
+	// frames drawn whole and frames where only changed groups were redrawn
+	out["frames_full"], out["frames_partial"] = float64(g.rend.Full), float64(g.rend.Partial)
 	return out
 }
 

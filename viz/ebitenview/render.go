@@ -24,6 +24,17 @@ type Renderer struct {
 	vertices []ebiten.Vertex
 	indices  []uint16
 	m        mesh // shapes batched for one draw call
+
+	// Retained: dst keeps the previous frame's pixels, so Draw redraws only
+	// the groups that changed (retain.go). Full and Partial count the frames
+	// drawn each way.
+	Retained      bool
+	Full, Partial int
+	prev          *scene.Scene
+	prevSize      image.Point
+	prevScale     float32
+	stale         bool
+	dirty         []int
 }
 
 type rasterEntry struct {
@@ -46,11 +57,84 @@ func NewRenderer() *Renderer {
 	}
 }
 
-// Draw paints s onto dst, scaling logical pixels by scale.
+// Draw paints s onto dst, scaling logical pixels by scale. With Retained
+// set, dst must still hold the previous frame (see retain.go): only the
+// groups that changed are redrawn.
 func (r *Renderer) Draw(dst *ebiten.Image, s *scene.Scene, scale float32) {
 	r.frame++
-	dst.Fill(s.Background)
-	for _, it := range s.Items {
+	size := dst.Bounds().Size()
+	same := r.Retained && !r.stale && size == r.prevSize && scale == r.prevScale
+	plan := planRedraw(r.prev, s, same, scale, r.dirty)
+	r.dirty = plan.dirty
+	if plan.full {
+		r.Full++
+		dst.Fill(s.Background)
+		next := 0
+		for _, g := range s.Groups {
+			if g.Start < next || g.End < g.Start || g.End > len(s.Items) {
+				continue // not valid groups: planRedraw asked for full, draw the rest plainly
+			}
+			r.items(dst, s.Items[next:g.Start], scale)
+			r.items(r.clip(dst, g, scale), s.Items[g.Start:g.End], scale)
+			next = g.End
+		}
+		r.items(dst, s.Items[next:], scale)
+	} else {
+		r.Partial++
+		// Clear every dirty rectangle first, then draw the dirty groups in
+		// order: overlapping dirty groups then paint as in a full redraw.
+		for _, k := range plan.dirty {
+			r.clip(dst, s.Groups[k], scale).Fill(s.Background)
+		}
+		for _, k := range plan.dirty {
+			g := s.Groups[k]
+			r.items(r.clip(dst, g, scale), s.Items[g.Start:g.End], scale)
+		}
+		// The groups left alone keep their rasters' GPU images.
+		for k, g := range s.Groups {
+			if !containsInt(plan.dirty, k) {
+				r.touch(s.Items[g.Start:g.End])
+			}
+		}
+	}
+	r.flush(dst)
+	r.glyphs.endFrame()
+	r.prev, r.prevSize, r.prevScale, r.stale = s, size, scale, false
+	// Rasters that left the scene (a heatmap replaced by the next b while
+	// dragging) keep their GPU image for the next raster of the same size:
+	// a WritePixels instead of an allocation each frame.
+	for k, e := range r.rasters {
+		if e.lastUsed != r.frame {
+			r.release(e.img)
+			delete(r.rasters, k)
+		}
+	}
+	// At most four spares of a size are kept.
+	for size, imgs := range r.spare {
+		if len(imgs) > 4 {
+			for _, img := range imgs[4:] {
+				img.Deallocate()
+			}
+			r.spare[size] = imgs[:4]
+		}
+	}
+}
+
+// Invalidate makes the next Draw redraw everything (the screen was painted
+// over, e.g. by an error banner).
+func (r *Renderer) Invalidate() { r.stale = true }
+
+// clip is dst restricted to g's device-pixel rectangle: drawing on it is
+// clipped there, in the same coordinates.
+func (r *Renderer) clip(dst *ebiten.Image, g scene.Group, scale float32) *ebiten.Image {
+	r.flush(dst)
+	rc := groupRect(g, scale).Intersect(dst.Bounds())
+	return dst.SubImage(rc).(*ebiten.Image)
+}
+
+// items draws its onto dst.
+func (r *Renderer) items(dst *ebiten.Image, its []scene.Item, scale float32) {
+	for _, it := range its {
 		switch it := it.(type) {
 		case scene.Rect:
 			r.rect(dst, it, scale)
@@ -79,25 +163,33 @@ func (r *Renderer) Draw(dst *ebiten.Image, s *scene.Scene, scale float32) {
 		}
 	}
 	r.flush(dst)
-	r.glyphs.endFrame()
-	// Rasters that left the scene (a heatmap replaced by the next b while
-	// dragging) keep their GPU image for the next raster of the same size:
-	// a WritePixels instead of an allocation each frame.
-	for k, e := range r.rasters {
-		if e.lastUsed != r.frame {
-			r.release(e.img)
-			delete(r.rasters, k)
+}
+
+// touch marks the cached rasters of its as used this frame.
+func (r *Renderer) touch(its []scene.Item) {
+	for _, it := range its {
+		var key string
+		switch it := it.(type) {
+		case scene.Raster:
+			key = it.Key
+		case *scene.Raster:
+			key = it.Key
+		default:
+			continue
+		}
+		if e := r.rasters[key]; e != nil && key != "" {
+			e.lastUsed = r.frame
 		}
 	}
-	// At most four spares of a size are kept.
-	for size, imgs := range r.spare {
-		if len(imgs) > 4 {
-			for _, img := range imgs[4:] {
-				img.Deallocate()
-			}
-			r.spare[size] = imgs[:4]
+}
+
+func containsInt(v []int, x int) bool {
+	for _, y := range v {
+		if y == x {
+			return true
 		}
 	}
+	return false
 }
 
 func finite(vs ...float32) bool {

@@ -14,7 +14,33 @@ type Scene struct {
 	W, H       int
 	Background color.RGBA
 	Items      []Item
+	// Groups optionally mark runs of Items as independently redrawable
+	// parts of the frame (see Group); Rasterize ignores them.
+	Groups []Group
 }
+
+// Group marks Items[Start:End] as one part of the frame, such as a panel,
+// inside the rectangle (X, Y, W, H). Its items draw nothing outside the
+// rectangle (a renderer may clip to it) and look right painted over the
+// Background alone: no other item draws inside the rectangle. Groups are in
+// item order and do not overlap. A renderer that keeps the previous frame's
+// pixels may redraw only the groups whose items changed (clearing the
+// rectangle to the Background first), and must redraw everything when the
+// items outside groups change.
+type Group struct {
+	X, Y, W, H float32
+	Start, End int
+}
+
+// BeginGroup starts a group over the rectangle; the items added until
+// EndGroup belong to it. It returns the group's index.
+func (s *Scene) BeginGroup(x, y, w, h float32) int {
+	s.Groups = append(s.Groups, Group{X: x, Y: y, W: w, H: h, Start: len(s.Items), End: -1})
+	return len(s.Groups) - 1
+}
+
+// EndGroup ends group g (BeginGroup's result) after the last item added.
+func (s *Scene) EndGroup(g int) { s.Groups[g].End = len(s.Items) }
 
 // Item is one of Rect, Line, Circle, Text, Raster, Polygon.
 type Item interface{ isItem() }
