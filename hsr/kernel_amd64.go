@@ -28,3 +28,10 @@ func aboveAVX2(a *float64, d int, x *float64, rows int, c float64) int
 //
 //go:noescape
 func aboveMaskAVX2(a *float64, d int, x *float64, rows int, c float64, mask *byte)
+
+// boundAVX2 returns Σ_t min(a_t·lo_t, a_t·hi_t) and Σ_t max(…) over the
+// float32 box lo = box[0:d], hi = box[d:2d] (d a positive multiple of 4),
+// each product rounded, summed in four lanes.
+//
+//go:noescape
+func boundAVX2(a *float64, box *float32, d int) (mn, mx float64)

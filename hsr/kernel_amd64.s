@@ -236,3 +236,45 @@ mtailend:
 mdone:
 	VZEROUPPER
 	RET
+
+// func boundAVX2(a *float64, box *float32, d int) (mn, mx float64)
+//
+// mx = Σ_t max(a_t·lo_t, a_t·hi_t), mn = Σ_t min(a_t·lo_t, a_t·hi_t) over a
+// float32 box (lo = box[0:d], hi = box[d:2d]), d a positive multiple of 4,
+// summed in four lanes (an order Dot does not use: the bound's certified
+// margin holds for any order of summation).
+TEXT ·boundAVX2(SB), NOSPLIT, $0-40
+	MOVQ   a+0(FP), AX
+	MOVQ   box+8(FP), SI
+	MOVQ   d+16(FP), CX
+	LEAQ   (SI)(CX*4), DI
+	VXORPD Y0, Y0, Y0
+	VXORPD Y1, Y1, Y1
+	XORQ   BX, BX
+
+bloop:
+	VCVTPS2PD (SI)(BX*4), Y2
+	VCVTPS2PD (DI)(BX*4), Y3
+	VMOVUPD   (AX)(BX*8), Y4
+	VMULPD    Y4, Y2, Y2
+	VMULPD    Y4, Y3, Y3
+	VMAXPD    Y3, Y2, Y5
+	VMINPD    Y3, Y2, Y6
+	VADDPD    Y5, Y0, Y0
+	VADDPD    Y6, Y1, Y1
+	ADDQ      $4, BX
+	CMPQ      BX, CX
+	JLT       bloop
+
+	VEXTRACTF128 $1, Y0, X2
+	VADDPD       X2, X0, X0
+	VPERMILPD    $1, X0, X2
+	VADDSD       X2, X0, X0
+	VEXTRACTF128 $1, Y1, X3
+	VADDPD       X3, X1, X1
+	VPERMILPD    $1, X1, X3
+	VADDSD       X3, X1, X1
+	VMOVSD       X1, mn+24(FP)
+	VMOVSD       X0, mx+32(FP)
+	VZEROUPPER
+	RET

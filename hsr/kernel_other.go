@@ -12,3 +12,7 @@ func aboveAVX2(a *float64, d int, x *float64, rows int, c float64) int {
 func aboveMaskAVX2(a *float64, d int, x *float64, rows int, c float64, mask *byte) {
 	panic("hsr: aboveMaskAVX2 called without AVX2")
 }
+
+func boundAVX2(a *float64, box *float32, d int) (mn, mx float64) {
+	panic("hsr: boundAVX2 called without AVX2")
+}

@@ -2,6 +2,7 @@ package hsr
 
 import (
 	"math"
+	"math/big"
 	"math/rand/v2"
 	"slices"
 	"testing"
@@ -156,5 +157,65 @@ func TestAppendAboveMatchesDot(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// boundAVX2 (where available) is the box bound the scalar bound32
+// computes, up to the rounding the certified margin allows: within
+// γ_d·Σ_t |a_t|·max(|lo_t|, |hi_t|) of the exact sums (computed with
+// math/big), for either corner; infinite box values give ±Inf or NaN,
+// never a finite wrong value on the unsafe side.
+func TestBoundAVX2(t *testing.T) {
+	if !useAVX2 {
+		t.Skip("no AVX2")
+	}
+	rng := rand.New(rand.NewPCG(4, 4))
+	for d := 4; d <= 132; d += 4 {
+		for range 50 {
+			box := make([]float32, 2*d)
+			a := make([]float64, d)
+			var M float64
+			exMn, exMx := new(big.Float).SetPrec(400), new(big.Float).SetPrec(400)
+			for i := 0; i < d; i++ {
+				s := math.Pow(10, float64(rng.IntN(7)-3))
+				lo, hi := float32(rng.NormFloat64()*s), float32(rng.NormFloat64()*s)
+				if lo > hi {
+					lo, hi = hi, lo
+				}
+				box[i], box[d+i] = lo, hi
+				a[i] = rng.NormFloat64() * math.Pow(10, float64(rng.IntN(5)-2))
+				pl := new(big.Float).SetPrec(400).Mul(big.NewFloat(a[i]), big.NewFloat(float64(lo)))
+				ph := new(big.Float).SetPrec(400).Mul(big.NewFloat(a[i]), big.NewFloat(float64(hi)))
+				if pl.Cmp(ph) > 0 {
+					pl, ph = ph, pl
+				}
+				exMn.Add(exMn, pl)
+				exMx.Add(exMx, ph)
+				M += math.Abs(a[i]) * max(math.Abs(float64(lo)), math.Abs(float64(hi)))
+			}
+			mn, mx := boundAVX2(&a[0], &box[0], d)
+			tol := float64(d) * 0x1p-53 / (1 - float64(d)*0x1p-53) * M
+			emn, _ := exMn.Float64()
+			emx, _ := exMx.Float64()
+			if math.Abs(mn-emn) > tol || math.Abs(mx-emx) > tol {
+				t.Fatalf("d=%d: bound [%v, %v], exact [%v, %v], tolerance %v", d, mn, mx, emn, emx, tol)
+			}
+		}
+	}
+	// An infinite corner: the bound is infinite (or NaN, which prunes nothing).
+	d := 8
+	box := make([]float32, 2*d)
+	a := make([]float64, d)
+	for i := range a {
+		a[i] = 1
+		box[i], box[d+i] = -1, 1
+	}
+	box[d+3] = float32(math.Inf(1))
+	if _, mx := boundAVX2(&a[0], &box[0], d); !math.IsInf(mx, 1) {
+		t.Fatalf("infinite hi corner: max bound %v", mx)
+	}
+	a[3] = 0
+	if _, mx := boundAVX2(&a[0], &box[0], d); !(math.IsNaN(mx) || mx >= 7) {
+		t.Fatalf("0·Inf: max bound %v, want NaN or ≥ 7", mx)
 	}
 }

@@ -11,3 +11,8 @@ import "unsafe"
 //
 //go:noescape
 func prefetch3(a, b, c unsafe.Pointer)
+
+// prefetchLines prefetches the cache lines of the n > 0 bytes at p.
+//
+//go:noescape
+func prefetchLines(p unsafe.Pointer, n int)

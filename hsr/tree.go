@@ -391,6 +391,10 @@ func (p *part) bound32(q *query, i int, eps float64) (lo, hi float64) {
 	d := p.d
 	b := p.box32[2*d*i : 2*d*(i+1)]
 	a := q.a[:d]
+	if useAVX2 && d%4 == 0 && d >= avx2BoundMinDim {
+		mn, mx := boundAVX2(&a[0], &b[0], d)
+		return mn - eps, mx + eps
+	}
 	var mx, mn float64
 	switch d {
 	case 1:
@@ -422,6 +426,10 @@ func (p *part) bound32(q *query, i int, eps float64) (lo, hi float64) {
 	}
 	return mn - eps, mx + eps
 }
+
+// avx2BoundMinDim is the smallest dimension whose box bounds use the AVX2
+// kernel (where available; d a multiple of 4).
+const avx2BoundMinDim = 8
 
 // frame is a node waiting on the depth-first stack.
 type frame struct {
@@ -461,6 +469,9 @@ func (p *part) walk(q *query, pi int, eps float64, starts []frame, limit int32, 
 				// Start fetching a node and its box a few nodes ahead.
 				nx := int(cur[k+lookAhead].node)
 				b := nx * d2
+				if d2 > 32 {
+					prefetchLines(unsafe.Pointer(&p.box32[b]), 4*d2)
+				}
 				prefetch3(unsafe.Pointer(&p.box32[b]), unsafe.Pointer(&p.box32[b+d2-1]), unsafe.Pointer(&p.nodes[nx]))
 				// Halfway there, a leaf's node entry has arrived: fetch its
 				// first points too.
