@@ -20,7 +20,6 @@ type Renderer struct {
 	spare   map[image.Point][]*ebiten.Image // images of rasters that left, by size, for reuse
 	frame   uint64
 
-	white    *ebiten.Image // 1×1 white source for polygons
 	vertices []ebiten.Vertex
 	indices  []uint16
 	m        mesh // shapes batched for one draw call
@@ -47,13 +46,10 @@ var bannerBG = color.RGBA{0x12, 0x16, 0x1a, 0xff}
 
 // NewRenderer loads the Go Regular font (the one viz/scene.TextWidth measures with).
 func NewRenderer() *Renderer {
-	white := ebiten.NewImage(3, 3)
-	white.Fill(color.White)
 	return &Renderer{
 		glyphs:  newTextCache(),
 		rasters: map[string]*rasterEntry{},
 		spare:   map[image.Point][]*ebiten.Image{},
-		white:   white.SubImage(image.Rect(1, 1, 2, 2)).(*ebiten.Image),
 	}
 }
 
@@ -205,7 +201,7 @@ func (r *Renderer) flush(dst *ebiten.Image) {
 	if len(r.m.is) == 0 {
 		return
 	}
-	dst.DrawTriangles(r.m.vs, r.m.is, r.white, &ebiten.DrawTrianglesOptions{
+	dst.DrawTriangles(r.m.vs, r.m.is, r.glyphs.sheet.img, &ebiten.DrawTrianglesOptions{
 		ColorScaleMode: ebiten.ColorScaleModePremultipliedAlpha,
 	})
 	r.m.reset()
@@ -284,8 +280,60 @@ func (r *Renderer) polygon(dst *ebiten.Image, it scene.Polygon, s float32) {
 	if n < 3 || it.Fill.A == 0 || !finite(it.Xs[:n]...) || !finite(it.Ys[:n]...) {
 		return
 	}
-	// A general (possibly concave) polygon needs the stencil-based fill
-	// rule, so it is its own draw call.
+	if convex(it.Xs[:n], it.Ys[:n]) {
+		// A triangle fan covers a convex polygon exactly once (the GPU's
+		// rasterisation rule gives a shared edge's pixels to one triangle):
+		// batched with everything else.
+		r.room(dst, n+8*n)
+		base := uint16(len(r.m.vs))
+		for i := 0; i < n; i++ {
+			r.m.vertex(it.Xs[i]*s, it.Ys[i]*s, it.Fill, 1)
+		}
+		for i := 1; i+1 < n; i++ {
+			r.m.is = append(r.m.is, base, base+uint16(i), base+uint16(i+1))
+		}
+	} else {
+		r.stencilPolygon(dst, it, n, s)
+	}
+	// Opaque polygons (arrow heads) get a feathered rim so they do not look
+	// jagged; a translucent one would show a darker seam, so it keeps none.
+	if it.Fill.A == 255 {
+		r.room(dst, 8*n)
+		for i := 0; i < n; i++ {
+			j := (i + 1) % n
+			r.m.line(it.Xs[i]*s, it.Ys[i]*s, it.Xs[j]*s, it.Ys[j]*s, 1, it.Fill)
+		}
+	}
+}
+
+// convex reports whether the closed polygon turns the same way at every
+// vertex (collinear vertices allowed) and goes round once (a star turns one
+// way but winds twice).
+func convex(xs, ys []float32) bool {
+	n := len(xs)
+	sign := 0
+	turn := 0.0
+	for i := 0; i < n; i++ {
+		j, k := (i+1)%n, (i+2)%n
+		ax, ay := float64(xs[j]-xs[i]), float64(ys[j]-ys[i])
+		bx, by := float64(xs[k]-xs[j]), float64(ys[k]-ys[j])
+		c := ax*by - ay*bx
+		switch {
+		case c > 0 && sign < 0, c < 0 && sign > 0:
+			return false
+		case c > 0:
+			sign = 1
+		case c < 0:
+			sign = -1
+		}
+		turn += math.Atan2(c, ax*bx+ay*by)
+	}
+	return sign != 0 && math.Abs(math.Abs(turn)-2*math.Pi) < 1e-6
+}
+
+// stencilPolygon fills a general (possibly concave) polygon by the
+// non-zero rule, which needs the stencil buffer: its own draw call.
+func (r *Renderer) stencilPolygon(dst *ebiten.Image, it scene.Polygon, n int, s float32) {
 	r.flush(dst)
 	var p vector.Path
 	p.MoveTo(it.Xs[0]*s, it.Ys[0]*s)
@@ -301,27 +349,17 @@ func (r *Renderer) polygon(dst *ebiten.Image, it scene.Polygon, s float32) {
 		v.SrcX, v.SrcY = 1, 1
 		v.ColorR, v.ColorG, v.ColorB, v.ColorA = cr, cg, cb, ca
 	}
-	dst.DrawTriangles(r.vertices, r.indices, r.white, &ebiten.DrawTrianglesOptions{
+	dst.DrawTriangles(r.vertices, r.indices, r.glyphs.sheet.img, &ebiten.DrawTrianglesOptions{
 		ColorScaleMode: ebiten.ColorScaleModePremultipliedAlpha,
 		FillRule:       ebiten.FillRuleNonZero,
 	})
-	// Opaque polygons (arrow heads) get a feathered rim so they do not look
-	// jagged; a translucent one would show a darker seam, so it keeps none.
-	if it.Fill.A == 255 {
-		r.room(dst, 8*n)
-		for i := 0; i < n; i++ {
-			j := (i + 1) % n
-			r.m.line(it.Xs[i]*s, it.Ys[i]*s, it.Xs[j]*s, it.Ys[j]*s, 1, it.Fill)
-		}
-	}
 }
 
 func (r *Renderer) text(dst *ebiten.Image, it scene.Text, s float32) {
 	if it.S == "" || it.Size <= 0 || it.Color.A == 0 || !finite(it.X, it.Y, it.Size) {
 		return
 	}
-	r.flush(dst)
-	r.glyphs.draw(dst, it.S, it.X*s, it.Y*s, it.Size*s, it.Align, it.Color)
+	r.glyphs.draw(&r.m, func(n int) { r.room(dst, n) }, it.S, it.X*s, it.Y*s, it.Size*s, it.Align, it.Color)
 }
 
 func (r *Renderer) raster(dst *ebiten.Image, it scene.Raster, s float32) {
@@ -392,9 +430,9 @@ func pixels(img *image.RGBA) []byte {
 func (r *Renderer) banner(dst *ebiten.Image, msg string, s float32) {
 	w := float32(dst.Bounds().Dx())
 	r.m.rect(0, 0, w, float32(math.Round(float64(28*s))), color.RGBA{0x8a, 0x1c, 0x1c, 0xf0})
-	r.flush(dst)
 	if len(msg) > 200 {
 		msg = msg[:200] + "…"
 	}
-	r.glyphs.draw(dst, msg, 8*s, 6*s, 14*s, scene.AlignLeft, color.RGBA{255, 255, 255, 255})
+	r.glyphs.draw(&r.m, func(n int) { r.room(dst, n) }, msg, 8*s, 6*s, 14*s, scene.AlignLeft, color.RGBA{255, 255, 255, 255})
+	r.flush(dst)
 }

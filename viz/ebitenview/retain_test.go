@@ -134,3 +134,24 @@ func TestItemEqual(t *testing.T) {
 		}
 	}
 }
+
+func TestConvex(t *testing.T) {
+	for _, c := range []struct {
+		xs, ys []float32
+		want   bool
+	}{
+		{[]float32{0, 1, 1, 0}, []float32{0, 0, 1, 1}, true},        // square
+		{[]float32{0, 0, 1, 1}, []float32{0, 1, 1, 0}, true},        // the other way round
+		{[]float32{0, 1, 2, 2, 0}, []float32{0, 0, 0, 1, 1}, true},  // a collinear vertex
+		{[]float32{0, 2, 1, 2, 0}, []float32{0, 0, 1, 2, 2}, false}, // a notch
+		{[]float32{0, 1, 2}, []float32{0, 1, 2}, false},             // degenerate
+		{[]float32{0, 2, 0, 2}, []float32{0, 2, 2, 0}, false},       // a bow tie
+		{[]float32{10, 22, 22}, []float32{5, -1, 11}, true},         // an arrow head
+		// a pentagram: turns one way at every vertex but winds twice
+		{[]float32{0, 0.588, -0.951, 0.951, -0.588}, []float32{-1, 0.809, -0.309, -0.309, 0.809}, false},
+	} {
+		if got := convex(c.xs, c.ys); got != c.want {
+			t.Errorf("convex(%v, %v) got:%v want:%v", c.xs, c.ys, got, c.want)
+		}
+	}
+}

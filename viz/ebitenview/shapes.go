@@ -14,7 +14,9 @@ import (
 // GL (SwiftShader, llvmpipe) cost ~0.3 s per frame for the app's scene.
 // Feathered triangles batch into one draw call with everything else.
 
-// mesh accumulates triangles for one DrawTriangles call.
+// mesh accumulates triangles for one DrawTriangles call from the text
+// sheet: shapes sample its white block (SrcX = SrcY = 1), glyphs their
+// bitmaps.
 type mesh struct {
 	vs []ebiten.Vertex
 	is []uint16
@@ -128,6 +130,21 @@ func (m *mesh) rect(x0, y0, x1, y1 float32, c color.RGBA) {
 	d := m.vertex(x1, y1, c, 1)
 	e := m.vertex(x0, y1, c, 1)
 	m.quad(a, b, d, e)
+}
+
+// sprite appends glyph g's bitmap (on the sheet) with its top-left at
+// (x, y), tinted with the premultiplied colour c.
+func (m *mesh) sprite(x, y float32, g *sheetGlyph, c color.RGBA) {
+	w, h := float32(g.w), float32(g.h)
+	sx, sy := float32(g.sx), float32(g.sy)
+	n := uint16(len(m.vs))
+	cr, cg, cb, ca := float32(c.R)/255, float32(c.G)/255, float32(c.B)/255, float32(c.A)/255
+	m.vs = append(m.vs,
+		ebiten.Vertex{DstX: x, DstY: y, SrcX: sx, SrcY: sy, ColorR: cr, ColorG: cg, ColorB: cb, ColorA: ca},
+		ebiten.Vertex{DstX: x + w, DstY: y, SrcX: sx + w, SrcY: sy, ColorR: cr, ColorG: cg, ColorB: cb, ColorA: ca},
+		ebiten.Vertex{DstX: x + w, DstY: y + h, SrcX: sx + w, SrcY: sy + h, ColorR: cr, ColorG: cg, ColorB: cb, ColorA: ca},
+		ebiten.Vertex{DstX: x, DstY: y + h, SrcX: sx, SrcY: sy + h, ColorR: cr, ColorG: cg, ColorB: cb, ColorA: ca})
+	m.quad(n, n+1, n+2, n+3)
 }
 
 // snapSpan turns the span [c-w/2, c+w/2] into whole device pixels, at

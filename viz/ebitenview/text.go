@@ -14,12 +14,18 @@ import (
 	"github.com/hsrviz/hsrviz/viz/scene"
 )
 
-// Text is drawn from a cache of glyph images rasterised with
-// golang.org/x/image/font/opentype from Go Regular: the same font file and
-// rasteriser viz/scene measures and draws with, so layouts made with
-// scene.TextWidth fit exactly. (Ebiten's text/v2 shapes every new string
-// with a HarfBuzz port, which cost most of a frame's Go time in the
-// browser and ~1 MB of wasm, for a font that needs no shaping.)
+// Text is drawn from glyphs rasterised with golang.org/x/image/font/opentype
+// from Go Regular: the same font file and rasteriser viz/scene measures and
+// draws with, so layouts made with scene.TextWidth fit exactly. (Ebiten's
+// text/v2 shapes every new string with a HarfBuzz port, which cost most of
+// a frame's Go time in the browser and ~1 MB of wasm, for a font that needs
+// no shaping.)
+//
+// The glyphs live on one sheet (an image that also holds the white block
+// every shape samples), so a glyph is two more triangles in the renderer's
+// mesh: the text and the shapes of a panel go to the GPU in one draw call,
+// in order, instead of a call per string and per switch between text and
+// shapes. A string's layout (its glyphs' places) is cached between frames.
 
 // glyphKey identifies a rasterised glyph: rune, size in quarter device
 // pixels and horizontal subpixel phase in quarters of a pixel.
@@ -29,20 +35,80 @@ type glyphKey struct {
 	phase uint8
 }
 
-type glyph struct {
-	img  *ebiten.Image // nil for blank glyphs (space)
-	x, y int           // offset of img from the pen position (integer part)
+// sheetGlyph is a glyph's place on the sheet and its offset from the pen.
+type sheetGlyph struct {
+	sx, sy, w, h int // on the sheet; w == 0 for a blank glyph (space)
+	x, y         int // offset of the bitmap from the pen position (integer part)
+}
+
+// sheet packs glyph bitmaps in shelves on one image, after a 3×3 white
+// block at the origin (shapes sample its centre, SrcX = SrcY = 1).
+type sheet struct {
+	img        *ebiten.Image
+	size       int
+	x, y, rowH int // the shelf being filled
+	gen        int // bumped when the sheet is cleared: cached layouts are stale
+	glyphs     map[glyphKey]*sheetGlyph
+}
+
+const (
+	sheetMin = 1024
+	sheetMax = 4096
+	sheetPad = 1 // transparent pixels around every glyph (nearest sampling never bleeds)
+)
+
+func newSheet(size int) *sheet {
+	s := &sheet{size: size}
+	s.reset()
+	return s
+}
+
+// reset empties the sheet (a new image when the size changed).
+func (s *sheet) reset() {
+	if s.img == nil || s.img.Bounds().Dx() != s.size {
+		if s.img != nil {
+			s.img.Deallocate()
+		}
+		s.img = ebiten.NewImage(s.size, s.size)
+	} else {
+		s.img.Clear()
+	}
+	white := make([]byte, 3*3*4)
+	for i := range white {
+		white[i] = 0xff
+	}
+	s.img.SubImage(image.Rect(0, 0, 3, 3)).(*ebiten.Image).WritePixels(white)
+	s.x, s.y, s.rowH = 3+sheetPad, 0, 3
+	s.gen++
+	s.glyphs = map[glyphKey]*sheetGlyph{}
+}
+
+// place finds room for a w×h bitmap, or reports that the sheet is full.
+func (s *sheet) place(w, h int) (int, int, bool) {
+	if w+2*sheetPad > s.size || h+2*sheetPad > s.size {
+		return 0, 0, false
+	}
+	if s.x+w+sheetPad > s.size { // next shelf
+		s.x, s.y, s.rowH = 0, s.y+s.rowH+sheetPad, 0
+	}
+	if s.y+h+sheetPad > s.size {
+		return 0, 0, false
+	}
+	x, y := s.x+sheetPad, s.y+sheetPad
+	s.x += w + 2*sheetPad
+	s.rowH = max(s.rowH, h+sheetPad)
+	return x, y, true
 }
 
 type textCache struct {
 	font    *opentype.Font
 	faces   map[int32]font.Face
-	glyphs  map[glyphKey]glyph
 	advance map[glyphKey]fixed.Int26_6 // phase 0: advance of rune at size
+	sheet   *sheet
 
-	// Whole strings, composed once from glyphs and drawn with one call per
-	// Text item afterwards; dropped when a frame does not use them.
-	lines map[lineKey]*lineEntry
+	// String layouts by string, size and phase; dropped when a few frames
+	// pass without them.
+	lines map[lineKey]*lineLayout
 	frame uint64
 }
 
@@ -52,10 +118,17 @@ type lineKey struct {
 	phase uint8
 }
 
-type lineEntry struct {
-	img      *ebiten.Image // nil for an all-blank string
-	x, y     int           // offset of img from (pen x, top of line box), device pixels
+// lineLayout is a string's glyphs on the sheet, placed relative to (pen x,
+// top of the line box) in device pixels.
+type lineLayout struct {
+	gen      int // the sheet generation the glyphs are on
+	glyphs   []placedGlyph
 	lastUsed uint64
+}
+
+type placedGlyph struct {
+	g    *sheetGlyph
+	x, y int
 }
 
 func newTextCache() *textCache {
@@ -63,8 +136,8 @@ func newTextCache() *textCache {
 	if err != nil {
 		panic("ebitenview: the embedded Go Regular font does not parse: " + err.Error())
 	}
-	return &textCache{font: f, faces: map[int32]font.Face{}, glyphs: map[glyphKey]glyph{},
-		advance: map[glyphKey]fixed.Int26_6{}, lines: map[lineKey]*lineEntry{}}
+	return &textCache{font: f, faces: map[int32]font.Face{}, advance: map[glyphKey]fixed.Int26_6{},
+		sheet: newSheet(sheetMin), lines: map[lineKey]*lineLayout{}}
 }
 
 func (tc *textCache) face(q int32) font.Face {
@@ -80,36 +153,47 @@ func (tc *textCache) face(q int32) font.Face {
 	return f
 }
 
-func (tc *textCache) glyph(k glyphKey) glyph {
-	if g, ok := tc.glyphs[k]; ok {
+// glyph returns k's place on the sheet, rasterising it on first use. When
+// the sheet is full it calls flush (so that the triangles already queued
+// are drawn from the sheet as it is), then grows or clears the sheet; the
+// caller must then lay the string out again (the sheet's gen changed).
+func (tc *textCache) glyph(k glyphKey, flush func()) *sheetGlyph {
+	sh := tc.sheet
+	if g, ok := sh.glyphs[k]; ok {
 		return g
-	}
-	if len(tc.glyphs) > 8192 { // many sizes come and go (zoom): start afresh
-		for _, g := range tc.glyphs {
-			if g.img != nil {
-				g.img.Deallocate()
-			}
-		}
-		clear(tc.glyphs)
 	}
 	dot := fixed.Point26_6{X: fixed.Int26_6(k.phase) * 16} // phase/4 of a pixel
 	dr, mask, mp, _, ok := tc.face(k.size).Glyph(dot, k.r)
-	var g glyph
+	g := &sheetGlyph{}
 	if ok && !dr.Empty() {
-		// White with the glyph's coverage as alpha (premultiplied), tinted
-		// at draw time by the ColorScale.
-		img := image.NewRGBA(image.Rect(0, 0, dr.Dx(), dr.Dy()))
-		for y := 0; y < dr.Dy(); y++ {
-			for x := 0; x < dr.Dx(); x++ {
-				_, _, _, a := mask.At(mp.X+x, mp.Y+y).RGBA()
-				v := uint8(a >> 8)
-				i := img.PixOffset(x, y)
-				img.Pix[i], img.Pix[i+1], img.Pix[i+2], img.Pix[i+3] = v, v, v, v
+		w, h := dr.Dx(), dr.Dy()
+		x, y, room := sh.place(w, h)
+		if !room {
+			flush()
+			if sh.size < sheetMax {
+				sh.size *= 2
+			}
+			sh.reset()
+			if x, y, room = sh.place(w, h); !room {
+				sh.glyphs[k] = g // larger than the sheet: drawn blank
+				return g
 			}
 		}
-		g = glyph{img: ebiten.NewImageFromImage(img), x: dr.Min.X, y: dr.Min.Y}
+		// White with the glyph's coverage as alpha (premultiplied), tinted
+		// by the vertex colour.
+		pix := make([]byte, 4*w*h)
+		for yy := 0; yy < h; yy++ {
+			for xx := 0; xx < w; xx++ {
+				_, _, _, a := mask.At(mp.X+xx, mp.Y+yy).RGBA()
+				v := uint8(a >> 8)
+				i := 4 * (yy*w + xx)
+				pix[i], pix[i+1], pix[i+2], pix[i+3] = v, v, v, v
+			}
+		}
+		sh.img.SubImage(image.Rect(x, y, x+w, y+h)).(*ebiten.Image).WritePixels(pix)
+		*g = sheetGlyph{sx: x, sy: y, w: w, h: h, x: dr.Min.X, y: dr.Min.Y}
 	}
-	tc.glyphs[k] = g
+	sh.glyphs[k] = g
 	return g
 }
 
@@ -127,9 +211,10 @@ func (tc *textCache) advanceOf(face font.Face, r rune, q int32) fixed.Int26_6 {
 	return a
 }
 
-// draw paints s with its line box's top-left at (x, y) in device pixels,
-// at size px, aligned by align, in colour c.
-func (tc *textCache) draw(dst *ebiten.Image, s string, x, y, size float32, align scene.Align, c color.RGBA) {
+// draw appends s to m (sampling the sheet) with its line box's top-left at
+// (x, y) in device pixels, at size px, aligned by align, in colour c.
+// room(n) must make space for n more vertices in m (flushing it).
+func (tc *textCache) draw(m *mesh, room func(n int), s string, x, y, size float32, align scene.Align, c color.RGBA) {
 	q := int32(math.Round(float64(size) * 4))
 	if q <= 0 {
 		return
@@ -140,74 +225,66 @@ func (tc *textCache) draw(dst *ebiten.Image, s string, x, y, size float32, align
 	case scene.AlignRight:
 		x -= scene.TextWidth(s, size)
 	}
-	top := float32(math.Round(float64(y)))
+	top := int(math.Round(float64(y)))
 	pen := fixed.Int26_6(math.Round(float64(x) * 64))
 	ix := pen.Floor()
 	phase := uint8((pen - fixed.I(ix)) / 16) // quarter pixels: 0..3
 	k := lineKey{s: s, size: q, phase: phase}
-	e := tc.lines[k]
-	if e == nil {
-		e = tc.compose(k, size)
-		tc.lines[k] = e
+	l := tc.lines[k]
+	if l == nil || l.gen != tc.sheet.gen {
+		l = tc.layout(k, size, func() { room(math.MaxInt32) })
+		tc.lines[k] = l
 	}
-	e.lastUsed = tc.frame
-	if e.img == nil {
-		return
+	l.lastUsed = tc.frame
+	room(4 * len(l.glyphs))
+	for _, p := range l.glyphs {
+		m.sprite(float32(ix+p.x), float32(top+p.y), p.g, c)
 	}
-	op := &ebiten.DrawImageOptions{}
-	op.ColorScale.ScaleWithColor(c)
-	op.GeoM.Translate(float64(ix+e.x), float64(int(top)+e.y))
-	dst.DrawImage(e.img, op)
 }
 
-// compose draws the glyphs of k.s onto a new image (on the GPU).
-func (tc *textCache) compose(k lineKey, size float32) *lineEntry {
+// layout places the glyphs of k.s (on the sheet) relative to the pen.
+// flush is called if the sheet must be cleared, after which the layout
+// starts again on the fresh sheet.
+func (tc *textCache) layout(k lineKey, size float32, flush func()) *lineLayout {
 	face := tc.face(k.size)
 	ascent := int(math.Round(float64(scene.Metrics(size).Ascent)))
-	type placed struct {
-		g    glyph
-		x, y int
-	}
-	var gs []placed
-	minX, minY, maxX, maxY := math.MaxInt, math.MaxInt, math.MinInt, math.MinInt
-	pen := fixed.Int26_6(k.phase) * 16
-	prev := rune(-1)
-	for _, r := range k.s {
-		if prev >= 0 {
-			pen += face.Kern(prev, r)
+	var l *lineLayout
+	for try := 0; try < 3; try++ {
+		gen := tc.sheet.gen
+		l = &lineLayout{gen: gen}
+		pen := fixed.Int26_6(k.phase) * 16
+		prev := rune(-1)
+		for _, r := range k.s {
+			if prev >= 0 {
+				pen += face.Kern(prev, r)
+			}
+			ix := pen.Floor()
+			ph := uint8((pen - fixed.I(ix)) / 16)
+			g := tc.glyph(glyphKey{r: r, size: k.size, phase: ph}, flush)
+			if tc.sheet.gen != gen {
+				break // the sheet was cleared: the glyphs placed so far are gone
+			}
+			if g.w > 0 {
+				l.glyphs = append(l.glyphs, placedGlyph{g: g, x: ix + g.x, y: ascent + g.y})
+			}
+			pen += tc.advanceOf(face, r, k.size)
+			prev = r
 		}
-		ix := pen.Floor()
-		ph := uint8((pen - fixed.I(ix)) / 16)
-		if g := tc.glyph(glyphKey{r: r, size: k.size, phase: ph}); g.img != nil {
-			b := g.img.Bounds()
-			p := placed{g: g, x: ix + g.x, y: ascent + g.y}
-			gs = append(gs, p)
-			minX, minY = min(minX, p.x), min(minY, p.y)
-			maxX, maxY = max(maxX, p.x+b.Dx()), max(maxY, p.y+b.Dy())
+		if tc.sheet.gen == gen {
+			return l
 		}
-		pen += tc.advanceOf(face, r, k.size)
-		prev = r
 	}
-	if len(gs) == 0 {
-		return &lineEntry{}
-	}
-	img := ebiten.NewImage(maxX-minX, maxY-minY)
-	for _, p := range gs {
-		op := &ebiten.DrawImageOptions{}
-		op.GeoM.Translate(float64(p.x-minX), float64(p.y-minY))
-		img.DrawImage(p.g.img, op)
-	}
-	return &lineEntry{img: img, x: minX, y: minY}
+	return l
 }
 
-// endFrame frees the strings the frame did not draw.
+// endFrame forgets the layouts of strings not drawn for a while (a
+// retained frame draws only what changed, so a string can skip frames).
 func (tc *textCache) endFrame() {
-	for k, e := range tc.lines {
-		if e.lastUsed != tc.frame {
-			if e.img != nil {
-				e.img.Deallocate()
+	if tc.frame%64 == 0 {
+		for k, l := range tc.lines {
+			if tc.frame-l.lastUsed > 120 {
+				delete(tc.lines, k)
 			}
-			delete(tc.lines, k)
 		}
 	}
 	tc.frame++
