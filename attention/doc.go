@@ -18,13 +18,16 @@
 //     above the diagonal are skipped (half the work). The reference and the
 //     baseline. Weights(Q, K, p) gives the m×n weight matrix for heatmaps.
 //   - NewEngine(K, V, kind) builds the index once (O(n·d) for the scan,
-//     O(n log n) for the tree); Engine.Row(q, i, p, out) is one row: one
-//     half-space query Query(q, c) with c = sqrt(d)·b (ReLU^α) or sqrt(d)·τ
-//     (softmax), then O(|S_i|·(d+dv)) to re-score the reported keys exactly
-//     and sum their values. Changing b, τ, α or the norm rebuilds nothing;
-//     rows can be computed a few at a time (the visualizer spreads work
-//     over frames). Engine.DenseRow is the dense row on the same data
-//     (two Dgemv, O(n·(d+dv))): the decoding baseline.
+//     O(n log n) for the tree) and, for the scan and the automatic index,
+//     the sketch (O(n·d), n·(d+4) bytes; see "Decoding" below);
+//     Engine.Row(q, i, p, out) is one row: one half-space query <q, k> > c
+//     with c = sqrt(d)·b (ReLU^α) or sqrt(d)·τ (softmax), answered by the
+//     sketch or the index, then O(|S_i|·(d+dv)) to re-score the reported
+//     keys exactly and sum their values. Changing b, τ, α or the norm
+//     rebuilds nothing; rows can be computed a few at a time (the
+//     visualizer spreads work over frames). Engine.DenseRow is the dense
+//     row on the same data (gonum Dgemv over Kᵀ in blocks, key ranges over
+//     GOMAXPROCS goroutines, O(n·(d+dv))): the decoding baseline.
 //   - HSR(Q, K, V, p) = NewEngine + one Row per query (rows in parallel
 //     when the index allows concurrent queries, as the scan and tree do).
 //   - Softmax top-r: on the tree (and hsr.Auto) the index's best-first
@@ -33,7 +36,8 @@
 //     over the visible keys, O(n·d), and a quickselect, O(n) expected. The
 //     kept set is then selected exactly from the re-scored candidates.
 //   - Cache (decoding): Append is O(d+dv) plus the index's Insert (the
-//     tree's logarithmic method, no full rebuild); Attend is one Row.
+//     tree's logarithmic method, no full rebuild) and the sketch's O(d)
+//     append; Attend is one Row.
 //   - Prefill(Q, K, V, p), m = n: the half-space queries of 256 rows at a
 //     time are answered by a batched filter: float32 scores of 256×512
 //     tiles (causal tiles skipped), every score above c minus a certified
@@ -41,9 +45,64 @@
 //     ~n²·d/2 float32 multiply-adds plus O(Σ|S_i|·(d+dv)); see Prefill for
 //     the margin and the per-row alternatives.
 //
+// # Decoding: the sketch
+//
+// At head dimension no tree prunes isotropic keys (hsr's notes: at d = 64
+// the tree opens every node), and a float64 scan reads as many bytes as the
+// dense path, so a half-space query could at best tie with dense decoding.
+// The sketch is a certified int8 copy of the keys (sketch.go; the "vector
+// approximation file" of high-dimensional search): per key a float32 scale
+// s_j and codes k̃_j ∈ [−127, 127]^d, per chunk of 512 keys bounds on ‖k_j‖
+// and on ‖k_j − s_j·k̃_j‖. A query is quantised to int16 codes; an AVX2
+// kernel computes the integer dot products exactly (VPMADDWD), scales them
+// in float32 and compares with a per-chunk float32 threshold lowered by
+// the Cauchy–Schwarz bound of both quantisations plus the float32 rounding,
+// so every key with <q, k> > c passes (TestSketchNeverMisses checks it at
+// thresholds one ulp from real dot products). Candidates are then
+// re-scored with the same float64 dot product as every other path, their
+// K and V rows prefetched a few candidates ahead. One pass reads d + 4
+// bytes per key instead of 8d; at the paper's threshold ~20% more keys
+// than the reported ones are re-scored. A row is split into segments of
+// 32768 keys filtered by GOMAXPROCS goroutines (Engine.Row, Cache.Attend;
+// Batch and HSR run rows in parallel instead).
+//
+// Which path answers: IndexScan uses the sketch (a linear scan of the
+// compressed copy) where it pays, d ≥ 8 (below, the float64 scan and the
+// tree win: the sketch saves few bytes, and each candidate's re-check is a
+// cache miss the sequential scan does not pay). IndexAuto starts each
+// engine on the tree (hsr.Auto) and moves to the sketch once a tree query's
+// work (hsr's units: a node is nodeWeight(d) dot products) exceeds the
+// sketch's estimate; then it probes the tree again after 64, 128, … 4096
+// queries. IndexTree always uses the tree. The sketch is built only where
+// the AVX2 kernel runs (amd64); elsewhere (wasm) the index answers.
+//
+// Measured at n = 2^20, d = 64, Gaussian σ = 1, the paper's threshold (~1.1%
+// of the keys reported), on the 2-core machine of shared/notes, sharing it
+// with other work; ratios dense time / HSR time side by side, medians:
+//
+//	                                       2 threads each   1 thread each
+//	hsrbench -full -cases decode,prefill (α = 2, 8 decodes a batch, 5 rounds),
+//	vs the fastest of 4 dense paths (gonum Dgemv over Kᵀ in blocks won):
+//	  IndexAuto (sketch)                     3.81×, 4.83×     3.37×, 3.66×
+//	  IndexScan (sketch)                     3.52×, 3.98×     3.41×, 4.25×
+//	go test -bench Decode1M_Ratio (α = 1, 20 queries), vs DenseRow:
+//	  IndexAuto                              3.96×, 4.09×     4.04×, 3.82×
+//	  IndexScan                              3.75×, 3.80×     3.80×, 3.37×
+//
+// (two runs each, load average 3.5–5.6). Per decode that was 6–14 ms
+// against 23–53 ms for dense; in a quiet moment 4.9 ms against 17.7 ms.
+// Every output was checked against the dense loop (max relative
+// difference 1.2e-14, same key counts). Where the time goes (one thread,
+// quiet): the sketch pass ~2.2 ms (68 MiB at ~30 GB/s, the bandwidth
+// floor), the ~11000 candidates' exact re-check and value sums ~1.5 ms
+// (prefetched cache misses: 8946 keys have a positive weight, and an exact
+// path must read their float64 K and V rows). Prefill at m = n = 2^14 (causal, d = 64)
+// stayed at 3.6–5.6× dense gonum (Prefill16K_Ratio 4.85×, 5.56×; hsrbench
+// 5.27×, 3.64×).
+//
 // # Exactness of the ReLU^α path
 //
-// The index is queried with c lowered by a tiny safety margin (1e-10·‖q‖·
+// The index (or the sketch) is queried with c lowered by a tiny safety margin (1e-10·‖q‖·
 // max‖k‖ plus a few ulps of c); every reported key is re-scored with a
 // float64 dot product and s = dot/sqrt(d), and keeps weight
 // max(s − b, 0)^α. So no key with a positive weight is missed whatever the
@@ -54,15 +113,20 @@
 // for a key whose score is within a few ulps of b, where the weight is
 // ~1e-16·|s|; the tests compare both with an independent loop, exactly on
 // integer data (exact ties on the boundary) and outside a 1e-12 band on
-// random data. Every batch path ends in the same finish step, so Prefill,
-// HSR, Engine.Row and Cache.Attend give bit-equal rows for equal inputs.
+// random data. Every path sums the same terms in the same order (finish:
+// ascending keys within segments of 32768 keys, the segment sums added in
+// order, which the sketch's goroutines and Prefill's tiles reproduce), so
+// Prefill, HSR, Engine.Row and Cache.Attend give bit-equal rows for equal
+// inputs whichever index or sketch found the keys.
 //
 // # Kernels
 //
-// On amd64 with AVX2 and FMA, three small assembly kernels do the inner
-// loops: a 4×16 float32 score block (Prefill's filter), a float64 dot
-// product (re-scoring) and axpy (value sums). Elsewhere (wasm, other CPUs)
-// portable Go runs instead (hsr.Dot, gonum Sgemm) with the same contracts.
+// On amd64 with AVX2 and FMA, small assembly kernels do the inner loops: a
+// 4×16 float32 score block (Prefill's filter), the sketch's int8 filter
+// (8 keys per step, a mask byte out), a float64 dot product (re-scoring),
+// axpy (value sums) and a row prefetch. Elsewhere (wasm, other CPUs)
+// portable Go runs instead (hsr.Dot, gonum Sgemm, qfilterGo) with the same
+// contracts; the tests run both.
 // A float64 4×8 twin of the score kernel can replace Dgemm inside Dense
 // (off by default; the benchmarks use it to report the speed-up against a
 // dense path with equally hand-tuned code).
@@ -97,10 +161,12 @@
 //   - Row.Stats: the index's counts for the query plus one dot product per
 //     re-scored candidate. In Prefill's filter a "node" is a score tile, and
 //     DotProducts counts the float32 scores of the tiles plus the exact
-//     re-scorings; Reported counts the candidates re-scored.
+//     re-scorings; Reported counts the candidates re-scored. The sketch
+//     counts the same way, a node being a chunk of 512 keys.
 //   - An Engine keeps references to K's and V's storage when they are
 //     contiguous (no copy); the caller must not modify them meanwhile.
-//   - IndexAuto is hsr.Auto (tree with a per-query switch to scanning);
-//     Prefill's automatic choice is the batched filter at every d (see
-//     Prefill for the measurement behind that).
+//   - IndexAuto is hsr.Auto (tree with a per-query switch to scanning) or
+//     the sketch, chosen per query as above; Prefill's automatic choice is
+//     the batched filter at every d (see Prefill for the measurement behind
+//     that).
 package attention

@@ -11,7 +11,10 @@
 //	grid     tree and auto index vs the scan over d × reported fraction k/n ×
 //	         data kind; every reported set is checked against an oracle.
 //	decode   ReLU^α decoding at the paper's threshold: HSR path vs the fastest
-//	         dense gonum path; outputs checked equal.
+//	         dense path (per-key dot loops, gonum Dgemv on K and on Kᵀ; one
+//	         thread and GOMAXPROCS threads); outputs checked equal. Then
+//	         decode-1t: the same with GOMAXPROCS=1, every contender on one
+//	         thread (the engine splits a decode over GOMAXPROCS goroutines).
 //	prefill  causal ReLU^α prefilling (m = n): HSR vs dense gonum (Dgemm blocks,
 //	         blocks above the diagonal skipped); outputs checked equal.
 //	scaling  reported count and work (dot products, nodes) vs n at the paper's
