@@ -102,10 +102,10 @@
 //
 // # Exactness of the ReLU^α path
 //
-// The index (or the sketch) is queried with c lowered by a tiny safety margin (1e-10·‖q‖·
-// max‖k‖ plus a few ulps of c); every reported key is re-scored with a
-// float64 dot product and s = dot/sqrt(d), and keeps weight
-// max(s − b, 0)^α. So no key with a positive weight is missed whatever the
+// The index (or the sketch) is queried with c lowered by a tiny safety
+// margin (1e-10·‖q‖·max‖k‖ plus a few ulps of c); every reported key is
+// re-scored with a float64 dot product and s = dot/sqrt(d), and keeps
+// weight max(s − b, 0)^α. So no key with a positive weight is missed whatever the
 // index's own rounding, and a key that rounds onto the boundary just gets
 // weight 0 and is left out of Row.Keys: Row.Keys is exactly
 // {j : computed a_ij > 0}. The dense path's scores come from Dgemm, whose
