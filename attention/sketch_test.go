@@ -7,6 +7,7 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/hsrviz/hsrviz/hsr"
 	"gonum.org/v1/gonum/mat"
 )
 
@@ -311,4 +312,44 @@ func TestAutoChooses(t *testing.T) {
 			}
 		}
 	})
+}
+
+// TestChooserProbes: the automatic index starts on the tree, moves to the
+// sketch when a tree query costs more than the sketch's estimate, probes
+// the tree after 64 sketch queries, then after 128, and returns to the
+// tree when a probe is cheap.
+func TestChooserProbes(t *testing.T) {
+	const d, lim = 64, 1 << 16
+	expensive := hsr.Stats{NodesVisited: 10, DotProducts: lim}
+	cheap := hsr.Stats{NodesVisited: 10, DotProducts: 100}
+	var c chooser
+	if c.sketch() {
+		t.Fatal("a fresh chooser must try the tree")
+	}
+	c.observe(cheap, lim, 50, d)
+	if c.sketch() {
+		t.Fatal("a cheap tree query must keep the tree")
+	}
+	c.observe(expensive, lim, 50, d)
+	for _, period := range []int{64, 128, 256} {
+		for k := 1; k < period; k++ {
+			if !c.sketch() {
+				t.Fatalf("period %d: probe at sketch query %d", period, k)
+			}
+		}
+		if c.sketch() {
+			t.Fatalf("period %d: no probe", period)
+		}
+		c.observe(expensive, lim, 50, d)
+	}
+	for k := 1; k < 512; k++ {
+		c.sketch()
+	}
+	if c.sketch() {
+		t.Fatal("no probe after 512")
+	}
+	c.observe(cheap, lim, 50, d)
+	if c.sketch() || c.sketch() {
+		t.Fatal("a cheap probe must bring the tree back")
+	}
 }
