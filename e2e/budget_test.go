@@ -81,8 +81,8 @@ func TestBrowserFrameBudget(t *testing.T) {
 	b := m.Breakdown
 	t.Logf("where it goes (p50/p95 ms): model Update %.2f/%.2f, model Scene %.2f/%.2f, Ebiten rendering %.2f/%.2f",
 		b["update_p50_ms"], b["update_p95_ms"], b["scene_p50_ms"], b["scene_p95_ms"], b["render_p50_ms"], b["render_p95_ms"])
-	t.Logf("whole animation-frame callbacks (Update+Draw plus Ebiten's WebGL submission): p50 %.2f ms, p95 %.2f ms, max %.2f ms; interval between frames p50 %.1f ms, p95 %.1f ms; frames drawn in full %v, partially %v (since load)",
-		m.RAF.P50, m.RAF.P95, m.RAF.Max, m.RAFInterval.P50, m.RAFInterval.P95, b["frames_full"], b["frames_partial"])
+	t.Logf("whole animation-frame callbacks (Update+Draw plus Ebiten's WebGL submission): p50 %.2f ms, p95 %.2f ms, max %.2f ms; interval between frames p50 %.1f ms, p95 %.1f ms; frames drawn in full %v, partially %v; rasters updated in place %v (since load)",
+		m.RAF.P50, m.RAF.P95, m.RAF.Max, m.RAFInterval.P50, m.RAFInterval.P95, b["frames_full"], b["frames_partial"], b["raster_partial_uploads"])
 	t.Logf("load: first frame %.0f ms, ready %.0f ms after navigation start; wasm %.2f MB raw, %.2f MB on the wire",
 		m.FirstFrameMs, m.ReadyMs, m.WasmBytes/1e6, m.WasmTransferBytes/1e6)
 	p.checkConsoleClean()

@@ -62,6 +62,12 @@ func newStamp(rad float64, fill, stroke color.RGBA, sw float64) stamp {
 	return stamp{r: R, img: img}
 }
 
+// bounds is the pixel rectangle paint(dst, x, y) may touch.
+func (s stamp) bounds(x, y float64) image.Rectangle {
+	x0, y0 := int(math.Floor(x))-s.r, int(math.Floor(y))-s.r
+	return image.Rect(x0, y0, x0+2*s.r+1, y0+2*s.r+1)
+}
+
 // paint composites the stamp centred at (x, y) over dst.
 func (s stamp) paint(dst *image.RGBA, x, y float64) {
 	x0, y0 := int(math.Floor(x))-s.r, int(math.Floor(y))-s.r

@@ -19,6 +19,7 @@ import (
 func TestHeatmapIncrementalMatchesFull(t *testing.T) {
 	a := settled(t, "n=4096&d=8&m=24")
 	a.Scene(1280, 800)
+	var prev [3][]byte
 	check := func(when string) {
 		t.Helper()
 		hc := &a.ui.heat
@@ -28,6 +29,18 @@ func TestHeatmapIncrementalMatchesFull(t *testing.T) {
 			if !bytes.Equal(hc.imgs[k].Pix, want.Pix) {
 				t.Fatalf("%s: heatmap %d differs from a full repaint", when, k)
 			}
+			// an in-place update says where the pixels changed
+			if hc.base[k] != "" && len(prev[k]) == len(want.Pix) {
+				for y := 0; y < hc.h; y++ {
+					for x := 0; x < hc.w; x++ {
+						o := want.PixOffset(x, y)
+						if !bytes.Equal(prev[k][o:o+4], want.Pix[o:o+4]) && !(image.Point{x, y}).In(hc.changed[k]) {
+							t.Fatalf("%s: heatmap %d pixel (%d,%d) changed outside %v", when, k, x, y, hc.changed[k])
+						}
+					}
+				}
+			}
+			prev[k] = append(prev[k][:0], want.Pix...)
 		}
 	}
 	check("settled")
@@ -43,9 +56,7 @@ func TestHeatmapIncrementalMatchesFull(t *testing.T) {
 				}
 			}
 			a.Scene(1280, 800)
-			if f%7 == 0 {
-				check(fmt.Sprintf("patch %d %s, frame %d", i, patch, f))
-			}
+			check(fmt.Sprintf("patch %d %s, frame %d", i, patch, f))
 		}
 		a.Settle()
 		a.Scene(1280, 800)
@@ -190,5 +201,46 @@ func TestGroupsDrawInsideTheirRects(t *testing.T) {
 	a.Update(input.Input{Keys: []string{"h"}})
 	if s := a.Scene(1280, 800); !a.ui.help || len(s.Groups) != 0 {
 		t.Errorf("with the help overlay (shown %v): %d groups, want 0", a.ui.help, len(s.Groups))
+	}
+}
+
+// The reported-keys layer of the geometry panel is repainted in place where
+// keys changed sides when only the threshold moves: after every step of a
+// drag it must equal a full repaint, and the part it reports changed must
+// cover every pixel that differs from the picture before.
+func TestGeometryIncrementalMatchesFull(t *testing.T) {
+	for _, hash := range []string{"n=4096&d=2&m=8", "n=8192&d=16&m=8"} {
+		a := settled(t, hash)
+		a.Scene(1280, 800)
+		incremental := 0
+		for i := 0; i < 30; i++ {
+			g := a.ui.geo
+			before := append([]byte(nil), g.img.Pix...)
+			if err := a.SetParamsJSON([]byte(fmt.Sprintf(`{"b":%g}`, 0.4+0.1*float64(i%15)))); err != nil {
+				t.Fatal(err)
+			}
+			a.Update(input.Input{DT: 1.0 / 60})
+			a.Scene(1280, 800)
+			g = a.ui.geo
+			want := paintKeyLayerInto(nil, g, g.v, g.plot, true)
+			if !bytes.Equal(g.img.Pix, want.Pix) {
+				t.Fatalf("%s step %d: the reported layer differs from a full repaint", hash, i)
+			}
+			if g.rasterBase == "" {
+				continue
+			}
+			incremental++
+			for y := 0; y < want.Rect.Dy(); y++ {
+				for x := 0; x < want.Rect.Dx(); x++ {
+					o := want.PixOffset(x, y)
+					if !bytes.Equal(before[o:o+4], want.Pix[o:o+4]) && !(image.Point{x, y}).In(g.rasterChanged) {
+						t.Fatalf("%s step %d: pixel (%d,%d) changed outside the reported change %v", hash, i, x, y, g.rasterChanged)
+					}
+				}
+			}
+		}
+		if incremental < 20 {
+			t.Errorf("%s: %d of 30 threshold steps repainted in place, want most", hash, incremental)
+		}
 	}
 }

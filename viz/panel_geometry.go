@@ -5,6 +5,7 @@ import (
 	"image"
 	"image/color"
 	"math"
+	"strconv"
 
 	"github.com/hsrviz/hsrviz/viz/scene"
 )
@@ -29,6 +30,17 @@ type geoCache struct {
 	img       *image.RGBA
 	imgKey    string
 	imgSeq    int
+
+	// The reported layer as painted: the flags it shows, for which layout
+	// (keys, query, size), its raster Key and the in-place update it was
+	// (scene.Raster.Base and Changed).
+	painted       []bool
+	paintedLayout string
+	rasterKey     string
+	rasterBase    string
+	rasterChanged image.Rectangle
+	v             view // the view and plot rect it was painted for
+	plot          rect
 }
 
 // geometry returns the projected keys of the selected query (cached).
@@ -153,15 +165,27 @@ func (a *App) drawGeometry(p painter, r rect) {
 		g.hollow = paintKeyLayerInto(g.hollow, g, v, plot, false)
 		g.hollowKey = hkey
 	}
-	key := fmt.Sprintf("georep/%d/%d/%d/%g/%s/%dx%d", a.dataVer, a.qVer, a.p.Query, g.key.c, a.p.Index, int(plot.W), int(plot.H))
+	layout := fmt.Sprintf("%d/%d/%d/%dx%d", a.dataVer, a.qVer, a.p.Query, int(plot.W), int(plot.H))
+	key := fmt.Sprintf("georep/%s/%g/%s", layout, g.key.c, a.p.Index)
 	if g.imgKey != key {
 		g.imgSeq++
-		g.img = paintKeyLayerInto(g.img, g, v, plot, true)
+		g.rasterBase, g.rasterChanged = "", image.Rectangle{}
+		if g.img != nil && g.paintedLayout == layout && len(g.painted) == len(g.reported) {
+			// Only the threshold moved: repaint where keys changed sides,
+			// and tell the renderer that only that part changed.
+			g.rasterBase, g.rasterChanged = g.rasterKey, repaintReported(g, v, plot)
+		} else {
+			g.img = paintKeyLayerInto(g.img, g, v, plot, true)
+			g.painted = append(g.painted[:0], g.reported...)
+			g.paintedLayout = layout
+		}
 		g.imgKey = key
+		g.rasterKey = key + "#" + strconv.Itoa(g.imgSeq)
+		g.v, g.plot = v, plot
 	}
 	p.s.Add(scene.Raster{X: plot.X, Y: plot.Y, W: float32(g.hollow.Rect.Dx()), H: float32(g.hollow.Rect.Dy()), Img: g.hollow, Key: hkey})
 	p.s.Add(scene.Raster{X: plot.X, Y: plot.Y, W: float32(g.img.Rect.Dx()), H: float32(g.img.Rect.Dy()), Img: g.img,
-		Key: fmt.Sprintf("%s#%d", key, g.imgSeq)})
+		Key: g.rasterKey, Base: g.rasterBase, Changed: g.rasterChanged})
 	// the query arrow from the origin
 	qx, qy := g.pr.queryArrow()
 	a.drawArrow(p, v, plot, qx, qy, g.pr.qnorm)
@@ -281,6 +305,51 @@ func boundarySegment(v view, a0, a1, c float64) ([2]float64, [2]float64, bool) {
 	return [2]float64{px[bi], px[bj]}, [2]float64{py[bi], py[bj]}, true
 }
 
+// reportedStamp is the stamp of a reported key when n keys are drawn.
+func reportedStamp(n int) stamp {
+	return newStamp(keyRadius(n)+0.4, colReported, colReportedDark, 1)
+}
+
+// keyRadius is the radius of a drawn key when n keys are drawn.
+func keyRadius(n int) float64 {
+	if n > 1500 {
+		return 2.0
+	}
+	return 2.6
+}
+
+// repaintReported brings the reported layer g.img from the flags g.painted
+// to g.reported and returns the rectangle it repainted: the stamps of the
+// keys that changed sides, cleared and painted again with every reported
+// key that overlaps them, in order, as a full repaint would.
+func repaintReported(g *geoCache, v view, plot rect) image.Rectangle {
+	st := reportedStamp(len(g.xs))
+	at := func(i int) (float64, float64) {
+		return float64(v.X(g.xs[i]) - plot.X), float64(v.Y(g.ys[i]) - plot.Y)
+	}
+	var box image.Rectangle
+	for i := range g.reported {
+		if g.reported[i] != g.painted[i] {
+			box = box.Union(st.bounds(at(i)))
+		}
+	}
+	copy(g.painted, g.reported)
+	box = box.Intersect(g.img.Rect)
+	if box.Empty() {
+		return box
+	}
+	sub := g.img.SubImage(box).(*image.RGBA)
+	for y := box.Min.Y; y < box.Max.Y; y++ {
+		clear(sub.Pix[sub.PixOffset(box.Min.X, y):sub.PixOffset(box.Max.X, y)])
+	}
+	for i, rep := range g.reported {
+		if x, y := at(i); rep && st.bounds(x, y).Overlaps(box) {
+			st.paint(sub, x, y)
+		}
+	}
+	return box
+}
+
 // paintKeyLayerInto renders the drawn keys: every key as a hollow ring
 // (reported = false), or the reported keys filled and outlined.
 //
@@ -295,13 +364,9 @@ func paintKeyLayerInto(img *image.RGBA, g *geoCache, v view, plot rect, reported
 		clear(img.Pix)
 	}
 	n := len(g.xs)
-	rad := 2.6
-	if n > 1500 {
-		rad = 2.0
-	}
-	st := newStamp(rad, color.RGBA{}, withAlpha(colPruned, 0xB0), 1)
+	st := newStamp(keyRadius(n), color.RGBA{}, withAlpha(colPruned, 0xB0), 1)
 	if reported {
-		st = newStamp(rad+0.4, colReported, colReportedDark, 1)
+		st = reportedStamp(n)
 	}
 	for i := 0; i < n; i++ {
 		if !reported || g.reported[i] {

@@ -34,12 +34,18 @@ var (
 // each row's own max, so a row never depends on the others).
 type heatCache struct {
 	w, h, nb, m int
-	seq         int // bumped whenever a pixel changed (the rasters' Key)
 	imgs        [3]*image.RGBA
 	painted     []*rowResult // the row each pixel row shows (nil: grey)
 	dmax        float64      // colour scale of the difference map as painted
 	rows        []*rowResult // scratch of heatRows
 	vals        []float32    // scratch: one aggregated row
+
+	// Per map: a counter bumped when a pixel changed, the raster Key, and
+	// the in-place update of the last change (scene.Raster.Base, Changed).
+	seq     [3]int
+	key     [3]string
+	base    [3]string
+	changed [3]image.Rectangle
 }
 
 // update brings the rasters to rows at w×h with difference scale dmax and
@@ -58,23 +64,37 @@ func (hc *heatCache) update(rows []*rowResult, nb, w, h int, dmax float64) bool 
 	}
 	diffAll := all || dmax != hc.dmax
 	hc.dmax = dmax
-	changed := false
+	var box [3]image.Rectangle // the pixel rows repainted, per map
+	rowBox := func(i int) image.Rectangle {
+		cellH := float64(h) / float64(m)
+		return image.Rect(0, int(float64(i)*cellH), w, int(float64(i+1)*cellH))
+	}
 	for i, r := range rows {
 		if !all && r == hc.painted[i] {
 			if diffAll {
 				hc.vals = paintHeatRow(hc.imgs[2], r, i, m, nb, 2, dmax, hc.vals)
-				changed = true
+				box[2] = box[2].Union(rowBox(i))
 			}
 			continue
 		}
 		for k := range hc.imgs {
 			hc.vals = paintHeatRow(hc.imgs[k], r, i, m, nb, k, dmax, hc.vals)
+			box[k] = box[k].Union(rowBox(i))
 		}
 		hc.painted[i] = r
-		changed = true
 	}
-	if changed {
-		hc.seq++
+	changed := false
+	for k := range hc.imgs {
+		if box[k].Empty() && !all {
+			continue
+		}
+		changed = true
+		hc.seq[k]++
+		hc.base[k], hc.changed[k] = "", image.Rectangle{}
+		if !all && hc.key[k] != "" {
+			hc.base[k], hc.changed[k] = hc.key[k], box[k]
+		}
+		hc.key[k] = heatKeys[k] + strconv.Itoa(hc.seq[k])
 	}
 	return changed
 }
@@ -302,7 +322,8 @@ func (a *App) drawHeatmaps(p painter, r rect) {
 		y += lh + 2
 		mr := rect{body.X, y, float32(W), float32(H)}
 		mapRects[k] = mr
-		p.s.Add(scene.Raster{X: mr.X, Y: mr.Y, W: mr.W, H: mr.H, Img: hc.imgs[k], Key: heatKeys[k] + strconv.Itoa(hc.seq)})
+		p.s.Add(scene.Raster{X: mr.X, Y: mr.Y, W: mr.W, H: mr.H, Img: hc.imgs[k],
+			Key: hc.key[k], Base: hc.base[k], Changed: hc.changed[k]})
 		p.rect(mr, color.RGBA{}, colBorder, 1)
 		// colour bar
 		cb := rect{mr.X + mr.W + 6, mr.Y, 8, mr.H}

@@ -158,7 +158,8 @@ func (g *Game) Draw(screen *ebiten.Image) {
 // the Go time per frame spent in the model's Update (all ticks since the
 // previous frame), its Scene, and this package's rendering, over the last
 // 240 frames: where the frame budget goes; and the number of frames drawn
-// in full and partially (only the changed groups). Call it with the model locked
+// in full and partially (only the changed groups), and the rasters updated
+// in place (only their changed part uploaded). Call it with the model locked
 // (inside Do or a hook).
 func (g *Game) Breakdown() map[string]float64 {
 	out := map[string]float64{}
@@ -168,6 +169,7 @@ func (g *Game) Breakdown() map[string]float64 {
 	}
 	// frames drawn whole and frames where only changed groups were redrawn
 	out["frames_full"], out["frames_partial"] = float64(g.rend.Full), float64(g.rend.Partial)
+	out["raster_partial_uploads"] = float64(g.rend.PartialUploads)
 	return out
 }
 

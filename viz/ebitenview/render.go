@@ -29,11 +29,14 @@ type Renderer struct {
 	// drawn each way.
 	Retained      bool
 	Full, Partial int
-	prev          *scene.Scene
-	prevSize      image.Point
-	prevScale     float32
-	stale         bool
-	dirty         []int
+	// PartialUploads counts rasters updated in place (scene.Raster.Base).
+	PartialUploads int
+	pixBuf         []byte
+	prev           *scene.Scene
+	prevSize       image.Point
+	prevScale      float32
+	stale          bool
+	dirty          []int
 }
 
 type rasterEntry struct {
@@ -372,6 +375,17 @@ func (r *Renderer) raster(dst *ebiten.Image, it scene.Raster, s float32) {
 	}
 	r.flush(dst)
 	e := r.rasters[it.Key]
+	if base := r.rasters[it.Base]; e == nil && base != nil && it.Key != "" && it.Base != "" &&
+		base.w == b.Dx() && base.h == b.Dy() && base.lastUsed != r.frame {
+		// The picture named Base, changed in place: upload only the change.
+		if c := it.Changed.Intersect(b); !c.Empty() {
+			base.img.SubImage(c).(*ebiten.Image).WritePixels(r.subPixels(it.Img, c))
+		}
+		delete(r.rasters, it.Base)
+		r.rasters[it.Key] = base
+		e = base
+		r.PartialUploads++
+	}
 	switch {
 	case e != nil && it.Key != "" && e.w == b.Dx() && e.h == b.Dy() && e.lastUsed != r.frame:
 		// Cached upload, unchanged content.
@@ -408,6 +422,21 @@ func (r *Renderer) take(w, h int) *ebiten.Image {
 func (r *Renderer) release(img *ebiten.Image) {
 	size := img.Bounds().Size()
 	r.spare[size] = append(r.spare[size], img)
+}
+
+// subPixels returns the pixels of img inside c (within its bounds) tightly
+// packed, in a buffer reused from call to call.
+func (r *Renderer) subPixels(img *image.RGBA, c image.Rectangle) []byte {
+	n := 4 * c.Dx() * c.Dy()
+	if cap(r.pixBuf) < n {
+		r.pixBuf = make([]byte, n)
+	}
+	out := r.pixBuf[:0]
+	for y := c.Min.Y; y < c.Max.Y; y++ {
+		off := img.PixOffset(c.Min.X, y)
+		out = append(out, img.Pix[off:off+4*c.Dx()]...)
+	}
+	return out
 }
 
 // pixels returns img's pixels as tightly packed premultiplied RGBA, the

@@ -96,10 +96,17 @@ type Text struct {
 // Raster is an image scaled into the rectangle (X, Y, W, H) with nearest
 // filtering. Key identifies the content: the renderer may cache its upload
 // and re-upload only when Key changes, so a new picture must get a new Key.
+//
+// Base and Changed describe an update in place: Img equals the picture
+// whose Key was Base (same size) except inside Changed (in Img's pixel
+// coordinates; empty: nowhere), so a renderer that still holds Base may
+// upload only that part. Leave Base empty otherwise.
 type Raster struct {
 	X, Y, W, H float32
 	Img        *image.RGBA
 	Key        string
+	Base       string
+	Changed    image.Rectangle
 }
 
 func (Rect) isItem()    {}
