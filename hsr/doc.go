@@ -12,31 +12,51 @@
 // Three implementations satisfy Index (New builds one by name):
 //
 //   - Scan, a linear scan: O(n·d) per query, O(1) per Insert. It is the
-//     oracle every other index is tested against, and the fallback. Its
-//     inner loop (kernel.go) is specialised per dimension and calls nothing
-//     per point, so it runs at memory speed.
+//     oracle every other index is tested against, and the fallback. For d
+//     a multiple of 4 on amd64 with AVX2 its inner loop is an assembly
+//     kernel (kernel_amd64.s: four rows at a time, VMULPD then VADDPD in
+//     Dot's lane order, so bit for bit Dot; AppendQuery gets a bit per row
+//     for 512 rows per call, so a large reported fraction costs little per
+//     report); elsewhere (other d, other platforms, wasm) the portable
+//     kernels of kernel.go, specialised per dimension, calling nothing per
+//     point.
 //   - Tree, a box-bounded k-d tree: split the widest dimension of the
 //     node's cell at the median, tight bounding boxes, points stored
 //     contiguous in leaf order so that a subtree is a run of rows (reported
-//     whole as a run of ids). A query prunes a node when
+//     whole as a run of ids). For 4 ≤ d ≤ 12 (DefaultShells; see
+//     TreeOptions.Shells) the top of the tree splits by distance from the
+//     points' mean instead: the inner half, then the inner half of the
+//     rest, … down to an outer shell of 1024 points, each inner piece an
+//     ordinary k-d subtree; every node then also carries a certified
+//     radius, and its interval is the intersection of the box bound and
+//     the ball bound <a, μ> ± ‖a‖·r. A query far in the tail (the regime
+//     of sparse attention) prunes whole inner shells with one ball test
+//     each, where a box-only k-d tree at d = 8 has split each coordinate
+//     only about twice and its outer boxes all straddle the hyperplane.
+//     A query prunes a node when
 //     max_{box} <a, x> ≤ c, reports it whole (without a single dot product)
 //     when min_{box} <a, x> > c, opens it otherwise, and scans straddling
 //     leaves point by point. The walk is breadth first with prefetching a
 //     few nodes ahead (PREFETCHT0 on amd64), because a query's nodes are
-//     usually not in cache and their fetches are what it waits for; queries
-//     read the boxes rounded outwards to float32 (half the bytes). Insert
+//     usually not in cache and their fetches are what it waits for (every
+//     cache line of a look-ahead box at d > 16); queries read the boxes
+//     rounded outwards to float32 (half the bytes), and bound them with an
+//     AVX2 kernel for d a multiple of 4, d ≥ 8. Insert
 //     uses the logarithmic method: static parts of geometrically
 //     decreasing sizes and a small buffer (256 points, one bounding box)
 //     scanned linearly, merged and rebuilt as it fills; O(log² n) amortised
 //     per Insert, ids in insertion order.
 //   - Auto, the tree with a per-query, per-part choice: it walks the top
-//     levels down to nodes of FrontierSize(d) points, then processes those
-//     straddling c in growing batches by the tree while the tree's work
-//     (node bounds weighted by a measured per-node cost, plus dot products)
-//     stays below 0.9 × the points covered, and scans the rest otherwise.
-//     Its cost is at most about the scan of the frontier plus the top
-//     levels plus one batch, so it is never much slower than Scan, and it
-//     keeps most of the tree's wins.
+//     levels down to nodes of FrontierSize(d) points, sorts those
+//     straddling c by how deep c cuts into their interval (a hyperplane
+//     clipping a corner is cheap for the tree), runs them in that order in
+//     growing batches by the tree while a batch's work (node bounds
+//     weighted by a per-node cost, plus dot products) stays below 0.9 × its
+//     points, and scans the rest in memory order from the first batch that
+//     does not (a batch that passes its budget mid-walk scans what is left
+//     of it). Its cost is at most about the scan of the frontier plus the
+//     top levels plus one batch, and it often beats the tree, which pays
+//     for its worst nodes.
 //
 // Tree and Scan also implement TopRer: TopR(a, r) is the r-th largest Dot,
 // the threshold of top-r softmax attention. The tree finds it best-first
@@ -53,28 +73,42 @@
 // a k-d tree gives O(n^(1−1/d) + k) for a query hyperplane, because a
 // hyperplane crosses that many cells. These are worst cases over query
 // directions. What this tree does in practice depends on the data's
-// effective dimension and on the reported fraction. Measured at n = 2^20 on
-// Gaussian keys against Scan for a fraction 10⁻⁴ (BenchmarkRatio,
-// alternating queries, so mostly out of cache): ~55× in the plane, ~23× at
-// d = 3, ~3× at d = 8, ~8× at d = 64 with spread e^(−t/4), and 0.6–0.9×
-// at d ≥ 16 on isotropic keys, where a hyperplane crosses nearly every box
-// (there Auto scans: 0.92–1.1× the scan). Repeating one index's queries
-// (BenchmarkQuery, its nodes partly in cache) the low-dimensional ratios
-// are several times larger (~200× in the plane, ~60× at d = 3). Building costs
-// O(n log n + n·d); memory is the points (float64, one copy in leaf
-// order), their ids (one int each, so that a subtree is reported by one
-// copy), and per node 12 bytes plus 2d float64 and 2d
-// float32 box values (≈ 2n/leaf nodes; leaf size 8 for d ≤ 3, 16 for
-// d ≤ 8, else 32). The scan runs at about 1.45× the time of merely reading
-// its bytes at d = 64: Go has no SIMD, scalar code issues two loads per
-// product, and Dot's order of additions is fixed by the exactness contract.
+// effective dimension and on the reported fraction. Measured with
+// cmd/hsrbench -full -cases stream,grid (n = 2^20, medians of 5 rounds,
+// every set checked; this 2-core machine was shared and loaded, the scan's
+// time moved 1.5× between runs, so read these as ranges), Tree against
+// Scan at a reported fraction 10⁻⁴: 205–223× in the plane, 71–84× at
+// d = 3, 7.5–10× at d = 8 (2.1–2.6× before the shells), 9–13× at d = 8
+// with spread e^(−t/4), 7–8× at d = 64 with that spread (2.2× before the
+// AVX2 box bound and the box prefetch); at 10⁻²: 39–54× in the plane.
+// On isotropic keys at d ≥ 16 a hyperplane crosses nearly every box and
+// the tree runs at 0.7–1.0× the scan; there Auto scans (0.9–1.15× the
+// scan, the spread being the machine's). Auto's ratio to the scan over the
+// 90 cells d ∈ {2, 3, 8, 16, 64, 128} × k/n ∈ {10⁻⁴ … 0.5} × {gaussian,
+// decaying, massive}: ≤ 1.1 in 83 cells, worst 1.38 (d = 16 massive,
+// k/n = 0.5), the cells above 1.1 all ones where it scans 98–100% of the
+// points through the frontier (so doing the scan's work on the tree's
+// leaf-ordered copy plus an id per report): in one process the same
+// sequential read of two equal arrays differed by up to 25% from one
+// allocation to the next, in both directions, so part of that is where
+// the arrays landed, not work. Building costs O(n log n + n·d); memory is
+// the points (float64, one copy in leaf order), their ids (one int each,
+// so that a subtree is reported by one copy), and per node 16 bytes plus
+// 2d float64 and 2d float32 box values (≈ 2n/leaf nodes; leaf size 8 for
+// d ≤ 3, 16 for d ≤ 8, else 32). The scan runs at 1.0–1.12× the time of
+// merely reading its float64 bytes at d = 64 (AVX2 kernel; the portable
+// kernel, e.g. in wasm, ~1.5×); a float32 copy would halve the bytes but
+// needs a second copy and a float64 re-check near c, and is not used.
 //
 // # Exactness
 //
 // Every index reports exactly {id : Dot(a, x_id) > c}, bit for bit the set
-// Scan reports: the same Dot on the same float64 values (the kernels
-// reproduce Dot's order of operations; Dot rounds every product on its own,
-// so no platform fuses them). A box bound computed in floating point can
+// Scan reports: the same Dot on the same float64 values (the kernels,
+// portable and AVX2, reproduce Dot's order of operations; Dot rounds every
+// product on its own, so no platform fuses them, and the AVX2 kernel uses
+// VMULPD then VADDPD, never FMA; tests compare them with a loop of Dot at
+// c equal to each row's Dot and its neighbours). A box bound computed in
+// floating point (in any order of summation, so the AVX2 bound too) can
 // disagree with Dot at the last bits, so every decision uses a certified
 // margin eps ≥ |rounding error of the bound| + |rounding error of Dot|,
 // from the standard bound γ_d·Σ_t |a_t|·max|x_t| (γ_d = d·u/(1−d·u),
@@ -82,7 +116,13 @@
 // Max = fl(max + eps) ≤ c and reported whole only if Min = fl(min − eps) > c;
 // nodes within the margin are opened and their points checked with the
 // real Dot. The float32 boxes the queries read are rounded outwards, so
-// they contain their points, and the margin's max|x_t| covers them too. A non-finite query or point disables the certificate (every
+// they contain their points, and the margin's max|x_t| covers them too.
+// The ball bound is certified the same way: each node's radius is the
+// computed ‖x − μ‖ of its farthest point times 1 + 4(d+4)·u (rounded up
+// to float32), ‖a‖ is bounded from above likewise, fl(<a, μ>) is widened
+// by its own error bound and by the margin for Dot, with slack for the
+// roundings of the interval itself. A non-finite query or point disables
+// the certificates (every
 // node is opened), so the answer is still exactly Scan's, only slower.
 // NaN offsets report nothing.
 //
@@ -91,7 +131,8 @@
 // Every query can be traced (Trace): the nodes entered in order with the
 // part, parent step, depth, decision, the node's certified interval
 // [Min, Max] of Dot (the bound on its float32 box widened by the margin,
-// so every point below has Min ≤ Dot ≤ Max), its count,
+// intersected with its ball bound where the tree has shells, so every
+// point below has Min ≤ Dot ≤ Max), its count,
 // what it reported and the dot products it cost, and its box (Lo, Hi, in
 // the original coordinates: the tree never rotates, so for d = 2 the boxes
 // can be drawn in the plane). The trace is recorded by the query code
@@ -100,9 +141,11 @@
 //
 // # Design trade-offs
 //
-//   - Boxes rather than balls or partition-tree simplices: a box bound is
-//     2d multiply-adds, exact up to the certified margin, and drawable; in
-//     low effective dimension boxes are tight.
+//   - Boxes rather than partition-tree simplices: a box bound is 2d
+//     multiply-adds, exact up to the certified margin, and drawable; in
+//     low effective dimension boxes are tight. One ball per node (around
+//     the part's mean) is added where it prunes: for 4 ≤ d ≤ 12, with the
+//     radius splits that make inner shells prunable as a whole.
 //   - No rotation to principal axes: it would make the exact contract
 //     depend on re-checking every borderline point in the original
 //     coordinates, and the anisotropic data this package targets (decaying
@@ -111,8 +154,8 @@
 //     halve the bytes a leaf scan reads, at the price of a second copy and
 //     a re-check near the boundary; boxes in float32 cost nothing in
 //     exactness (outward rounding) and halve the bytes per node.
-//   - Median splits (not mid-range): balanced parts, height ⌈log2(n/leaf)⌉,
-//     so a fixed-size stack serves every query.
+//   - Median splits (not mid-range): balanced parts, height ⌈log2(n/leaf)⌉
+//     (plus the radius-split chain, ≤ log2(n/1024) more, with shells).
 //
 // Points are identified by their insertion order: the i-th point given to a
 // constructor or to Insert has id i. Queries may run concurrently with each

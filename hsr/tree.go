@@ -193,8 +193,9 @@ func (t *Tree) Query(a []float64, c float64, visit func(id int) bool) Stats {
 // node's tight bounding box in the original coordinates (the tree never
 // rotates). Step.Min and Step.Max are the certified interval: the bound
 // over the node's float32 box (rounded outwards, so slightly larger than
-// Lo/Hi) widened by the rounding margin, so that every point below the node
-// has Min ≤ Dot(a, x) ≤ Max (see doc.go). Steps come level by level.
+// Lo/Hi) widened by the rounding margin, intersected with the node's ball
+// bound when the tree has shells, so that every point below the node has
+// Min ≤ Dot(a, x) ≤ Max (see doc.go). Steps come level by level.
 func (t *Tree) Trace(a []float64, c float64, tr *Trace) {
 	checkDim("Tree.Trace", t.d, len(a))
 	tr.Reset(a, c)
