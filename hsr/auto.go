@@ -18,11 +18,11 @@ import (
 // is cheap for the tree, one through its middle is not. They are then
 // processed in that order, in batches of 1, 2, 4, … 16 nodes, by the tree
 // while each batch's measured work (nodes bounded × a per-node weight +
-// dot products) stays below 0.9 × its points; from the first batch above
+// dot products) stays below 0.7 × its points; from the first batch above
 // that, the remaining nodes are scanned point by point, in memory order
 // (their points are contiguous, so this is a linear scan of them). A tree
 // batch whose work passes its points mid-walk scans the rest of its nodes
-// (a budget checked after every level). The cost is thus at most about
+// (a budget of 0.8 × its points, checked after every level). The cost is thus at most about
 // the scan of the frontier (≤ the scan of everything), plus the top levels
 // (≈ n/FrontierSize(d) node bounds), plus about one batch's scan.
 //
@@ -118,7 +118,7 @@ func (p *part) queryAuto(q *query, pi int) {
 		// more. So the nodes go in increasing (hi − c)/(hi − lo), in
 		// batches of 1, 2, 4, … 16 (so that the walk's look-ahead has work
 		// to overlap), by the tree while a batch's work (nodes bounded × a
-		// per-node weight + dot products) stays below 0.9 × its points;
+		// per-node weight + dot products) stays below 0.7 × its points;
 		// from the first batch above that, the rest are scanned point by
 		// point, in memory order.
 		F := len(fr)
@@ -163,10 +163,10 @@ func (p *part) queryAuto(q *query, pi int) {
 			// A batch that costs more than scanning its points would
 			// scans what remains of it, so that it costs at most about
 			// twice its scan.
-			q.budget, q.w = pts, w
+			q.budget, q.w = autoBudget*pts, w
 			p.walk(q, pi, eps, chunk, -1, nil, false)
 			q.budget = 0
-			if w*float64(st.NodesVisited-nodes0)+float64(st.DotProducts-dots0) > 0.9*pts {
+			if w*float64(st.NodesVisited-nodes0)+float64(st.DotProducts-dots0) > autoKeep*pts {
 				break
 			}
 		}
@@ -220,3 +220,12 @@ func New(kind string, d int, points []float64) (Index, error) {
 	}
 	return nil, fmt.Errorf("hsr: unknown index kind %q (want tree, scan or auto)", kind)
 }
+
+// autoKeep: the tree keeps going while a batch's weighted work stays below
+// autoKeep × its points; autoBudget: a batch whose work passes
+// autoBudget × its points mid-walk scans the rest of it. Below 1 so that
+// near break-even Auto scans (the scan's time is the more predictable).
+const (
+	autoKeep   = 0.7
+	autoBudget = 0.8
+)

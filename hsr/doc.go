@@ -51,7 +51,7 @@
 //     straddling c by how deep c cuts into their interval (a hyperplane
 //     clipping a corner is cheap for the tree), runs them in that order in
 //     growing batches by the tree while a batch's work (node bounds
-//     weighted by a per-node cost, plus dot products) stays below 0.9 × its
+//     weighted by a per-node cost, plus dot products) stays below 0.7 × its
 //     points, and scans the rest in memory order from the first batch that
 //     does not (a batch that passes its budget mid-walk scans what is left
 //     of it). Its cost is at most about the scan of the frontier plus the
