@@ -21,9 +21,9 @@ import (
 // dot products) stays below 0.7 × its points; from the first batch above
 // that, the remaining nodes are scanned point by point, in memory order
 // (their points are contiguous, so this is a linear scan of them). A tree
-// batch whose work passes 0.8 × its points mid-walk scans the rest of its
-// (a budget of 0.8 × its points, checked after every level). The cost is thus at most about
-// the scan of the frontier (≤ the scan of everything), plus the top levels
+// batch whose work passes 0.8 × its points mid-walk (checked after every
+// level) scans the rest of its nodes. The cost is thus at most about the
+// scan of the frontier (≤ the scan of everything), plus the top levels
 // (≈ n/FrontierSize(d) node bounds), plus about one batch's scan.
 //
 // A scanned frontier node appears in a Trace as a LeafScanned step on an
