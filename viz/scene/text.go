@@ -117,7 +117,8 @@ func LineHeight(size float32) float32 {
 }
 
 // TextWidth is the advance width of s drawn at size, kerning included, in
-// logical pixels. It is safe for concurrent use. Cost: O(len(s)).
+// logical pixels. It is safe for concurrent use. Cost: O(len(s)) (strings
+// with non-ASCII runes are measured once and cached).
 func TextWidth(s string, size float32) float32 {
 	if !(size > 0) || s == "" {
 		return 0
@@ -138,6 +139,34 @@ func TextWidth(s string, size float32) float32 {
 			return float32(total) / perEm.upem * size
 		}
 	}
+	widths.mu.Lock()
+	w, ok := widths.m[s]
+	widths.mu.Unlock()
+	if !ok {
+		w = unitsWidth(s)
+		widths.mu.Lock()
+		if widths.m == nil || len(widths.m) >= maxWidths {
+			widths.m = make(map[string]fixed.Int26_6)
+		}
+		widths.m[s] = w
+		widths.mu.Unlock()
+	}
+	return float32(w) / perEm.upem * size
+}
+
+// widths caches unitsWidth of the strings that need font lookups (those
+// with non-ASCII runes: ·, …, →, √ are common in labels); the same labels
+// are measured every frame.
+var widths struct {
+	mu sync.Mutex
+	m  map[string]fixed.Int26_6
+}
+
+// maxWidths bounds the width cache (it starts afresh when full).
+const maxWidths = 8192
+
+// unitsWidth is the advance width of s in font units, kerning included.
+func unitsWidth(s string) fixed.Int26_6 {
 	b := bufPool.Get().(*sfnt.Buffer)
 	defer bufPool.Put(b)
 	ppem := fixed.Int26_6(goRegular.UnitsPerEm()) // advances in font units
@@ -158,7 +187,7 @@ func TextWidth(s string, size float32) float32 {
 		}
 		prev, hasPrev = g, true
 	}
-	return float32(total) / perEm.upem * size
+	return total
 }
 
 // faceCache holds one opentype face per size for drawing glyphs. A face is

@@ -86,7 +86,7 @@ func TestMetrics(t *testing.T) {
 }
 
 func TestTextConcurrent(t *testing.T) {
-	want := TextWidth("concurrent 123", 13)
+	want := TextWidth("concurrent 123 · √", 13)
 	var wg sync.WaitGroup
 	errs := make(chan float32, 64)
 	for g := range 8 {
@@ -94,7 +94,7 @@ func TestTextConcurrent(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			for i := range 50 {
-				if w := TextWidth("concurrent 123", 13); w != want {
+				if w := TextWidth("concurrent 123 · √", 13); w != want {
 					errs <- w
 				}
 				s := &Scene{W: 60, H: 20}
