@@ -73,6 +73,11 @@ func NewApp(p Params) (*App, error) {
 	return a, nil
 }
 
+// Ready reports whether the first full computation has finished (since
+// then, the screen shows complete results, possibly of earlier parameters
+// while new ones compute).
+func (a *App) Ready() bool { return a.everReady }
+
 // Params returns the current parameters.
 func (a *App) Params() Params { return a.p }
 

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"image/color"
 	"math"
+	"sync"
 
 	"github.com/hsrviz/hsrviz/viz/scene"
 )
@@ -27,8 +28,37 @@ func (p painter) circle(x, y, r float32, fill, stroke color.RGBA, sw float32) {
 	p.s.Add(scene.Circle{X: x, Y: y, R: r, Fill: fill, Stroke: stroke, StrokeWidth: sw})
 }
 
-// fitText shortens s with "…" until it fits in w.
+// fitText shortens s with "…" until it fits in w. The answers are cached:
+// the same labels are fitted every frame.
 func fitText(s string, size, w float32) string {
+	k := fitKey{s, size, w}
+	fits.mu.Lock()
+	f, ok := fits.m[k]
+	fits.mu.Unlock()
+	if ok {
+		return f
+	}
+	f = fitTextUncached(s, size, w)
+	fits.mu.Lock()
+	if len(fits.m) >= 4096 {
+		clear(fits.m)
+	}
+	fits.m[k] = f
+	fits.mu.Unlock()
+	return f
+}
+
+type fitKey struct {
+	s       string
+	size, w float32
+}
+
+var fits = struct {
+	mu sync.Mutex
+	m  map[fitKey]string
+}{m: map[fitKey]string{}}
+
+func fitTextUncached(s string, size, w float32) string {
 	if textWidth(s, size) <= w {
 		return s
 	}
@@ -58,8 +88,36 @@ func (p painter) panelFrame(r rect, title, caption string) rect {
 	p.text(x, r.Y+7, fitText(title, sizeTitle, w), sizeTitle, colText, scene.AlignLeft)
 	y := r.Y + 7 + lineHeight(sizeTitle)
 	p.text(x, y, fitText(caption, sizeCaption, w), sizeCaption, colMuted, scene.AlignLeft)
-	y += lineHeight(sizeCaption) + 4
+	return panelBody(r)
+}
+
+// panelBody is the body rect panelFrame returns for r.
+func panelBody(r rect) rect {
+	y := r.Y + 7 + lineHeight(sizeTitle) + lineHeight(sizeCaption) + 4
 	return rect{r.X + 8, y, r.W - 16, r.Y + r.H - y - 6}
+}
+
+// panelMemo keeps the items a panel drew while what it shows is unchanged:
+// the scene is rebuilt every frame, but the numbers, the plots and the
+// heatmaps change only when a computation finishes.
+type panelMemo struct {
+	key   any // comparable: everything the panel's drawing reads
+	items []scene.Item
+	hits  int
+}
+
+// memo draws with draw, or, if key (not nil) equals the key of the last
+// drawing, appends that drawing's items again.
+func (p painter) memo(m *panelMemo, key any, draw func()) {
+	if key != nil && m.key == key {
+		p.s.Items = append(p.s.Items, m.items...)
+		m.hits++
+		return
+	}
+	start := len(p.s.Items)
+	draw()
+	m.key = key
+	m.items = append(m.items[:0], p.s.Items[start:]...)
 }
 
 // hatch draws diagonal lines (slope +1) clipped to r, spaced sp pixels.

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"image"
 	"math"
+	"reflect"
 	"testing"
 	"time"
 
@@ -243,4 +244,70 @@ func TestGeometryIncrementalMatchesFull(t *testing.T) {
 			t.Errorf("%s: %d of 30 threshold steps repainted in place, want most", hash, incremental)
 		}
 	}
+}
+
+// A panel drawn from its memo (what it shows unchanged) gives the same
+// items as drawing it again, through a drag with rows finishing and a
+// change of kind; and Ready turns true once and stays.
+func TestPanelMemoSameItems(t *testing.T) {
+	p, _ := ParseHash("n=4096&d=8&m=16")
+	a, err := NewApp(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.Ready() {
+		t.Fatal("ready before any work")
+	}
+	a.Settle()
+	if !a.Ready() {
+		t.Fatal("not ready after Settle")
+	}
+	compare := func(when string, w, h int) {
+		t.Helper()
+		s1 := a.Scene(w, h)
+		a.ui.memoNumbers, a.ui.memoScaling, a.ui.memoHistogram, a.ui.memoHeat = panelMemo{}, panelMemo{}, panelMemo{}, panelMemo{}
+		s2 := a.Scene(w, h)
+		if len(s1.Items) != len(s2.Items) {
+			t.Fatalf("%s: %d items from memos, %d drawn afresh", when, len(s1.Items), len(s2.Items))
+		}
+		for i := range s1.Items {
+			if !reflect.DeepEqual(s1.Items[i], s2.Items[i]) {
+				t.Fatalf("%s: item %d differs: memo %#v, fresh %#v", when, i, s1.Items[i], s2.Items[i])
+			}
+		}
+	}
+	a.Scene(1280, 800)
+	a.Scene(1280, 800)
+	for name, m := range map[string]*panelMemo{"numbers": &a.ui.memoNumbers, "scaling": &a.ui.memoScaling,
+		"histogram": &a.ui.memoHistogram, "heatmap": &a.ui.memoHeat} {
+		if m.hits == 0 {
+			t.Errorf("the %s panel was drawn again although nothing changed", name)
+		}
+	}
+	compare("settled", 1280, 800)
+	for i, patch := range []string{`{"b":1.2}`, `{"b":1.25}`, `{"kind":"softmax"}`, `{"index":"scan"}`, `{"paper_b":true}`} {
+		if err := a.SetParamsJSON([]byte(patch)); err != nil {
+			t.Fatal(err)
+		}
+		for f := 0; f < 300 && a.pending(); f++ {
+			if k := a.nextUnit(); k != uNone {
+				a.runUnit(k)
+			}
+			a.Scene(1280, 800)
+			if f%5 == 0 {
+				compare(fmt.Sprintf("patch %d, frame %d", i, f), 1280, 800)
+			}
+		}
+		compare(fmt.Sprintf("after %s", patch), 1280, 800)
+		// the pointer over the heatmap, then away
+		hm := a.ui.lay.panels[PanelHeatmap]
+		a.Update(input.Input{Pointers: []input.Pointer{{X: hm.X + hm.W/3, Y: hm.Y + hm.H/2}}})
+		compare("hovering the heatmap", 1280, 800)
+		a.Update(input.Input{Pointers: []input.Pointer{{X: 5, Y: 5}}})
+		compare("pointer away", 1280, 800)
+		if !a.Ready() {
+			t.Fatal("Ready went back to false")
+		}
+	}
+	compare("resized", 1000, 700)
 }

@@ -272,9 +272,10 @@ func (a *App) drawHeatmaps(p painter, r rect) {
 	if a.p.Kind == "softmax" {
 		caption = fmt.Sprintf("Softmax keeps the top r = n^γ = %d keys per row; colour = weight ÷ row max.", TopR(a.p.N, a.p.Gamma))
 	}
-	body := p.panelFrame(r, title, caption)
+	body := panelBody(r)
 	rows, nb := a.heatRows()
 	if nb == 0 {
+		p.panelFrame(r, title, caption)
 		a.drawWaiting(p, body)
 		return
 	}
@@ -286,6 +287,7 @@ func (a *App) drawHeatmaps(p painter, r rect) {
 	mapW := body.W - barW
 	W, H := int(mapW), int(each)
 	if W < 10 || H < 6 {
+		p.panelFrame(r, title, caption)
 		return
 	}
 	// colour scales (per row maxima kept with the rows)
@@ -305,6 +307,32 @@ func (a *App) drawHeatmaps(p painter, r rect) {
 	dmax = math.Max(dmax, 1e-6*vmax)
 	hc := &a.ui.heat
 	hc.update(rows, nb, W, H, dmax)
+	// Unchanged maps and no pointer over the panel: the same items as last
+	// frame (a hovered cell highlights its row and column, so no memo then).
+	type key struct {
+		r            rect
+		caption      string
+		kind         string
+		keys         [3]string
+		nb, n, m, q  int
+		dshown, dmax float64
+	}
+	var k any
+	if _, hovering := a.hoverIn(r); !hovering {
+		k = key{r, caption, a.p.Kind, hc.key, nb, a.p.N, a.p.M, a.p.Query, dshown, dmax}
+		if a.ui.memoHeat.key == k {
+			a.ui.hoverRow = -1
+		}
+	}
+	p.memo(&a.ui.memoHeat, k, func() { a.drawHeatmapsNow(p, r, title, caption, body, rows, W, H, dshown) })
+}
+
+// drawHeatmapsNow draws the heatmap panel whose maps hc holds.
+func (a *App) drawHeatmapsNow(p painter, r rect, title, caption string, body rect, rows []*rowResult, W, H int, dshown float64) {
+	p.panelFrame(r, title, caption)
+	hc := &a.ui.heat
+	nb := hc.nb
+	lh := lineHeight(sizeLabel)
 	names := []string{"dense: all n·m scores computed",
 		"HSR-sparse: reported keys only (white: never computed)",
 		"difference HSR − dense"}

@@ -76,6 +76,19 @@ func (a *App) numberLines() []numberLine {
 }
 
 func (a *App) drawNumbers(p painter, r rect) {
+	type key struct {
+		r     rect
+		sum   *summary
+		index string
+	}
+	var k any
+	if a.sum != nil {
+		k = key{r, a.sum, a.p.Index}
+	}
+	p.memo(&a.ui.memoNumbers, k, func() { a.drawNumbersNow(p, r) })
+}
+
+func (a *App) drawNumbersNow(p painter, r rect) {
 	body := p.panelFrame(r, "4 · Numbers, measured in this run", "Counts and times measured now; theory lines are marked")
 	lines := a.numberLines()
 	if lines == nil {
@@ -131,6 +144,22 @@ func drawCross(p painter, x, y, s float32, c color.RGBA) {
 }
 
 func (a *App) drawScaling(p painter, r rect) {
+	type key struct {
+		r        rect
+		paperB   bool
+		kind     string
+		sj       *scalingJob
+		points   int
+		complete bool
+	}
+	var k any
+	if sj := a.scaling; sj != nil && len(sj.points) >= 2 {
+		k = key{r, a.p.PaperB, a.p.Kind, sj, len(sj.points), sj.complete}
+	}
+	p.memo(&a.ui.memoScaling, k, func() { a.drawScalingNow(p, r) })
+}
+
+func (a *App) drawScalingNow(p painter, r rect) {
 	caption := "Mean per query on the first n' keys, at the paper's b(n')"
 	if !a.p.PaperB && a.p.Kind == "relu" {
 		caption = "At a FIXED b the count grows like n (slope 1); p: paper's b(n)"
@@ -165,6 +194,18 @@ func (a *App) drawScaling(p painter, r rect) {
 }
 
 func (a *App) drawHistogram(p painter, r rect) {
+	type key struct {
+		r   rect
+		sum *summary
+	}
+	var k any
+	if a.sum != nil {
+		k = key{r, a.sum}
+	}
+	p.memo(&a.ui.memoHistogram, k, func() { a.drawHistogramNow(p, r) })
+}
+
+func (a *App) drawHistogramNow(p painter, r rect) {
 	body := p.panelFrame(r, "6 · Keys reported per query row", "The bound holds on the mean; single rows may exceed it")
 	s := a.sum
 	if s == nil {

@@ -29,6 +29,10 @@ type uiState struct {
 	treeImgKey        string
 	treeImgSeq        int
 	heat              heatCache
+	memoNumbers       panelMemo
+	memoScaling       panelMemo
+	memoHistogram     panelMemo
+	memoHeat          panelMemo
 	help              bool
 }
 
