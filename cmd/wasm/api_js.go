@@ -25,6 +25,7 @@ type bridge struct {
 	api  js.Value
 
 	lastHash     string
+	lastHashMs   float64
 	ready        bool
 	firstFrameMs float64
 	readyMs      float64
@@ -112,10 +113,10 @@ func (b *bridge) install() {
 
 	b.game.AfterUpdate = func() {
 		b.ticks++
-		// A snapshot costs a little; a few times a second is enough for the
-		// hash, and every tick until ready so tests see it promptly.
+		// A few times a second is enough for the hash, and every tick until
+		// ready so tests see it promptly.
 		if !b.ready || b.ticks%8 == 0 {
-			b.syncHash()
+			b.sync(false)
 		}
 	}
 	b.game.AfterDraw = func(frame int, _ *ebiten.Image) {
@@ -129,23 +130,38 @@ func (b *bridge) install() {
 	}
 }
 
-// syncHash updates window.hsrviz.ready and the URL hash from the app.
-// Called with the game locked.
-func (b *bridge) syncHash() {
-	s := b.app.Snapshot()
-	if s.Ready != b.ready {
-		b.ready = s.Ready
-		b.api.Set("ready", s.Ready)
-		if s.Ready && b.readyMs < 0 {
+// syncHash updates window.hsrviz.ready and the URL hash from the app at
+// once (after an API call). Called with the game locked.
+func (b *bridge) syncHash() { b.sync(true) }
+
+// hashInterval is the least time between two URL updates made while the
+// user drags or types: history.replaceState costs the page several
+// milliseconds, too much to pay every frame of a drag.
+const hashInterval = 250 // ms
+
+// sync updates window.hsrviz.ready and, if it changed, the URL hash; unless
+// force, the hash waits until hashInterval has passed since the last update
+// (a later call writes it).
+func (b *bridge) sync(force bool) {
+	if r := b.app.Ready(); r != b.ready {
+		b.ready = r
+		b.api.Set("ready", r)
+		if r && b.readyMs < 0 {
 			b.readyMs = now()
 			js.Global().Set("hsrvizReadyMs", b.readyMs)
 		}
 	}
-	if s.Hash != b.lastHash {
-		b.lastHash = s.Hash
-		// replaceState: no history entry per slider step, no hashchange event.
-		js.Global().Get("history").Call("replaceState", nil, "", "#"+s.Hash)
+	h := b.app.Params().Hash()
+	if h == b.lastHash {
+		return
 	}
+	t := now()
+	if !force && t-b.lastHashMs < hashInterval {
+		return
+	}
+	b.lastHash, b.lastHashMs = h, t
+	// replaceState: no history entry per slider step, no hashchange event.
+	js.Global().Get("history").Call("replaceState", nil, "", "#"+h)
 }
 
 func (b *bridge) snapshotJS() any {
