@@ -25,7 +25,8 @@ type bridge struct {
 	api  js.Value
 
 	lastHash     string
-	lastHashMs   float64
+	pendingHash  string  // a UI change waiting to reach the URL
+	pendingMs    float64 // since when
 	ready        bool
 	firstFrameMs float64
 	readyMs      float64
@@ -116,7 +117,7 @@ func (b *bridge) install() {
 		// A few times a second is enough for the hash, and every tick until
 		// ready so tests see it promptly.
 		if !b.ready || b.ticks%8 == 0 {
-			b.sync(false)
+			b.sync(!b.ready) // until ready, nobody drags: the hash follows at once
 		}
 	}
 	b.game.AfterDraw = func(frame int, _ *ebiten.Image) {
@@ -134,13 +135,13 @@ func (b *bridge) install() {
 // once (after an API call). Called with the game locked.
 func (b *bridge) syncHash() { b.sync(true) }
 
-// hashInterval is the least time between two URL updates made while the
-// user drags or types: history.replaceState costs the page several
-// milliseconds, too much to pay every frame of a drag.
-const hashInterval = 250 // ms
+// hashQuiet is how long the parameters must stay unchanged before a UI
+// change reaches the URL: history.replaceState costs the page milliseconds,
+// too much for every frame of a drag; the link follows once the drag rests.
+const hashQuiet = 300 // ms
 
 // sync updates window.hsrviz.ready and, if it changed, the URL hash; unless
-// force, the hash waits until hashInterval has passed since the last update
+// force, a new hash is written only once it has not changed for hashQuiet
 // (a later call writes it).
 func (b *bridge) sync(force bool) {
 	if r := b.app.Ready(); r != b.ready {
@@ -155,11 +156,17 @@ func (b *bridge) sync(force bool) {
 	if h == b.lastHash {
 		return
 	}
-	t := now()
-	if !force && t-b.lastHashMs < hashInterval {
-		return
+	if !force {
+		t := now()
+		if h != b.pendingHash {
+			b.pendingHash, b.pendingMs = h, t
+			return
+		}
+		if t-b.pendingMs < hashQuiet {
+			return
+		}
 	}
-	b.lastHash, b.lastHashMs = h, t
+	b.lastHash = h
 	// replaceState: no history entry per slider step, no hashchange event.
 	js.Global().Get("history").Call("replaceState", nil, "", "#"+h)
 }
