@@ -80,25 +80,25 @@
 // of the keys reported), on the 2-core machine of shared/notes, sharing it
 // with other work; ratios dense time / HSR time side by side, medians:
 //
-//	                                       2 threads each   1 thread each
-//	hsrbench -full -cases decode,prefill (α = 2, 8 decodes a batch, 5 rounds),
-//	vs the fastest of 4 dense paths (gonum Dgemv over Kᵀ in blocks won):
-//	  IndexAuto (sketch)                     3.81×, 4.83×     3.37×, 3.66×
-//	  IndexScan (sketch)                     3.52×, 3.98×     3.41×, 4.25×
+//	                                 2 threads each        1 thread each
+//	hsrbench -full -cases decode,prefill (α = 2, 8 decodes a batch, 5
+//	rounds), vs the fastest of 4 dense paths (gonum Dgemv over Kᵀ in
+//	blocks won 7 of 8 times, the 4-accumulator dot loop once):
+//	  IndexAuto (sketch)             3.81 4.83 3.87 3.62   3.37 3.66 3.76 3.22
+//	  IndexScan (sketch)             3.52 3.98 3.36 3.36   3.41 4.25 3.78 3.97
 //	go test -bench Decode1M_Ratio (α = 1, 20 queries), vs DenseRow:
-//	  IndexAuto                              3.96×, 4.09×     4.04×, 3.82×
-//	  IndexScan                              3.75×, 3.80×     3.80×, 3.37×
+//	  IndexAuto                      3.96 4.09 4.76 3.66   4.04 3.82 4.08 3.78
+//	  IndexScan                      3.75 3.80 4.69 3.28   3.80 3.37 3.79 3.26
 //
-// (two runs each, load average 3.5–5.6). Per decode that was 6–14 ms
-// against 23–53 ms for dense; in a quiet moment 4.9 ms against 17.7 ms.
-// Every output was checked against the dense loop (max relative
-// difference 1.2e-14, same key counts). Where the time goes (one thread,
-// quiet): the sketch pass ~2.2 ms (68 MiB at ~30 GB/s, the bandwidth
-// floor), the ~11000 candidates' exact re-check and value sums ~1.5 ms
-// (prefetched cache misses: 8946 keys have a positive weight, and an exact
-// path must read their float64 K and V rows). Prefill at m = n = 2^14 (causal, d = 64)
-// stayed at 3.6–5.6× dense gonum (Prefill16K_Ratio 4.85×, 5.56×; hsrbench
-// 5.27×, 3.64×).
+// (four runs each, load average 3.5–5.6). Per decode that was 4–17 ms
+// against 19–55 ms for dense. Every output was checked against the dense
+// loop (max relative difference 1.2e-14, same key counts). Where the time
+// goes (one thread, quiet): the sketch pass ~2.2 ms (68 MiB at ~30 GB/s,
+// the bandwidth floor), the ~11000 candidates' exact re-check and value
+// sums ~1.5 ms (prefetched cache misses: 8946 keys have a positive weight,
+// and an exact path must read their float64 K and V rows). Prefill at
+// m = n = 2^14 (causal, d = 64) stayed at 3.6–5.6× dense gonum
+// (Prefill16K_Ratio 4.85 5.56 5.44 5.27; hsrbench 5.27 3.64 4.60 4.35).
 //
 // # Exactness of the ReLU^α path
 //

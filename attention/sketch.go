@@ -33,7 +33,7 @@ import (
 // before it gets a weight. A chunk whose numbers leave the safe float32
 // range (huge or tiny keys or queries) makes all its keys candidates.
 //
-// At d = 64 with Gaussian keys e_j ≈ 0.06·‖k_j‖/8, so at the paper's
+// At d = 64 with Gaussian keys e_j ≈ 0.008·‖k_j‖, so at the paper's
 // threshold ~20% more keys than the reported ones are re-scored.
 
 const (
@@ -139,7 +139,8 @@ type qsketch struct {
 	cn    float64 // ≥ ‖codes‖
 }
 
-// quantise fills w.q for q; false when q is zero or out of the safe range
+// quantise fills qs for q; false when q is zero or out of the safe range,
+// or d so large that int16 codes would leave int32 sums too little room
 // (the caller then uses the index).
 func (s *sketch) quantise(q []float64, qs *qsketch) bool {
 	var m float64
@@ -151,6 +152,9 @@ func (s *sketch) quantise(q []float64, qs *qsketch) bool {
 	}
 	// |D_j| ≤ 2·pairs·127·qmax must fit in int32.
 	qmax := min(32767, (1<<31-1)/(127*2*s.pairs))
+	if qmax < 64 {
+		return false
+	}
 	sigma := m / float64(qmax)
 	if cap(qs.codes) < 2*s.pairs {
 		qs.codes = make([]int16, 2*s.pairs)
@@ -318,7 +322,7 @@ func qfilterGo(np, pairs int, q []int16, codes []int8, scale []float32, t float3
 // through the sketch, one segment of sketchSegment keys at a time, using
 // up to par goroutines; the segments' results are in w.seg[:nseg] (see
 // filterRange for relu). False when q cannot be quantised.
-func (st *store) filter(q []float64, c float64, lim, par int, w *work, relu *Params) (st2 hsr.Stats, nseg int, ok bool) {
+func (st *store) filter(q []float64, c float64, lim, par int, w *work, relu *Params) (stats hsr.Stats, nseg int, ok bool) {
 	if !st.sk.quantise(q, &w.q) {
 		return hsr.Stats{}, 0, false
 	}
