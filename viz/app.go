@@ -39,7 +39,8 @@ type App struct {
 
 	indexBuilds int
 	everReady   bool
-	budget      time.Duration
+	budget      time.Duration // compute per tick while the user interacts
+	quiet       float64       // seconds since the last input
 	units       unitCosts
 	frames      frameRing
 	errMsg      string
@@ -448,11 +449,53 @@ func (a *App) animate(dt float64) {
 }
 
 // Update is one tick: input (widgets, keys, hover), the animation, and a
-// slice of pending compute.
+// slice of pending compute (see TickBudget).
 func (a *App) Update(in input.Input) {
+	a.noteActivity(&in)
 	a.handleInput(&in)
 	a.animate(in.DT)
-	a.Compute(a.budget)
+	a.Compute(a.TickBudget())
+}
+
+// IdleBudget is the compute time of a tick once nobody has used the
+// pointer, the wheel or the keys for idleAfter: the frame has nothing else
+// to do, and results arrive several times sooner than at DefaultBudget.
+const IdleBudget = 10 * time.Millisecond
+
+// idleAfter is how long (seconds) the input must rest for IdleBudget.
+const idleAfter = 0.5
+
+// firstBudget is the compute time of the ticks before the first Scene: the
+// first picture (progress bars) comes before the work.
+const firstBudget = time.Millisecond
+
+// TickBudget is the compute time the next Update spends on pending work:
+// DefaultBudget while the user interacts (a pointer down or moving, keys,
+// the wheel, within the last idleAfter), IdleBudget otherwise, and less
+// before the first frame is drawn.
+func (a *App) TickBudget() time.Duration {
+	switch {
+	case a.ui.scenes == 0:
+		return min(a.budget, firstBudget)
+	case a.quiet >= idleAfter:
+		return max(a.budget, IdleBudget)
+	}
+	return a.budget
+}
+
+// noteActivity measures how long the input has rested.
+func (a *App) noteActivity(in *input.Input) {
+	active := len(in.Keys) > 0 || len(in.Chars) > 0 || in.WheelY != 0
+	for _, p := range in.Pointers {
+		if p.Down || (p.ID == 0 && (!a.ui.hasPtr || p.X != a.ui.pointer.X || p.Y != a.ui.pointer.Y)) {
+			active = true
+		}
+	}
+	if active {
+		a.quiet = 0
+	} else {
+		a.quiet += in.DT
+	}
 }
 
 // FrameWork records the Go time of one frame as measured by the platform.

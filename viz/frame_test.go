@@ -311,3 +311,44 @@ func TestPanelMemoSameItems(t *testing.T) {
 	}
 	compare("resized", 1000, 700)
 }
+
+// The compute budget of a tick: small before the first frame, the
+// interactive budget while the pointer is down or moving or keys are
+// pressed, the idle budget once the input has rested for idleAfter.
+func TestTickBudget(t *testing.T) {
+	p, _ := ParseHash("n=4096&d=8&m=8")
+	a, err := NewApp(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := a.TickBudget(); got != firstBudget {
+		t.Fatalf("before the first frame: %v want %v", got, firstBudget)
+	}
+	a.Scene(1280, 800)
+	still := input.Input{DT: 0.125, Pointers: []input.Pointer{{X: 300, Y: 300}}}
+	for _, c := range []struct {
+		name string
+		in   input.Input
+		want time.Duration
+	}{
+		{"the pointer appears", still, DefaultBudget},
+		{"0.125 s still", still, DefaultBudget},
+		{"0.25 s still", still, DefaultBudget},
+		{"0.375 s still", still, DefaultBudget},
+		{"0.5 s still", still, IdleBudget},
+		{"0.625 s still", still, IdleBudget},
+		{"moved", input.Input{DT: 0.1, Pointers: []input.Pointer{{X: 301, Y: 300}}}, DefaultBudget},
+		{"rest again", input.Input{DT: 0.6, Pointers: []input.Pointer{{X: 301, Y: 300}}}, IdleBudget},
+		{"pressed, not moving", input.Input{DT: 0.6, Pointers: []input.Pointer{{X: 301, Y: 300, Down: true}}}, DefaultBudget},
+		{"released, resting", input.Input{DT: 0.6, Pointers: []input.Pointer{{X: 301, Y: 300}}}, IdleBudget},
+		{"a key", input.Input{DT: 0.6, Keys: []string{"x"}, Pointers: []input.Pointer{{X: 301, Y: 300}}}, DefaultBudget},
+		{"resting", input.Input{DT: 0.6, Pointers: []input.Pointer{{X: 301, Y: 300}}}, IdleBudget},
+		{"the wheel", input.Input{DT: 0.6, WheelY: 1, Pointers: []input.Pointer{{X: 301, Y: 300}}}, DefaultBudget},
+		{"a finger", input.Input{DT: 0.6, Pointers: []input.Pointer{{X: 301, Y: 300}, {ID: 2, X: 50, Y: 50, Down: true}}}, DefaultBudget},
+	} {
+		a.Update(c.in)
+		if got := a.TickBudget(); got != c.want {
+			t.Errorf("%s: budget %v want %v", c.name, got, c.want)
+		}
+	}
+}

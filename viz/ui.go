@@ -33,6 +33,7 @@ type uiState struct {
 	memoScaling       panelMemo
 	memoHistogram     panelMemo
 	memoHeat          panelMemo
+	scenes            int // Scene calls so far
 	help              bool
 }
 
@@ -113,6 +114,7 @@ func (a *App) Scene(w, h int) *scene.Scene {
 	p := painter{s}
 	L := computeLayout(w, h, a.p.Controls, a.ui.scroll)
 	a.ui.w, a.ui.h, a.ui.lay = w, h, L
+	a.ui.scenes++
 	a.ui.panels = a.ui.panels[:0]
 	group := func(r rect, draw func(p painter, r rect)) {
 		g := s.BeginGroup(r.X, r.Y, r.W, r.H)
