@@ -8,6 +8,7 @@ import (
 	"log"
 	"math"
 	"sort"
+	"strings"
 	"syscall/js"
 
 	"github.com/hajimehoshi/ebiten/v2"
@@ -195,6 +196,18 @@ func (b *bridge) metricsJS() any {
 		m["wasmBytes"] = load.Get("wasmBytes").Float()
 		m["wasmTransferBytes"] = load.Get("transferBytes").Float()
 		m["fetchMs"] = load.Get("fetchMs").Float()
+	}
+	// The loader may have looked before the resource timing entry existed:
+	// read the bytes on the wire (gzip) from it now.
+	if es := js.Global().Get("performance").Call("getEntriesByType", "resource"); es.Type() == js.TypeObject {
+		for i := 0; i < es.Length(); i++ {
+			e := es.Index(i)
+			if strings.HasSuffix(e.Get("name").String(), "/hsrviz.wasm") {
+				if v := e.Get("encodedBodySize"); v.Type() == js.TypeNumber && v.Float() > 0 {
+					m["wasmTransferBytes"] = v.Float()
+				}
+			}
+		}
 	}
 	data, err := json.Marshal(m)
 	if err != nil {
