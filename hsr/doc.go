@@ -75,28 +75,32 @@
 // directions. What this tree does in practice depends on the data's
 // effective dimension and on the reported fraction. Measured with
 // cmd/hsrbench -full -cases stream,grid (n = 2^20, medians of 5 rounds,
-// every set checked; this 2-core machine was shared and loaded, the scan's
-// time moved 1.5× between runs, so read these as ranges), Tree against
-// Scan at a reported fraction 10⁻⁴: 205–223× in the plane, 71–84× at
-// d = 3, 7.5–10× at d = 8 (2.1–2.6× before the shells), 9–13× at d = 8
-// with spread e^(−t/4), 7–8× at d = 64 with that spread (2.2× before the
-// AVX2 box bound and the box prefetch); at 10⁻²: 39–54× in the plane.
-// On isotropic keys at d ≥ 16 a hyperplane crosses nearly every box and
-// the tree runs at 0.7–1.0× the scan; there Auto scans (0.9–1.15× the
-// scan, the spread being the machine's). Auto's ratio to the scan over the
-// 90 cells d ∈ {2, 3, 8, 16, 64, 128} × k/n ∈ {10⁻⁴ … 0.5} × {gaussian,
-// decaying, massive}: ≤ 1.1 in 83 cells, worst 1.38 (d = 16 massive,
-// k/n = 0.5), the cells above 1.1 all ones where it scans 98–100% of the
-// points through the frontier (so doing the scan's work on the tree's
-// leaf-ordered copy plus an id per report): in one process the same
-// sequential read of two equal arrays differed by up to 25% from one
-// allocation to the next, in both directions, so part of that is where
+// every set checked) in four runs on this 2-core machine while other work
+// loaded it (load 2–6; the scan's time moved 1.5× between runs, single
+// rounds up to 3×), so read these as ranges: Tree against Scan at a
+// reported fraction 10⁻⁴, 147–256× in the plane, 85–93× at d = 3 (one run
+// 38×, with the same work as Auto's 92×), 6.9–9.2× at d = 8 (2.1–2.6×
+// before the shells), 9–13× at d = 8 with spread e^(−t/4), 4.7–7.9× at
+// d = 64 with that spread (2.2× before the AVX2 box bound and the box
+// prefetch); at 10⁻², 38–48× in the plane. On isotropic keys at d ≥ 16 a
+// hyperplane crosses nearly every box and the tree runs at 0.6–1.0× the
+// scan; there Auto scans. Auto's worst ratio to the scan over the 90
+// cells d ∈ {2, 3, 8, 16, 64, 128} × k/n ∈ {10⁻⁴ … 0.5} × {gaussian,
+// decaying, massive}: 1.14 (3 cells over 1.1), 1.38 (7), 1.93 (6; a cell
+// whose rounds ranged over 3.5×), always in cells where it scans 69–100%
+// of the points at k/n ≥ 0.1. There its work is the scan's on the tree's
+// leaf-ordered copy plus an id read per report: in one process, alternating
+// on the same queries at d = 8, k/n = 0.5, Auto took 1.07–1.09× the scan,
+// one appendAbove over the leaf-ordered rows with ids 1.01–1.06×, the same
+// without ids 0.95–0.98×; and the same sequential read of two equal
+// arrays differed by up to a quarter from one allocation to the next, in
+// either direction, so part of the grid's spread is where
 // the arrays landed, not work. Building costs O(n log n + n·d); memory is
 // the points (float64, one copy in leaf order), their ids (one int each,
 // so that a subtree is reported by one copy), and per node 16 bytes plus
 // 2d float64 and 2d float32 box values (≈ 2n/leaf nodes; leaf size 8 for
 // d ≤ 3, 16 for d ≤ 8, else 32). The scan runs at 1.0–1.12× the time of
-// merely reading its float64 bytes at d = 64 (AVX2 kernel; the portable
+// merely reading its float64 bytes at d = 64 (seven runs: 1.0–1.16; AVX2 kernel; the portable
 // kernel, e.g. in wasm, ~1.5×); a float32 copy would halve the bytes but
 // needs a second copy and a float64 re-check near c, and is not used.
 //
