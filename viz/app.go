@@ -503,15 +503,29 @@ func (a *App) FrameWork(d time.Duration) { a.frames.add(d) }
 
 // frameRing keeps the last frames' work times.
 type frameRing struct {
-	buf   [240]time.Duration
+	buf   [1024]time.Duration
 	n     int
 	count int
 }
+
+// statFrames is how many of the last frames FrameStats summarises.
+const statFrames = 240
 
 func (r *frameRing) add(d time.Duration) {
 	r.buf[r.n%len(r.buf)] = d
 	r.n++
 	r.count++
+}
+
+// last returns the last k recorded times (at most the ring's size), oldest
+// first, in milliseconds.
+func (r *frameRing) last(k int) []float64 {
+	k = max(0, min(k, r.n, len(r.buf)))
+	v := make([]float64, k)
+	for i := range v {
+		v[i] = r.buf[(r.n-k+i)%len(r.buf)].Seconds() * 1000
+	}
+	return v
 }
 
 // FrameStats summarises the reported frame times (milliseconds).
@@ -522,19 +536,25 @@ type FrameStats struct {
 	Count int     `json:"count"`
 }
 
-func (r *frameRing) stats() FrameStats {
-	k := min(r.n, len(r.buf))
+// Summarize returns the median, 95th percentile and maximum of v (ms) and count.
+func Summarize(v []float64, count int) FrameStats {
+	k := len(v)
 	if k == 0 {
-		return FrameStats{}
+		return FrameStats{Count: count}
 	}
-	v := make([]float64, k)
-	for i := range v {
-		v[i] = r.buf[i].Seconds() * 1000
-	}
-	sort.Float64s(v)
-	q := func(f float64) float64 { return v[min(k-1, int(f*float64(k)))] }
-	return FrameStats{P50: q(0.5), P95: q(0.95), Max: v[k-1], Count: r.count}
+	s := append([]float64(nil), v...)
+	sort.Float64s(s)
+	q := func(f float64) float64 { return s[min(k-1, int(f*float64(k)))] }
+	return FrameStats{P50: q(0.5), P95: q(0.95), Max: s[k-1], Count: count}
 }
+
+func (r *frameRing) stats() FrameStats { return Summarize(r.last(statFrames), r.count) }
+
+// FrameTimes returns the Go work of the last k frames reported through
+// FrameWork (at most 1024), oldest first, in milliseconds, and how many
+// frames have been reported in all: a measurement can take the frames
+// after a moment it noted.
+func (a *App) FrameTimes(k int) ([]float64, int) { return a.frames.last(k), a.frames.count }
 
 // Region is a named rectangle of the last laid-out scene.
 type Region struct {

@@ -352,3 +352,29 @@ func TestTickBudget(t *testing.T) {
 		}
 	}
 }
+
+// FrameTimes returns the reported frames oldest first, at most the ring's
+// size, with the total count; Summarize takes quantiles of them.
+func TestFrameTimes(t *testing.T) {
+	a, _ := NewApp(DefaultParams())
+	if v, n := a.FrameTimes(10); len(v) != 0 || n != 0 {
+		t.Fatalf("no frames yet: got %v, %d", v, n)
+	}
+	for i := 1; i <= 1500; i++ {
+		a.FrameWork(time.Duration(i) * time.Millisecond)
+	}
+	v, n := a.FrameTimes(3)
+	if n != 1500 || len(v) != 3 || v[0] != 1498 || v[2] != 1500 {
+		t.Fatalf("last 3: got %v, %d", v, n)
+	}
+	if v, _ := a.FrameTimes(5000); len(v) != 1024 || v[0] != 1500-1023 {
+		t.Fatalf("all kept: %d, first %v", len(v), v[0])
+	}
+	s := Summarize([]float64{5, 1, 4, 2, 3, 10, 6, 7, 8, 9}, 10)
+	if s.P50 != 6 || s.P95 != 10 || s.Max != 10 || s.Count != 10 {
+		t.Errorf("Summarize: %+v", s)
+	}
+	if st := a.Snapshot().Frame; st.Count != 1500 || st.Max != 1500 || st.P50 != 1500-240+1+120 {
+		t.Errorf("Snapshot().Frame over the last 240: %+v", st)
+	}
+}

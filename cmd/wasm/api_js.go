@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"log"
 	"math"
-	"sort"
 	"strings"
 	"syscall/js"
 
@@ -188,10 +187,23 @@ func (b *bridge) metricsJS() any {
 		"frame":        s.Frame,
 		"breakdown":    b.game.Breakdown(),
 	}
+	// The last frames one by one, oldest first, so that a measurement can
+	// take exactly the frames of an interaction (after frames/rafFrames
+	// noted at its start).
+	work, count := b.app.FrameTimes(1024)
+	recent := b.game.Recent(1024)
+	recent["work"] = work
+	m["frames"] = count
 	if ring := js.Global().Get("hsrvizRAF"); ring.Type() == js.TypeObject {
-		m["rafCallback"] = ringStats(ring.Get("ms"), ring.Get("n").Int())
-		m["rafInterval"] = ringStats(ring.Get("gap"), ring.Get("n").Int())
+		n := ring.Get("n").Int()
+		ms, gap := ringLast(ring.Get("ms"), n, 240), ringLast(ring.Get("gap"), n, 240)
+		m["rafCallback"] = viz.Summarize(ms, n)
+		m["rafInterval"] = viz.Summarize(gap, n)
+		recent["raf"] = ringLast(ring.Get("ms"), n, 1024)
+		recent["rafGap"] = ringLast(ring.Get("gap"), n, 1024)
+		m["rafFrames"] = n
 	}
+	m["recent"] = recent
 	if load := js.Global().Get("hsrvizLoad"); load.Type() == js.TypeObject {
 		m["wasmBytes"] = load.Get("wasmBytes").Float()
 		m["wasmTransferBytes"] = load.Get("transferBytes").Float()
@@ -216,20 +228,16 @@ func (b *bridge) metricsJS() any {
 	return js.Global().Get("JSON").Call("parse", string(data))
 }
 
-// ringStats summarises the last min(n, len) entries of a JS Float64Array
-// ring (index.html's hsrvizRAF) like viz.FrameStats.
-func ringStats(arr js.Value, n int) viz.FrameStats {
-	k := min(n, arr.Length())
+// ringLast returns the last min(k, n, len) entries of a JS Float64Array
+// ring written n times (index.html's hsrvizRAF), oldest first.
+func ringLast(arr js.Value, n, k int) []float64 {
+	size := arr.Length()
+	k = max(0, min(k, n, size))
 	v := make([]float64, k)
 	for i := range v {
-		v[i] = arr.Index(i).Float()
+		v[i] = arr.Index((n - k + i) % size).Float()
 	}
-	sort.Float64s(v)
-	if k == 0 {
-		return viz.FrameStats{}
-	}
-	q := func(f float64) float64 { return v[min(k-1, int(f*float64(k)))] }
-	return viz.FrameStats{P50: q(0.5), P95: q(0.95), Max: v[k-1], Count: n}
+	return v
 }
 
 // fn wraps a Go function for JavaScript: it runs with the game locked, and

@@ -12,7 +12,11 @@
 //	hsrviz.step(n)    step the query trace animation by n (negative: back)
 //	hsrviz.play(on)   play / pause the animation
 //	hsrviz.hash()     the current URL-hash encoding of the parameters
-//	hsrviz.metrics()  load and frame budget: firstFrameMs, readyMs, wasm bytes, frame p50/p95
+//	hsrviz.metrics()  load and frame budget: firstFrameMs, readyMs, wasm bytes; the Go work per
+//	                  frame (Update+Draw) and its parts, p50/p95 of the last 240 frames; the
+//	                  whole animation-frame callbacks (rafCallback, rafInterval); and the last
+//	                  1024 frames one by one (recent.work/update/scene/render/raf/rafGap, with
+//	                  the counts frames and rafFrames), to measure exactly an interaction
 //	hsrviz.ready      true once the first full compute is done
 //
 // Bad calls (wrong types, unknown fields) return an error string; they never throw.

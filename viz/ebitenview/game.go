@@ -173,9 +173,16 @@ func (g *Game) Breakdown() map[string]float64 {
 	return out
 }
 
+// Recent returns the Go time of the last k frames (at most 1024) spent in
+// the model's Update, its Scene and the rendering ("update", "scene",
+// "render"), oldest first, in milliseconds. Call it with the model locked.
+func (g *Game) Recent(k int) map[string][]float64 {
+	return map[string][]float64{"update": g.partUpdate.last(k), "scene": g.partScene.last(k), "render": g.partRender.last(k)}
+}
+
 // ring keeps the last durations.
 type ring struct {
-	buf [240]time.Duration
+	buf [1024]time.Duration
 	n   int
 }
 
@@ -184,14 +191,23 @@ func (r *ring) add(d time.Duration) {
 	r.n++
 }
 
-func (r *ring) quantiles() (p50, p95 float64) {
-	k := min(r.n, len(r.buf))
-	if k == 0 {
-		return 0, 0
-	}
+// last returns the last k durations (at most the ring's size), oldest
+// first, in milliseconds.
+func (r *ring) last(k int) []float64 {
+	k = max(0, min(k, r.n, len(r.buf)))
 	v := make([]float64, k)
 	for i := range v {
-		v[i] = r.buf[i].Seconds() * 1e3
+		v[i] = r.buf[(r.n-k+i)%len(r.buf)].Seconds() * 1e3
+	}
+	return v
+}
+
+// quantiles are the median and 95th percentile of the last 240 durations.
+func (r *ring) quantiles() (p50, p95 float64) {
+	v := r.last(240)
+	k := len(v)
+	if k == 0 {
+		return 0, 0
 	}
 	sort.Float64s(v)
 	return v[(k-1)/2], v[(k-1)*95/100]
