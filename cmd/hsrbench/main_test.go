@@ -9,6 +9,7 @@ import (
 	"math/rand/v2"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/hsrviz/hsrviz/hsr"
 )
@@ -222,16 +223,19 @@ func TestAlternateRunsEveryContender(t *testing.T) {
 	var order []int
 	fns := make([]func() int, 3)
 	for i := range fns {
-		fns[i] = func() int { calls[i]++; order = append(order, i); return 4 }
+		fns[i] = func() int { calls[i]++; order = append(order, i); time.Sleep(2 * time.Millisecond); return 4 }
 	}
-	ts := alternate(5, 0, fns)
+	// Each run takes 2 ms ≥ minRun: one batch per timed run, and a warm-up
+	// under 20·minRun, so a calibration run follows it.
+	ts := alternate(5, time.Millisecond, fns)
 	for i, c := range calls {
-		if c != 6 || len(ts[i].Runs) != 5 {
-			t.Errorf("contender %d: %d calls, %d timed runs; want 6 (warm-up + 5) and 5", i, c, len(ts[i].Runs))
+		if c != 7 || len(ts[i].Runs) != 5 {
+			t.Errorf("contender %d: %d calls, %d timed runs; want 7 (warm-up + calibration + 5) and 5", i, c, len(ts[i].Runs))
 		}
 	}
-	// After the warm-up (0 1 2) round r starts at contender r mod 3.
-	want := []int{0, 1, 2, 0, 1, 2, 1, 2, 0, 2, 0, 1, 0, 1, 2, 1, 2, 0}
+	// After the warm-up (0 1 2) and the calibration (0 1 2), round r starts
+	// at contender r mod 3.
+	want := []int{0, 1, 2, 0, 1, 2, 0, 1, 2, 1, 2, 0, 2, 0, 1, 0, 1, 2, 1, 2, 0}
 	if fmt.Sprint(order) != fmt.Sprint(want) {
 		t.Errorf("order %v, want %v", order, want)
 	}
@@ -322,6 +326,30 @@ func TestJSONLines(t *testing.T) {
 		if cases[want] == 0 {
 			t.Errorf("no %q lines; got %v", want, cases)
 		}
+	}
+
+	// Sections left out: their targets are "not run", with "got": null (JSON
+	// has no NaN), and every line is still one JSON object.
+	c.sections = map[string]bool{"scaling": true}
+	out.Reset()
+	if code := bench(c, &out, &errb); code != 0 {
+		t.Fatalf("scaling only: exit %d\n%s", code, out.String())
+	}
+	notRun := 0
+	for _, line := range strings.Split(strings.TrimSpace(out.String()), "\n") {
+		var m map[string]any
+		if err := json.Unmarshal([]byte(line), &m); err != nil {
+			t.Fatalf("scaling only: not JSON: %q: %v", line, err)
+		}
+		if m["case"] == "target" && m["status"] == "not run" {
+			notRun++
+			if v, ok := m["got"]; !ok || (v != nil && m["target"] == "scan time / streaming-read time, d=64") {
+				t.Errorf("not-run target: got %v, want null: %s", v, line)
+			}
+		}
+	}
+	if notRun == 0 {
+		t.Errorf("scaling only: no target marked not run:\n%s", out.String())
 	}
 }
 

@@ -35,8 +35,10 @@ func summarize(ms []float64) timing {
 const defaultMinRun = 5 * time.Millisecond
 
 // alternate times the contenders side by side: each runs once untimed (warm-up,
-// and its correctness check runs too; its time sets how many batches make one
-// run of at least minRun), then reps rounds in which every contender runs once,
+// and its correctness check runs too), then (if that was shorter than 20·minRun)
+// once more untimed in the same order, whose time sets how many batches make one run of at least minRun (so
+// that contenders sharing a structure, such as the tree and Auto, are both
+// calibrated warm, whoever ran first), then reps rounds in which every contender runs once,
 // starting at a different contender each round so that no one always runs
 // first or right after the same neighbour. Each fn performs one batch and
 // returns how many units (queries) it performed; the result is milliseconds
@@ -54,13 +56,23 @@ func alternateChecked(reps int, minRun time.Duration, fns []func() int, checks [
 			checks[i]()
 		}
 	}
+	warm := make([]time.Duration, len(fns))
+	for i, f := range fns {
+		t0 := time.Now()
+		f()
+		warm[i] = time.Since(t0)
+		check(i)
+	}
 	inner := make([]int, len(fns))
 	for i, f := range fns {
+		inner[i] = 1
+		if warm[i] >= 20*minRun {
+			continue // long enough either way: no second untimed run
+		}
 		t0 := time.Now()
 		f()
 		el := time.Since(t0)
 		check(i)
-		inner[i] = 1
 		if el < minRun {
 			inner[i] = min(1000, int(minRun/max(el, time.Microsecond))+1)
 		}

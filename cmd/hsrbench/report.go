@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -78,12 +79,40 @@ type reporter struct {
 
 func newReporter(w io.Writer, js bool) *reporter { return &reporter{w: w, json: js} }
 
+// emitJSON writes v as one line. A value JSON cannot hold is a bug of this
+// program, reported as a failure line (the exit status says so), not a panic.
 func (r *reporter) emitJSON(v any) {
-	b, err := json.Marshal(v)
+	b, err := marshal(v)
 	if err != nil {
-		panic("hsrbench: " + err.Error())
+		r.failures++
+		b, _ = marshal(map[string]any{"case": "error", "ok": false, "text": "hsrbench: cannot encode a line: " + err.Error()})
 	}
 	fmt.Fprintf(r.w, "%s\n", b)
+}
+
+// marshal is json.Marshal without HTML escaping ("<= 1.1" stays readable).
+func marshal(v any) ([]byte, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return bytes.TrimRight(buf.Bytes(), "\n"), nil
+}
+
+// MarshalJSON writes a target that was not measured in this run (Got is NaN)
+// with "got": null: JSON has no NaN.
+func (v verdict) MarshalJSON() ([]byte, error) {
+	type plain verdict
+	var got any = v.Got
+	if math.IsNaN(v.Got) || math.IsInf(v.Got, 0) {
+		got = nil
+	}
+	return marshal(struct {
+		plain
+		Got any `json:"got"`
+	}{plain(v), got})
 }
 
 func (r *reporter) comment(s string) {
