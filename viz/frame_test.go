@@ -351,6 +351,29 @@ func TestTickBudget(t *testing.T) {
 			t.Errorf("%s: budget %v want %v", c.name, got, c.want)
 		}
 	}
+	// A tick that changed the parameters runs one unit: the new trace.
+	a.Settle()
+	var ran []unitKind
+	unitHook = func(k unitKind) { ran = append(ran, k) }
+	defer func() { unitHook = nil }()
+	for i := 0; i < 5; i++ {
+		if err := a.SetParamsJSON([]byte(fmt.Sprintf(`{"b":%g}`, 1+0.05*float64(i)))); err != nil {
+			t.Fatal(err)
+		}
+		if got := a.TickBudget(); got != 0 {
+			t.Fatalf("after a change of b: budget %v want 0", got)
+		}
+		ran = ran[:0]
+		a.Update(input.Input{DT: 0.6, Pointers: []input.Pointer{{X: 301, Y: 300}}})
+		if len(ran) != 1 || ran[0] != uTrace {
+			t.Fatalf("the tick after a change of b ran %v, want just the trace", ran)
+		}
+	}
+	ran = ran[:0]
+	a.Update(input.Input{DT: 0.6, Pointers: []input.Pointer{{X: 301, Y: 300}}})
+	if len(ran) < 2 {
+		t.Errorf("the next tick without a change ran %v, want more work", ran)
+	}
 }
 
 // FrameTimes returns the reported frames oldest first, at most the ring's
