@@ -42,6 +42,8 @@ type App struct {
 	budget      time.Duration // compute per tick while the user interacts
 	quiet       float64       // seconds since the last input
 	lastP       Params        // the parameters at the end of the last Update
+	ptrDown     bool          // the primary pointer was down at the last Update
+	interactive bool          // within Update: the user interacts (see maxInteractiveUnit)
 	units       unitCosts
 	frames      frameRing
 	errMsg      string
@@ -179,11 +181,16 @@ func (a *App) Compute(budget time.Duration) bool {
 		if k == uNone {
 			return true
 		}
-		if !first {
-			est, known := a.units.estimate(k)
-			if !known || time.Since(start)+est > budget {
-				return false
-			}
+		est, known := a.units.estimate(k)
+		if !first && (!known || time.Since(start)+est > budget) {
+			return false
+		}
+		if first && a.interactive && known && est > maxInteractiveUnit && k != uTrace {
+			// A long unit (an index build, a query reporting half the keys)
+			// waits until the input rests; its estimate decays a little each
+			// time, so that one slow outlier does not hold it back for ever.
+			a.units.est[k] -= a.units.est[k] / 8
+			return false
 		}
 		if unitHook != nil {
 			unitHook(k)
@@ -208,22 +215,24 @@ func (a *App) Settle() {
 type unitKind uint8
 
 const (
-	uNone         unitKind = iota
-	uGen                   // a block of generated keys
-	uScan                  // the scan index (a copy of the keys) and the values
-	uTree                  // the tree and automatic indexes: O(n log n), one unit
-	uCov                   // the key sample's covariance (geometry projection)
-	uTrace                 // the selected query's traced query
-	uRowsStart             // a new rows job
-	uRowsHSR               // a row's HSR query (rows phases in order, see phHSR)
-	uRowsScan              // a row's scan query
-	uRowsScores            // a block of dense scores
-	uRowsWeight            // a block of dense weights
-	uRowsBins              // a block of heatmap bins
-	uScalingStart          // a new scaling job
-	uScaleScan             // a prefix scan index
-	uScaleTree             // a prefix tree index
-	uScaleQuery            // one query of the scaling series
+	uNone           unitKind = iota
+	uGen                     // a block of generated keys
+	uScan                    // the scan index (a copy of the keys) and the values
+	uTree                    // the tree and automatic indexes: O(n log n), one unit
+	uCov                     // the key sample's covariance (geometry projection)
+	uTrace                   // the selected query's traced query
+	uRowsStart               // a new rows job
+	uRowsHSR                 // a row's HSR query (rows phases in order, see phHSR)
+	uRowsHSRScores           // a block of the HSR path's scores
+	uRowsHSRWeights          // a block of the HSR path's weights
+	uRowsScan                // a row's scan query
+	uRowsScores              // a block of dense scores
+	uRowsWeight              // a block of dense weights
+	uRowsBins                // a block of heatmap bins
+	uScalingStart            // a new scaling job
+	uScaleScan               // a prefix scan index
+	uScaleTree               // a prefix tree index
+	uScaleQuery              // one query of the scaling series
 	numUnitKinds
 )
 
@@ -341,7 +350,7 @@ func (a *App) progress() float64 {
 		if a.rows.complete {
 			done += rowsCost
 		} else {
-			done += rowsCost * (float64(a.rows.next) + float64(a.rows.phase)/5) / float64(a.rows.m)
+			done += rowsCost * (float64(a.rows.next) + float64(a.rows.phase)/numPhases) / float64(a.rows.m)
 		}
 	}
 	if sj := a.scaling; sj != nil && sj.key == a.scalingKey() {
@@ -452,14 +461,23 @@ func (a *App) animate(dt float64) {
 }
 
 // Update is one tick: input (widgets, keys, hover), the animation, and a
-// slice of pending compute (see TickBudget).
+// slice of pending compute (see TickBudget). While the user interacts, a
+// unit of work expected to take longer than maxInteractiveUnit waits until
+// the input rests, except the trace of the selected query, which the
+// picture shows.
 func (a *App) Update(in input.Input) {
 	a.noteActivity(&in)
 	a.handleInput(&in)
 	a.animate(in.DT)
+	a.interactive = a.ui.scenes > 0 && a.quiet < idleAfter
 	a.Compute(a.TickBudget())
+	a.interactive = false
 	a.lastP = a.p
 }
+
+// maxInteractiveUnit is the longest unit of work a tick starts while the
+// user interacts (the trace excepted).
+const maxInteractiveUnit = 4 * time.Millisecond
 
 // IdleBudget is the compute time of a tick once nobody has used the
 // pointer, the wheel or the keys for idleAfter: the frame has nothing else
@@ -492,14 +510,17 @@ func (a *App) TickBudget() time.Duration {
 	return a.budget
 }
 
-// noteActivity measures how long the input has rested.
+// noteActivity measures how long the input has rested: no key, wheel,
+// press or release, and no pointer moving (a pointer held still rests).
 func (a *App) noteActivity(in *input.Input) {
 	active := len(in.Keys) > 0 || len(in.Chars) > 0 || in.WheelY != 0
-	for _, p := range in.Pointers {
-		if p.Down || (p.ID == 0 && (!a.ui.hasPtr || p.X != a.ui.pointer.X || p.Y != a.ui.pointer.Y)) {
-			active = true
-		}
+	p, ok := in.Primary()
+	switch {
+	case !ok:
+	case !a.ui.hasPtr || p.X != a.ui.pointer.X || p.Y != a.ui.pointer.Y || p.Down != a.ptrDown:
+		active = true
 	}
+	a.ptrDown = ok && p.Down
 	if active {
 		a.quiet = 0
 	} else {

@@ -192,6 +192,7 @@ type rowsJob struct {
 	ids      []int
 	o, oh    []float64
 	smax, z  float64
+	hmax     float64 // the HSR path's largest score
 	c        float64 // the row's offset: report q·k > c
 	zh       float64
 	complete bool
@@ -200,11 +201,14 @@ type rowsJob struct {
 
 // Row phases.
 const (
-	phHSR    = iota // HSR query (timed) and the HSR weights; then the scan query (timed)
-	phScan          // the scan answering the same query (timed)
-	phScores        // dense scores, in blocks
-	phWeight        // dense weights and output, in blocks
-	phBins          // heatmap bins, in blocks
+	phHSR        = iota // HSR query (timed)
+	phHSRScores         // the HSR path's scores of the reported keys, in blocks
+	phHSRWeights        // the HSR path's weights and output, in blocks
+	phScan              // the scan answering the same query (timed)
+	phScores            // dense scores, in blocks
+	phWeight            // dense weights and output, in blocks
+	phBins              // heatmap bins, in blocks
+	numPhases
 )
 
 // rowScratch is the per-key working storage of a rows job: one job runs at
@@ -270,34 +274,6 @@ func (a *App) stepRows() bool {
 		jb.ids, st = hsr.Collect(ix, q, c, jb.ids)
 		// Timed: the index's own work (top-r search and the query), like the scan's below.
 		r.hsrDur = time.Since(t0)
-		// The HSR path's own weights and output: a dot product per reported key.
-		for t := range jb.oh {
-			jb.oh[t] = 0
-		}
-		clear(jb.eh)
-		clear(jb.inS)
-		hmax := math.Inf(-1)
-		for _, id := range jb.ids {
-			s := hsr.Dot(q, ds.key_(id)) / sq
-			jb.eh[id] = s
-			hmax = math.Max(hmax, s)
-		}
-		jb.zh = 0
-		for _, id := range jb.ids {
-			w := jb.key.weight(jb.eh[id], hmax)
-			jb.eh[id] = w
-			jb.inS[id] = true
-			jb.zh += w
-			v := ds.V[id*valueDim : (id+1)*valueDim]
-			for t := range jb.oh {
-				jb.oh[t] += w * v[t]
-			}
-		}
-		if jb.zh > 0 {
-			for t := range jb.oh {
-				jb.oh[t] /= jb.zh
-			}
-		}
 		r.count = len(jb.ids)
 		r.stats = st
 		if jb.key.kind == "softmax" {
@@ -306,7 +282,48 @@ func (a *App) stepRows() bool {
 			r.tau = jb.key.b
 		}
 		jb.c = c
-		jb.phase = phScan
+		// The HSR path's own weights and output: a dot product per reported
+		// key (next units, in blocks: half the keys may be reported).
+		clear(jb.eh)
+		clear(jb.inS)
+		jb.hmax = math.Inf(-1)
+		jb.phase, jb.pos = phHSRScores, 0
+	case phHSRScores:
+		to := min(len(jb.ids), jb.pos+block)
+		for _, id := range jb.ids[jb.pos:to] {
+			s := hsr.Dot(q, ds.key_(id)) / sq
+			jb.eh[id] = s
+			jb.hmax = math.Max(jb.hmax, s)
+		}
+		jb.pos = to
+		if to == len(jb.ids) {
+			jb.zh = 0
+			for t := range jb.oh {
+				jb.oh[t] = 0
+			}
+			jb.phase, jb.pos = phHSRWeights, 0
+		}
+	case phHSRWeights:
+		to := min(len(jb.ids), jb.pos+4*block)
+		for _, id := range jb.ids[jb.pos:to] {
+			w := jb.key.weight(jb.eh[id], jb.hmax)
+			jb.eh[id] = w
+			jb.inS[id] = true
+			jb.zh += w
+			v := ds.V[id*valueDim : (id+1)*valueDim]
+			for t := range jb.oh {
+				jb.oh[t] += w * v[t]
+			}
+		}
+		jb.pos = to
+		if to == len(jb.ids) {
+			if jb.zh > 0 {
+				for t := range jb.oh {
+					jb.oh[t] /= jb.zh
+				}
+			}
+			jb.phase, jb.pos = phScan, 0
+		}
 	case phScan:
 		// The baseline: the linear scan answering the same query.
 		c := jb.c

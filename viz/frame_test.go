@@ -99,7 +99,7 @@ func TestComputeUnknownUnitRunsFirst(t *testing.T) {
 	if a.pending() {
 		t.Fatal("Compute reported done with work pending")
 	}
-	for _, k := range []unitKind{uGen, uScan, uTree, uCov, uTrace, uRowsStart, uRowsHSR, uRowsScan, uRowsScores,
+	for _, k := range []unitKind{uGen, uScan, uTree, uCov, uTrace, uRowsStart, uRowsHSR, uRowsHSRScores, uRowsHSRWeights, uRowsScan, uRowsScores,
 		uRowsWeight, uRowsBins, uScalingStart, uScaleScan, uScaleTree, uScaleQuery} {
 		if !kinds[k] {
 			t.Errorf("unit kind %d never ran", k)
@@ -339,12 +339,15 @@ func TestTickBudget(t *testing.T) {
 		{"0.625 s still", still, IdleBudget},
 		{"moved", input.Input{DT: 0.1, Pointers: []input.Pointer{{X: 301, Y: 300}}}, DefaultBudget},
 		{"rest again", input.Input{DT: 0.6, Pointers: []input.Pointer{{X: 301, Y: 300}}}, IdleBudget},
-		{"pressed, not moving", input.Input{DT: 0.6, Pointers: []input.Pointer{{X: 301, Y: 300, Down: true}}}, DefaultBudget},
-		{"released, resting", input.Input{DT: 0.6, Pointers: []input.Pointer{{X: 301, Y: 300}}}, IdleBudget},
-		{"a key", input.Input{DT: 0.6, Keys: []string{"x"}, Pointers: []input.Pointer{{X: 301, Y: 300}}}, DefaultBudget},
-		{"resting", input.Input{DT: 0.6, Pointers: []input.Pointer{{X: 301, Y: 300}}}, IdleBudget},
-		{"the wheel", input.Input{DT: 0.6, WheelY: 1, Pointers: []input.Pointer{{X: 301, Y: 300}}}, DefaultBudget},
-		{"a finger", input.Input{DT: 0.6, Pointers: []input.Pointer{{X: 301, Y: 300}, {ID: 2, X: 50, Y: 50, Down: true}}}, DefaultBudget},
+		{"pressed", input.Input{DT: 0.6, Pointers: []input.Pointer{{X: 301, Y: 300, Down: true}}}, DefaultBudget},
+		{"held still", input.Input{DT: 0.6, Pointers: []input.Pointer{{X: 301, Y: 300, Down: true}}}, IdleBudget},
+		{"dragged", input.Input{DT: 0.6, Pointers: []input.Pointer{{X: 305, Y: 300, Down: true}}}, DefaultBudget},
+		{"released", input.Input{DT: 0.6, Pointers: []input.Pointer{{X: 305, Y: 300}}}, DefaultBudget},
+		{"released, resting", input.Input{DT: 0.6, Pointers: []input.Pointer{{X: 305, Y: 300}}}, IdleBudget},
+		{"a key", input.Input{DT: 0.6, Keys: []string{"x"}, Pointers: []input.Pointer{{X: 305, Y: 300}}}, DefaultBudget},
+		{"resting", input.Input{DT: 0.6, Pointers: []input.Pointer{{X: 305, Y: 300}}}, IdleBudget},
+		{"the wheel", input.Input{DT: 0.6, WheelY: 1, Pointers: []input.Pointer{{X: 305, Y: 300}}}, DefaultBudget},
+		{"a finger", input.Input{DT: 0.6, Pointers: []input.Pointer{{X: 305, Y: 300}, {ID: 2, X: 50, Y: 50, Down: true}}}, DefaultBudget},
 	} {
 		a.Update(c.in)
 		if got := a.TickBudget(); got != c.want {
@@ -399,5 +402,46 @@ func TestFrameTimes(t *testing.T) {
 	}
 	if st := a.Snapshot().Frame; st.Count != 1500 || st.Max != 1500 || st.P50 != 1500-240+1+120 {
 		t.Errorf("Snapshot().Frame over the last 240: %+v", st)
+	}
+}
+
+// While the user interacts, a unit expected to take longer than
+// maxInteractiveUnit waits (the trace excepted) and runs once the input
+// rests; a deferred unit's estimate decays.
+func TestLongUnitWaitsWhileInteracting(t *testing.T) {
+	a := settled(t, "n=4096&d=8&m=8")
+	a.Scene(1280, 800)
+	if err := a.SetParamsJSON([]byte(`{"alpha":3}`)); err != nil { // new rows, same trace
+		t.Fatal(err)
+	}
+	a.Update(input.Input{DT: 0.01, Pointers: []input.Pointer{{X: 10, Y: 10}}}) // starts the rows job
+	if k := a.nextUnit(); k != uRowsHSR {
+		t.Fatalf("next unit %d, want the rows' HSR query", k)
+	}
+	a.units.est[uRowsHSR], a.units.seen[uRowsHSR] = 40*time.Millisecond, true
+	var ran []unitKind
+	unitHook = func(k unitKind) { ran = append(ran, k) }
+	defer func() { unitHook = nil }()
+	for i := 0; i < 5; i++ {
+		a.Update(input.Input{DT: 0.01, Pointers: []input.Pointer{{X: float32(20 + i), Y: 10}}}) // moving
+	}
+	if len(ran) != 0 {
+		t.Fatalf("while the pointer moves, ran %v, want nothing (the query is estimated at 40 ms)", ran)
+	}
+	if e := a.units.est[uRowsHSR]; e >= 40*time.Millisecond || e < 40*time.Millisecond/2 {
+		t.Errorf("the deferred unit's estimate went 40 ms → %v, want a small decay", e)
+	}
+	// b changes while interacting: the trace still runs
+	if err := a.SetParamsJSON([]byte(`{"b":0.7}`)); err != nil {
+		t.Fatal(err)
+	}
+	a.Update(input.Input{DT: 0.01, Pointers: []input.Pointer{{X: 40, Y: 10}}})
+	if len(ran) != 1 || ran[0] != uTrace {
+		t.Fatalf("after a change of b while interacting: ran %v, want the trace", ran)
+	}
+	ran = ran[:0]
+	a.Update(input.Input{DT: 0.6, Pointers: []input.Pointer{{X: 40, Y: 10}}}) // rests
+	if len(ran) == 0 || ran[0] != uRowsStart && ran[0] != uRowsHSR {
+		t.Fatalf("once the input rests: ran %v, want the rows", ran)
 	}
 }
