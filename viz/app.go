@@ -187,9 +187,7 @@ func (a *App) Compute(budget time.Duration) bool {
 		}
 		if first && a.interactive && known && est > maxInteractiveUnit && k != uTrace {
 			// A long unit (an index build, a query reporting half the keys)
-			// waits until the input rests; its estimate decays a little each
-			// time, so that one slow outlier does not hold it back for ever.
-			a.units.est[k] -= a.units.est[k] / 8
+			// waits until the input rests.
 			return false
 		}
 		if unitHook != nil {

@@ -407,7 +407,7 @@ func TestFrameTimes(t *testing.T) {
 
 // While the user interacts, a unit expected to take longer than
 // maxInteractiveUnit waits (the trace excepted) and runs once the input
-// rests; a deferred unit's estimate decays.
+// rests.
 func TestLongUnitWaitsWhileInteracting(t *testing.T) {
 	a := settled(t, "n=4096&d=8&m=8")
 	a.Scene(1280, 800)
@@ -427,9 +427,6 @@ func TestLongUnitWaitsWhileInteracting(t *testing.T) {
 	}
 	if len(ran) != 0 {
 		t.Fatalf("while the pointer moves, ran %v, want nothing (the query is estimated at 40 ms)", ran)
-	}
-	if e := a.units.est[uRowsHSR]; e >= 40*time.Millisecond || e < 40*time.Millisecond/2 {
-		t.Errorf("the deferred unit's estimate went 40 ms → %v, want a small decay", e)
 	}
 	// b changes while interacting: the trace still runs
 	if err := a.SetParamsJSON([]byte(`{"b":0.7}`)); err != nil {
