@@ -58,7 +58,10 @@ func intervalAxis(t *hsr.Trace) (lo, hi float64) {
 }
 
 // intervalBars lays out the first k steps of t in r.
-func intervalBars(t *hsr.Trace, k int, r rect) []bar {
+func intervalBars(t *hsr.Trace, k int, r rect) []bar { return intervalBarsInto(nil, t, k, r) }
+
+// intervalBarsInto is intervalBars appending to dst.
+func intervalBarsInto(dst []bar, t *hsr.Trace, k int, r rect) []bar {
 	lo, hi := intervalAxis(t)
 	depth := 0
 	for _, s := range t.Steps {
@@ -71,7 +74,7 @@ func intervalBars(t *hsr.Trace, k int, r rect) []bar {
 	lanes := max(1, min(6, int(rowH/4)))
 	laneH := (rowH - 2) / float32(lanes)
 	seen := make([]int, rows)
-	out := make([]bar, 0, k)
+	out := dst
 	for i, s := range t.Steps[:k] {
 		lane := seen[s.Depth] % lanes
 		seen[s.Depth]++
@@ -178,10 +181,12 @@ func (a *App) drawIntervals(p painter, r rect, k int) {
 		return
 	}
 	p.rect(plot, rgb(0xFB, 0xFB, 0xFC), colGrid, 1)
-	bars := intervalBars(t, len(t.Steps), plot)
+	// only the steps played so far are drawn (at least one bar: the axis)
+	bars := intervalBarsInto(a.ui.bars[:0], t, max(1, min(k, len(t.Steps))), plot)
+	a.ui.bars = bars
 	depth := 0
-	for _, b := range bars {
-		depth = max(depth, b.depth)
+	for _, s := range t.Steps {
+		depth = max(depth, s.Depth)
 	}
 	rowH := plot.H / float32(depth+1)
 	for lv := 0; lv <= depth; lv++ {

@@ -33,7 +33,9 @@ type uiState struct {
 	memoScaling       panelMemo
 	memoHistogram     panelMemo
 	memoHeat          panelMemo
-	scenes            int // Scene calls so far
+	scenes            int   // Scene calls so far
+	bars              []bar // the tree panel's interval bars (reused)
+	lastItems         int   // items of the last scene
 	help              bool
 }
 
@@ -110,7 +112,9 @@ func abs32(x float32) float32 {
 // a retained renderer redraws only those that changed; an open list or the
 // help overlay, drawn over the others, makes the scene ungrouped.
 func (a *App) Scene(w, h int) *scene.Scene {
-	s := &scene.Scene{W: w, H: h, Background: colBackground}
+	// room for as many items as last time (no regrowing every frame)
+	s := &scene.Scene{W: w, H: h, Background: colBackground, Items: make([]scene.Item, 0, a.ui.lastItems+16)}
+	defer func() { a.ui.lastItems = len(s.Items) }()
 	p := painter{s}
 	L := computeLayout(w, h, a.p.Controls, a.ui.scroll)
 	a.ui.w, a.ui.h, a.ui.lay = w, h, L
