@@ -442,3 +442,31 @@ func TestLongUnitWaitsWhileInteracting(t *testing.T) {
 		t.Fatalf("once the input rests: ran %v, want the rows", ran)
 	}
 }
+
+// The header names the pending work: keys, index, trace, rows, scaling.
+func TestWorkLabel(t *testing.T) {
+	p, _ := ParseHash("n=4096&d=8&m=8")
+	a, err := NewApp(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen := map[string]bool{}
+	for i := 0; i < 100000 && a.pending(); i++ {
+		l := a.workLabel()
+		if len(l) > 5 && l[:5] == "atten" {
+			l = "attention rows"
+		}
+		seen[l] = true
+		if k := a.nextUnit(); k != uNone {
+			a.runUnit(k)
+		}
+	}
+	for _, want := range []string{"generating the keys", "building the index", "tracing the query", "attention rows", "scaling series"} {
+		if !seen[want] {
+			t.Errorf("the header never said %q (said %v)", want, seen)
+		}
+	}
+	if l := a.workLabel(); l != "done" {
+		t.Errorf("when finished: %q", l)
+	}
+}

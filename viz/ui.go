@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"image"
 	"image/color"
+	"math"
 
 	"github.com/hsrviz/hsrviz/viz/input"
 	"github.com/hsrviz/hsrviz/viz/scene"
@@ -170,7 +171,10 @@ func (a *App) drawHeader(p painter, r rect) {
 	if a.pending() {
 		bw := min(float32(160), r.W-x-120)
 		if bw > 30 {
-			p.progressBar(rect{x, r.Y + r.H/2 - 3, bw, 6}, a.progress(), fmt.Sprintf("computing… %d%%", int(100*a.progress())))
+			// whole percents: the header is redrawn when the number changes
+			pct := math.Floor(100 * a.progress())
+			label := fitText(fmt.Sprintf("%s… %d%%", a.workLabel(), int(pct)), sizeSmall, r.W-(x+bw+6)-90)
+			p.progressBar(rect{x, r.Y + r.H/2 - 3, bw, 6}, pct/100, label)
 		}
 	}
 	right := "h: help"
@@ -180,6 +184,27 @@ func (a *App) drawHeader(p painter, r rect) {
 		return
 	}
 	p.text(r.X+r.W-12, r.Y+10, right, sizeCaption, colMuted, scene.AlignRight)
+}
+
+// workLabel says what the pending work is doing now.
+func (a *App) workLabel() string {
+	switch k := a.nextUnit(); k {
+	case uGen:
+		return "generating the keys"
+	case uScan, uTree:
+		return "building the index"
+	case uCov, uTrace:
+		return "tracing the query"
+	case uScalingStart, uScaleScan, uScaleTree, uScaleQuery:
+		return "scaling series"
+	case uNone:
+		return "done"
+	default:
+		if a.rows != nil && a.rows.key == a.rowsKey() {
+			return fmt.Sprintf("attention rows %d/%d", a.rows.next, a.rows.m)
+		}
+		return "attention rows"
+	}
 }
 
 // drawWaiting fills a panel body while its data is being computed.
