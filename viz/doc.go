@@ -16,16 +16,33 @@
 // aggregated), 4 numbers (every one in Snapshot().Numbers), 5 scaling
 // (log-log with fitted slopes vs 4/5), 6 the per-row count histogram.
 //
-// Cost and responsiveness: no work happens in Scene beyond drawing and
-// repainting cached rasters whose content changed. Update runs pending work
-// in units (a block of generated keys, one index build, one query, one block
-// of a dense row, one scaling query) until DefaultBudget is spent, skipping
-// a unit that would likely overrun it; Snapshot reports Busy and Progress
-// and the header shows a progress bar. The one unit that cannot be split is
-// an index build (O(n log n)), which runs in a single tick. Changing b, α,
-// the kind, γ, the index kind or the selected query reuses the keys and the
-// indexes; only n, d, data, σ and seed regenerate and rebuild (tested by
-// counting builds).
+// Cost and responsiveness: Update runs pending work in units (a block of
+// generated keys, one index build, the traced query, one query or one block
+// of a row, one scaling query) for a time budget per tick: DefaultBudget
+// (2 ms) while the user interacts, IdleBudget (10 ms) once the input has
+// rested for half a second, and one unit only in a tick that changed the
+// parameters (a drag moves b every tick: the picture needs the new trace,
+// while rows for that b would be thrown away by the next tick). A unit
+// runs after another only if its kind's recent cost fits in what is left;
+// a kind never timed runs first in a tick (after a drawn frame, the header
+// naming it), and while the user interacts a unit expected above 4 ms
+// (an index build, a query reporting half the keys) waits until the input
+// rests. Snapshot reports Busy and Progress. The units that cannot be split
+// are the index builds (O(n log n), one call of package hsr: its public
+// API has no resumable build, Tree.Insert's logarithmic method ends in a
+// rebuild of all n points, and wasm goroutines only switch when they block)
+// and the traced query. Changing b, α, the kind, γ, the index kind or the
+// selected query reuses the keys and the indexes; only n, d, data, σ and
+// seed regenerate and rebuild (tested by counting builds).
+//
+// Drawing costs little while b is dragged: each panel is a scene.Group, and
+// a retained renderer (viz/ebitenview) redraws only the groups whose items
+// changed; panels whose content did not change reuse last frame's items;
+// the heatmaps repaint only finished rows, the geometry's reported keys
+// only where keys changed sides, and tell the renderer which part of the
+// raster to upload (scene.Raster Base/Changed). BenchmarkDragB measures a
+// frame of the model while the slider is dragged; the browser measurement
+// is e2e's TestBrowserFrameBudget (make measure-browser).
 //
 // Choices where the issue is silent: the heatmap colours each row relative
 // to its own largest weight (attention rows differ by orders of magnitude);
