@@ -22,7 +22,7 @@ import (
 type part struct {
 	d      int
 	pts    []float64 // n×d, leaf order
-	ids    []int     // id of each row (int, so a subtree is reported by one copy)
+	ids    []int32   // id of each row (int32: half the bytes a large scan reads beside its points)
 	nodes  []node    // preorder
 	box    []float64 // 2d per node: lo then hi (tight; for traces and tests)
 	box32  []float32 // box rounded outwards to float32 (what queries read); nil for the buffer
@@ -55,7 +55,7 @@ func (p *part) hi(i int) []float64 {
 // coordinates; the split dimension is chosen from the node's cell (the
 // region its ancestors' splits leave it), the tight boxes are computed
 // afterwards, bottom-up, from the points in leaf order.
-func buildPart(d int, pts []float64, ids []int, leaf int, shells bool) *part {
+func buildPart(d int, pts []float64, ids []int32, leaf int, shells bool) *part {
 	n := len(ids)
 	p := &part{d: d, finite: true, absMax: make([]float64, d)}
 	if n == 0 {
@@ -109,7 +109,7 @@ func buildPart(d int, pts []float64, ids []int, leaf int, shells bool) *part {
 
 	// Gather the rows into leaf order so that a subtree is a contiguous run.
 	p.pts = make([]float64, n*d)
-	p.ids = make([]int, n)
+	p.ids = make([]int32, n)
 	for r, src := range b.perm {
 		copy(p.pts[r*d:(r+1)*d], pts[int(src)*d:int(src+1)*d])
 		p.ids[r] = ids[src]

@@ -3,6 +3,7 @@ package hsr
 import (
 	"encoding/binary"
 	"math/bits"
+	"slices"
 )
 
 // Kernels that scan rows of a row-major point array: an AVX2 kernel
@@ -141,7 +142,7 @@ const maskRows = 512
 // nextAbove would find one by one, found in blocks (AVX2: one call per
 // maskRows rows, a bit per row, so that a large reported fraction costs
 // little per report).
-func appendAbove(dst []int, a []float64, c float64, pts []float64, s, e int, ids []int) []int {
+func appendAbove(dst []int, a []float64, c float64, pts []float64, s, e int, ids []int32) []int {
 	d := len(a)
 	if !useAVX2 || d%4 != 0 || d < avx2MinDim {
 		for r := s; r < e; r++ {
@@ -150,7 +151,7 @@ func appendAbove(dst []int, a []float64, c float64, pts []float64, s, e int, ids
 				break
 			}
 			if ids != nil {
-				dst = append(dst, ids[r])
+				dst = append(dst, int(ids[r]))
 			} else {
 				dst = append(dst, r)
 			}
@@ -170,12 +171,33 @@ func appendAbove(dst []int, a []float64, c float64, pts []float64, s, e int, ids
 				w &= w - 1
 				r := b + 32*k + 4*(t>>3) + t&7
 				if ids != nil {
-					dst = append(dst, ids[r])
+					dst = append(dst, int(ids[r]))
 				} else {
 					dst = append(dst, r)
 				}
 			}
 		}
+	}
+	return dst
+}
+
+// appendIDs appends ids, widened to int, to dst (a node reported whole).
+func appendIDs(dst []int, ids []int32) []int {
+	k := len(dst)
+	dst = slices.Grow(dst, len(ids))[:k+len(ids)]
+	out := dst[k:]
+	if m := len(ids) &^ 15; useAVX2 && m > 0 {
+		widenAVX2(&out[0], &ids[0], m)
+		out, ids = out[m:], ids[m:]
+	}
+	for len(ids) >= 8 {
+		o, x := (*[8]int)(out), (*[8]int32)(ids)
+		o[0], o[1], o[2], o[3] = int(x[0]), int(x[1]), int(x[2]), int(x[3])
+		o[4], o[5], o[6], o[7] = int(x[4]), int(x[5]), int(x[6]), int(x[7])
+		out, ids = out[8:], ids[8:]
+	}
+	for i, id := range ids {
+		out[i] = int(id)
 	}
 	return dst
 }

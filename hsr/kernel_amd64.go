@@ -35,3 +35,8 @@ func aboveMaskAVX2(a *float64, d int, x *float64, rows int, c float64, mask *byt
 //
 //go:noescape
 func boundAVX2(a *float64, box *float32, d int) (mn, mx float64)
+
+// widenAVX2 sets dst[i] = int(src[i]) for i < n; n must be a multiple of 16.
+//
+//go:noescape
+func widenAVX2(dst *int, src *int32, n int)

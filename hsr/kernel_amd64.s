@@ -278,3 +278,32 @@ bloop:
 	VMOVSD       X0, mx+32(FP)
 	VZEROUPPER
 	RET
+
+// func widenAVX2(dst *int, src *int32, n int)
+//
+// dst[i] = int(src[i]) for i < n, n a multiple of 16 (VPMOVSXDQ: four
+// sign-extended ids per instruction).
+TEXT ·widenAVX2(SB), NOSPLIT, $0-24
+	MOVQ dst+0(FP), DI
+	MOVQ src+8(FP), SI
+	MOVQ n+16(FP), CX
+	SHRQ $4, CX
+	JZ   widendone
+
+widenloop:
+	VPMOVSXDQ 0(SI), Y0
+	VPMOVSXDQ 16(SI), Y1
+	VPMOVSXDQ 32(SI), Y2
+	VPMOVSXDQ 48(SI), Y3
+	VMOVDQU   Y0, 0(DI)
+	VMOVDQU   Y1, 32(DI)
+	VMOVDQU   Y2, 64(DI)
+	VMOVDQU   Y3, 96(DI)
+	ADDQ      $64, SI
+	ADDQ      $128, DI
+	DECQ      CX
+	JNZ       widenloop
+
+widendone:
+	VZEROUPPER
+	RET

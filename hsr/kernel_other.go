@@ -16,3 +16,7 @@ func aboveMaskAVX2(a *float64, d int, x *float64, rows int, c float64, mask *byt
 func boundAVX2(a *float64, box *float32, d int) (mn, mx float64) {
 	panic("hsr: boundAVX2 called without AVX2")
 }
+
+func widenAVX2(dst *int, src *int32, n int) {
+	panic("hsr: widenAVX2 called without AVX2")
+}

@@ -120,9 +120,9 @@ func TestAppendAboveMatchesDot(t *testing.T) {
 		for i := range pts {
 			pts[i] = rng.NormFloat64() * math.Pow(10, float64(rng.IntN(13)-3))
 		}
-		ids := make([]int, n)
+		ids := make([]int32, n)
 		for i := range ids {
-			ids[i] = 1000 + 7*i
+			ids[i] = int32(1000 + 7*i)
 		}
 		a := genQuery(rng, "gauss", d)
 		dots := make([]float64, n)
@@ -144,7 +144,7 @@ func TestAppendAboveMatchesDot(t *testing.T) {
 				for r := s; r < e; r++ {
 					if dots[r] > c {
 						want = append(want, r)
-						wantIDs = append(wantIDs, ids[r])
+						wantIDs = append(wantIDs, int(ids[r]))
 					}
 				}
 				for _, avx := range []bool{false, save} {
@@ -217,5 +217,31 @@ func TestBoundAVX2(t *testing.T) {
 	a[3] = 0
 	if _, mx := boundAVX2(&a[0], &box[0], d); !(math.IsNaN(mx) || mx >= 7) {
 		t.Fatalf("0·Inf: max bound %v, want NaN or ≥ 7", mx)
+	}
+}
+
+// appendIDs widens ids to int after what dst holds, with the AVX2 kernel
+// and without, for every length around its blocks of 16.
+func TestAppendIDs(t *testing.T) {
+	save := useAVX2
+	defer func() { useAVX2 = save }()
+	rng := rand.New(rand.NewPCG(3, 4))
+	for n := 0; n <= 70; n++ {
+		ids := make([]int32, n)
+		for i := range ids {
+			ids[i] = rng.Int32() // up to MaxInt32: widened without sign mistakes
+		}
+		for _, avx := range []bool{false, save} {
+			useAVX2 = avx
+			got := appendIDs([]int{-1, -2}, ids)
+			if len(got) != n+2 || got[0] != -1 || got[1] != -2 {
+				t.Fatalf("n=%d avx=%v: %d values, prefix %v", n, avx, len(got), got[:min(2, len(got))])
+			}
+			for i, id := range ids {
+				if got[2+i] != int(id) {
+					t.Fatalf("n=%d avx=%v: got[%d] = %d, want %d", n, avx, i, got[2+i], id)
+				}
+			}
+		}
 	}
 }

@@ -97,9 +97,9 @@ func NewTree(d int, points []float64, opt TreeOptions) *Tree {
 	t := &Tree{d: d, n: n, opt: opt.withDefaults(d)}
 	t.buf = newBuffer(d)
 	if n > 0 {
-		ids := make([]int, n)
+		ids := make([]int32, n)
 		for i := range ids {
-			ids[i] = i
+			ids[i] = int32(i)
 		}
 		t.parts = append(t.parts, buildPart(d, points, ids, t.opt.LeafSize, t.opt.Shells > 0))
 	}
@@ -139,7 +139,7 @@ func (t *Tree) Insert(x []float64) int {
 	b := t.buf
 	r := b.len()
 	b.pts = append(b.pts, x...)
-	b.ids = append(b.ids, id)
+	b.ids = append(b.ids, int32(id))
 	lo, hi := b.lo(0), b.hi(0)
 	for i, v := range x {
 		if r == 0 || v < lo[i] {
@@ -494,10 +494,10 @@ func (p *part) walk(q *query, pi int, eps float64, starts []frame, limit int32, 
 				st.ReportedWhole++
 				reported = int(nd.end - nd.start)
 				if q.out != nil {
-					*q.out = append(*q.out, p.ids[nd.start:nd.end]...)
+					*q.out = appendIDs(*q.out, p.ids[nd.start:nd.end])
 				} else {
 					for _, id := range p.ids[nd.start:nd.end] {
-						if !q.visit(id) {
+						if !q.visit(int(id)) {
 							q.stop = true
 							break
 						}
@@ -578,8 +578,8 @@ func (p *part) scan(q *query, s, e int) (reported, dots int) {
 		dots = r + 1 - s
 		reported++
 		if q.out != nil {
-			*q.out = append(*q.out, p.ids[r])
-		} else if !q.visit(p.ids[r]) {
+			*q.out = append(*q.out, int(p.ids[r]))
+		} else if !q.visit(int(p.ids[r])) {
 			q.stop = true
 			return reported, dots
 		}
