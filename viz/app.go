@@ -27,6 +27,7 @@ type App struct {
 	shownRows *rowsJob
 	sum       *summary
 	scaling   *scalingJob
+	timing    *timingJob // index vs scan, timed once the rows are in (timing.go)
 	scaleIdx  map[int]*scaleIndex
 
 	trace      *hsr.Trace
@@ -128,7 +129,7 @@ func (a *App) invalidate() {
 		a.data = &dataset{key: p.dataKey(), version: a.dataVer, n: p.N, d: p.D,
 			K: make([]float64, p.N*p.D), rng: newRand(p.Seed, streamK), sh: sh}
 		a.scaleIdx = map[int]*scaleIndex{}
-		a.rows, a.scaling, a.trace = nil, nil, nil
+		a.rows, a.scaling, a.trace, a.timing = nil, nil, nil, nil
 	}
 	qk := [4]float64{float64(p.M), float64(p.D), p.Sigma, float64(p.Seed)}
 	if a.q == nil || qk != a.qKey {
@@ -190,6 +191,10 @@ func (a *App) Compute(budget time.Duration) bool {
 			// waits until the input rests.
 			return false
 		}
+		if a.interactive && k == uTiming {
+			// Timing waits until the input rests (timing.go).
+			return false
+		}
 		if unitHook != nil {
 			unitHook(k)
 		}
@@ -231,6 +236,7 @@ const (
 	uScaleScan               // a prefix scan index
 	uScaleTree               // a prefix tree index
 	uScaleQuery              // one query of the scaling series
+	uTiming                  // a slice of the index-vs-scan timing (timing.go)
 	numUnitKinds
 )
 
@@ -274,6 +280,29 @@ func (a *App) nextUnit() unitKind {
 	if !a.rows.complete {
 		return uRowsHSR + unitKind(a.rows.phase)
 	}
+	// The timing comes next, except while the user interacts (it waits,
+	// see Compute): then the scaling series goes on meanwhile.
+	timingDue := a.timingDue()
+	if timingDue && !a.interactive {
+		return uTiming
+	}
+	if k := a.scalingUnit(); k != uNone {
+		return k
+	}
+	if timingDue {
+		return uTiming
+	}
+	return uNone
+}
+
+// timingDue reports whether the timing of the current parameters is pending.
+func (a *App) timingDue() bool {
+	return a.timing == nil || a.timing.key != a.timingKey() || !a.timing.complete
+}
+
+// scalingUnit is the scaling series' next unit (uNone: complete).
+func (a *App) scalingUnit() unitKind {
+	ds := a.data
 	sj := a.scaling
 	if sj == nil || sj.key != a.scalingKey() {
 		return uScalingStart
@@ -306,6 +335,11 @@ func (a *App) runUnit(k unitKind) {
 		a.scaling = &scalingJob{key: a.scalingKey(), sizes: scalingSizes(a.p.N), mq: min(a.p.M, maxScalingQueries)}
 	case uScaleScan, uScaleTree, uScaleQuery:
 		a.stepScaling()
+	case uTiming:
+		if a.timing == nil || a.timing.key != a.timingKey() {
+			a.startTiming()
+		}
+		a.stepTiming()
 	default:
 		a.stepRows()
 	}
@@ -315,7 +349,7 @@ func (a *App) pending() bool {
 	if !a.data.ready || a.trace == nil || a.traceKey.sans() != a.wantTraceKey() {
 		return true
 	}
-	if a.rows == nil || a.rows.key != a.rowsKey() || !a.rows.complete {
+	if a.rows == nil || a.rows.key != a.rowsKey() || !a.rows.complete || a.timingDue() {
 		return true
 	}
 	return a.scaling == nil || a.scaling.key != a.scalingKey() || !a.scaling.complete
@@ -328,6 +362,7 @@ func (a *App) progress() float64 {
 	gen := nd
 	build := 3 * nd
 	rowsCost := float64(a.p.M) * 2.5 * nd
+	timeCost := rowsCost / 4
 	scal := 0.0
 	for _, s := range scalingSizes(a.p.N) {
 		scal += float64(s*ds.d) * (3 + float64(min(a.p.M, maxScalingQueries))*0.5)
@@ -351,13 +386,16 @@ func (a *App) progress() float64 {
 			done += rowsCost * (float64(a.rows.next) + float64(a.rows.phase)/numPhases) / float64(a.rows.m)
 		}
 	}
+	if tj := a.timing; tj != nil && tj.key == a.timingKey() {
+		done += timeCost * tj.fraction()
+	}
 	if sj := a.scaling; sj != nil && sj.key == a.scalingKey() {
 		for i := 0; i < sj.next && i < len(sj.sizes); i++ {
 			s := sj.sizes[i]
 			done += float64(s*ds.d) * (3 + float64(sj.mq)*0.5)
 		}
 	}
-	total := gen + build + rowsCost + scal
+	total := gen + build + rowsCost + timeCost + scal
 	return math.Min(1, done/total)
 }
 

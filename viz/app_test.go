@@ -277,13 +277,13 @@ func TestNumbersAgainstOracle(t *testing.T) {
 				t.Errorf("%s: softmax top-r error is exactly 0: suspicious", hash)
 			}
 		}
-		for _, name := range []string{"hsr_ms", "scan_ms", "steps", "step"} {
+		for _, name := range []string{"index_query_ms", "scan_query_ms", "speedup", "steps", "step"} {
 			if _, ok := num[name]; !ok {
 				t.Errorf("%s: Numbers has no %q", hash, name)
 			}
 		}
-		if num["hsr_ms"] <= 0 || num["scan_ms"] <= 0 {
-			t.Errorf("%s: times not measured: %v %v", hash, num["hsr_ms"], num["scan_ms"])
+		if num["index_query_ms"] <= 0 || num["scan_query_ms"] <= 0 {
+			t.Errorf("%s: times not measured: %v %v", hash, num["index_query_ms"], num["scan_query_ms"])
 		}
 		// the trace animated is the real query: same reported count as the oracle's row
 		if got := num["trace_reported"]; int(got) != counts[p.Query] {

@@ -18,7 +18,7 @@
 //
 // Cost and responsiveness: Update runs pending work in units (a block of
 // generated keys, one index build, the traced query, one query or one block
-// of a row, one scaling query) for a time budget per tick: DefaultBudget
+// of a row, one scaling query, ~2 ms of the timing) for a time budget per tick: DefaultBudget
 // (2 ms) while the user interacts, IdleBudget (10 ms) once the input has
 // rested for half a second, and one unit only in a tick that changed the
 // parameters (a drag moves b every tick: the picture needs the new trace,
@@ -51,6 +51,17 @@
 // weights, so ReLU^α rounding noise stays neutral; the geometry panel draws
 // at most 2000 keys (an even sample of ids, said in its legend); the
 // scaling series uses prefixes of the current keys and the first 16
-// queries; timings compare the index's own work (top-r search + query) with
-// the scan answering the same query, per row, in the same tick.
+// queries.
+//
+// Timing (timing.go): "time, tree vs scan" is measured by its own job
+// once the rows are in, never while the user interacts: the m queries
+// answered by the chosen index (top-r search + query) and by the scan
+// (same), in batches of whole passes of at least 2 ms each, alternating
+// index, scan, scan, index, … over 5 rounds after a warm-up pass; the
+// panel shows the medians per query and the median of the rounds'
+// ratios, "measuring…" until then. Timing each row's query alone, as
+// before, was wrong twice: in a page that is not cross-origin isolated
+// the clock has 100 µs steps for 3–30 µs queries, and the rows ran each
+// query cold after dense passes over K and V (plus the growth of the ids
+// buffer on the index side).
 package viz

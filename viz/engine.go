@@ -4,7 +4,6 @@ import (
 	"math"
 	"math/rand/v2"
 	"sort"
-	"time"
 
 	"github.com/hsrviz/hsrviz/hsr"
 )
@@ -165,8 +164,6 @@ type rowResult struct {
 	bound    float64   // softmax: certified bound on maxErr
 	exact    bool      // relu: same key set and output within 1e-12·‖V‖∞
 	sameSet  bool
-	hsrDur   time.Duration
-	scanDur  time.Duration
 	scanHits int       // keys the scan reported (same query)
 	z, smax  float64   // dense normaliser Σ_j e_j and the row's max score
 	dense    []float32 // per bin: max dense weight
@@ -196,15 +193,14 @@ type rowsJob struct {
 	c        float64 // the row's offset: report q·k > c
 	zh       float64
 	complete bool
-	started  time.Time
 }
 
 // Row phases.
 const (
-	phHSR        = iota // HSR query (timed)
+	phHSR        = iota // HSR query
 	phHSRScores         // the HSR path's scores of the reported keys, in blocks
 	phHSRWeights        // the HSR path's weights and output, in blocks
-	phScan              // the scan answering the same query (timed)
+	phScan              // the scan answering the same query
 	phScores            // dense scores, in blocks
 	phWeight            // dense weights and output, in blocks
 	phBins              // heatmap bins, in blocks
@@ -262,7 +258,6 @@ func (a *App) stepRows() bool {
 	case phHSR:
 		ix := ds.index(jb.key.index)
 		var c float64
-		t0 := time.Now()
 		if jb.key.kind == "softmax" {
 			rr := TopR(n, jb.key.gamma)
 			c = topRThreshold(ix, ds.K, d, q, rr)
@@ -272,8 +267,8 @@ func (a *App) stepRows() bool {
 		jb.ids = jb.ids[:0]
 		var st hsr.Stats
 		jb.ids, st = hsr.Collect(ix, q, c, jb.ids)
-		// Timed: the index's own work (top-r search and the query), like the scan's below.
-		r.hsrDur = time.Since(t0)
+		// Not timed here: the timing job (timing.go) times the index and the
+		// scan on these queries once the rows are in.
 		r.count = len(jb.ids)
 		r.stats = st
 		if jb.key.kind == "softmax" {
@@ -327,14 +322,12 @@ func (a *App) stepRows() bool {
 	case phScan:
 		// The baseline: the linear scan answering the same query.
 		c := jb.c
-		t1 := time.Now()
 		hits := 0
 		cs := c
 		if jb.key.kind == "softmax" {
 			cs = topRThreshold(ds.scan, ds.K, d, q, TopR(n, jb.key.gamma))
 		}
 		ds.scan.Query(q, cs, func(int) bool { hits++; return true })
-		r.scanDur = time.Since(t1)
 		r.scanHits = hits
 		jb.phase, jb.pos, jb.smax = phScores, 0, math.Inf(-1)
 	case phScores:

@@ -100,7 +100,7 @@ func TestComputeUnknownUnitRunsFirst(t *testing.T) {
 		t.Fatal("Compute reported done with work pending")
 	}
 	for _, k := range []unitKind{uGen, uScan, uTree, uCov, uTrace, uRowsStart, uRowsHSR, uRowsHSRScores, uRowsHSRWeights, uRowsScan, uRowsScores,
-		uRowsWeight, uRowsBins, uScalingStart, uScaleScan, uScaleTree, uScaleQuery} {
+		uRowsWeight, uRowsBins, uScalingStart, uScaleScan, uScaleTree, uScaleQuery, uTiming} {
 		if !kinds[k] {
 			t.Errorf("unit kind %d never ran", k)
 		}
@@ -461,7 +461,7 @@ func TestWorkLabel(t *testing.T) {
 			a.runUnit(k)
 		}
 	}
-	for _, want := range []string{"generating the keys", "building the index", "tracing the query", "attention rows", "scaling series"} {
+	for _, want := range []string{"generating the keys", "building the index", "tracing the query", "attention rows", "timing tree vs scan", "scaling series"} {
 		if !seen[want] {
 			t.Errorf("the header never said %q (said %v)", want, seen)
 		}

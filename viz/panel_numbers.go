@@ -3,6 +3,7 @@ package viz
 import (
 	"fmt"
 	"image/color"
+	"time"
 
 	"github.com/hsrviz/hsrviz/viz/plot"
 	"github.com/hsrviz/hsrviz/viz/scene"
@@ -14,6 +15,54 @@ type numberLine struct {
 	label, value, note string
 	ok                 int // 1 good (green), -1 bad (red), 0 plain
 	theory             bool
+	wideNote           bool // the note starts under the label (a long note)
+}
+
+// timingLine is the per-query time of the chosen index and of the scan
+// (timing.go), or "measuring…" until the timing job is done.
+func (a *App) timingLine() numberLine {
+	ix := a.p.Index
+	if a.sum != nil {
+		ix = a.sum.key.index
+	}
+	l := numberLine{label: "time, " + ix + " vs scan", wideNote: true}
+	t, ok := a.shownTiming()
+	if !ok {
+		l.value = "measuring…"
+		l.note = fmt.Sprintf("%s and scan in alternating batches of the %d queries", ix, a.sum.m)
+		if tj := a.timing; tj != nil && tj.key == a.sum.key && tj.round >= 0 {
+			l.note = fmt.Sprintf("round %d of %d: %s and scan, alternating batches", tj.round+1, timingRounds, ix)
+		}
+		return l
+	}
+	// index vs scan, per query, and scan/index: above 1 the index is faster
+	l.value = fmtDurs(t.index, t.scan) + fmt.Sprintf(" (%.2g×)", t.ratio)
+	if t.ratio >= 1 {
+		l.ok = 1
+	}
+	l.note = fmt.Sprintf("per query, median of %d alternating rounds of %d queries", t.rounds, t.m)
+	return l
+}
+
+// fmtDurs writes "x vs y unit" (or "x unit vs y unit" when the units
+// differ) with 3 significant digits in s, ms or µs.
+func fmtDurs(x, y time.Duration) string {
+	unit := func(d time.Duration) (float64, string) {
+		s := d.Seconds()
+		switch {
+		case s < 1e-3:
+			return s * 1e6, "µs"
+		case s < 1:
+			return s * 1e3, "ms"
+		}
+		return s, "s"
+	}
+	vx, ux := unit(x)
+	vy, uy := unit(y)
+	if ux == uy {
+		return fmt.Sprintf("%.3g vs %.3g %s", vx, vy, uy)
+	}
+	return fmt.Sprintf("%.3g %s vs %.3g %s", vx, ux, vy, uy)
 }
 
 func (a *App) numberLines() []numberLine {
@@ -44,18 +93,7 @@ func (a *App) numberLines() []numberLine {
 		numberLine{label: "dot products", value: fmtInt(s.stats.DotProducts),
 			note: fmt.Sprintf("vs dense n·m = %s (%s)", fmtInt(s.dotsDense), pct(float64(s.stats.DotProducts), float64(s.dotsDense)))},
 	)
-	sp := ""
-	ok := 0
-	if s.hsrDur > 0 {
-		r := s.scanDur.Seconds() / s.hsrDur.Seconds()
-		sp = fmt.Sprintf("scan / HSR = %.2g×", r)
-		if r >= 1 {
-			ok = 1
-		}
-	}
-	L = append(L, numberLine{label: "time, " + a.p.Index + " vs scan", ok: ok,
-		value: fmt.Sprintf("%.3g ms vs %.3g ms", s.hsrDur.Seconds()*1000, s.scanDur.Seconds()*1000),
-		note:  sp + " (measured now, same queries)"})
+	L = append(L, a.timingLine())
 	if s.key.kind == "relu" {
 		v, o := "✗ differs", -1
 		if s.exact {
@@ -77,13 +115,18 @@ func (a *App) numberLines() []numberLine {
 
 func (a *App) drawNumbers(p painter, r rect) {
 	type key struct {
-		r     rect
-		sum   *summary
-		index string
+		r      rect
+		sum    *summary
+		timing *timingJob
+		round  int
+		done   bool
 	}
 	var k any
 	if a.sum != nil {
-		k = key{r, a.sum, a.p.Index}
+		k = key{r: r, sum: a.sum}
+		if tj := a.timing; tj != nil {
+			k = key{r, a.sum, tj, tj.round, tj.complete}
+		}
 	}
 	p.memo(&a.ui.memoNumbers, k, func() { a.drawNumbersNow(p, r) })
 }
@@ -126,7 +169,11 @@ func (a *App) drawNumbersNow(p painter, r rect) {
 			vx += lh
 		}
 		p.text(vx, y, fitText(l.value, sizeNumber, body.X+body.W-vx), sizeNumber, vc, scene.AlignLeft)
-		p.text(body.X+labelW, y+lh, fitText(l.note, sizeSmall, body.W-labelW), sizeSmall, colMuted, scene.AlignLeft)
+		nx := body.X + labelW
+		if l.wideNote {
+			nx = body.X
+		}
+		p.text(nx, y+lh, fitText(l.note, sizeSmall, body.X+body.W-nx), sizeSmall, colMuted, scene.AlignLeft)
 		y += rowH
 		p.line(body.X, y-2, body.X+body.W, y-2, colGrid, 1)
 	}

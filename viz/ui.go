@@ -197,6 +197,8 @@ func (a *App) workLabel() string {
 		return "tracing the query"
 	case uScalingStart, uScaleScan, uScaleTree, uScaleQuery:
 		return "scaling series"
+	case uTiming:
+		return "timing " + a.p.Index + " vs scan"
 	case uNone:
 		return "done"
 	default:

@@ -1,0 +1,227 @@
+package viz
+
+import (
+	"math"
+	"sort"
+	"time"
+
+	"github.com/hsrviz/hsrviz/hsr"
+)
+
+// The "time, index vs scan" line of the numbers panel, measured by its own
+// job once the rows are in (the rows' queries are not timed: one query of
+// 10–30 µs cannot be timed alone where the clock is coarse, and the rows
+// run each query cold, after dense passes over all keys and values).
+//
+// The job answers the same m queries with the chosen index and with the
+// scan, in batches: a batch is whole passes over the m queries, repeated
+// until it has taken at least timingMinBatch, so that the clock's
+// granularity (100 µs in a browser page that is not cross-origin isolated,
+// 5 µs when it is) stays a few percent of it. After one untimed warm-up pass
+// per side, timingRounds rounds alternate the order (index then scan, scan
+// then index, …); each side's number is the median over rounds of its time
+// per query, the ratio is the median of the rounds' paired ratios (a pair
+// ran back to back, so load that changes between rounds cancels). Both
+// sides run exactly the same thing per query: the offset (relu: √d·b;
+// softmax: the side's own top-r search) and hsr.Collect into a buffer
+// allocated once. The job is spread over frames in units of about
+// timingMinBatch and waits while the user interacts (Compute): a
+// measurement taken while frames draw and input arrives is neither
+// wanted (the parameters are changing) nor clean.
+
+const (
+	timingRounds   = 5
+	timingMinBatch = 2 * time.Millisecond
+	// timingChunkMin: the clock is read after a chunk of queries whose
+	// size doubles until a chunk takes at least this long, so clock
+	// reads (a call into JavaScript in the browser) cost well under 1%.
+	timingChunkMin = 250 * time.Microsecond
+)
+
+// timingJob measures the chosen index against the scan on the m queries of
+// one rowsKey.
+type timingJob struct {
+	key      rowsKey
+	m        int
+	ix       [2]hsr.Index // the chosen index and the scan
+	round    int          // -1: the warm-up; then 0 … timingRounds-1
+	second   bool
+	qs       int           // queries run in the current batch
+	dur      time.Duration // their time
+	chunk    [2]int        // per side (0 index, 1 scan): queries between clock reads
+	perQuery [2][]float64  // per side: seconds per query, one per round
+	queries  [2][]int      // per side: queries in each round's batch (whole passes)
+	reported [2]int        // per side: keys reported over the batches' first passes
+	ids      []int
+	complete bool
+}
+
+func (a *App) timingKey() rowsKey { return a.rowsKey() }
+
+// startTiming starts the timing job of the current parameters (the rows
+// for them are complete).
+func (a *App) startTiming() {
+	ds := a.data
+	a.timing = &timingJob{key: a.timingKey(), m: a.p.M, round: -1, chunk: [2]int{1, 1},
+		ix: [2]hsr.Index{ds.index(a.p.Index), ds.scan}, ids: make([]int, 0, ds.n)}
+}
+
+// timingNow is the timing job's clock (tests replace it).
+var timingNow = time.Now
+
+// side is the index of the batch in progress: 0 the chosen index, 1 the scan.
+// Rounds alternate which goes first: index, scan, scan, index, …
+func (tj *timingJob) side() int {
+	first := 0
+	if tj.round >= 0 && tj.round%2 == 1 {
+		first = 1
+	}
+	if tj.second {
+		return 1 - first
+	}
+	return first
+}
+
+// stepTiming runs one unit of the timing job: queries of the current batch
+// for about timingMinBatch, or to the end of the batch.
+func (a *App) stepTiming() {
+	tj := a.timing
+	ds := a.data
+	d, n := ds.d, ds.n
+	side := tj.side()
+	ix := tj.ix[side]
+	sq := math.Sqrt(float64(d))
+	r := TopR(n, tj.key.gamma)
+	softmax := tj.key.kind == "softmax"
+	m := tj.m
+	var unit time.Duration
+	for {
+		k := tj.chunk[side]
+		if rem := m - tj.qs%m; rem < m {
+			k = min(k, rem) // finish the pass first
+		} else if k > m {
+			k = k / m * m // whole passes
+		}
+		t0 := timingNow()
+		for j := 0; j < k; j++ {
+			i := (tj.qs + j) % m
+			q := a.q[i*d : (i+1)*d]
+			c := sq * tj.key.b
+			if softmax {
+				c = topRThreshold(ix, ds.K, d, q, r)
+			}
+			tj.ids, _ = hsr.Collect(ix, q, c, tj.ids[:0])
+			if tj.qs+j < m {
+				tj.reported[side] += len(tj.ids)
+			}
+		}
+		el := timingNow().Sub(t0)
+		tj.qs += k
+		tj.dur += el
+		unit += el
+		if el < timingChunkMin && tj.chunk[side] < 1<<20 {
+			tj.chunk[side] *= 2
+		}
+		if tj.qs%m == 0 && (tj.round < 0 && tj.qs == m || tj.round >= 0 && tj.dur >= timingMinBatch) {
+			tj.endBatch(side)
+			return
+		}
+		if unit >= timingMinBatch {
+			return
+		}
+	}
+}
+
+// endBatch records the finished batch and moves to the next.
+func (tj *timingJob) endBatch(side int) {
+	if tj.round >= 0 {
+		tj.perQuery[side] = append(tj.perQuery[side], tj.dur.Seconds()/float64(tj.qs))
+		tj.queries[side] = append(tj.queries[side], tj.qs)
+	} else {
+		tj.reported = [2]int{} // counted again over the first timed pass
+	}
+	tj.qs, tj.dur = 0, 0
+	if !tj.second {
+		tj.second = true
+		return
+	}
+	tj.second = false
+	tj.round++
+	if tj.round == timingRounds {
+		tj.complete = true
+		tj.ids = nil
+	}
+}
+
+// timingResult is what the panel shows: per-query medians and the ratio.
+type timingResult struct {
+	index, scan   time.Duration // median time per query
+	ratio         float64       // median over rounds of scan / index
+	rounds        int
+	queries       [2]int // median queries per batch (whole passes of m)
+	m             int
+	sameReported  bool // both sides reported the same keys in total
+	indexReported int
+}
+
+// result summarises a complete job (ok false before).
+func (tj *timingJob) result() (timingResult, bool) {
+	if tj == nil || !tj.complete {
+		return timingResult{}, false
+	}
+	ratios := make([]float64, timingRounds)
+	for i := range ratios {
+		ratios[i] = tj.perQuery[1][i] / tj.perQuery[0][i]
+	}
+	secs := func(s float64) time.Duration { return time.Duration(s * 1e9) }
+	return timingResult{
+		index:         secs(median(tj.perQuery[0])),
+		scan:          secs(median(tj.perQuery[1])),
+		ratio:         median(ratios),
+		rounds:        timingRounds,
+		queries:       [2]int{medianInt(tj.queries[0]), medianInt(tj.queries[1])},
+		m:             tj.m,
+		sameReported:  tj.reported[0] == tj.reported[1],
+		indexReported: tj.reported[0],
+	}, true
+}
+
+// shownTiming is the timing of the shown summary, if measured.
+func (a *App) shownTiming() (timingResult, bool) {
+	if a.sum == nil || a.timing == nil || a.timing.key != a.sum.key {
+		return timingResult{}, false
+	}
+	return a.timing.result()
+}
+
+func median(v []float64) float64 {
+	s := append([]float64(nil), v...)
+	sort.Float64s(s)
+	k := len(s)
+	if k%2 == 1 {
+		return s[k/2]
+	}
+	return (s[k/2-1] + s[k/2]) / 2
+}
+
+func medianInt(v []int) int {
+	s := append([]int(nil), v...)
+	sort.Ints(s)
+	return s[len(s)/2]
+}
+
+// fraction is the share of the job done (for the header's progress).
+func (tj *timingJob) fraction() float64 {
+	if tj.complete {
+		return 1
+	}
+	b := 2*(tj.round+1) + btoi(tj.second)
+	return float64(b) / float64(2*(timingRounds+1))
+}
+
+func btoi(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}

@@ -1,0 +1,240 @@
+package viz
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/hsrviz/hsrviz/hsr"
+	"github.com/hsrviz/hsrviz/viz/input"
+)
+
+// fakeClock is a clock that only moves when a clockIndex answers a query.
+type fakeClock struct{ t time.Time }
+
+// clockIndex answers queries with a real index and advances the fake clock
+// by a fixed cost per query; it logs which side ran.
+type clockIndex struct {
+	hsr.Index
+	clk  *fakeClock
+	cost time.Duration
+	side int
+	log  *[]int
+}
+
+func (c clockIndex) Query(a []float64, t float64, visit func(int) bool) hsr.Stats {
+	c.clk.t = c.clk.t.Add(c.cost)
+	if l := *c.log; len(l) == 0 || l[len(l)-1] != c.side {
+		*c.log = append(*c.log, c.side)
+	}
+	return c.Index.Query(a, t, visit)
+}
+
+// runUntilTiming runs units until the next one is the timing's.
+func runUntilTiming(t *testing.T, a *App) {
+	t.Helper()
+	for i := 0; ; i++ {
+		k := a.nextUnit()
+		if k == uTiming {
+			return
+		}
+		if k == uNone || i > 1e6 {
+			t.Fatalf("no timing unit came (next %d)", k)
+		}
+		a.runUnit(k)
+	}
+}
+
+// With a clock that advances 3 µs per index query and 20 µs per scan query,
+// the job reports exactly those per-query times and their ratio, over
+// batches of whole passes of at least timingMinBatch, in alternating order.
+func TestTimingPerQueryWithFakeClock(t *testing.T) {
+	p, _ := ParseHash("n=4096&d=2&m=7")
+	a, err := NewApp(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	runUntilTiming(t, a)
+	if _, ok := a.shownTiming(); ok {
+		t.Fatal("a timing is shown before the job ran")
+	}
+	a.startTiming()
+	tj := a.timing
+	clk := &fakeClock{t: time.Unix(0, 0)}
+	var order []int
+	costs := [2]time.Duration{3 * time.Microsecond, 20 * time.Microsecond}
+	for s := range tj.ix {
+		tj.ix[s] = clockIndex{Index: tj.ix[s], clk: clk, cost: costs[s], side: s, log: &order}
+	}
+	timingNow = func() time.Time { return clk.t }
+	defer func() { timingNow = time.Now }()
+	units := 0
+	var batches []int // the side of each batch, in order
+	last := [2]int{-2, -1}
+	for a.nextUnit() == uTiming && units < 10000 {
+		side := tj.side()
+		if b := [2]int{tj.round, btoi(tj.second)}; b != last {
+			batches = append(batches, side)
+			last = b
+		}
+		a.runUnit(uTiming)
+		units++
+		if order[len(order)-1] != side {
+			t.Fatalf("unit %d: the job said side %d, queried %d", units, side, order[len(order)-1])
+		}
+	}
+	res, ok := a.shownTiming()
+	if !ok {
+		t.Fatalf("timing not complete after %d units", units)
+	}
+	if res.index != costs[0] || res.scan != costs[1] {
+		t.Errorf("per query: index %v, scan %v; want %v, %v", res.index, res.scan, costs[0], costs[1])
+	}
+	if want := 20.0 / 3; res.ratio < want*(1-1e-9) || res.ratio > want*(1+1e-9) {
+		t.Errorf("ratio %v, want %v", res.ratio, want)
+	}
+	for s := range 2 {
+		if len(tj.queries[s]) != timingRounds {
+			t.Fatalf("side %d: %d batches, want %d", s, len(tj.queries[s]), timingRounds)
+		}
+		for _, q := range tj.queries[s] {
+			if q%7 != 0 || time.Duration(q)*costs[s] < timingMinBatch {
+				t.Errorf("side %d: a batch of %d queries (%v): want whole passes of 7 taking ≥ %v",
+					s, q, time.Duration(q)*costs[s], timingMinBatch)
+			}
+			// chunks double: a batch overshoots by less than its own length
+			if time.Duration(q)*costs[s] > 2*timingMinBatch+7*costs[s] {
+				t.Errorf("side %d: a batch of %d queries: far more than needed", s, q)
+			}
+		}
+	}
+	if !res.sameReported || res.indexReported == 0 {
+		t.Errorf("both sides must answer the same queries: reported %v", tj.reported)
+	}
+	// warm-up (index, scan), then index, scan, scan, index, … by batches
+	want := []int{0, 1, 0, 1, 1, 0, 0, 1, 1, 0, 0, 1}
+	if len(batches) != len(want) {
+		t.Fatalf("sides of the batches %v, want %v", batches, want)
+	}
+	for i := range want {
+		if batches[i] != want[i] {
+			t.Fatalf("sides of the batches %v, want %v", batches, want)
+		}
+	}
+	num := a.numbers()
+	if num["index_query_ms"] != 0.003 || num["scan_query_ms"] != 0.020 || num["time_rounds"] != timingRounds {
+		t.Errorf("Numbers: index %v ms, scan %v ms, rounds %v", num["index_query_ms"], num["scan_query_ms"], num["time_rounds"])
+	}
+	l := a.timingLine()
+	if l.value != "3 vs 20 µs (6.7×)" || l.ok != 1 || !strings.Contains(l.note, "median of 5 alternating rounds of 7 queries") {
+		t.Errorf("panel line %+v", l)
+	}
+	for _, c := range []struct {
+		x, y time.Duration
+		want string
+	}{
+		{2910 * time.Nanosecond, 8170 * time.Nanosecond, "2.91 vs 8.17 µs"},
+		{250 * time.Microsecond, 1234 * time.Microsecond, "250 µs vs 1.23 ms"},
+		{3 * time.Millisecond, 2 * time.Second, "3 ms vs 2 s"},
+	} {
+		if got := fmtDurs(c.x, c.y); got != c.want {
+			t.Errorf("fmtDurs(%v, %v) = %q, want %q", c.x, c.y, got, c.want)
+		}
+	}
+}
+
+// Until the timing of the shown rows is done, the panel says "measuring…"
+// and Numbers has no times; a change of b (same data) or of n (new data)
+// starts a new timing, and the old one is not shown with the new rows.
+func TestTimingMeasuringAndReset(t *testing.T) {
+	p, _ := ParseHash("n=4096&d=2&m=8")
+	a, err := NewApp(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	runUntilTiming(t, a)
+	check := func(when string) {
+		t.Helper()
+		if l := a.timingLine(); l.value != "measuring…" {
+			t.Errorf("%s: the panel shows %q, want measuring…", when, l.value)
+		}
+		num := a.numbers()
+		for _, k := range []string{"index_query_ms", "scan_query_ms", "speedup"} {
+			if _, ok := num[k]; ok {
+				t.Errorf("%s: Numbers has %s before the timing is done", when, k)
+			}
+		}
+		if !a.Snapshot().Busy {
+			t.Errorf("%s: not busy while timing", when)
+		}
+	}
+	check("rows done")
+	a.runUnit(uTiming)
+	check("after one timing unit")
+	a.Settle()
+	if _, ok := a.numbers()["index_query_ms"]; !ok {
+		t.Fatal("settled without the timing")
+	}
+	old := a.timing
+	if err := a.SetParamsJSON([]byte(`{"b":1.3}`)); err != nil {
+		t.Fatal(err)
+	}
+	// the old rows are still shown, with their own timing
+	if _, ok := a.shownTiming(); !ok || a.sum.key == a.rowsKey() {
+		t.Fatal("while the new rows compute, the old rows and their timing should stay")
+	}
+	runUntilTiming(t, a)
+	check("b changed, new rows done")
+	a.Settle()
+	if a.timing == old || a.timing.key != a.rowsKey() {
+		t.Error("b changed: the timing was not redone")
+	}
+	if err := a.SetParamsJSON([]byte(`{"n":2048}`)); err != nil {
+		t.Fatal(err)
+	}
+	if a.timing != nil {
+		t.Error("n changed: the old timing survives")
+	}
+	runUntilTiming(t, a)
+	check("n changed, new rows done")
+	a.Settle()
+	if res, ok := a.shownTiming(); !ok || res.index <= 0 || res.scan <= 0 || !res.sameReported {
+		t.Errorf("n changed: timing %+v ok=%v", res, ok)
+	}
+}
+
+// The timing waits while the user interacts (the scaling series goes on)
+// and runs once the input rests.
+func TestTimingWaitsWhileInteracting(t *testing.T) {
+	a := settled(t, "n=4096&d=4&m=8")
+	a.Scene(1280, 800)
+	if err := a.SetParamsJSON([]byte(`{"alpha":3}`)); err != nil {
+		t.Fatal(err)
+	}
+	var ran []unitKind
+	unitHook = func(k unitKind) { ran = append(ran, k) }
+	defer func() { unitHook = nil }()
+	for i := 0; i < 3000 && (!a.rows.complete || a.rows.key != a.rowsKey()); i++ {
+		a.Update(input.Input{DT: 0.01, Pointers: []input.Pointer{{X: float32(20 + i%50), Y: 10}}}) // moving
+	}
+	if !a.rows.complete {
+		t.Fatal("the rows did not finish while the pointer moved")
+	}
+	for i := 0; i < 20; i++ {
+		a.Update(input.Input{DT: 0.01, Pointers: []input.Pointer{{X: float32(80 + i), Y: 10}}})
+	}
+	for _, k := range ran {
+		if k == uTiming {
+			t.Fatal("a timing unit ran while the pointer moved")
+		}
+	}
+	if !a.timingDue() {
+		t.Fatal("the timing of the new rows is not pending")
+	}
+	for i := 0; i < 500 && a.timingDue(); i++ {
+		a.Update(input.Input{DT: 0.1, Pointers: []input.Pointer{{X: 100, Y: 10}}}) // rests
+	}
+	if a.timingDue() {
+		t.Error("the timing did not run once the input rested")
+	}
+}
