@@ -101,13 +101,25 @@ func (p *part) queryAuto(q *query, pi int) {
 	if n == 0 {
 		return
 	}
+	eps := p.margin(q.a)
+	if p.sample != nil && scanCut(p.d) <= 1 {
+		// Estimate the reported fraction from the sample; where it is
+		// high enough that the tree cannot win, scan the part in memory
+		// order at once (no frontier walk, no batches). The estimate only
+		// chooses the method: the scan checks every point with Dot.
+		var buf [sampleRows]int
+		k := len(appendAbove(buf[:0], q.a, q.c, p.sample, 0, sampleRows, nil))
+		if float64(k) >= scanCut(p.d)*sampleRows {
+			p.walk(q, pi, eps, []frame{{0, 0, -1}}, -1, nil, true)
+			return
+		}
+	}
 	limit := int32(0)
 	for m, fs := n, FrontierSize(p.d); m > 2*fs; m /= 2 {
 		limit++
 	}
 	fp := frontierPool.Get().(*[]frame)
 	fr := (*fp)[:0]
-	eps := p.margin(q.a)
 	p.walk(q, pi, eps, []frame{{0, 0, -1}}, limit, &fr, false)
 	if !q.stop && len(fr) > 0 {
 		st := q.st
@@ -229,3 +241,34 @@ const (
 	autoKeep   = 0.7
 	autoBudget = 0.8
 )
+
+// sampleRows is the size of Auto's sample of each large part (the rows
+// whose dot products estimate a query's reported fraction), and
+// sampleMinPoints the smallest part that has one.
+const (
+	sampleRows      = 256
+	sampleMinPoints = 64 * sampleRows
+)
+
+// scanCutOverride, if > 0, replaces scanCut (benchmarks calibrate with it).
+var scanCutOverride float64
+
+// scanCut is the estimated reported fraction (hits in the sample /
+// sampleRows) from which Auto scans a part whole, by dimension; above 1:
+// never. Measured (BenchmarkRatio-style, alternating, n = 2^20, ids
+// int32): for d ≤ 3 the tree beats the scan 3–10× even at k/n = 0.5; at
+// d = 8 a whole scan beat Auto's batches from k/n ≈ 0.3 (gaussian and
+// decaying keys) but lost to them at 0.1 on decaying keys (1.02 vs 0.89
+// of the scan), so the cut is 0.2; at d ≥ 16 the batches already fall
+// back at about the scan's cost on isotropic keys, while on decaying keys
+// the tree still wins at k/n = 0.1–0.3 (d = 64: 0.80–0.95 of the scan,
+// a whole scan 1.03–1.07), so the estimate is not used there.
+func scanCut(d int) float64 {
+	if scanCutOverride > 0 {
+		return scanCutOverride
+	}
+	if d >= 4 && d <= 12 {
+		return 0.2
+	}
+	return 2
+}

@@ -32,6 +32,9 @@ type part struct {
 	// centre of the ball bounds (nil: none, e.g. the insertion buffer):
 	// every point x below node i has ‖x − centre‖ ≤ nodes[i].rmax.
 	centre []float64
+	// sample holds sampleRows rows spread evenly over the leaf order (nil
+	// for parts of fewer than sampleMinPoints points): Auto's estimate.
+	sample []float64
 }
 
 type node struct {
@@ -113,6 +116,16 @@ func buildPart(d int, pts []float64, ids []int32, leaf int, shells bool) *part {
 	for r, src := range b.perm {
 		copy(p.pts[r*d:(r+1)*d], pts[int(src)*d:int(src+1)*d])
 		p.ids[r] = ids[src]
+	}
+	if n >= sampleMinPoints {
+		// Auto's estimate of a query's reported fraction: every
+		// (n/sampleRows)-th row in leaf order, so the sample is spread over
+		// the whole tree, copied so that it is one short contiguous scan.
+		p.sample = make([]float64, sampleRows*d)
+		for j := range sampleRows {
+			r := (2*j + 1) * n / (2 * sampleRows)
+			copy(p.sample[j*d:(j+1)*d], p.pts[r*d:(r+1)*d])
+		}
 	}
 	// Tight boxes, bottom-up: a leaf's from its rows, an internal node's as
 	// the union of its children's (children follow their parent in preorder).
