@@ -57,9 +57,10 @@
 // once the rows are in, never while the user interacts: the m queries
 // answered by the chosen index (top-r search + query) and by the scan
 // (same), in batches of whole passes of at least 2 ms each, alternating
-// index, scan, scan, index, … over 5 rounds after a warm-up pass; the
-// panel shows the medians per query and the median of the rounds'
-// ratios, "measuring…" until then. Timing each row's query alone, as
+// index, scan, scan, index, … over 5 to 15 rounds (as many as fit in about
+// 0.4 s) after a warm-up pass; the panel shows each side's fastest round
+// per query and their ratio, "measuring…" until then (why the fastest and
+// not the median: timing.go). Timing each row's query alone, as
 // before, was wrong twice: in a page that is not cross-origin isolated
 // the clock has 100 µs steps for 3–30 µs queries, and the rows ran each
 // query cold after dense passes over K and V (plus the growth of the ids

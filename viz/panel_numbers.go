@@ -31,7 +31,7 @@ func (a *App) timingLine() numberLine {
 		l.value = "measuring…"
 		l.note = fmt.Sprintf("%s and scan in alternating batches of the %d queries", ix, a.sum.m)
 		if tj := a.timing; tj != nil && tj.key == a.sum.key && tj.round >= 0 {
-			l.note = fmt.Sprintf("round %d of %d: %s and scan, alternating batches", tj.round+1, timingRounds, ix)
+			l.note = fmt.Sprintf("round %d of %d: %s and scan, alternating batches", tj.round+1, tj.rounds, ix)
 		}
 		return l
 	}
@@ -40,7 +40,7 @@ func (a *App) timingLine() numberLine {
 	if t.ratio >= 1 {
 		l.ok = 1
 	}
-	l.note = fmt.Sprintf("per query, median of %d alternating rounds of %d queries", t.rounds, t.m)
+	l.note = fmt.Sprintf("per query, fastest of %d alternating rounds of %d queries", t.rounds, t.m)
 	return l
 }
 

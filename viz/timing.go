@@ -2,6 +2,7 @@ package viz
 
 import (
 	"math"
+	"slices"
 	"sort"
 	"time"
 
@@ -18,10 +19,18 @@ import (
 // until it has taken at least timingMinBatch, so that the clock's
 // granularity (100 µs in a browser page that is not cross-origin isolated,
 // 5 µs when it is) stays a few percent of it. After one untimed warm-up pass
-// per side, timingRounds rounds alternate the order (index then scan, scan
-// then index, …); each side's number is the median over rounds of its time
-// per query, the ratio is the median of the rounds' paired ratios (a pair
-// ran back to back, so load that changes between rounds cancels). Both
+// per side, the rounds alternate the order (index then scan, scan then
+// index, …): as many as fit in timingSpend by the warm-up's cost, from
+// timingMinRounds to timingMaxRounds, odd. Each side's number is its
+// fastest round's time per query, and the ratio is the ratio of those
+// (what the panel shows divides); the medians are kept beside them.
+// Why the fastest and not the median: a batch averages ≥ 2 ms of queries,
+// so what varies between batches of one side is interference, which only
+// adds time. In headless Chromium on this 2-core machine with another
+// process busy, 50–75% of the batches came out 2–15× slow (d = 2: the
+// tree's batches ranged 7–118 µs per query, the scan's 13–145 µs), and the
+// medians said the tree was slower (0.76×) where the fastest batches, 7
+// and 13 µs, agree run after run. Both
 // sides run exactly the same thing per query: the offset (relu: √d·b;
 // softmax: the side's own top-r search) and hsr.Collect into a buffer
 // allocated once. The job is spread over frames in units of about
@@ -30,8 +39,10 @@ import (
 // wanted (the parameters are changing) nor clean.
 
 const (
-	timingRounds   = 5
-	timingMinBatch = 2 * time.Millisecond
+	timingMinRounds = 5
+	timingMaxRounds = 15
+	timingSpend     = 400 * time.Millisecond
+	timingMinBatch  = 2 * time.Millisecond
 	// timingChunkMin: the clock is read after a chunk of queries whose
 	// size doubles until a chunk takes at least this long, so clock
 	// reads (a call into JavaScript in the browser) cost well under 1%.
@@ -43,8 +54,10 @@ const (
 type timingJob struct {
 	key      rowsKey
 	m        int
-	ix       [2]hsr.Index // the chosen index and the scan
-	round    int          // -1: the warm-up; then 0 … timingRounds-1
+	ix       [2]hsr.Index     // the chosen index and the scan
+	round    int              // -1: the warm-up; then 0 … rounds-1
+	rounds   int              // set after the warm-up
+	warm     [2]time.Duration // per side: the warm-up pass
 	second   bool
 	qs       int           // queries run in the current batch
 	dur      time.Duration // their time
@@ -138,7 +151,8 @@ func (tj *timingJob) endBatch(side int) {
 		tj.perQuery[side] = append(tj.perQuery[side], tj.dur.Seconds()/float64(tj.qs))
 		tj.queries[side] = append(tj.queries[side], tj.qs)
 	} else {
-		tj.reported = [2]int{} // counted again over the first timed pass
+		tj.reported[side] = 0 // counted again over the timed batches' first passes
+		tj.warm[side] = tj.dur
 	}
 	tj.qs, tj.dur = 0, 0
 	if !tj.second {
@@ -146,17 +160,35 @@ func (tj *timingJob) endBatch(side int) {
 		return
 	}
 	tj.second = false
+	if tj.round < 0 {
+		tj.rounds = roundsFor(tj.warm)
+	}
 	tj.round++
-	if tj.round == timingRounds {
+	if tj.round == tj.rounds {
 		tj.complete = true
 		tj.ids = nil
 	}
 }
 
+// roundsFor is the number of rounds whose batches (one pass, or more to
+// reach timingMinBatch) fit in timingSpend, given each side's pass time:
+// odd, within timingMinRounds … timingMaxRounds.
+func roundsFor(pass [2]time.Duration) int {
+	round := max(pass[0], timingMinBatch) + max(pass[1], timingMinBatch)
+	r := int(timingSpend / round)
+	r = max(timingMinRounds, min(timingMaxRounds, r))
+	if r%2 == 0 {
+		r--
+	}
+	return r
+}
+
 // timingResult is what the panel shows: per-query medians and the ratio.
 type timingResult struct {
-	index, scan   time.Duration // median time per query
-	ratio         float64       // median over rounds of scan / index
+	index, scan   time.Duration // per query, the fastest round
+	ratio         float64       // scan / index of those
+	indexMedian   time.Duration // per query, the median round
+	scanMedian    time.Duration
 	rounds        int
 	queries       [2]int // median queries per batch (whole passes of m)
 	m             int
@@ -169,16 +201,15 @@ func (tj *timingJob) result() (timingResult, bool) {
 	if tj == nil || !tj.complete {
 		return timingResult{}, false
 	}
-	ratios := make([]float64, timingRounds)
-	for i := range ratios {
-		ratios[i] = tj.perQuery[1][i] / tj.perQuery[0][i]
-	}
 	secs := func(s float64) time.Duration { return time.Duration(s * 1e9) }
+	bi, bs := slices.Min(tj.perQuery[0]), slices.Min(tj.perQuery[1])
 	return timingResult{
-		index:         secs(median(tj.perQuery[0])),
-		scan:          secs(median(tj.perQuery[1])),
-		ratio:         median(ratios),
-		rounds:        timingRounds,
+		index:         secs(bi),
+		scan:          secs(bs),
+		ratio:         bs / bi,
+		indexMedian:   secs(median(tj.perQuery[0])),
+		scanMedian:    secs(median(tj.perQuery[1])),
+		rounds:        tj.rounds,
 		queries:       [2]int{medianInt(tj.queries[0]), medianInt(tj.queries[1])},
 		m:             tj.m,
 		sameReported:  tj.reported[0] == tj.reported[1],
@@ -215,8 +246,11 @@ func (tj *timingJob) fraction() float64 {
 	if tj.complete {
 		return 1
 	}
-	b := 2*(tj.round+1) + btoi(tj.second)
-	return float64(b) / float64(2*(timingRounds+1))
+	if tj.round < 0 {
+		return 0.1 * float64(btoi(tj.second)) / 2
+	}
+	b := 2*tj.round + btoi(tj.second)
+	return 0.1 + 0.9*float64(b)/float64(2*tj.rounds)
 }
 
 func btoi(b bool) int {

@@ -16,14 +16,18 @@ type fakeClock struct{ t time.Time }
 // by a fixed cost per query; it logs which side ran.
 type clockIndex struct {
 	hsr.Index
-	clk  *fakeClock
-	cost time.Duration
-	side int
-	log  *[]int
+	clk   *fakeClock
+	cost  time.Duration
+	extra func() time.Duration // interference, if not nil
+	side  int
+	log   *[]int
 }
 
 func (c clockIndex) Query(a []float64, t float64, visit func(int) bool) hsr.Stats {
 	c.clk.t = c.clk.t.Add(c.cost)
+	if c.extra != nil {
+		c.clk.t = c.clk.t.Add(c.extra())
+	}
 	if l := *c.log; len(l) == 0 || l[len(l)-1] != c.side {
 		*c.log = append(*c.log, c.side)
 	}
@@ -47,7 +51,9 @@ func runUntilTiming(t *testing.T, a *App) {
 
 // With a clock that advances 3 µs per index query and 20 µs per scan query,
 // the job reports exactly those per-query times and their ratio, over
-// batches of whole passes of at least timingMinBatch, in alternating order.
+// batches of whole passes of at least timingMinBatch, in alternating order;
+// interference (1 ms more in most of the index's batches) moves the median,
+// not the fastest round, which the panel shows.
 func TestTimingPerQueryWithFakeClock(t *testing.T) {
 	p, _ := ParseHash("n=4096&d=2&m=7")
 	a, err := NewApp(p)
@@ -66,6 +72,16 @@ func TestTimingPerQueryWithFakeClock(t *testing.T) {
 	for s := range tj.ix {
 		tj.ix[s] = clockIndex{Index: tj.ix[s], clk: clk, cost: costs[s], side: s, log: &order}
 	}
+	ci := tj.ix[0].(clockIndex)
+	hit := map[int]bool{}
+	ci.extra = func() time.Duration { // once in each of the first 10 timed batches
+		if tj.round >= 0 && tj.round < 10 && !hit[tj.round] {
+			hit[tj.round] = true
+			return time.Millisecond
+		}
+		return 0
+	}
+	tj.ix[0] = ci
 	timingNow = func() time.Time { return clk.t }
 	defer func() { timingNow = time.Now }()
 	units := 0
@@ -93,11 +109,18 @@ func TestTimingPerQueryWithFakeClock(t *testing.T) {
 	if want := 20.0 / 3; res.ratio < want*(1-1e-9) || res.ratio > want*(1+1e-9) {
 		t.Errorf("ratio %v, want %v", res.ratio, want)
 	}
+	// passes of 21 µs and 140 µs: batches of 2 ms, the most rounds
+	if tj.rounds != timingMaxRounds || res.rounds != tj.rounds {
+		t.Errorf("%d rounds (result %d), want %d", tj.rounds, res.rounds, timingMaxRounds)
+	}
 	for s := range 2 {
-		if len(tj.queries[s]) != timingRounds {
-			t.Fatalf("side %d: %d batches, want %d", s, len(tj.queries[s]), timingRounds)
+		if len(tj.queries[s]) != tj.rounds {
+			t.Fatalf("side %d: %d batches, want %d", s, len(tj.queries[s]), tj.rounds)
 		}
-		for _, q := range tj.queries[s] {
+		for r, q := range tj.queries[s] {
+			if s == 0 && r < 10 {
+				continue // slowed by 1 ms
+			}
 			if q%7 != 0 || time.Duration(q)*costs[s] < timingMinBatch {
 				t.Errorf("side %d: a batch of %d queries (%v): want whole passes of 7 taking ≥ %v",
 					s, q, time.Duration(q)*costs[s], timingMinBatch)
@@ -112,7 +135,10 @@ func TestTimingPerQueryWithFakeClock(t *testing.T) {
 		t.Errorf("both sides must answer the same queries: reported %v", tj.reported)
 	}
 	// warm-up (index, scan), then index, scan, scan, index, … by batches
-	want := []int{0, 1, 0, 1, 1, 0, 0, 1, 1, 0, 0, 1}
+	want := []int{0, 1}
+	for r := range tj.rounds {
+		want = append(want, r%2, 1-r%2)
+	}
 	if len(batches) != len(want) {
 		t.Fatalf("sides of the batches %v, want %v", batches, want)
 	}
@@ -122,11 +148,15 @@ func TestTimingPerQueryWithFakeClock(t *testing.T) {
 		}
 	}
 	num := a.numbers()
-	if num["index_query_ms"] != 0.003 || num["scan_query_ms"] != 0.020 || num["time_rounds"] != timingRounds {
+	if num["index_query_ms"] != 0.003 || num["scan_query_ms"] != 0.020 || num["time_rounds"] != timingMaxRounds {
 		t.Errorf("Numbers: index %v ms, scan %v ms, rounds %v", num["index_query_ms"], num["scan_query_ms"], num["time_rounds"])
 	}
+	if num["index_query_median_ms"] <= 0.003 || num["scan_query_median_ms"] != 0.020 {
+		t.Errorf("Numbers: medians index %v ms (10 of 15 batches were slowed), scan %v ms",
+			num["index_query_median_ms"], num["scan_query_median_ms"])
+	}
 	l := a.timingLine()
-	if l.value != "3 vs 20 µs (6.7×)" || l.ok != 1 || !strings.Contains(l.note, "median of 5 alternating rounds of 7 queries") {
+	if l.value != "3 vs 20 µs (6.7×)" || l.ok != 1 || !strings.Contains(l.note, "fastest of 15 alternating rounds of 7 queries") {
 		t.Errorf("panel line %+v", l)
 	}
 	for _, c := range []struct {
@@ -236,5 +266,24 @@ func TestTimingWaitsWhileInteracting(t *testing.T) {
 	}
 	if a.timingDue() {
 		t.Error("the timing did not run once the input rested")
+	}
+}
+
+// The number of rounds: as many as fit in timingSpend, odd, 5 to 15.
+func TestRoundsFor(t *testing.T) {
+	ms := time.Millisecond
+	for _, c := range []struct {
+		i, s time.Duration
+		want int
+	}{
+		{10 * time.Microsecond, 50 * time.Microsecond, 15}, // batches of 2 ms: 100 rounds fit
+		{20 * ms, 20 * ms, 9},                              // 10 fit: odd
+		{30 * ms, 30 * ms, 5},                              // 6 fit
+		{50 * ms, 150 * ms, 5},                             // 2 fit: at least 5
+		{2 * ms, 38 * ms, 9},                               // 10 fit
+	} {
+		if got := roundsFor([2]time.Duration{c.i, c.s}); got != c.want {
+			t.Errorf("roundsFor(%v, %v) = %d, want %d", c.i, c.s, got, c.want)
+		}
 	}
 }
