@@ -112,3 +112,31 @@ func TestAcceptsGzip(t *testing.T) {
 		}
 	}
 }
+
+// The page is cross-origin isolated: COOP and COEP on every response
+// (the page, the wasm in both encodings, a missing file).
+func TestCrossOriginIsolation(t *testing.T) {
+	h, err := Handler(newDir(t, []byte("\x00asm")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewServer(h)
+	defer ts.Close()
+	for _, c := range []struct{ path, enc string }{{"/", ""}, {"/index.html", ""}, {"/" + WasmName, "gzip"}, {"/" + WasmName, "identity"}, {"/nope.js", ""}} {
+		req, _ := http.NewRequest("GET", ts.URL+c.path, nil)
+		if c.enc != "" {
+			req.Header.Set("Accept-Encoding", c.enc)
+		}
+		resp, err := http.DefaultTransport.RoundTrip(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if got := resp.Header.Get("Cross-Origin-Opener-Policy"); got != "same-origin" {
+			t.Errorf("%s (%s): Cross-Origin-Opener-Policy %q", c.path, c.enc, got)
+		}
+		if got := resp.Header.Get("Cross-Origin-Embedder-Policy"); got != "require-corp" {
+			t.Errorf("%s (%s): Cross-Origin-Embedder-Policy %q", c.path, c.enc, got)
+		}
+	}
+}
