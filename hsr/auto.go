@@ -26,8 +26,20 @@ import (
 // scan of the frontier (≤ the scan of everything), plus the top levels
 // (≈ n/FrontierSize(d) node bounds), plus about one batch's scan.
 //
+// Before that, a part of at least sampleMinPoints points first estimates
+// the query's reported fraction: the hits among sampleRows rows spread
+// evenly over its leaf order (kept as a small contiguous copy, so this is
+// one short scan). Where that fraction is at least scanCut(d) (0.2 for
+// 4 ≤ d ≤ 12; never elsewhere, see scanCut), the tree cannot win, and the
+// part is scanned whole in memory order (the AVX2 mask kernel where
+// available), with no frontier walk and no batches. The estimate only
+// chooses the method; every point is still decided by its Dot. Its
+// sampleRows dot products are not counted in Stats (the steps of a Trace
+// add up to Stats).
+//
 // A scanned frontier node appears in a Trace as a LeafScanned step on an
-// internal node (Count points, Count dot products).
+// internal node (Count points, Count dot products); a part scanned whole,
+// as one LeafScanned step on its root.
 type Auto struct {
 	*Tree
 }

@@ -237,8 +237,9 @@ func BenchmarkRatio(b *testing.B) {
 	}{
 		{benchCase{2, "gauss"}, 1e-4}, {benchCase{2, "gauss"}, 1e-2}, {benchCase{2, "gauss"}, 0.5},
 		{benchCase{3, "gauss"}, 1e-4}, {benchCase{3, "gauss"}, 1e-2},
-		{benchCase{8, "gauss"}, 1e-4}, {benchCase{8, "gauss"}, 1e-2}, {benchCase{8, "gauss"}, 0.5},
-		{benchCase{16, "gauss"}, 1e-4}, {benchCase{16, "gauss"}, 0.5},
+		{benchCase{8, "gauss"}, 1e-4}, {benchCase{8, "gauss"}, 1e-2}, {benchCase{8, "gauss"}, 0.1}, {benchCase{8, "gauss"}, 0.5},
+		{benchCase{8, "decay"}, 0.1}, {benchCase{8, "decay"}, 0.5},
+		{benchCase{16, "gauss"}, 1e-4}, {benchCase{16, "gauss"}, 0.1}, {benchCase{16, "gauss"}, 0.5},
 		{benchCase{64, "gauss"}, 1e-4}, {benchCase{64, "gauss"}, 0.5},
 		{benchCase{64, "decay"}, 1e-4}, {benchCase{64, "decay"}, 1e-2}, {benchCase{64, "decay"}, 0.5},
 	}

@@ -46,9 +46,13 @@
 //     decreasing sizes and a small buffer (256 points, one bounding box)
 //     scanned linearly, merged and rebuilt as it fills; O(log² n) amortised
 //     per Insert, ids in insertion order.
-//   - Auto, the tree with a per-query, per-part choice: it walks the top
-//     levels down to nodes of FrontierSize(d) points, sorts those
-//     straddling c by how deep c cuts into their interval (a hyperplane
+//   - Auto, the tree with a per-query, per-part choice. On a part of at
+//     least 16384 points it first counts the hits among 256 rows spread
+//     over the part's leaf order (a contiguous copy: one short scan); at
+//     4 ≤ d ≤ 12, if 20% or more are above c, the tree cannot win and it
+//     scans the part whole in memory order, with nothing else. Otherwise
+//     it walks the top levels down to nodes of FrontierSize(d) points,
+//     sorts those straddling c by how deep c cuts into their interval (a hyperplane
 //     clipping a corner is cheap for the tree), runs them in that order in
 //     growing batches by the tree while a batch's work (node bounds
 //     weighted by a per-node cost, plus dot products) stays below 0.7 × its
@@ -88,16 +92,43 @@
 // cells d ∈ {2, 3, 8, 16, 64, 128} × k/n ∈ {10⁻⁴ … 0.5} × {gaussian,
 // decaying, massive}: 1.14 (3 cells over 1.1), 1.38 (7), 1.93 (6; a cell
 // whose rounds ranged over 3.5×), always in cells where it scans 69–100%
-// of the points at k/n ≥ 0.1. There its work is the scan's on the tree's
-// leaf-ordered copy plus an id read per report: in one process, alternating
-// on the same queries at d = 8, k/n = 0.5, Auto took 1.07–1.09× the scan,
-// one appendAbove over the leaf-ordered rows with ids 1.01–1.06×, the same
-// without ids 0.95–0.98×; and the same sequential read of two equal
-// arrays differed by up to a quarter from one allocation to the next, in
-// either direction, so part of the grid's spread is where
-// the arrays landed, not work. Building costs O(n log n + n·d); memory is
-// the points (float64, one copy in leaf order), their ids (one int each,
-// so that a subtree is reported by one copy), and per node 16 bytes plus
+// of the points at k/n ≥ 0.1. There its work was the scan's on the tree's
+// leaf-ordered copy plus the frontier walk and batches plus an id read
+// per row: alternating query by query in one process at n = 2^20 (ids
+// then int), on gaussian keys at k/n ≥ 0.1, Auto took 1.12–1.18× the scan
+// at d = 8 and 1.11–1.16× at d = 16; one scan of the leaf-ordered rows
+// with int ids 1.08–1.13×, with int32 ids 1.02–1.07×, without ids
+// 0.99–1.04×. Hence int32 ids, and the estimate that sends k/n ≥ 0.2 at
+// 4 ≤ d ≤ 12 straight to that scan. After both (BenchmarkRatio, collect, three runs each of
+// the old and the new code alternately, load 3–5): scan/Auto at d = 8
+// gaussian k/n = 0.1 0.70–0.99 before, 0.92–1.38 after; at 0.5
+// 0.68–0.94 before, 0.96–1.30 after; d = 8 spread e^(−t/4) at 0.1 and 0.5
+// 0.89–1.13 before, 0.90–1.35 after; d = 16 gaussian 0.1 and 0.5
+// 0.80–1.02 before, 0.95–1.09 after; d = 64 at 0.5 1.00–1.04 before,
+// 1.02–1.08 after. The worst cell of a run went from 1.47× the scan to
+// 1.11×. hsrbench -full -reps 11 -cases grid -d 8,16 (load 3.5–5, two
+// runs of each, interleaved): worst cell 1.10× and 1.18× before, 1.57×
+// and 1.13× after; those medians of 11 rounds of 4 ms
+// queries on 2 loaded cores move by a third between runs of the same
+// code (the same d = 8 cell: 0.64× in one run, 1.05× in the next). And
+// the same sequential read of two equal arrays differs by up to a quarter
+// from one allocation to the next, in either direction (runs 2 and 3
+// above, d = 8, k/n = 0.5: Auto's whole-part scan 1.27–1.30× faster than
+// the scan doing the same work), so part of any spread is where the
+// arrays landed. At
+// k/n = 0.1 on isotropic keys at d = 8 Auto still runs its batches, the
+// weakest cell left (0.79–1.38× the scan's speed over these runs; a
+// whole scan measured 1.06× the scan's time there, the batches 1.08×); a
+// cut below 0.1 would give up the tree's wins at 0.1 on anisotropic keys
+// (1.1–2.4× the scan's speed at d = 8). The low-fraction wins did not
+// move (old and new side by side, twice, load 4–5, which depressed both:
+// tree vs scan at d = 2 10⁻⁴ 161–187× old, 195–342× new; d = 2 10⁻²
+// 32–34×, 35–36×; d = 3 10⁻⁴ 54–70×, 54–58×; d = 8 10⁻⁴ 7.2–7.5×,
+// 5.9–6.5×; d = 64 decaying 10⁻⁴ 3.6–3.9×, 3.6–4.0×). Building costs O(n log n + n·d); memory is
+// the points (float64, one copy in leaf order), their ids (one int32 each:
+// a scan of many leaves reads 4 bytes per row beside the point, and a
+// subtree reported whole is widened to int by an AVX2 kernel as fast as a
+// copy), and per node 16 bytes plus
 // 2d float64 and 2d float32 box values (≈ 2n/leaf nodes; leaf size 8 for
 // d ≤ 3, 16 for d ≤ 8, else 32). The scan runs at 1.0–1.12× the time of
 // merely reading its float64 bytes at d = 64 (seven runs: 1.0–1.16; AVX2 kernel; the portable
