@@ -122,50 +122,12 @@ func denseDot(p *reluProblem) func(out []float64, counts []int) {
 // added at the end): a single-token decode can use both cores to stream K,
 // so the fastest dense decode does.
 func denseDotPar(p *reluProblem) func(out []float64, counts []int) {
-	w := max(1, runtime.GOMAXPROCS(0))
-	s := make([]float64, p.n)
-	part := make([][]float64, w)
-	psum := make([]float64, w)
-	pcnt := make([]int, w)
-	for i := range part {
-		part[i] = make([]float64, p.dv)
-	}
 	scale := 1 / math.Sqrt(float64(p.d))
-	return func(out []float64, counts []int) {
-		for i := 0; i < p.m; i++ {
-			nk := p.n
-			if p.causal {
-				nk = i + 1
-			}
-			q := p.q[i*p.d : (i+1)*p.d]
-			var wg sync.WaitGroup
-			for g := 0; g < w; g++ {
-				lo, hi := g*nk/w, (g+1)*nk/w
-				wg.Add(1)
-				go func() {
-					defer wg.Done()
-					for j := lo; j < hi; j++ {
-						s[j] = scale * hsr.Dot(q, p.k[j*p.d:(j+1)*p.d])
-					}
-					clear(part[g])
-					psum[g], pcnt[g] = weightRow(p, s[lo:hi], lo, part[g])
-				}()
-			}
-			wg.Wait()
-			o := out[i*p.dv : (i+1)*p.dv]
-			clear(o)
-			sum, cnt := 0.0, 0
-			for g := 0; g < w; g++ {
-				sum += psum[g]
-				cnt += pcnt[g]
-				for t, x := range part[g] {
-					o[t] += x
-				}
-			}
-			normalise(o, sum)
-			counts[i] = cnt
+	return parDecode(p, func(q []float64, lo, hi int, s []float64) {
+		for j := lo; j < hi; j++ {
+			s[j] = scale * hsr.Dot(q, p.k[j*p.d:(j+1)*p.d])
 		}
-	}
+	})
 }
 
 // gemvBlock is the key block of denseGemvTPar: the block's scores (128 KiB)
@@ -179,13 +141,27 @@ const gemvBlock = 16384
 // GOMAXPROCS goroutines as in denseDotPar, then the sparse weighted sum.
 // (Dgemv over the row-major n×d keys, denseGemv, runs ~3× slower.)
 func denseGemvTPar(p *reluProblem) func(out []float64, counts []int) {
-	w := max(1, runtime.GOMAXPROCS(0))
 	kT := make([]float64, p.d*p.n)
 	for j := 0; j < p.n; j++ {
 		for t := 0; t < p.d; t++ {
 			kT[t*p.n+j] = p.k[j*p.d+t]
 		}
 	}
+	scale := 1 / math.Sqrt(float64(p.d))
+	return parDecode(p, func(q []float64, lo, hi int, s []float64) {
+		for b := lo; b < hi; b += gemvBlock {
+			e := min(hi, b+gemvBlock)
+			blasImpl.Dgemv(blas.Trans, p.d, e-b, scale, kT[b:], p.n, q, 1, 0, s[b:e], 1)
+		}
+	})
+}
+
+// parDecode is the shared frame of the parallel dense decodes: for each
+// query, score(q, lo, hi, s) fills the scores s[lo:hi] of one key range per
+// goroutine (GOMAXPROCS of them), each goroutine weights its range into a
+// partial sum, and the partial sums are added in goroutine order.
+func parDecode(p *reluProblem, score func(q []float64, lo, hi int, s []float64)) func(out []float64, counts []int) {
+	w := max(1, runtime.GOMAXPROCS(0))
 	s := make([]float64, p.n)
 	part := make([][]float64, w)
 	psum := make([]float64, w)
@@ -193,7 +169,6 @@ func denseGemvTPar(p *reluProblem) func(out []float64, counts []int) {
 	for i := range part {
 		part[i] = make([]float64, p.dv)
 	}
-	scale := 1 / math.Sqrt(float64(p.d))
 	return func(out []float64, counts []int) {
 		for i := 0; i < p.m; i++ {
 			nk := p.n
@@ -207,10 +182,7 @@ func denseGemvTPar(p *reluProblem) func(out []float64, counts []int) {
 				wg.Add(1)
 				go func() {
 					defer wg.Done()
-					for b := lo; b < hi; b += gemvBlock {
-						e := min(hi, b+gemvBlock)
-						blasImpl.Dgemv(blas.Trans, p.d, e-b, scale, kT[b:], p.n, q, 1, 0, s[b:e], 1)
-					}
+					score(q, lo, hi, s)
 					clear(part[g])
 					psum[g], pcnt[g] = weightRow(p, s[lo:hi], lo, part[g])
 				}()

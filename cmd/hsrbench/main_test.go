@@ -130,7 +130,7 @@ func TestDensePathsMatchNaive(t *testing.T) {
 			p := &reluProblem{m: 300, n: 300, d: 12, dv: 5, b: 0.8, alpha: alpha, causal: causal}
 			p.q, p.k, p.v = gaussian(p.m*p.d, 1, rng), gaussian(p.n*p.d, 1, rng), gaussian(p.n*p.dv, 1, rng)
 			want := naiveRelu(p)
-			for _, im := range []attnImpl{{"dot", denseDot}, {"dotpar", denseDotPar}, {"gemv", denseGemv}, {"gemm", denseGemm}} {
+			for _, im := range []attnImpl{{"dot", denseDot}, {"dotpar", denseDotPar}, {"gemv", denseGemv}, {"gemvTpar", denseGemvTPar}, {"gemm", denseGemm}} {
 				got := make([]float64, len(want))
 				cnt := make([]int, p.m)
 				im.prepare(p)(got, cnt)
