@@ -69,7 +69,7 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	vals := map[string]*textFlag{}
 	for name, isBool := range paramFields() {
 		vals[name] = &textFlag{v: fmt.Sprint(defMap[name]), isBool: isBool}
-		fs.Var(vals[name], name, "parameter "+name+" (as in the URL hash)")
+		fs.Var(vals[name], name, paramUsage(name))
 	}
 	fs.Usage = func() {
 		fmt.Fprintf(stderr, "usage: hsrviz-desktop [flags]\n\nThe HSR sparse-attention visualizer in a window. Parameter flags have the\nsame names and ranges as the browser app's URL hash.\n\n")
@@ -123,4 +123,30 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	}
 	o.params = p
 	return o, nil
+}
+
+// paramUsage is the -h line of a parameter flag: what it is and its range,
+// from viz's own limits (the same names and ranges as the URL hash).
+func paramUsage(name string) string {
+	u := map[string]string{
+		"n":        fmt.Sprintf("number of keys, %d to %d (n·d at most %d)", viz.MinN, viz.MaxN, viz.MaxND),
+		"d":        fmt.Sprintf("dimension of queries and keys, 1 to %d", viz.MaxD),
+		"m":        fmt.Sprintf("number of queries (heatmap rows), 1 to %d", viz.MaxM),
+		"b":        fmt.Sprintf("ReLU threshold b in score units, |b| ≤ %g (sets -paper_b=false)", viz.MaxAbsB),
+		"paper_b":  "b follows the paper's σ²·sqrt(0.4 ln n)",
+		"alpha":    fmt.Sprintf("ReLU^α exponent, 1 to %d", viz.MaxAlpha),
+		"sigma":    fmt.Sprintf("entries of Q and K are N(0, σ²), 0 < σ ≤ %g", viz.MaxSigma),
+		"seed":     "random seed of the data (an unsigned integer)",
+		"data":     "data kind: " + strings.Join(viz.DataKinds, ", "),
+		"kind":     "attention kind: " + strings.Join(viz.Kinds, ", "),
+		"gamma":    "softmax keeps the top r = n^γ keys per row, 0 < γ ≤ 1",
+		"index":    "half-space reporting index: " + strings.Join(viz.IndexKinds, ", "),
+		"query":    "which query row the geometry and tree panels show (0 to m−1)",
+		"speed":    fmt.Sprintf("animation steps per second, %g to %g", viz.MinSpeed, viz.MaxSpeed),
+		"controls": "show the control column (false: panels only, keys still work)",
+	}[name]
+	if u == "" {
+		u = "parameter " + name
+	}
+	return u
 }
