@@ -345,15 +345,8 @@ func (a *App) runUnit(k unitKind) {
 	}
 }
 
-func (a *App) pending() bool {
-	if !a.data.ready || a.trace == nil || a.traceKey.sans() != a.wantTraceKey() {
-		return true
-	}
-	if a.rows == nil || a.rows.key != a.rowsKey() || !a.rows.complete || a.timingDue() {
-		return true
-	}
-	return a.scaling == nil || a.scaling.key != a.scalingKey() || !a.scaling.complete
-}
+// pending reports whether any work is left (nextUnit decides what).
+func (a *App) pending() bool { return a.nextUnit() != uNone }
 
 // progress is the fraction of the pending pipeline done, by estimated cost.
 func (a *App) progress() float64 {
