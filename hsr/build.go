@@ -348,16 +348,24 @@ func selectK(keys []float64, perm []int32, k int) {
 	}
 }
 
-// radiusUp returns an upper bound on the exact Euclidean distance ‖x − c‖:
-// the float64 computation has relative error at most about (d+4)·u
-// (u = 2⁻⁵³: a rounding per difference, per square, per addition of
-// non-negative terms, and the square root), so the computed value times
-// 1 + 4(d+4)·u, plus 2⁻⁵⁰⁰ for underflow of tiny squares, is above it.
+// radiusUp returns an upper bound on the exact Euclidean distance ‖x − c‖
+// (see sqrtUp).
 func radiusUp(x, c []float64) float64 {
 	var s float64
 	for t, v := range x {
 		dv := v - c[t]
 		s += dv * dv
 	}
-	return math.Sqrt(s)*(1+float64(4*(len(x)+4))*0x1p-53) + 0x1p-500
+	return sqrtUp(s, len(x))
+}
+
+// sqrtUp turns s, a float64 sum of d squares (of differences or not),
+// into an upper bound on the exact Euclidean norm: the computed root has
+// relative error at most about (d+4)·u (u = 2⁻⁵³: a rounding per
+// difference, per square, per addition of non-negative terms, and the
+// square root), so it is multiplied by 1 + 4(d+4)·u; squares that
+// underflow lose up to d·2⁻¹⁰⁷⁴ in all, whose root (≤ sqrt(d)·2⁻⁵³⁷) the
+// added 2⁻⁵⁰⁰ covers.
+func sqrtUp(s float64, d int) float64 {
+	return math.Sqrt(s)*(1+float64(4*(d+4))*0x1p-53) + 0x1p-500
 }

@@ -116,3 +116,30 @@ func TestShellBallBoundary(t *testing.T) {
 		}
 	})
 }
+
+// A query direction so small that its squares underflow (‖a‖ computed as
+// 0): the ball bound must still cover ‖a‖·r, so that no node is pruned or
+// reported whole on a ball that is too thin.
+func TestShellTinyQuery(t *testing.T) {
+	for _, scale := range []float64{1e-170, 1e-160, 1e-300} {
+		d := 8
+		rng := rand.New(rand.NewPCG(1, 2))
+		n := 3000
+		pts := genPoints(rng, "gauss", n, d)
+		tr := NewTree(d, pts, TreeOptions{Shells: 1})
+		if tr.parts[0].centre == nil {
+			t.Fatal("shells requested, no centre")
+		}
+		a := genQuery(rng, "gauss", d)
+		for i := range a {
+			a[i] *= scale
+		}
+		for r := 0; r < 50; r++ {
+			c := Dot(a, pts[r*d:(r+1)*d])
+			got, _ := collectSorted(t, tr, a, c)
+			if want := oracle(a, c, pts); !sameIDs(got, want) {
+				t.Fatalf("scale %g c=%v: %d ids, want %d", scale, c, len(got), len(want))
+			}
+		}
+	}
+}

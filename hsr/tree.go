@@ -269,8 +269,7 @@ func (q *query) setup(d int) {
 		}
 		s += v * v
 	}
-	// The computed norm is within (d+3)·u relative of ‖a‖.
-	q.naUp = math.Sqrt(s) * (1 + float64(4*(d+4))*0x1p-53)
+	q.naUp = sqrtUp(s, d)
 	q.ballPart = nil
 }
 
