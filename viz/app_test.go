@@ -182,7 +182,7 @@ func TestHeatmapMaxKeepsLoneHotKey(t *testing.T) {
 	r := *rows[0]
 	r.dense = make([]float32, nb)
 	r.dense[123] = 1
-	img := paintHeat([]*rowResult{&r}, nb, 90, 10, 0, 1, 1)
+	img := paintHeat([]*rowResult{&r}, nb, 90, 10, 0, 1)
 	bright := false
 	top := viridisLUT.At(1)
 	for x := 0; x < 90; x++ {

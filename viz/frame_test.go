@@ -26,7 +26,7 @@ func TestHeatmapIncrementalMatchesFull(t *testing.T) {
 		hc := &a.ui.heat
 		rows, nb := a.heatRows()
 		for k := 0; k < 3; k++ {
-			want := paintHeat(rows, nb, hc.w, hc.h, k, 0, hc.dmax)
+			want := paintHeat(rows, nb, hc.w, hc.h, k, hc.dmax)
 			if !bytes.Equal(hc.imgs[k].Pix, want.Pix) {
 				t.Fatalf("%s: heatmap %d differs from a full repaint", when, k)
 			}

@@ -174,10 +174,11 @@ func anyIn(rep []bool, c, cols int) bool {
 	return false
 }
 
-// paintHeat renders one heatmap at w×h pixels: which = 0 dense, 1 HSR, 2
-// difference (signed, scaled by dmax). vmax is unused: weights are coloured
-// relative to each row's own max.
-func paintHeat(rows []*rowResult, nb, w, h, which int, vmax, dmax float64) *image.RGBA {
+// paintHeat renders one heatmap whole at w×h pixels: which = 0 dense, 1
+// HSR (weights coloured relative to each row's own max), 2 difference
+// (signed, scaled by dmax). The panel paints row by row (heatCache.update);
+// tests compare that with this.
+func paintHeat(rows []*rowResult, nb, w, h, which int, dmax float64) *image.RGBA {
 	img := image.NewRGBA(image.Rect(0, 0, w, h))
 	var vals []float32
 	for i, r := range rows {
