@@ -211,13 +211,6 @@ func (p *part) queryAuto(q *query, pi int) {
 	frontierPool.Put(fp)
 }
 
-func gcd(a, b int) int {
-	for b != 0 {
-		a, b = b, a%b
-	}
-	return a
-}
-
 // Kinds lists the index kinds New accepts.
 var Kinds = []string{"tree", "scan", "auto"}
 

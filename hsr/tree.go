@@ -576,9 +576,7 @@ func (p *part) scan(q *query, s, e int) (reported, dots int) {
 		}
 		dots = r + 1 - s
 		reported++
-		if q.out != nil {
-			*q.out = append(*q.out, int(p.ids[r]))
-		} else if !q.visit(int(p.ids[r])) {
+		if !q.visit(int(p.ids[r])) {
 			q.stop = true
 			return reported, dots
 		}
