@@ -343,8 +343,8 @@ func TestJSONLines(t *testing.T) {
 		}
 		if m["case"] == "target" && m["status"] == "not run" {
 			notRun++
-			if v, ok := m["got"]; !ok || (v != nil && m["target"] == "scan time / streaming-read time, d=64") {
-				t.Errorf("not-run target: got %v, want null: %s", v, line)
+			if v, ok := m["got"]; !ok || v != nil || m["where"] != "" {
+				t.Errorf("not-run target: got %v, where %q; want null and \"\": %s", v, m["where"], line)
 			}
 		}
 	}
@@ -426,6 +426,9 @@ func TestVerdicts(t *testing.T) {
 		}
 		if v.Status != want {
 			t.Errorf("%s: status %q, want %q (%+v)", name, v.Status, want, v)
+		}
+		if want == "not run" && (!math.IsNaN(v.Got) || v.Where != "") {
+			t.Errorf("%s: not run, yet got %v, where %q", name, v.Got, v.Where)
 		}
 	}
 	if v := got["auto time / scan time, worst grid cell"]; math.Abs(v.Got-1.3) > 1e-12 || !strings.Contains(v.Where, "d=8 massive k/n=0.5; 1 of 2 cells") {

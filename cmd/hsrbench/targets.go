@@ -113,7 +113,9 @@ func verdicts(rows []row) []verdict {
 		vd := verdict{Case: "target", Target: t.name, Want: t.want, Got: v, Where: where}
 		switch {
 		case !found && n == 0:
-			vd.Status = "not run"
+			// Nothing measured: no figure, whatever got made of the
+			// missing row (a zero ratio, "0.00x" in where).
+			vd.Status, vd.Got, vd.Where = "not run", math.NaN(), ""
 		case !found:
 			vd.Status = "FAILED CHECK"
 			vd.Where = strings.TrimSpace(where + " (output differs from the oracle)")
