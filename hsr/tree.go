@@ -302,10 +302,10 @@ func (q *query) ballSetup(p *part, eps float64) {
 const ballK = 1 + 32*0x1p-53
 
 // ball narrows [lo, hi] (a certified interval of Dot over node i) by the
-// node's ball bound.
-func (p *part) ball(q *query, i int, lo, hi float64) (float64, float64) {
+// node's ball bound; eps is p.margin(q.a).
+func (p *part) ball(q *query, i int, lo, hi, eps float64) (float64, float64) {
 	if q.ballPart != p {
-		q.ballSetup(p, p.margin(q.a))
+		q.ballSetup(p, eps)
 	}
 	if !q.ballOK {
 		return lo, hi
@@ -347,7 +347,7 @@ func (p *part) bound(q *query, i int, eps float64) (lo, hi float64) {
 	if p.box32 != nil {
 		lo, hi = p.bound32(q, i, eps)
 		if p.centre != nil {
-			lo, hi = p.ball(q, i, lo, hi)
+			lo, hi = p.ball(q, i, lo, hi, eps)
 		}
 		return lo, hi
 	}
