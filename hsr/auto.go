@@ -187,7 +187,7 @@ func (p *part) queryAuto(q *query, pi int) {
 			// A batch that costs more than scanning its points would
 			// scans what remains of it, so that it costs at most about
 			// twice its scan.
-			q.budget, q.w = autoBudget*pts, w
+			q.budget = autoBudget * pts
 			p.walk(q, pi, eps, chunk, -1, nil, false)
 			q.budget = 0
 			if w*float64(st.NodesVisited-nodes0)+float64(st.DotProducts-dots0) > autoKeep*pts {

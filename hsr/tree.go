@@ -224,10 +224,10 @@ type query struct {
 	sel   []int32 // sel[t]: offset in a node's box of the corner maximising a_t·x_t
 	stop  bool
 	auto  bool // choose tree or scan per part (Auto)
-	// budget, if > 0, caps a walk's work (w·nodes + dot products, w =
-	// nodeWeight): once a level ends above it, the walk scans every node
-	// it enters from then on instead of opening it (Auto).
-	budget, w float64
+	// budget, if > 0, caps a walk's work (nodeWeight(d)·nodes + dot
+	// products): once a level ends above it, the walk scans every node it
+	// enters from then on instead of opening it (Auto).
+	budget float64
 	// Ball bounds: naUp ≥ ‖a‖; for part ballPart, ballM = fl(<a, centre>)
 	// and ballC the slack every node adds to naUp·rmax (see ball).
 	naUp         float64
@@ -541,7 +541,7 @@ func (p *part) walk(q *query, pi int, eps float64, starts []frame, limit int32, 
 		if q.stop {
 			break
 		}
-		if q.budget > 0 && !scanWhole && q.w*float64(st.NodesVisited-nodes0)+float64(st.DotProducts-dots0) > q.budget {
+		if q.budget > 0 && !scanWhole && nodeWeight(p.d)*float64(st.NodesVisited-nodes0)+float64(st.DotProducts-dots0) > q.budget {
 			scanWhole = true
 		}
 		cur, next = next, cur
