@@ -96,8 +96,15 @@ func TestComputeUnknownUnitRunsFirst(t *testing.T) {
 			before[k] = true
 		}
 	}
-	if a.pending() {
+	// done: every job of the pipeline finished, for the current parameters
+	// (stated here apart from nextUnit, which pending and Compute both use)
+	if !a.data.ready || a.trace == nil || a.traceKey.sans() != a.wantTraceKey() ||
+		a.rows == nil || a.rows.key != a.rowsKey() || !a.rows.complete ||
+		a.scaling == nil || a.scaling.key != a.scalingKey() || !a.scaling.complete {
 		t.Fatal("Compute reported done with work pending")
+	}
+	if _, ok := a.shownTiming(); !ok {
+		t.Fatal("Compute reported done before the timing of the shown rows")
 	}
 	for _, k := range []unitKind{uGen, uScan, uTree, uCov, uTrace, uRowsStart, uRowsHSR, uRowsHSRScores, uRowsHSRWeights, uRowsScan, uRowsScores,
 		uRowsWeight, uRowsBins, uScalingStart, uScaleScan, uScaleTree, uScaleQuery, uTiming} {
