@@ -229,7 +229,7 @@ func TestAppendIDs(t *testing.T) {
 	for n := 0; n <= 70; n++ {
 		ids := make([]int32, n)
 		for i := range ids {
-			ids[i] = rng.Int32() // up to MaxInt32: widened without sign mistakes
+			ids[i] = int32(rng.Uint32()) // negative too: sign-extended like int(id)
 		}
 		for _, avx := range []bool{false, save} {
 			useAVX2 = avx
