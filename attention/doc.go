@@ -71,7 +71,7 @@
 // tree win: the sketch saves few bytes, and each candidate's re-check is a
 // cache miss the sequential scan does not pay). IndexAuto starts each
 // engine on the tree (hsr.Auto) and moves to the sketch once a tree query's
-// work (hsr's units: a node is nodeWeight(d) dot products) exceeds the
+// work (hsr's units: hsr.Stats.Work, a node weighted as hsr.Auto weighs it) exceeds the
 // sketch's estimate; then it probes the tree again after 64, 128, … 4096
 // queries. IndexTree always uses the tree. The sketch is built only where
 // the AVX2 kernel runs (amd64); elsewhere (wasm) the index answers.

@@ -367,8 +367,8 @@ type segResult struct {
 // chooser decides, for the automatic index, whether a query goes to the
 // tree (hsr.Auto: tree, or float64 scan where the tree loses) or to the
 // sketch. It compares work in hsr's units (one float64 dot product of a
-// point): the tree's is read off each tree query's Stats (nodeWeight(d)
-// per node entered plus its dot products); the sketch's is estimated as
+// point): the tree's is read off each tree query's Stats (Stats.Work: hsr's
+// own weight per node entered plus its dot products); the sketch's is estimated as
 // sketchCost(d) per key filtered plus 3 per reported key (its exact
 // re-check is a cache miss).
 // Queries start on the tree; once a tree query costs more than the sketch
@@ -393,12 +393,6 @@ func sketchCost(d int) float64 {
 	return (0.036*float64(2*pairs+4) + 0.3) / max(1, 0.3*float64(d))
 }
 
-// nodeWeight is hsr.Auto's cost of bounding one tree node in point dot
-// products (hsr/auto.go's calibration, repeated here: it is not exported).
-func nodeWeight(d int) float64 {
-	return (40 + 2.5*float64(d)) / max(1, 0.3*float64(d))
-}
-
 // sketch says whether this query goes to the sketch (false: to the tree,
 // either as the current choice or as a probe).
 func (c *chooser) sketch() bool {
@@ -414,7 +408,7 @@ func (c *chooser) sketch() bool {
 
 // observe records a tree query's work.
 func (c *chooser) observe(st hsr.Stats, lim, reported, d int) {
-	tree := nodeWeight(d)*float64(st.NodesVisited) + float64(st.DotProducts)
+	tree := st.Work(d)
 	sk := sketchCost(d)*float64(lim) + 3*float64(reported)
 	if tree > sk {
 		c.every.Store(min(4096, max(64, 2*c.every.Load())))

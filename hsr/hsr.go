@@ -29,6 +29,14 @@ type Stats struct {
 	Reported      int // points reported
 }
 
+// Work is the query's cost in units of one point dot product, as Auto
+// weighs tree against scan: nodeWeight(d) per node entered plus the dot
+// products (callers that choose between hsr and another path use it, so
+// that there is one calibration).
+func (s Stats) Work(d int) float64 {
+	return nodeWeight(d)*float64(s.NodesVisited) + float64(s.DotProducts)
+}
+
 // Add accumulates o into s.
 func (s *Stats) Add(o Stats) {
 	s.NodesVisited += o.NodesVisited
