@@ -7,8 +7,10 @@ import (
 )
 
 // Auto is a Tree that decides, per query and per static part, whether the
-// tree or a plain scan of the points is cheaper, so that it is never much
-// slower than Scan and takes the tree's wins where the geometry allows.
+// tree or a plain scan of the points is cheaper: it aims at Scan's time
+// where the tree cannot win (measured: at most 1.10–1.9× Scan's per grid
+// cell, see the package doc) and takes the tree's wins where the geometry
+// allows.
 //
 // How: the query first walks the top levels of the tree (down to nodes of
 // about FrontierSize(d) points), pruning and reporting whole as usual; the

@@ -78,62 +78,37 @@
 // hyperplane crosses that many cells. These are worst cases over query
 // directions. What this tree does in practice depends on the data's
 // effective dimension and on the reported fraction. Measured with
-// cmd/hsrbench -full -cases stream,grid (n = 2^20, medians of 5 rounds,
-// every set checked) in four runs on this 2-core machine while other work
-// loaded it (load 2–6; the scan's time moved 1.5× between runs, single
-// rounds up to 3×), so read these as ranges: Tree against Scan at a
-// reported fraction 10⁻⁴, 147–256× in the plane, 85–93× at d = 3 (one run
-// 38×, with the same work as Auto's 92×), 6.9–9.2× at d = 8 (2.1–2.6×
-// before the shells), 9–13× at d = 8 with spread e^(−t/4), 4.7–7.9× at
-// d = 64 with that spread (2.2× before the AVX2 box bound and the box
-// prefetch); at 10⁻², 38–48× in the plane. On isotropic keys at d ≥ 16 a
-// hyperplane crosses nearly every box and the tree runs at 0.6–1.0× the
-// scan; there Auto scans. Auto's worst ratio to the scan over the 90
-// cells d ∈ {2, 3, 8, 16, 64, 128} × k/n ∈ {10⁻⁴ … 0.5} × {gaussian,
-// decaying, massive}: 1.14 (3 cells over 1.1), 1.38 (7), 1.93 (6; a cell
-// whose rounds ranged over 3.5×), always in cells where it scans 69–100%
-// of the points at k/n ≥ 0.1. There its work was the scan's on the tree's
-// leaf-ordered copy plus the frontier walk and batches plus an id read
-// per row: alternating query by query in one process at n = 2^20 (ids
-// then int), on gaussian keys at k/n ≥ 0.1, Auto took 1.12–1.18× the scan
-// at d = 8 and 1.11–1.16× at d = 16; one scan of the leaf-ordered rows
-// with int ids 1.08–1.13×, with int32 ids 1.02–1.07×, without ids
-// 0.99–1.04×. Hence int32 ids, and the estimate that sends k/n ≥ 0.2 at
-// 4 ≤ d ≤ 12 straight to that scan. After both (BenchmarkRatio, collect, three runs each of
-// the old and the new code alternately, load 3–5): scan/Auto at d = 8
-// gaussian k/n = 0.1 0.70–0.99 before, 0.92–1.38 after; at 0.5
-// 0.68–0.94 before, 0.96–1.30 after; d = 8 spread e^(−t/4) at 0.1 and 0.5
-// 0.89–1.13 before, 0.90–1.35 after; d = 16 gaussian 0.1 and 0.5
-// 0.80–1.02 before, 0.95–1.09 after; d = 64 at 0.5 1.00–1.04 before,
-// 1.02–1.08 after. The worst cell of a run went from 1.47× the scan to
-// 1.11×. hsrbench -full -reps 11 -cases grid -d 8,16 (load 3.5–5, two
-// runs of each, interleaved): worst cell 1.10× and 1.18× before, 1.57×
-// and 1.13× after; those medians of 11 rounds of 4 ms
-// queries on 2 loaded cores move by a third between runs of the same
-// code (the same d = 8 cell: 0.64× in one run, 1.05× in the next). And
-// the same sequential read of two equal arrays differs by up to a quarter
-// from one allocation to the next, in either direction (runs 2 and 3
-// above, d = 8, k/n = 0.5: Auto's whole-part scan 1.27–1.30× faster than
-// the scan doing the same work), so part of any spread is where the
-// arrays landed. At
-// k/n = 0.1 on isotropic keys at d = 8 Auto still runs its batches, the
-// weakest cell left (0.79–1.38× the scan's speed over these runs; a
-// whole scan measured 1.06× the scan's time there, the batches 1.08×); a
-// cut below 0.1 would give up the tree's wins at 0.1 on anisotropic keys
-// (1.1–2.4× the scan's speed at d = 8). The low-fraction wins did not
-// move (old and new side by side, twice, load 4–5, which depressed both:
-// tree vs scan at d = 2 10⁻⁴ 161–187× old, 195–342× new; d = 2 10⁻²
-// 32–34×, 35–36×; d = 3 10⁻⁴ 54–70×, 54–58×; d = 8 10⁻⁴ 7.2–7.5×,
-// 5.9–6.5×; d = 64 decaying 10⁻⁴ 3.6–3.9×, 3.6–4.0×). Building costs O(n log n + n·d); memory is
-// the points (float64, one copy in leaf order), their ids (one int32 each:
-// a scan of many leaves reads 4 bytes per row beside the point, and a
-// subtree reported whole is widened to int by an AVX2 kernel as fast as a
-// copy), and per node 16 bytes plus
-// 2d float64 and 2d float32 box values (≈ 2n/leaf nodes; leaf size 8 for
-// d ≤ 3, 16 for d ≤ 8, else 32). The scan runs at 1.0–1.12× the time of
-// merely reading its float64 bytes at d = 64 (seven runs: 1.0–1.16; AVX2 kernel; the portable
-// kernel, e.g. in wasm, ~1.5×); a float32 copy would halve the bytes but
-// needs a second copy and a float64 re-check near c, and is not used.
+// `go run ./cmd/hsrbench -full` (n = 2^20, medians of 5 alternating rounds,
+// every set checked against the scan) on a 2-core machine at load ~1,
+// 2026-11-26; other runs that day under load 2–6 gave the ranges in
+// brackets (the scan's own time moves up to 1.5× between runs, and where
+// an array lands moves a sequential read by up to a quarter, so read
+// single figures as ±30%). Tree against Scan at a reported fraction 10⁻⁴:
+// 191× in the plane [147–342], 55× at d = 3 [38–93], 8.2× at d = 8 [5.9–9.2;
+// 2.1–2.6× before the shells], 12× at d = 8 with spread σ_t = e^(−t/4),
+// 8.6× at d = 64 with that spread [3.6–8.6; 2.2× before the AVX2 box
+// bound and the box prefetch]; at 10⁻², 57× in the plane [34–57]. On
+// isotropic keys at d ≥ 16 a hyperplane crosses nearly every box and the
+// tree runs at 0.6–1.06× the scan; there Auto scans. Auto's worst ratio to
+// the scan over the 90 cells d ∈ {2, 3, 8, 16, 64, 128} × k/n ∈ {10⁻⁴ … 0.5}
+// × {gaussian, decaying, massive} was 1.10× [1.10–1.93], in cells where it
+// ends up scanning most points (k/n ≥ 0.1, or d ≥ 16 isotropic): its work
+// there is the scan's on the leaf-ordered copy plus an id read per reported
+// row and the frontier walk. Alternating query by query, one scan of the
+// leaf-ordered rows took 1.08–1.13× the scan with int ids, 1.02–1.07× with
+// int32 ids and 0.99–1.04× without ids; hence int32 ids, and the sampled
+// estimate (256 rows per part) that sends k/n ≥ 0.2 at 4 ≤ d ≤ 12 straight
+// to that scan (a lower cut would give up the tree's 1.1–2.4× at k/n = 0.1
+// on anisotropic keys at d = 8). Building costs O(n log n + n·d); memory is
+// the points (float64, one copy in leaf order), their ids (one int32 each;
+// a subtree reported whole is widened to int by an AVX2 kernel as fast as
+// a copy), and per node 16 bytes plus 2d float64 and 2d float32 box values
+// (≈ 2n/leaf nodes; leaf size 8 for d ≤ 3, 16 for d ≤ 8, else 32). The
+// scan runs at 1.07× the time of merely reading its float64 bytes at
+// d = 64 [1.00–1.16] with the AVX2 kernel; the portable kernels (other
+// platforms, wasm) take 1.6–2.2× at d = 16…128. A float32 copy would halve
+// the bytes but needs a second copy and a float64 re-check near c, and is
+// not used.
 //
 // # Exactness
 //

@@ -83,8 +83,8 @@ func nextAbove(a []float64, c float64, pts []float64, i, e int) int {
 	}
 	// Dot's loop, inlined: no call per row, one bounds check per four
 	// coordinates. Where AVX2 is not used (other platforms, or d not a
-	// multiple of 4) this runs at about 1.5× the time of merely reading the
-	// bytes at d = 64: scalar code issues two loads per product, and Dot's
+	// multiple of 4) this runs at 1.6–2.2× the time of merely reading the
+	// bytes at d = 16…128 (see avx2MinDim): scalar code issues two loads per product, and Dot's
 	// order of additions (which the result must reproduce) is fixed.
 	for r := i; r < e; r++ {
 		x := pts[r*d : r*d+d]
