@@ -438,13 +438,13 @@ func TestTheory(t *testing.T) {
 	}
 	for _, n := range []int{2, 1 << 10, 1 << 20} {
 		z := math.Sqrt(0.4 * math.Log(float64(n)))
-		if got, want := GaussianExpectedCount(n), float64(n)*tail(z); math.Abs(got-want) > 1e-9*want {
+		if got, want := GaussianExpectedCount(n, PaperThreshold(n, 1.5), 1.5), float64(n)*tail(z); math.Abs(got-want) > 1e-9*want {
 			t.Errorf("GaussianExpectedCount(%d): got:%v want:%v", n, got, want)
 		}
 		if got, want := CountBound(n), math.Exp(0.8*math.Log(float64(n))); math.Abs(got-want) > 1e-12*want {
 			t.Errorf("CountBound(%d): got:%v want:%v", n, got, want)
 		}
-		if GaussianExpectedCount(n) > CountBound(n) {
+		if GaussianExpectedCount(n, PaperThreshold(n, 1), 1) > CountBound(n) {
 			t.Errorf("n=%d: expectation above n^(4/5)", n)
 		}
 	}

@@ -20,15 +20,32 @@ import (
 // contiguous; do not modify them while the Engine is in use.
 type Engine struct {
 	s    store
+	opt  EngineOptions
 	pool sync.Pool
 
 	once   sync.Once // builds kT, vT for DenseRow
 	kT, vT []float64 // Kᵀ (d×n), Vᵀ (dv×n)
 }
 
+// EngineOptions are the choices of NewEngineWith.
+type EngineOptions struct {
+	// IndexOnly answers every half-space query with the index itself, never
+	// with the int8 sketch (doc.go: "Decoding: the sketch"). Results are the
+	// same either way (both paths are exact); the work counted in Row.Stats
+	// is then the index's own, node for node what its Trace shows, and the
+	// same on every platform (the sketch exists only where its AVX2 kernel
+	// runs). The visualizer uses it: what it counts is what it animates.
+	IndexOnly bool
+}
+
 // NewEngine builds the index of the given kind over the rows of K; V holds
 // the values (same number of rows). Non-finite entries are refused.
 func NewEngine(K, V *mat.Dense, kind IndexKind) (*Engine, error) {
+	return NewEngineWith(K, V, kind, EngineOptions{})
+}
+
+// NewEngineWith is NewEngine with options.
+func NewEngineWith(K, V *mat.Dense, kind IndexKind, opt EngineOptions) (*Engine, error) {
 	if K == nil || V == nil {
 		return nil, fmt.Errorf("attention: K and V must not be nil")
 	}
@@ -37,7 +54,7 @@ func NewEngine(K, V *mat.Dense, kind IndexKind) (*Engine, error) {
 	if nv != n {
 		return nil, fmt.Errorf("attention: K has %d rows but V has %d (one value per key)", n, nv)
 	}
-	if kind > IndexScan {
+	if !kind.Valid() {
 		return nil, fmt.Errorf("attention: unknown index %d", uint8(kind))
 	}
 	keys, vals := contiguous(K), contiguous(V)
@@ -47,7 +64,10 @@ func NewEngine(K, V *mat.Dense, kind IndexKind) (*Engine, error) {
 	if err := checkFinite("V", vals, dv); err != nil {
 		return nil, err
 	}
-	e := &Engine{s: newStore(d, dv, kind, nil)}
+	e := &Engine{s: newStore(d, dv, kind, nil), opt: opt}
+	if opt.IndexOnly {
+		e.s.sk, e.s.auto = nil, nil
+	}
 	e.s.n, e.s.keys, e.s.vals = n, keys, vals
 	for j := 0; j < n; j++ {
 		k := e.s.key(j)

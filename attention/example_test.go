@@ -47,7 +47,7 @@ func ExampleCache() {
 func ExamplePaperThreshold() {
 	n := 1 << 14
 	fmt.Printf("b = %.4f, expected %.1f keys per row, bound n^(4/5) = %.1f\n",
-		attention.PaperThreshold(n, 1), attention.GaussianExpectedCount(n), attention.CountBound(n))
+		attention.PaperThreshold(n, 1), attention.GaussianExpectedCount(n, attention.PaperThreshold(n, 1), 1), attention.CountBound(n))
 	// Output: b = 1.9702, expected 399.9 keys per row, bound n^(4/5) = 2352.5
 }
 

@@ -17,11 +17,12 @@ func newIndex(kind IndexKind, d int, points []float64) hsr.Index {
 	return hsr.NewAuto(d, points, hsr.TreeOptions{})
 }
 
-// reportsAscending says whether ix reports ids in increasing order, which
-// lets a causal query stop at the first id past the visible prefix.
+// reportsAscending says whether ix promises ids in increasing order
+// (hsr.Ascending), which lets a causal query stop at the first id past the
+// visible prefix.
 func reportsAscending(ix hsr.Index) bool {
-	_, ok := ix.(*hsr.Scan)
-	return ok
+	a, ok := ix.(hsr.Ascending)
+	return ok && a.ReportsAscending()
 }
 
 // concurrentSafe says whether Query may be called from several goroutines

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math"
 	"strings"
+
+	"github.com/hsrviz/hsrviz/hsr"
 )
 
 // Kind is the attention function.
@@ -14,25 +16,46 @@ const (
 	Softmax             // softmax; the HSR path keeps only the keys with s_ij ≥ τ_i
 )
 
+var kindNames = [...]string{ReLU: "relu", Softmax: "softmax"}
+
+// Kinds lists every attention kind: the one registry the command-line
+// tools, the visualizer and its JavaScript API use.
+func Kinds() []Kind { return []Kind{ReLU, Softmax} }
+
 func (k Kind) String() string {
-	switch k {
-	case ReLU:
-		return "relu"
-	case Softmax:
-		return "softmax"
+	if int(k) < len(kindNames) {
+		return kindNames[k]
 	}
 	return fmt.Sprintf("Kind(%d)", uint8(k))
 }
 
 // ParseKind parses "relu" or "softmax" (case-insensitive).
 func ParseKind(s string) (Kind, error) {
-	switch strings.ToLower(strings.TrimSpace(s)) {
-	case "relu":
-		return ReLU, nil
-	case "softmax":
-		return Softmax, nil
+	t := strings.ToLower(strings.TrimSpace(s))
+	for i, name := range kindNames {
+		if t == name {
+			return Kind(i), nil
+		}
 	}
-	return 0, fmt.Errorf("attention: unknown kind %q (want relu or softmax)", s)
+	return 0, fmt.Errorf("unknown attention kind %q (want relu or softmax)", s)
+}
+
+// MarshalText writes the kind's name (JSON: "relu").
+func (k Kind) MarshalText() ([]byte, error) {
+	if int(k) >= len(kindNames) {
+		return nil, fmt.Errorf("attention: invalid kind %d", uint8(k))
+	}
+	return []byte(k.String()), nil
+}
+
+// UnmarshalText parses a kind's name.
+func (k *Kind) UnmarshalText(b []byte) error {
+	v, err := ParseKind(string(b))
+	if err != nil {
+		return err
+	}
+	*k = v
+	return nil
 }
 
 // Norm is how a ReLU^α row is normalised (softmax rows are always
@@ -70,39 +93,18 @@ func ParseNorm(s string) (Norm, error) {
 	return 0, fmt.Errorf("attention: unknown norm %q (want row, none or length)", s)
 }
 
-// IndexKind chooses the half-space reporting index built over the keys.
-type IndexKind uint8
+// IndexKind chooses the half-space reporting index built over the keys: it
+// is hsr's registry of index kinds (one definition in the module).
+type IndexKind = hsr.IndexKind
 
 const (
-	IndexAuto IndexKind = iota // the tree where it can win, else the scan (see doc.go)
-	IndexTree                  // always the tree
-	IndexScan                  // always the linear scan
+	IndexAuto = hsr.IndexAuto // the tree where it can win, else the scan (see doc.go)
+	IndexTree = hsr.IndexTree // always the tree
+	IndexScan = hsr.IndexScan // always the linear scan
 )
 
-func (k IndexKind) String() string {
-	switch k {
-	case IndexAuto:
-		return "auto"
-	case IndexTree:
-		return "tree"
-	case IndexScan:
-		return "scan"
-	}
-	return fmt.Sprintf("IndexKind(%d)", uint8(k))
-}
-
 // ParseIndexKind parses "auto", "tree" or "scan" (case-insensitive).
-func ParseIndexKind(s string) (IndexKind, error) {
-	switch strings.ToLower(strings.TrimSpace(s)) {
-	case "auto":
-		return IndexAuto, nil
-	case "tree":
-		return IndexTree, nil
-	case "scan":
-		return IndexScan, nil
-	}
-	return 0, fmt.Errorf("attention: unknown index %q (want auto, tree or scan)", s)
-}
+func ParseIndexKind(s string) (IndexKind, error) { return hsr.ParseIndexKind(s) }
 
 // Params selects the attention computed. The zero value is not valid
 // (Alpha must be ≥ 1 for ReLU); DefaultParams gives a valid ReLU setting.
@@ -164,7 +166,7 @@ func (p Params) Validate(d int) error {
 	default:
 		return fmt.Errorf("attention: unknown kind %d (want relu or softmax)", uint8(p.Kind))
 	}
-	if p.Index > IndexScan {
+	if !p.Index.Valid() {
 		return fmt.Errorf("attention: unknown index %d (want auto, tree or scan)", uint8(p.Index))
 	}
 	return nil

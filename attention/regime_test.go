@@ -63,7 +63,7 @@ func TestGaussianRegime(t *testing.T) {
 			vk += (x - mk) * (x - mk) / (n - 1)
 		}
 		se := math.Sqrt(n*vk) / float64(c.m)
-		g, bound := GaussianExpectedCount(n), CountBound(n)
+		g, bound := GaussianExpectedCount(int(n), PaperThreshold(int(n), 1), 1), CountBound(int(n))
 		slices.Sort(counts)
 		q := func(f float64) float64 { return counts[int(f*float64(c.m-1))] }
 		above := c.m - sortSearch(counts, bound)

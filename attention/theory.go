@@ -1,6 +1,10 @@
 package attention
 
-import "math"
+import (
+	"math"
+
+	"gonum.org/v1/gonum/stat"
+)
 
 // The numbers of the paper's sparsity regime (SPEC "The sparsity regime").
 // They are theory, to be shown labelled as such beside measured counts.
@@ -22,12 +26,14 @@ func ScoreSigma(sigma float64, d int, unscaled bool) float64 {
 	return sigma * sigma
 }
 
-// GaussianExpectedCount is n·(1 − Φ(sqrt(0.4·ln n))): the expected number
-// of keys per row above the paper's threshold if scores were exactly
-// Gaussian with standard deviation σ_s.
-func GaussianExpectedCount(n int) float64 {
-	z := math.Sqrt(0.4 * math.Log(float64(n)))
-	return float64(n) * 0.5 * math.Erfc(z/math.Sqrt2)
+// GaussianExpectedCount is n·P(Z > b/σ_s), Z standard normal: the
+// expected number of keys per row whose score is above b if scores were
+// exactly Gaussian with standard deviation σ_s (they are only
+// approximately: a row's scores have spread ‖q‖·σ/sqrt(d), close to σ_s
+// only for large d). At the paper's threshold b = PaperThreshold(n, σ_s)
+// it is n·(1 − Φ(sqrt(0.4·ln n))) ≤ CountBound(n).
+func GaussianExpectedCount(n int, b, sigmaS float64) float64 {
+	return float64(n) * 0.5 * math.Erfc(b/sigmaS/math.Sqrt2)
 }
 
 // CountBound is n^(4/5), the paper's bound on that expected count.
@@ -46,4 +52,31 @@ func TheoryErrorBound(n int, gamma, beta1, beta2, vInf float64) float64 {
 func TopRFromGamma(n int, gamma float64) int {
 	r := int(math.Round(math.Pow(float64(n), gamma)))
 	return min(max(r, 1), max(n, 1))
+}
+
+// FitPowerLaw fits y = 10^intercept · x^slope by least squares on
+// (log10 x, log10 y) over the points with x > 0 and y > 0 (a point where
+// nothing was reported has no logarithm). With fewer than two such points,
+// or all at one x, there is no fit: NaN, NaN. The scaling measurements of
+// the visualizer and of hsrbench both use it.
+func FitPowerLaw(xs, ys []float64) (slope, intercept float64) {
+	var lx, ly []float64
+	for i := range min(len(xs), len(ys)) {
+		if xs[i] > 0 && ys[i] > 0 && !math.IsInf(xs[i], 0) && !math.IsInf(ys[i], 0) {
+			lx = append(lx, math.Log10(xs[i]))
+			ly = append(ly, math.Log10(ys[i]))
+		}
+	}
+	if len(lx) < 2 {
+		return math.NaN(), math.NaN()
+	}
+	distinct := false
+	for _, x := range lx[1:] {
+		distinct = distinct || x != lx[0]
+	}
+	if !distinct {
+		return math.NaN(), math.NaN()
+	}
+	intercept, slope = stat.LinearRegression(lx, ly, nil, false)
+	return slope, intercept
 }

@@ -1,7 +1,6 @@
 package hsr
 
 import (
-	"fmt"
 	"slices"
 	"sync"
 )
@@ -211,33 +210,6 @@ func (p *part) queryAuto(q *query, pi int) {
 	}
 	*fp = fr[:0]
 	frontierPool.Put(fp)
-}
-
-// Kinds lists the index kinds New accepts.
-var Kinds = []string{"tree", "scan", "auto"}
-
-// New builds an index of the given kind ("tree", "scan" or "auto", as in
-// hsrattn's -index flag) over the n = len(points)/d rows of points, with
-// default options. Bad arguments are an error, not a panic.
-func New(kind string, d int, points []float64) (Index, error) {
-	if d < 1 {
-		return nil, fmt.Errorf("hsr: dimension %d < 1", d)
-	}
-	if len(points)%d != 0 {
-		return nil, fmt.Errorf("hsr: %d coordinates is not a whole number of points of dimension %d", len(points), d)
-	}
-	if len(points)/d >= 1<<31-1 {
-		return nil, fmt.Errorf("hsr: %d points is too many (at most 2^31-2)", len(points)/d)
-	}
-	switch kind {
-	case "tree":
-		return NewTree(d, points, TreeOptions{}), nil
-	case "scan":
-		return NewScan(d, points), nil
-	case "auto":
-		return NewAuto(d, points, TreeOptions{}), nil
-	}
-	return nil, fmt.Errorf("hsr: unknown index kind %q (want tree, scan or auto)", kind)
 }
 
 // autoKeep: the tree keeps going while a batch's weighted work stays below

@@ -68,9 +68,15 @@ func ExampleTree_Trace() {
 	// dot products: 0
 }
 
-// New picks an index by name, as the command-line tools do.
+// New picks an index by kind, parsed from a name as the command-line tools
+// do.
 func ExampleNew() {
-	ix, err := hsr.New("auto", 3, []float64{1, 0, 0, 0, 1, 0, 0, 0, 1})
+	kind, err := hsr.ParseIndexKind("auto")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	ix, err := hsr.New(kind, 3, []float64{1, 0, 0, 0, 1, 0, 0, 0, 1})
 	if err != nil {
 		fmt.Println(err)
 		return
@@ -78,9 +84,9 @@ func ExampleNew() {
 	ids, _ := hsr.Collect(ix, []float64{0, 1, 1}, 0.5, nil)
 	slices.Sort(ids)
 	fmt.Println(ids)
-	_, err = hsr.New("kd", 3, nil)
+	_, err = hsr.ParseIndexKind("kd")
 	fmt.Println(err)
 	// Output:
 	// [1 2]
-	// hsr: unknown index kind "kd" (want tree, scan or auto)
+	// unknown index "kd" (want auto, tree or scan)
 }

@@ -560,7 +560,7 @@ func TestTreeNonFinite(t *testing.T) {
 
 func TestNew(t *testing.T) {
 	pts := []float64{1, 2, 3, 4, 5, 6}
-	for _, kind := range Kinds {
+	for _, kind := range IndexKinds() {
 		ix, err := New(kind, 2, pts)
 		if err != nil {
 			t.Fatalf("New(%q): %v", kind, err)
@@ -571,12 +571,12 @@ func TestNew(t *testing.T) {
 		}
 	}
 	for _, bad := range []struct {
-		kind string
+		kind IndexKind
 		d    int
 		pts  []float64
-	}{{"kd", 2, pts}, {"tree", 0, pts}, {"tree", 4, pts}, {"", 2, nil}} {
+	}{{IndexKind(7), 2, pts}, {IndexTree, 0, pts}, {IndexTree, 4, pts}, {IndexKind(3), 2, nil}} {
 		if _, err := New(bad.kind, bad.d, bad.pts); err == nil {
-			t.Errorf("New(%q, %d, %d coords): no error", bad.kind, bad.d, len(bad.pts))
+			t.Errorf("New(%v, %d, %d coords): no error", bad.kind, bad.d, len(bad.pts))
 		}
 	}
 }

@@ -25,6 +25,8 @@
 package gen
 
 import (
+	"crypto/sha256"
+	"encoding/binary"
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -52,7 +54,8 @@ func (k Kind) String() string {
 	return fmt.Sprintf("Kind(%d)", uint8(k))
 }
 
-// Kinds lists every kind, in order.
+// Kinds lists every kind, in order: the one registry of data kinds (the
+// command-line tools, the visualizer and its JavaScript API use it).
 func Kinds() []Kind { return []Kind{Gaussian, Decaying, Massive, Clustered} }
 
 // ParseKind parses a kind's name (case-insensitive).
@@ -62,7 +65,25 @@ func ParseKind(s string) (Kind, error) {
 			return Kind(i), nil
 		}
 	}
-	return 0, fmt.Errorf("gen: unknown data kind %q (want gaussian, decaying, massive or clustered)", s)
+	return 0, fmt.Errorf("unknown data kind %q (want gaussian, decaying, massive or clustered)", s)
+}
+
+// MarshalText writes the kind's name (JSON: "gaussian").
+func (k Kind) MarshalText() ([]byte, error) {
+	if int(k) >= len(kindNames) {
+		return nil, fmt.Errorf("gen: invalid data kind %d", uint8(k))
+	}
+	return []byte(k.String()), nil
+}
+
+// UnmarshalText parses a kind's name.
+func (k *Kind) UnmarshalText(b []byte) error {
+	v, err := ParseKind(string(b))
+	if err != nil {
+		return err
+	}
+	*k = v
+	return nil
 }
 
 // Spec says what to generate. Zero optional fields take the defaults in
@@ -156,10 +177,49 @@ func rng(seed uint64, stream uint64) *rand.Rand {
 	return rand.New(rand.NewPCG(seed, 0x9e3779b97f4a7c15*stream))
 }
 
-// Generate returns Q (M×D; nil when M = 0), K (N×D) and V (N×DV).
-func Generate(s Spec) (Q, K, V *mat.Dense, err error) {
+// Matrix names one of the three matrices of a Spec.
+type Matrix uint8
+
+const (
+	MatrixK Matrix = iota // N×D keys
+	MatrixQ               // M×D queries
+	MatrixV               // N×DV values
+)
+
+func (m Matrix) String() string {
+	switch m {
+	case MatrixK:
+		return "K"
+	case MatrixQ:
+		return "Q"
+	case MatrixV:
+		return "V"
+	}
+	return fmt.Sprintf("Matrix(%d)", uint8(m))
+}
+
+// Stream produces the rows of one matrix of a Spec in order, a block at a
+// time: the rows are those of Generate's matrix bit for bit, whatever the
+// block sizes (each matrix draws from its own PCG streams, row after row).
+// A caller that cannot afford the whole matrix in one go (the visualizer
+// fills a few thousand keys per frame) gets the same data as one that can.
+// A Stream is not safe for concurrent use.
+type Stream struct {
+	rows, cols int
+	next       int
+	scale      []float64  // per-column σ (Gaussian-type rows)
+	r          *rand.Rand // entries
+	labels     *rand.Rand // Clustered keys: the centre of each row
+	centres    []float64  // Clustered keys: Clusters×D
+	spread     float64    // Clustered keys: σ·Spread
+	clusters   int
+}
+
+// NewStream returns the stream of matrix which of s (after Defaults). It
+// costs O(Clusters·D) for clustered keys, O(D) otherwise.
+func NewStream(s Spec, which Matrix) (*Stream, error) {
 	if err := s.Validate(); err != nil {
-		return nil, nil, nil, err
+		return nil, err
 	}
 	s = s.Defaults()
 	colScale := make([]float64, s.D) // per-column σ of Q and K
@@ -174,39 +234,94 @@ func Generate(s Spec) (Q, K, V *mat.Dense, err error) {
 			}
 		}
 	}
-	gauss := func(r *rand.Rand, rows int, scale []float64) *mat.Dense {
-		m := mat.NewDense(rows, len(scale), nil)
-		data := m.RawMatrix().Data
-		for i := range data {
-			data[i] = scale[i%len(scale)] * r.NormFloat64()
+	switch which {
+	case MatrixK:
+		st := &Stream{rows: s.N, cols: s.D, r: rng(s.Seed, streamK)}
+		if s.Kind != Clustered {
+			st.scale = colScale
+			return st, nil
 		}
+		rc := rng(s.Seed, streamCentres)
+		st.centres = make([]float64, s.Clusters*s.D)
+		for i := range st.centres {
+			st.centres[i] = s.Sigma * rc.NormFloat64()
+		}
+		st.labels, st.spread, st.clusters = rng(s.Seed, streamLabels), s.Spread*s.Sigma, s.Clusters
+		return st, nil
+	case MatrixQ:
+		return &Stream{rows: s.M, cols: s.D, r: rng(s.Seed, streamQ), scale: colScale}, nil
+	case MatrixV:
+		vs := make([]float64, s.DV)
+		for t := range vs {
+			vs[t] = s.Sigma
+		}
+		return &Stream{rows: s.N, cols: s.DV, r: rng(s.Seed, streamV), scale: vs}, nil
+	}
+	return nil, fmt.Errorf("gen: unknown matrix %d", uint8(which))
+}
+
+// Rows is the number of rows of the matrix, Cols its number of columns.
+func (st *Stream) Rows() int { return st.rows }
+func (st *Stream) Cols() int { return st.cols }
+
+// Done is the number of rows produced so far.
+func (st *Stream) Done() int { return st.next }
+
+// Fill writes the next rows of the matrix into dst, row-major: as many
+// whole rows as fit in len(dst), at most the rows left. It returns how many
+// rows it wrote. Cost O(rows·Cols).
+func (st *Stream) Fill(dst []float64) int {
+	k := min(len(dst)/st.cols, st.rows-st.next)
+	for i := 0; i < k; i++ {
+		row := dst[i*st.cols : (i+1)*st.cols]
+		if st.centres != nil {
+			z := st.labels.IntN(st.clusters)
+			c := st.centres[z*st.cols : (z+1)*st.cols]
+			for t := range row {
+				row[t] = c[t] + st.spread*st.r.NormFloat64()
+			}
+			continue
+		}
+		for t := range row {
+			row[t] = st.scale[t] * st.r.NormFloat64()
+		}
+	}
+	st.next += k
+	return k
+}
+
+// Generate returns Q (M×D; nil when M = 0), K (N×D) and V (N×DV).
+func Generate(s Spec) (Q, K, V *mat.Dense, err error) {
+	if err := s.Validate(); err != nil {
+		return nil, nil, nil, err
+	}
+	s = s.Defaults()
+	whole := func(which Matrix) *mat.Dense {
+		st, err := NewStream(s, which)
+		if err != nil {
+			panic("gen: " + err.Error()) // s was validated
+		}
+		m := mat.NewDense(st.Rows(), st.Cols(), nil)
+		st.Fill(m.RawMatrix().Data)
 		return m
 	}
-	if s.Kind == Clustered {
-		rc := rng(s.Seed, streamCentres)
-		centres := make([]float64, s.Clusters*s.D)
-		for i := range centres {
-			centres[i] = s.Sigma * rc.NormFloat64()
-		}
-		rl, rk := rng(s.Seed, streamLabels), rng(s.Seed, streamK)
-		K = mat.NewDense(s.N, s.D, nil)
-		for j := 0; j < s.N; j++ {
-			z := rl.IntN(s.Clusters)
-			row := K.RawRowView(j)
-			for t := range row {
-				row[t] = centres[z*s.D+t] + s.Spread*s.Sigma*rk.NormFloat64()
-			}
-		}
-	} else {
-		K = gauss(rng(s.Seed, streamK), s.N, colScale)
-	}
+	K = whole(MatrixK)
 	if s.M > 0 {
-		Q = gauss(rng(s.Seed, streamQ), s.M, colScale)
+		Q = whole(MatrixQ)
 	}
-	vs := make([]float64, s.DV)
-	for t := range vs {
-		vs[t] = s.Sigma
-	}
-	V = gauss(rng(s.Seed, streamV), s.N, vs)
+	V = whole(MatrixV)
 	return Q, K, V, nil
+}
+
+// Fingerprint is the SHA-256 of x's float64 bits (little-endian, in order),
+// in hex: two programs that print the same fingerprint for their keys hold
+// the same keys, bit for bit (the visualizer's and hsrbench's tests use it).
+func Fingerprint(x []float64) string {
+	h := sha256.New()
+	var b [8]byte
+	for _, v := range x {
+		binary.LittleEndian.PutUint64(b[:], math.Float64bits(v))
+		h.Write(b[:])
+	}
+	return fmt.Sprintf("%x", h.Sum(nil))
 }
