@@ -6,6 +6,8 @@ import (
 	"sort"
 	"time"
 
+	"github.com/hsrviz/hsrviz/attention"
+	"github.com/hsrviz/hsrviz/attention/gen"
 	"github.com/hsrviz/hsrviz/hsr"
 	"github.com/hsrviz/hsrviz/viz/input"
 )
@@ -20,7 +22,7 @@ type App struct {
 	data      *dataset
 	dataVer   int
 	q         []float64
-	qKey      [4]float64
+	qKey      queryKey
 	qVer      int
 	rows      *rowsJob // in progress (or complete) for the current parameters
 	rowBuf    rowScratch
@@ -28,7 +30,8 @@ type App struct {
 	sum       *summary
 	scaling   *scalingJob
 	timing    *timingJob // index vs scan, timed once the rows are in (timing.go)
-	scaleIdx  map[int]*scaleIndex
+	scaleIdx  map[int]*scaleEngines
+	failed    error // a compute unit failed: the pipeline stops until the parameters change
 
 	trace      *hsr.Trace
 	spareTrace *hsr.Trace // the previous trace, whose storage the next one reuses
@@ -55,8 +58,8 @@ type App struct {
 type traceKey struct {
 	data, q, query int
 	c              float64
-	index          string
-	kind           string
+	index          hsr.IndexKind
+	kind           attention.Kind
 	gamma          float64
 	b              float64
 }
@@ -75,8 +78,10 @@ func NewApp(p Params) (*App, error) {
 	if err := p.Validate(); err != nil {
 		return nil, err
 	}
-	a := &App{p: p, budget: DefaultBudget, playing: true, scaleIdx: map[int]*scaleIndex{}}
-	a.invalidate()
+	a := &App{p: p, budget: DefaultBudget, playing: true, scaleIdx: map[int]*scaleEngines{}}
+	if err := a.invalidate(); err != nil {
+		return nil, err
+	}
 	return a, nil
 }
 
@@ -95,9 +100,14 @@ func (a *App) SetParams(p Params) error {
 		a.errMsg = err.Error()
 		return err
 	}
+	old := a.p
 	a.p = p
 	a.errMsg = ""
-	a.invalidate()
+	if err := a.invalidate(); err != nil {
+		a.p = old
+		a.errMsg = err.Error()
+		return err
+	}
 	return nil
 }
 
@@ -109,9 +119,14 @@ func (a *App) SetParamsJSON(patch []byte) error {
 		a.errMsg = err.Error()
 		return err
 	}
+	old := a.p
 	a.p = q
 	a.errMsg = ""
-	a.invalidate()
+	if err := a.invalidate(); err != nil {
+		a.p = old
+		a.errMsg = err.Error()
+		return err
+	}
 	return nil
 }
 
@@ -121,22 +136,39 @@ func (a *App) IndexBuilds() int { return a.indexBuilds }
 
 // invalidate starts whatever the new parameters make stale; results still
 // valid are kept.
-func (a *App) invalidate() {
+func (a *App) invalidate() error {
 	p := a.p
+	a.failed = nil
 	if a.data == nil || a.data.key != p.dataKey() {
+		ds, err := newDataset(p, a.dataVer+1)
+		if err != nil {
+			return err
+		}
 		a.dataVer++
-		sh := newShape(p.Data, p.D, p.Sigma, p.Seed)
-		a.data = &dataset{key: p.dataKey(), version: a.dataVer, n: p.N, d: p.D,
-			K: make([]float64, p.N*p.D), rng: newRand(p.Seed, streamK), sh: sh}
-		a.scaleIdx = map[int]*scaleIndex{}
+		a.data = ds
+		a.scaleIdx = map[int]*scaleEngines{}
 		a.rows, a.scaling, a.trace, a.timing = nil, nil, nil, nil
 	}
-	qk := [4]float64{float64(p.M), float64(p.D), p.Sigma, float64(p.Seed)}
+	qk := queryKey{m: p.M, d: p.D, sigma: p.Sigma, seed: p.Seed, data: p.Data}
 	if a.q == nil || qk != a.qKey {
-		a.q = queries(p)
+		q, err := queries(p)
+		if err != nil {
+			return err
+		}
+		a.q = q
 		a.qKey = qk
 		a.qVer++
 	}
+	return nil
+}
+
+// queryKey is what Q depends on (m only appends rows, but a new m gets a
+// new version: the rows job's m changes anyway).
+type queryKey struct {
+	m, d  int
+	sigma float64
+	seed  uint64
+	data  gen.Kind
 }
 
 func (a *App) rowsKey() rowsKey {
@@ -150,7 +182,7 @@ func (a *App) scalingKey() scalingKey {
 	if p.PaperB {
 		k.b = 0 // b follows n: the series does not depend on the current b
 	}
-	if p.Kind == "softmax" {
+	if p.Kind == attention.Softmax {
 		k.b, k.paperB = 0, false
 	} else {
 		k.gamma = 0
@@ -161,7 +193,7 @@ func (a *App) scalingKey() scalingKey {
 func (a *App) wantTraceKey() traceKey {
 	p := a.p
 	k := traceKey{data: a.dataVer, q: a.qVer, query: p.Query, index: p.Index, kind: p.Kind}
-	if p.Kind == "softmax" {
+	if p.Kind == attention.Softmax {
 		k.gamma = p.Gamma
 	} else {
 		k.b = p.B
@@ -199,7 +231,13 @@ func (a *App) Compute(budget time.Duration) bool {
 			unitHook(k)
 		}
 		t0 := time.Now()
-		a.runUnit(k)
+		if err := a.runUnit(k); err != nil {
+			// The engine refused (say, weights that overflow float64): say
+			// so, keep what is on screen, and wait for new parameters.
+			a.failed = err
+			a.errMsg = err.Error()
+			return true
+		}
 		a.units.note(k, time.Since(t0))
 	}
 }
@@ -225,10 +263,7 @@ const (
 	uCov                     // the key sample's covariance (geometry projection)
 	uTrace                   // the selected query's traced query
 	uRowsStart               // a new rows job
-	uRowsHSR                 // a row's HSR query (rows phases in order, see phHSR)
-	uRowsHSRScores           // a block of the HSR path's scores
-	uRowsHSRWeights          // a block of the HSR path's weights
-	uRowsScan                // a row's scan query
+	uRowsHSR                 // the engine's row (rows phases in order, see phHSR)
 	uRowsScores              // a block of dense scores
 	uRowsWeight              // a block of dense weights
 	uRowsBins                // a block of heatmap bins
@@ -260,13 +295,16 @@ func (u *unitCosts) note(k unitKind, d time.Duration) {
 // nextUnit is the kind of the most urgent pending unit (uNone: all done).
 func (a *App) nextUnit() unitKind {
 	ds := a.data
+	if a.failed != nil {
+		return uNone
+	}
 	if !ds.ready {
 		switch {
-		case ds.genRows < ds.n:
+		case ds.ks.Done() < ds.n:
 			return uGen
-		case ds.scan == nil:
+		case ds.engines[hsr.IndexScan] == nil:
 			return uScan
-		case ds.tree == nil && buildIndexes != nil:
+		case ds.engines[hsr.IndexAuto] == nil:
 			return uTree
 		}
 		return uCov
@@ -311,11 +349,11 @@ func (a *App) scalingUnit() unitKind {
 		return uNone
 	}
 	if nn := sj.sizes[sj.next]; nn != ds.n {
-		si := a.scaleIdx[nn]
-		if si == nil {
+		se := a.scaleIdx[nn]
+		if se == nil {
 			return uScaleScan
 		}
-		if sj.key.index != "scan" && si.tree == nil && buildIndexes != nil {
+		if se[sj.key.index] == nil {
 			return uScaleTree
 		}
 	}
@@ -323,26 +361,27 @@ func (a *App) scalingUnit() unitKind {
 }
 
 // runUnit does one unit of kind k (nextUnit's answer).
-func (a *App) runUnit(k unitKind) {
+func (a *App) runUnit(k unitKind) error {
 	switch k {
 	case uGen, uScan, uTree, uCov:
-		a.stepData()
+		return a.stepData()
 	case uTrace:
-		a.computeTrace(a.wantTraceKey())
+		return a.computeTrace(a.wantTraceKey())
 	case uRowsStart:
 		a.startRows()
 	case uScalingStart:
 		a.scaling = &scalingJob{key: a.scalingKey(), sizes: scalingSizes(a.p.N), mq: min(a.p.M, maxScalingQueries)}
 	case uScaleScan, uScaleTree, uScaleQuery:
-		a.stepScaling()
+		return a.stepScaling()
 	case uTiming:
 		if a.timing == nil || a.timing.key != a.timingKey() {
 			a.startTiming()
 		}
 		a.stepTiming()
 	default:
-		a.stepRows()
+		return a.stepRows()
 	}
+	return nil
 }
 
 // pending reports whether any work is left (nextUnit decides what).
@@ -364,11 +403,11 @@ func (a *App) progress() float64 {
 	if ds.ready {
 		done += gen + build
 	} else {
-		done += gen * float64(ds.genRows) / float64(ds.n)
-		if ds.scan != nil {
+		done += gen * float64(ds.ks.Done()) / float64(ds.n)
+		if ds.engines[hsr.IndexScan] != nil {
 			done += build / 3
 		}
-		if ds.tree != nil {
+		if ds.engines[hsr.IndexAuto] != nil {
 			done += build / 3
 		}
 	}
@@ -392,35 +431,47 @@ func (a *App) progress() float64 {
 	return math.Min(1, done/total)
 }
 
-// computeTrace runs the real traced query of the selected row.
-func (a *App) computeTrace(tk traceKey) {
+// computeTrace runs the real traced query of the selected row: the
+// engine's index at the offset the engine's row sends it (for top-r
+// softmax, the row's own τ_i, which takes the row's top-r search first).
+func (a *App) computeTrace(tk traceKey) error {
 	ds := a.data
 	d := ds.d
-	q := a.q[a.p.Query*d : (a.p.Query+1)*d]
-	ix := ds.index(a.p.Index)
-	var c float64
-	if a.p.Kind == "softmax" {
-		c = topRThreshold(ix, ds.K, d, q, TopR(ds.n, a.p.Gamma))
-	} else {
-		c = math.Sqrt(float64(d)) * a.p.B
+	i := a.p.Query
+	q := a.q[i*d : (i+1)*d]
+	e := ds.engine(a.p.Index)
+	ap := a.p.attention()
+	t := ap.B
+	if a.p.Kind == attention.Softmax {
+		if jb := a.rows; jb != nil && jb.key == a.rowsKey() && jb.rows[i].done {
+			t = jb.rows[i].row.Threshold
+		} else {
+			row, err := e.Row(q, i, ap, make([]float64, valueDim))
+			if err != nil {
+				return fmt.Errorf("row %d: %w", i, err)
+			}
+			t = row.Threshold
+		}
 	}
+	c := e.Offset(q, t, ap)
 	tk.c = c
 	// Two traces take turns, so that a trace per frame (b dragged) reuses
 	// the storage of the one before last instead of allocating.
-	t := a.spareTrace
-	if t == nil {
-		t = &hsr.Trace{}
+	tr := a.spareTrace
+	if tr == nil {
+		tr = &hsr.Trace{}
 	}
-	ix.Trace(q, c, t)
+	e.Index().Trace(q, c, tr)
 	old := a.trace
-	a.trace, a.spareTrace = t, old
+	a.trace, a.spareTrace = tr, old
 	a.traceKey = tk
 	if old == nil || a.playing {
 		a.step = 0
 		a.stepAcc = 0
 		a.holdEnd = 0
 	}
-	a.step = min(a.step, len(t.Steps))
+	a.step = min(a.step, len(tr.Steps))
+	return nil
 }
 
 // stepCounters sums the trace's work over its first a.step steps.

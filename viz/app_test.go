@@ -2,12 +2,13 @@ package viz
 
 import (
 	"math"
-	"sort"
 	"testing"
 
+	"github.com/hsrviz/hsrviz/attention/gen"
 	"github.com/hsrviz/hsrviz/hsr"
 	"github.com/hsrviz/hsrviz/viz/input"
 	"github.com/hsrviz/hsrviz/viz/scene"
+	"github.com/hsrviz/hsrviz/attention"
 )
 
 func settled(t *testing.T, hash string) *App {
@@ -195,8 +196,13 @@ func TestHeatmapMaxKeepsLoneHotKey(t *testing.T) {
 	}
 }
 
+// The app's numbers for a setting equal package attention's on the same
+// data, generated independently by gen.Generate: the key and query sets,
+// the counts, the work, the certified bound and the measured error; the
+// counts are also checked against a plain loop over the scores.
 func TestNumbersAgainstOracle(t *testing.T) {
-	for _, hash := range []string{"n=4096&d=2&m=16", "n=2048&d=32&m=8&b=0.8&alpha=3&data=massive", "n=4096&d=8&m=8&kind=softmax&gamma=0.5"} {
+	for _, hash := range []string{"n=4096&d=2&m=16", "n=2048&d=32&m=8&b=0.8&alpha=3&data=massive",
+		"n=4096&d=8&m=8&kind=softmax&gamma=0.5", "n=2048&d=16&m=8&kind=softmax&gamma=0.3&data=clustered&index=auto"} {
 		a := settled(t, hash)
 		s := a.Snapshot()
 		if s.Busy || !s.Ready || s.Progress != 1 {
@@ -205,43 +211,61 @@ func TestNumbersAgainstOracle(t *testing.T) {
 		num := s.Numbers
 		p := a.p
 		n, m, d := p.N, p.M, p.D
+		Q, K, V, err := gen.Generate(p.spec(m))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, want := gen.Fingerprint(a.data.K), gen.Fingerprint(K.RawMatrix().Data); got != want {
+			t.Fatalf("%s: the app's keys are not gen's (hash %s vs %s)", hash, got, want)
+		}
+		if got, want := gen.Fingerprint(a.q), gen.Fingerprint(Q.RawMatrix().Data); got != want {
+			t.Fatalf("%s: the app's queries are not gen's", hash)
+		}
+		ap := attention.Params{Kind: p.Kind, Alpha: p.Alpha, B: p.B, Index: p.Index}
+		if p.Kind == attention.Softmax {
+			ap.TopR = attention.TopRFromGamma(n, p.Gamma)
+		}
+		hsrRes, err := attention.HSR(Q, K, V, ap)
+		if err != nil {
+			t.Fatal(err)
+		}
+		dense, err := attention.Dense(Q, K, V, ap)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// counts: attention's rows, and a plain loop over the scores
 		sq := math.Sqrt(float64(d))
-		K := a.data.K
-		counts := make([]int, m)
-		var tree hsr.Stats
-		ix := hsr.NewAuto(d, K, hsr.TreeOptions{}).Tree
-		var maxErrBound float64
-		for i := 0; i < m; i++ {
-			q := a.q[i*d : (i+1)*d]
-			scores := make([]float64, n)
+		total, mn, mx := 0, n, 0
+		var bound, maxErr float64
+		for i, r := range hsrRes.Rows {
+			q := Q.RawRowView(i)
+			// Softmax keeps the keys scoring ≥ τ_i, τ_i itself a score: the
+			// plain loop's other summation order may round that key just
+			// below it, so it counts within a 1e-12 band.
+			cut := r.Threshold
+			if p.Kind == attention.Softmax {
+				cut -= 1e-12 * math.Max(1, math.Abs(cut))
+			}
+			naive := 0
 			for j := 0; j < n; j++ {
-				scores[j] = naiveDot(q, K[j*d:(j+1)*d]) / sq
-			}
-			var c float64
-			if p.Kind == "relu" {
-				c = p.B
-			} else {
-				srt := append([]float64(nil), scores...)
-				sort.Float64s(srt)
-				c = math.Nextafter(srt[n-TopR(n, p.Gamma)], math.Inf(-1))
-			}
-			for _, v := range scores {
-				if v > c {
-					counts[i]++
+				if naiveDot(q, K.RawRowView(j))/sq > cut {
+					naive++
 				}
 			}
-			if p.Index == "tree" {
-				st := ix.Query(q, c*sq, func(int) bool { return true })
-				tree.Add(st)
+			if naive != r.Count {
+				t.Errorf("%s row %d: attention counts %d keys, the plain loop %d", hash, i, r.Count, naive)
 			}
-			_ = maxErrBound
-		}
-		total, mn, mx := 0, n, 0
-		for _, c := range counts {
-			total += c
-			mn, mx = min(mn, c), max(mx, c)
+			total += r.Count
+			mn, mx = min(mn, r.Count), max(mx, r.Count)
+			if p.Kind == attention.Softmax {
+				bound = math.Max(bound, r.ErrorBound)
+			}
+			for t2 := 0; t2 < valueDim; t2++ {
+				maxErr = math.Max(maxErr, math.Abs(hsrRes.Out.At(i, t2)-dense.Out.At(i, t2)))
+			}
 		}
 		check := func(name string, want float64, tol float64) {
+			t.Helper()
 			got, ok := num[name]
 			if !ok {
 				t.Errorf("%s: Numbers has no %q", hash, name)
@@ -257,24 +281,32 @@ func TestNumbersAgainstOracle(t *testing.T) {
 		check("reported_max", float64(mx), 0)
 		check("count_bound", math.Exp(0.8*math.Log(float64(n))), 1e-12)
 		check("dots_dense", float64(n*m), 0)
-		if p.Index == "tree" && p.Kind == "relu" {
-			check("nodes_visited", float64(tree.NodesVisited), 0)
-			check("nodes_pruned", float64(tree.Pruned), 0)
-			check("nodes_reported_whole", float64(tree.ReportedWhole), 0)
-			check("dots", float64(tree.DotProducts), 0)
+		if p.Index == hsr.IndexTree {
+			// The engine used by attention.HSR is the same kind of index;
+			// its work is deterministic for a tree.
+			check("nodes_visited", float64(hsrRes.Stats.NodesVisited), 0)
+			check("nodes_pruned", float64(hsrRes.Stats.Pruned), 0)
+			check("nodes_reported_whole", float64(hsrRes.Stats.ReportedWhole), 0)
+			check("dots", float64(hsrRes.Stats.DotProducts), 0)
 		}
-		if p.Kind == "relu" {
+		// the dense output is summed in another order: agree to rounding
+		check("max_error", maxErr, 1e-9)
+		if p.Kind == attention.ReLU {
 			sig := p.Sigma * p.Sigma
 			check("gaussian_expected", float64(n)*0.5*math.Erfc(p.B/sig/math.Sqrt2), 1e-12)
 			check("exact", 1, 0)
 			check("exact_rows", float64(m), 0)
 		} else {
-			check("top_r", float64(TopR(n, p.Gamma)), 0)
+			check("top_r", float64(attention.TopRFromGamma(n, p.Gamma)), 0)
+			check("error_bound", bound, 0)
 			if num["error_bound"] < num["max_error"] || num["bound_holds"] != 1 {
 				t.Errorf("%s: bound %v < error %v", hash, num["error_bound"], num["max_error"])
 			}
 			if num["max_error"] <= 0 {
 				t.Errorf("%s: softmax top-r error is exactly 0: suspicious", hash)
+			}
+			if vinf := num["error_bound"]; vinf >= 2*a.data.vmax() {
+				t.Errorf("%s: the bound %v is the trivial 2‖V‖∞ = %v", hash, vinf, 2*a.data.vmax())
 			}
 		}
 		for _, name := range []string{"index_query_ms", "scan_query_ms", "speedup", "steps", "step"} {
@@ -285,9 +317,9 @@ func TestNumbersAgainstOracle(t *testing.T) {
 		if num["index_query_ms"] <= 0 || num["scan_query_ms"] <= 0 {
 			t.Errorf("%s: times not measured: %v %v", hash, num["index_query_ms"], num["scan_query_ms"])
 		}
-		// the trace animated is the real query: same reported count as the oracle's row
-		if got := num["trace_reported"]; int(got) != counts[p.Query] {
-			t.Errorf("%s: trace reported %v, oracle %d", hash, got, counts[p.Query])
+		// the trace animated is the real query: same reported count as the row
+		if got := num["trace_reported"]; int(got) != hsrRes.Rows[p.Query].Count {
+			t.Errorf("%s: trace reported %v, attention's row %d", hash, got, hsrRes.Rows[p.Query].Count)
 		}
 	}
 }
@@ -307,7 +339,7 @@ func TestScalingSeries(t *testing.T) {
 		}
 	}
 	d := 2
-	b := PaperThreshold(1024, 1)
+	b := attention.PaperThreshold(1024, 1)
 	sum := 0
 	for i := 0; i < 8; i++ {
 		for j := 0; j < 1024; j++ {
@@ -439,11 +471,11 @@ func TestKeysAndAnimation(t *testing.T) {
 		t.Errorf("↓: query %d want 1", a.p.Query)
 	}
 	a.Update(input.Input{Keys: []string{"i"}})
-	if a.p.Index != "scan" {
+	if a.p.Index != hsr.IndexScan {
 		t.Errorf("i: index %s want scan", a.p.Index)
 	}
 	a.Update(input.Input{Keys: []string{"k"}})
-	if a.p.Kind != "softmax" {
+	if a.p.Kind != attention.Softmax {
 		t.Errorf("k: kind %s", a.p.Kind)
 	}
 	// StepAnimation clamps

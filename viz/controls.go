@@ -8,6 +8,10 @@ import (
 	"github.com/hsrviz/hsrviz/viz/input"
 	"github.com/hsrviz/hsrviz/viz/scene"
 	"github.com/hsrviz/hsrviz/viz/widget"
+
+	"github.com/hsrviz/hsrviz/attention"
+	"github.com/hsrviz/hsrviz/attention/gen"
+	"github.com/hsrviz/hsrviz/hsr"
 )
 
 // The control column: one widget per parameter (its Name is the Params JSON
@@ -39,12 +43,12 @@ func newControls() *controls {
 	c.d = &widget.Slider{Base: widget.Base{Name: "d", Label: "dimension d"}, Min: 1, Max: MaxD, Step: 1, Scale: widget.Log10, Format: int0}
 	c.m = &widget.Slider{Base: widget.Base{Name: "m", Label: "queries m"}, Min: 1, Max: MaxM, Step: 1, Scale: widget.Log10, Format: int0}
 	c.query = &widget.Slider{Base: widget.Base{Name: "query", Label: "query shown (↑ ↓)"}, Min: 0, Max: 1, Step: 1, Format: int0}
-	c.kind = &widget.Select{Base: widget.Base{Name: "kind", Label: "attention"}, Options: Kinds}
+	c.kind = &widget.Select{Base: widget.Base{Name: "kind", Label: "attention"}, Options: KindNames()}
 	c.alpha = &widget.Slider{Base: widget.Base{Name: "alpha", Label: "ReLU^α exponent α"}, Min: 1, Max: MaxAlpha, Step: 1, Format: int0}
 	c.gamma = &widget.Slider{Base: widget.Base{Name: "gamma", Label: "softmax top r = n^γ"}, Min: 0.05, Max: 1, Step: 0.05}
 	c.sigma = &widget.Slider{Base: widget.Base{Name: "sigma", Label: "σ of the entries"}, Min: 0.25, Max: 4, Scale: widget.Log10}
-	c.data = &widget.Select{Base: widget.Base{Name: "data", Label: "data"}, Options: DataKinds}
-	c.index = &widget.Select{Base: widget.Base{Name: "index", Label: "index"}, Options: IndexKinds}
+	c.data = &widget.Select{Base: widget.Base{Name: "data", Label: "data"}, Options: DataNames()}
+	c.index = &widget.Select{Base: widget.Base{Name: "index", Label: "index"}, Options: IndexNames()}
 	c.seed = &widget.NumberField{Base: widget.Base{Name: "seed", Label: "seed (r: new)"}, Parse: widget.ParseRange(0, 1e15, true), Format: int0}
 	c.speed = &widget.Slider{Base: widget.Base{Name: "speed", Label: "animation steps/s (− +)"}, Min: MinSpeed, Max: MaxSpeed, Scale: widget.Log10}
 	c.play = &widget.Button{Base: widget.Base{Name: "play", Label: "pause"}}
@@ -83,21 +87,21 @@ func (c *controls) sync(p Params, playing bool) {
 	set(c.gamma, p.Gamma)
 	set(c.sigma, p.Sigma)
 	set(c.speed, p.Speed)
-	c.alpha.Disabled = p.Kind != "relu"
-	c.b.Disabled = p.Kind != "relu" // softmax top-r sets its own threshold per row
-	c.paper.Disabled = p.Kind != "relu"
-	c.gamma.Disabled = p.Kind != "softmax"
+	c.alpha.Disabled = p.Kind != attention.ReLU
+	c.b.Disabled = p.Kind != attention.ReLU // softmax top-r sets its own threshold per row
+	c.paper.Disabled = p.Kind != attention.ReLU
+	c.gamma.Disabled = p.Kind != attention.Softmax
 	if !c.seed.Editing {
 		c.seed.Value = float64(p.Seed)
 	}
 	if !c.kind.Open {
-		c.kind.SetValue(p.Kind)
+		c.kind.SetValue(p.Kind.String())
 	}
 	if !c.data.Open {
-		c.data.SetValue(p.Data)
+		c.data.SetValue(p.Data.String())
 	}
 	if !c.index.Open {
-		c.index.SetValue(p.Index)
+		c.index.SetValue(p.Index.String())
 	}
 	if playing {
 		c.play.Label = "pause"
@@ -215,11 +219,17 @@ func (a *App) handleWidgets(in *input.Input) {
 		case "seed":
 			p.Seed = uint64(c.seed.Value)
 		case "data":
-			p.Data = c.data.Value()
+			if v, err := gen.ParseKind(c.data.Value()); err == nil {
+				p.Data = v
+			}
 		case "kind":
-			p.Kind = c.kind.Value()
+			if v, err := attention.ParseKind(c.kind.Value()); err == nil {
+				p.Kind = v
+			}
 		case "index":
-			p.Index = c.index.Value()
+			if v, err := hsr.ParseIndexKind(c.index.Value()); err == nil {
+				p.Index = v
+			}
 		}
 	}
 	if p != a.p {

@@ -1,24 +1,30 @@
 package viz
 
 import (
+	"fmt"
 	"math"
-	"math/rand/v2"
-	"sort"
 
+	"gonum.org/v1/gonum/mat"
+
+	"github.com/hsrviz/hsrviz/attention"
+	"github.com/hsrviz/hsrviz/attention/gen"
 	"github.com/hsrviz/hsrviz/hsr"
 )
 
-// The computation behind the panels, spread over frames: every piece of
-// work is a small unit (a block of generated keys, one index build, one
-// block of a dense row, one query row, one size of the scaling series), and
-// App.Compute runs units until its time budget is spent. Results keyed by
-// the parameters they depend on are reused: changing b, α, the kind, γ, the
-// index kind or the selected query never regenerates data or rebuilds an
-// index; only n, d, data, σ and seed do.
+// The compute jobs behind the panels, spread over frames: every piece of
+// work is a small unit (a block of generated keys, one engine build, one
+// attention row, one block of a dense row, one query of the scaling
+// series), and App.Compute runs units until its time budget is spent.
+// Every number comes from package attention (the rows, the reported sets,
+// the thresholds, the certified bound) and attention/gen (the data): the
+// visualizer schedules the engine, it does not re-implement it. Results
+// keyed by the parameters they depend on are reused: changing b, α, the
+// kind, γ, the index kind or the selected query never regenerates data or
+// rebuilds an engine; only n, d, data, σ and seed do.
 
 type dataKey struct {
 	n, d  int
-	data  string
+	data  gen.Kind
 	sigma float64
 	seed  uint64
 }
@@ -27,83 +33,110 @@ func (p Params) dataKey() dataKey {
 	return dataKey{n: p.N, d: p.D, data: p.Data, sigma: p.Sigma, seed: p.Seed}
 }
 
-// dataset is the keys, values and indexes of one dataKey.
+// valueDim is the width of V: enough columns for an honest output check.
+const valueDim = 8
+
+// spec is the attention/gen specification of p's data with m queries.
+func (p Params) spec(m int) gen.Spec {
+	return gen.Spec{Kind: p.Data, N: p.N, M: m, D: p.D, DV: valueDim, Sigma: p.Sigma, Seed: p.Seed}
+}
+
+// dataset is the keys, values and engines of one dataKey.
 type dataset struct {
 	key     dataKey
 	version int
 	n, d    int
-	K       []float64 // n×d keys; after the build, the scan's own copy
-	genRows int       // rows of K generated so far
-	rng     *rand.Rand
-	sh      shape
-	V       []float64 // n×valueDim values
-	vmax    float64   // ‖V‖∞
-	scan    *hsr.Scan
-	tree    hsr.Index
-	auto    hsr.Index
+	K, V    []float64   // n×d keys and n×valueDim values, as attention/gen makes them
+	ks, vs  *gen.Stream // the generators, filled a block per unit
+	engines [3]*attention.Engine
 	cov     []float64 // d×d covariance of a key sample (geometry projection)
 	mean    []float64
 	ready   bool
 }
 
+func newDataset(p Params, version int) (*dataset, error) {
+	sp := p.spec(0)
+	ks, err := gen.NewStream(sp, gen.MatrixK)
+	if err != nil {
+		return nil, err
+	}
+	vs, err := gen.NewStream(sp, gen.MatrixV)
+	if err != nil {
+		return nil, err
+	}
+	return &dataset{key: p.dataKey(), version: version, n: p.N, d: p.D,
+		K: make([]float64, p.N*p.D), V: make([]float64, p.N*valueDim), ks: ks, vs: vs}, nil
+}
+
 func (ds *dataset) key_(j int) []float64 { return ds.K[j*ds.d : (j+1)*ds.d] }
 
-// index returns the index of the given kind.
-func (ds *dataset) index(kind string) hsr.Index {
-	switch kind {
-	case "tree":
-		if ds.tree != nil {
-			return ds.tree
-		}
-	case "auto":
-		if ds.auto != nil {
-			return ds.auto
-		}
+// engine returns the engine of the given index kind (nil before it is built).
+func (ds *dataset) engine(kind hsr.IndexKind) *attention.Engine {
+	if !kind.Valid() {
+		return nil
 	}
-	return ds.scan
+	return ds.engines[kind]
 }
+
+// vmax is ‖V‖∞.
+func (ds *dataset) vmax() float64 { return ds.engines[hsr.IndexScan].VInf() }
 
 // genBlock is the number of key entries generated per unit.
 const genBlock = 1 << 16
 
-// stepData advances the dataset by one unit; it reports whether work was done.
-func (a *App) stepData() bool {
+// engineOptions: the visualizer counts the work of the index it animates,
+// on every platform alike (attention.EngineOptions.IndexOnly).
+var engineOptions = attention.EngineOptions{IndexOnly: true}
+
+// stepData advances the dataset by one unit; it reports whether work was
+// done. The units: blocks of keys (and their values), the scan's engine,
+// the automatic index's engine with the tree's beside it (one tree build
+// serves both), the key sample's covariance.
+func (a *App) stepData() error {
 	ds := a.data
 	if ds.ready {
-		return false
+		return nil
 	}
-	if ds.genRows < ds.n {
-		to := ds.genRows + max(1, genBlock/ds.d)
-		if to > ds.n {
-			to = ds.n
+	switch {
+	case ds.ks.Done() < ds.n:
+		rows := max(1, genBlock/ds.d)
+		from := ds.ks.Done()
+		k := ds.ks.Fill(ds.K[from*ds.d : min(ds.n, from+rows)*ds.d])
+		ds.vs.Fill(ds.V[from*valueDim : (from+k)*valueDim])
+	case ds.engines[hsr.IndexScan] == nil:
+		e, err := attention.NewEngineWith(mat.NewDense(ds.n, ds.d, ds.K), mat.NewDense(ds.n, valueDim, ds.V),
+			hsr.IndexScan, engineOptions)
+		if err != nil {
+			return err
 		}
-		ds.sh.fill(ds.rng, ds.K, ds.d, ds.genRows, to)
-		ds.genRows = to
-		return true
-	}
-	if ds.scan == nil {
-		ds.scan = hsr.NewScan(ds.d, ds.K)
-		ds.K = ds.scan.Points()
+		ds.engines[hsr.IndexScan] = e
 		a.indexBuilds++
-		ds.V = values(ds.n, ds.key.seed)
-		for _, v := range ds.V {
-			ds.vmax = math.Max(ds.vmax, math.Abs(v))
+	case ds.engines[hsr.IndexAuto] == nil:
+		if err := buildTreeEngines(&ds.engines); err != nil {
+			return err
 		}
-		return true
-	}
-	if ds.tree == nil && buildIndexes != nil {
-		ds.tree, ds.auto = buildIndexes(ds.d, ds.K)
 		a.indexBuilds++
-		return true
+	default:
+		ds.mean, ds.cov = sampleCovariance(ds.K, ds.n, ds.d, 2048)
+		ds.ready = true
 	}
-	ds.mean, ds.cov = sampleCovariance(ds.K, ds.n, ds.d, 2048)
-	ds.ready = true
-	return true
+	return nil
 }
 
-// buildIndexes constructs the tree index and the automatic choice (tree.go
-// binds it to package hsr); nil means "not available": the scan stands in.
-var buildIndexes func(d int, pts []float64) (tree, auto hsr.Index)
+// buildTreeEngines adds the automatic and the tree engines beside the
+// scan's: hsr.Auto embeds its tree, so one build serves both.
+func buildTreeEngines(es *[3]*attention.Engine) error {
+	au, err := es[hsr.IndexScan].WithIndex(hsr.IndexAuto)
+	if err != nil {
+		return err
+	}
+	tr, err := au.WithIndex(hsr.IndexTree)
+	if err != nil {
+		return err
+	}
+	es[hsr.IndexAuto], es[hsr.IndexTree] = au, tr
+	return nil
+}
 
 // sampleCovariance is the mean and d×d covariance of up to s evenly spaced keys.
 func sampleCovariance(K []float64, n, d, s int) (mean, cov []float64) {
@@ -139,71 +172,91 @@ func sampleCovariance(K []float64, n, d, s int) (mean, cov []float64) {
 	return mean, cov
 }
 
-// --- rows: HSR vs dense, one query row at a time ---
+// queries is Q, m×d, from attention/gen (the data kind shapes the queries
+// as it shapes the keys; changing m keeps the first rows).
+func queries(p Params) ([]float64, error) {
+	st, err := gen.NewStream(p.spec(p.M), gen.MatrixQ)
+	if err != nil {
+		return nil, err
+	}
+	q := make([]float64, p.M*p.D)
+	st.Fill(q)
+	return q, nil
+}
+
+// --- rows: the engine's HSR row beside the dense row, one row at a time ---
 
 type rowsKey struct {
 	data, q int
 	b       float64
 	alpha   int
-	kind    string
+	kind    attention.Kind
 	gamma   float64
-	index   string
+	index   hsr.IndexKind
+}
+
+// attention is the engine's parameters for p: ReLU^α at b, or the softmax
+// keeping the top r = n^γ keys of each row.
+func (p Params) attention() attention.Params {
+	ap := attention.Params{Kind: p.Kind, Alpha: p.Alpha, B: p.B, Index: p.Index}
+	if p.Kind == attention.Softmax {
+		ap.TopR = p.TopR()
+	}
+	return ap
 }
 
 // heatBins is the number of key columns kept per row: the heatmap is
 // aggregated by max into at most this many bins (then again into pixels).
 const heatBins = 512
 
-// rowResult is one query row, computed both ways.
+// rowResult is one query row, computed by the engine (attention.Engine.Row)
+// and densely (the scores of every key, the same dot product and weight
+// functions, in blocks) for the comparison.
 type rowResult struct {
-	done     bool
-	count    int       // keys reported by the HSR path
-	stats    hsr.Stats // work of the HSR query
-	tau      float64   // softmax: τ_i (score units); relu: b
-	maxErr   float64   // ‖o_i − ô_i‖∞
-	bound    float64   // softmax: certified bound on maxErr
-	exact    bool      // relu: same key set and output within 1e-12·‖V‖∞
-	sameSet  bool
-	scanHits int       // keys the scan reported (same query)
-	z, smax  float64   // dense normaliser Σ_j e_j and the row's max score
-	dense    []float32 // per bin: max dense weight
-	sparse   []float32 // per bin: max HSR weight
-	diff     []float32 // per bin: HSR − dense of largest magnitude
-	arg      []int32   // per bin: key of the largest dense weight
-	rep      []bool    // per bin: some key reported
-	wmax     float64   // largest bin weight, dense or HSR (heatmap scale)
-	dabs     float64   // largest |diff| (difference map scale)
+	done    bool
+	row     attention.Row // the engine's row (Keys, Weights, Threshold, ErrorBound, Stats)
+	c       float64       // the offset its half-space query was sent with
+	count   int           // keys the HSR row uses
+	maxErr  float64       // ‖o_i − ô_i‖∞, HSR against dense
+	bound   float64       // softmax: the engine's certified bound on maxErr
+	exact   bool          // relu: same key set and output within 1e-12·‖V‖∞
+	sameSet bool          // the HSR set equals the dense one (relu: weight > 0; softmax: score ≥ τ_i)
+	z, smax float64       // dense normaliser Σ_j e_j and the row's max score
+	dense   []float32     // per bin: max dense weight
+	sparse  []float32     // per bin: max HSR weight
+	diff    []float32     // per bin: HSR − dense of largest magnitude
+	arg     []int32       // per bin: key of the largest dense weight
+	rep     []bool        // per bin: some key reported
+	wmax    float64       // largest bin weight, dense or HSR (heatmap scale)
+	dabs    float64       // largest |diff| (difference map scale)
 }
 
 type rowsJob struct {
-	key      rowsKey
-	m, n     int
-	nb       int
-	rows     []rowResult
-	next     int // row in progress
-	phase    int
-	pos      int
-	s, e     []float64 // dense scores, then dense unnormalised weights
-	eh       []float64 // HSR unnormalised weights (0 outside the reported set)
-	inS      []bool
-	ids      []int
-	o, oh    []float64
-	smax, z  float64
-	hmax     float64 // the HSR path's largest score
-	c        float64 // the row's offset: report q·k > c
-	zh       float64
-	complete bool
+	key     rowsKey
+	ap      attention.Params
+	m, n    int
+	nb      int
+	rows    []rowResult
+	next    int // row in progress
+	phase   int
+	pos     int
+	s       []float64 // dense scores, then dense unnormalised weights
+	eh      []float64 // HSR normalised weights (0 outside the reported set)
+	inS     []bool
+	o, oh   []float64
+	smax, z float64
+	// the dense set of the row in progress against the engine's (tally)
+	denseCount int
+	differ     bool
+	complete   bool
 }
 
 // Row phases.
 const (
-	phHSR        = iota // HSR query
-	phHSRScores         // the HSR path's scores of the reported keys, in blocks
-	phHSRWeights        // the HSR path's weights and output, in blocks
-	phScan              // the scan answering the same query
-	phScores            // dense scores, in blocks
-	phWeight            // dense weights and output, in blocks
-	phBins              // heatmap bins, in blocks
+	phHSR    = iota // the engine's row: the half-space query, re-scoring, weights, output
+	phScores        // dense scores, in blocks
+	phWeight        // dense weights and output, in blocks
+	phBins          // heatmap bins, in blocks
 	numPhases
 )
 
@@ -221,7 +274,7 @@ func (a *App) startRows() {
 	if len(a.rowBuf.s) != n {
 		a.rowBuf = rowScratch{s: make([]float64, n), eh: make([]float64, n), inS: make([]bool, n)}
 	}
-	a.rows = &rowsJob{key: a.rowsKey(), m: m, n: n, nb: min(n, heatBins), rows: make([]rowResult, m),
+	a.rows = &rowsJob{key: a.rowsKey(), ap: a.p.attention(), m: m, n: n, nb: min(n, heatBins), rows: make([]rowResult, m),
 		s: a.rowBuf.s, eh: a.rowBuf.eh, inS: a.rowBuf.inS,
 		o: make([]float64, valueDim), oh: make([]float64, valueDim)}
 }
@@ -229,125 +282,69 @@ func (a *App) startRows() {
 // binOf maps key j to its heatmap bin.
 func binOf(j, n, nb int) int { return int(int64(j) * int64(nb) / int64(n)) }
 
-// weightFn returns the unnormalised dense weight of a score.
-func (k rowsKey) weight(s, smax float64) float64 {
-	if k.kind == "softmax" {
-		return math.Exp(s - smax)
-	}
-	x := s - k.b
-	if x <= 0 {
-		return 0
-	}
-	return math.Pow(x, float64(k.alpha))
-}
-
 // stepRows advances the rows job by one unit.
-func (a *App) stepRows() bool {
+func (a *App) stepRows() error {
 	jb := a.rows
 	if jb == nil || jb.complete {
-		return false
+		return nil
 	}
 	ds, Q := a.data, a.q
 	d, n := ds.d, ds.n
 	i := jb.next
 	r := &jb.rows[i]
 	q := Q[i*d : (i+1)*d]
-	sq := math.Sqrt(float64(d))
 	block := max(1024, (1<<17)/d)
+	e := ds.engine(jb.key.index)
 	switch jb.phase {
 	case phHSR:
-		ix := ds.index(jb.key.index)
-		var c float64
-		if jb.key.kind == "softmax" {
-			rr := TopR(n, jb.key.gamma)
-			c = topRThreshold(ix, ds.K, d, q, rr)
-		} else {
-			c = sq * jb.key.b
+		// The engine's row, as hsrattn computes it: one unit (the query and
+		// O(|S|·(d+dv)) of re-scoring and sums).
+		row, err := e.Row(q, i, jb.ap, jb.oh)
+		if err != nil {
+			return fmt.Errorf("row %d: %w", i, err)
 		}
-		jb.ids = jb.ids[:0]
-		var st hsr.Stats
-		jb.ids, st = hsr.Collect(ix, q, c, jb.ids)
-		// Not timed here: the timing job (timing.go) times the index and the
-		// scan on these queries once the rows are in.
-		r.count = len(jb.ids)
-		r.stats = st
-		if jb.key.kind == "softmax" {
-			r.tau = c / sq
-		} else {
-			r.tau = jb.key.b
-		}
-		jb.c = c
-		// The HSR path's own weights and output: a dot product per reported
-		// key (next units, in blocks: half the keys may be reported).
+		r.row = row
+		r.count = row.Count
+		r.c = e.Offset(q, row.Threshold, jb.ap)
+		r.bound = row.ErrorBound
 		clear(jb.eh)
 		clear(jb.inS)
-		jb.hmax = math.Inf(-1)
-		jb.phase, jb.pos = phHSRScores, 0
-	case phHSRScores:
-		to := min(len(jb.ids), jb.pos+block)
-		for _, id := range jb.ids[jb.pos:to] {
-			s := hsr.Dot(q, ds.key_(id)) / sq
-			jb.eh[id] = s
-			jb.hmax = math.Max(jb.hmax, s)
+		var sum float64
+		for _, w := range row.Weights {
+			sum += w
 		}
-		jb.pos = to
-		if to == len(jb.ids) {
-			jb.zh = 0
-			for t := range jb.oh {
-				jb.oh[t] = 0
-			}
-			jb.phase, jb.pos = phHSRWeights, 0
-		}
-	case phHSRWeights:
-		to := min(len(jb.ids), jb.pos+4*block)
-		for _, id := range jb.ids[jb.pos:to] {
-			w := jb.key.weight(jb.eh[id], jb.hmax)
-			jb.eh[id] = w
+		for x, id := range row.Keys {
 			jb.inS[id] = true
-			jb.zh += w
-			v := ds.V[id*valueDim : (id+1)*valueDim]
-			for t := range jb.oh {
-				jb.oh[t] += w * v[t]
+			if sum > 0 {
+				jb.eh[id] = row.Weights[x] / sum
 			}
 		}
-		jb.pos = to
-		if to == len(jb.ids) {
-			if jb.zh > 0 {
-				for t := range jb.oh {
-					jb.oh[t] /= jb.zh
-				}
-			}
-			jb.phase, jb.pos = phScan, 0
-		}
-	case phScan:
-		// The baseline: the linear scan answering the same query.
-		c := jb.c
-		hits := 0
-		cs := c
-		if jb.key.kind == "softmax" {
-			cs = topRThreshold(ds.scan, ds.K, d, q, TopR(n, jb.key.gamma))
-		}
-		ds.scan.Query(q, cs, func(int) bool { hits++; return true })
-		r.scanHits = hits
 		jb.phase, jb.pos, jb.smax = phScores, 0, math.Inf(-1)
+		jb.denseCount, jb.differ = 0, false
 	case phScores:
 		to := min(n, jb.pos+block)
+		if err := e.Dots(q, jb.pos, to, jb.s[jb.pos:to]); err != nil {
+			return err
+		}
 		for j := jb.pos; j < to; j++ {
-			s := hsr.Dot(q, ds.K[j*d:(j+1)*d]) / sq
-			jb.s[j] = s
-			jb.smax = math.Max(jb.smax, s)
+			jb.s[j] = jb.ap.Score(jb.s[j], d)
+			jb.smax = math.Max(jb.smax, jb.s[j])
+			if jb.key.kind == attention.Softmax {
+				jb.tally(j, jb.s[j] >= r.row.Threshold)
+			}
 		}
 		jb.pos = to
 		if to == n {
 			jb.phase, jb.pos, jb.z = phWeight, 0, 0
-			for t := range jb.o {
-				jb.o[t] = 0
-			}
+			clear(jb.o)
 		}
 	case phWeight:
 		to := min(n, jb.pos+4*block)
 		for j := jb.pos; j < to; j++ {
-			w := jb.key.weight(jb.s[j], jb.smax)
+			w := jb.ap.Weight(jb.s[j], jb.smax)
+			if jb.key.kind == attention.ReLU {
+				jb.tally(j, w > 0)
+			}
 			jb.s[j] = w // s now holds the dense weights e_j
 			if w != 0 {
 				jb.z += w
@@ -377,18 +374,15 @@ func (a *App) stepRows() bool {
 		}
 	case phBins:
 		to := min(n, jb.pos+4*block)
-		inv, invh := 0.0, 0.0
+		inv := 0.0
 		if jb.z > 0 {
 			inv = 1 / jb.z
-		}
-		if jb.zh > 0 {
-			invh = 1 / jb.zh
 		}
 		nb := jb.nb
 		for j := jb.pos; j < to; j++ {
 			b := binOf(j, n, nb)
 			p := jb.s[j] * inv
-			ph := jb.eh[j] * invh
+			ph := jb.eh[j]
 			if r.arg[b] < 0 || float32(p) > r.dense[b] {
 				r.dense[b] = float32(p)
 				r.arg[b] = int32(j)
@@ -409,7 +403,20 @@ func (a *App) stepRows() bool {
 			a.finishRow(jb, r)
 		}
 	}
-	return true
+	return nil
+}
+
+// tally notes whether the dense pass puts key j in the row's set (ReLU^α:
+// a positive weight; softmax: a score ≥ the engine's τ_i), against the
+// engine's set. Both scores come from the same dot product and rounding,
+// so the sets must agree exactly.
+func (jb *rowsJob) tally(j int, in bool) {
+	if in {
+		jb.denseCount++
+	}
+	if in != jb.inS[j] {
+		jb.differ = true
+	}
 }
 
 // finishRow compares the two paths of row r and moves on to the next row.
@@ -419,35 +426,14 @@ func (a *App) finishRow(jb *rowsJob, r *rowResult) {
 	for t := range jb.o {
 		r.maxErr = math.Max(r.maxErr, math.Abs(jb.o[t]-jb.oh[t]))
 	}
-	// Same key set: the dense nonzero set (relu) or the top set (softmax) vs the reported set.
-	same := r.scanHits == r.count
-	if jb.key.kind == "relu" {
-		for j := 0; j < jb.n && same; j++ {
-			if (jb.s[j] > 0) != jb.inS[j] {
-				same = false
-			}
-		}
-	}
+	same := !jb.differ && jb.denseCount == r.count
 	r.sameSet = same
 	for b := range r.dense {
 		r.wmax = math.Max(r.wmax, math.Max(float64(r.dense[b]), float64(r.sparse[b])))
 		r.dabs = math.Max(r.dabs, math.Abs(float64(r.diff[b])))
 	}
 	r.z, r.smax = jb.z, jb.smax
-	r.exact = same && r.maxErr <= 1e-12*math.Max(ds.vmax, 1e-300)
-	if jb.key.kind == "softmax" {
-		// Certified bound from the reported set alone (SPEC): every dropped key
-		// has s < τ, so Z_tail ≤ (n−|S|)·e^τ; relative to the HSR path's max.
-		if r.count > 0 && jb.zh > 0 {
-			hmax := math.Inf(-1)
-			for _, id := range jb.ids {
-				hmax = math.Max(hmax, hsr.Dot(a.q[jb.next*ds.d:(jb.next+1)*ds.d], ds.key_(id))/math.Sqrt(float64(ds.d)))
-			}
-			r.bound = 2 * ds.vmax * float64(jb.n-r.count) * math.Exp(r.tau-hmax) / jb.zh
-		} else {
-			r.bound = 2 * ds.vmax
-		}
-	}
+	r.exact = same && r.maxErr <= 1e-12*math.Max(ds.vmax(), 1e-300)
 	r.done = true
 	jb.next++
 	jb.phase, jb.pos = phHSR, 0
@@ -456,32 +442,4 @@ func (a *App) finishRow(jb *rowsJob, r *rowResult) {
 		jb.s, jb.eh, jb.inS = nil, nil, nil
 		a.rowsDone(jb)
 	}
-}
-
-// topRThreshold is the offset c such that the query <q,x> > c reports the r
-// largest dot products (ties included): just below the r-th largest.
-// It costs one pass over the keys (a dense pass; hsr.TopR replaces it where
-// the engine provides a tree-based search).
-func topRThreshold(ix hsr.Index, K []float64, d int, q []float64, r int) float64 {
-	if topRFn != nil {
-		if c, ok := topRFn(ix, q, r); ok {
-			return c
-		}
-	}
-	n := len(K) / d
-	v := make([]float64, n)
-	for j := 0; j < n; j++ {
-		v[j] = hsr.Dot(q, K[j*d:(j+1)*d])
-	}
-	k := kthLargest(v, r)
-	return math.Nextafter(k, math.Inf(-1))
-}
-
-// topRFn is the engine's top-r threshold search when available.
-var topRFn func(ix hsr.Index, q []float64, r int) (float64, bool)
-
-// kthLargest returns the r-th largest of v (1-based), reordering v.
-func kthLargest(v []float64, r int) float64 {
-	sort.Float64s(v)
-	return v[len(v)-r]
 }

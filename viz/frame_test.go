@@ -106,7 +106,7 @@ func TestComputeUnknownUnitRunsFirst(t *testing.T) {
 	if _, ok := a.shownTiming(); !ok {
 		t.Fatal("Compute reported done before the timing of the shown rows")
 	}
-	for _, k := range []unitKind{uGen, uScan, uTree, uCov, uTrace, uRowsStart, uRowsHSR, uRowsHSRScores, uRowsHSRWeights, uRowsScan, uRowsScores,
+	for _, k := range []unitKind{uGen, uScan, uTree, uCov, uTrace, uRowsStart, uRowsHSR, uRowsScores,
 		uRowsWeight, uRowsBins, uScalingStart, uScaleScan, uScaleTree, uScaleQuery, uTiming} {
 		if !kinds[k] {
 			t.Errorf("unit kind %d never ran", k)

@@ -4,6 +4,11 @@ import (
 	"math"
 
 	"github.com/hsrviz/hsrviz/viz/input"
+
+	"slices"
+
+	"github.com/hsrviz/hsrviz/attention"
+	"github.com/hsrviz/hsrviz/hsr"
 )
 
 // keyHelp is the key map, listed in the on-screen help (h).
@@ -90,18 +95,11 @@ func (a *App) handleKeys(in *input.Input) {
 		case "D":
 			p.D = min(MaxD, p.D+1)
 		case "k":
-			if p.Kind == "relu" {
-				p.Kind = "softmax"
-			} else {
-				p.Kind = "relu"
-			}
+			ks := attention.Kinds()
+			p.Kind = ks[(slices.Index(ks, p.Kind)+1)%len(ks)]
 		case "i":
-			for j, s := range IndexKinds {
-				if s == p.Index {
-					p.Index = IndexKinds[(j+1)%len(IndexKinds)]
-					break
-				}
-			}
+			ks := hsr.IndexKinds()
+			p.Index = ks[(slices.Index(ks, p.Index)+1)%len(ks)]
 		case "r":
 			p.Seed = p.Seed*6364136223846793005 + 1442695040888963407
 			p.Seed %= 1000000

@@ -3,6 +3,7 @@ package viz
 import (
 	"math"
 
+	"github.com/hsrviz/hsrviz/attention"
 	"github.com/hsrviz/hsrviz/hsr"
 )
 
@@ -25,9 +26,6 @@ type summary struct {
 	counts                  []int
 }
 
-// gaussianTail is P(Z > z) for a standard normal Z.
-func gaussianTail(z float64) float64 { return 0.5 * math.Erfc(z/math.Sqrt2) }
-
 func (a *App) rowsDone(jb *rowsJob) {
 	ds := a.data
 	s := &summary{key: jb.key, n: jb.n, m: jb.m, d: ds.d, minC: math.MaxInt, boundOK: true, exact: true}
@@ -38,11 +36,13 @@ func (a *App) rowsDone(jb *rowsJob) {
 		s.total += r.count
 		s.minC = min(s.minC, r.count)
 		s.maxC = max(s.maxC, r.count)
-		s.stats.Add(r.stats)
+		s.stats.Add(r.row.Stats)
 		s.maxErr = math.Max(s.maxErr, r.maxErr)
-		s.bound = math.Max(s.bound, r.bound)
-		if r.bound < r.maxErr {
-			s.boundOK = false
+		if jb.key.kind == attention.Softmax {
+			s.bound = math.Max(s.bound, r.bound)
+			if !(r.bound >= r.maxErr) {
+				s.boundOK = false
+			}
 		}
 		if r.exact {
 			s.exactRows++
@@ -52,12 +52,12 @@ func (a *App) rowsDone(jb *rowsJob) {
 	}
 	s.mean = float64(s.total) / float64(jb.m)
 	s.dotsDense = jb.n * jb.m
-	s.countBound = math.Pow(float64(jb.n), 0.8)
-	// The expected count per row for Gaussian scores of standard deviation
-	// σ_s = σ² (theory: exact only for large d; see SPEC).
-	sigmaS := ds.key.sigma * ds.key.sigma
-	s.gaussExpect = float64(jb.n) * gaussianTail(jb.key.b/sigmaS)
-	s.topR = TopR(jb.n, jb.key.gamma)
+	s.countBound = attention.CountBound(jb.n)
+	// The expected count per row if scores were Gaussian with the spread
+	// σ_s = σ² of isotropic data (theory: close only for large d, where
+	// ‖q‖ varies little).
+	s.gaussExpect = attention.GaussianExpectedCount(jb.n, jb.key.b, attention.ScoreSigma(ds.key.sigma, ds.d, false))
+	s.topR = jb.ap.TopR
 	a.sum = s
 	a.shownRows = jb
 	a.everReady = true
@@ -106,7 +106,7 @@ func (a *App) numbers() map[string]float64 {
 		out["time_batch_queries_scan"] = float64(t.queries[1])
 	}
 	out["max_error"] = s.maxErr
-	if s.key.kind == "softmax" {
+	if s.key.kind == attention.Softmax {
 		out["top_r"] = float64(s.topR)
 		out["error_bound"] = s.bound
 		out["bound_holds"] = b(s.boundOK)

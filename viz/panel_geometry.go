@@ -8,6 +8,8 @@ import (
 	"strconv"
 
 	"github.com/hsrviz/hsrviz/viz/scene"
+
+	"github.com/hsrviz/hsrviz/attention"
 )
 
 // maxGeoPoints bounds the keys drawn in the geometry panel (an even sample
@@ -115,7 +117,7 @@ func (a *App) drawGeometry(p painter, r rect) {
 	d := a.p.D
 	title := "1 · Geometry: a half-space query"
 	caption := fmt.Sprintf("Keys are points, q the arrow; reported: q·k > c = √d·b = %s", fmtNum(a.cValue()))
-	if a.p.Kind == "softmax" {
+	if a.p.Kind == attention.Softmax {
 		caption = fmt.Sprintf("Keys are points, q the arrow; top r: q·k > c = %s", fmtNum(a.cValue()))
 	}
 	if d > 2 {
@@ -270,7 +272,7 @@ func (a *App) weightOf(i, j int, s float64) (float64, bool) {
 	if r.z <= 0 {
 		return 0, true
 	}
-	return jb.key.weight(s, r.smax) / r.z, true
+	return jb.ap.Weight(s, r.smax) / r.z, true
 }
 
 // boundarySegment is the part of the line a0·x + a1·y = c inside the view.

@@ -9,6 +9,8 @@ import (
 
 	"github.com/hsrviz/hsrviz/viz/colormap"
 	"github.com/hsrviz/hsrviz/viz/scene"
+
+	"github.com/hsrviz/hsrviz/attention"
 )
 
 // The attention heatmaps: the m×n weights computed densely, by the HSR path
@@ -270,8 +272,8 @@ func lum(c color.RGBA) float64 {
 func (a *App) drawHeatmaps(p painter, r rect) {
 	title := "3 · Attention weights: dense vs HSR"
 	caption := "Row i = query q_i, column j = key k_j; colour = weight ÷ the row's max; dot = reported."
-	if a.p.Kind == "softmax" {
-		caption = fmt.Sprintf("Softmax keeps the top r = n^γ = %d keys per row; colour = weight ÷ row max.", TopR(a.p.N, a.p.Gamma))
+	if a.p.Kind == attention.Softmax {
+		caption = fmt.Sprintf("Softmax keeps the top r = n^γ = %d keys per row; colour = weight ÷ row max.", a.p.TopR())
 	}
 	body := panelBody(r)
 	rows, nb := a.heatRows()
@@ -313,7 +315,7 @@ func (a *App) drawHeatmaps(p painter, r rect) {
 	type key struct {
 		r            rect
 		caption      string
-		kind         string
+		kind         attention.Kind
 		keys         [3]string
 		nb, n, m, q  int
 		dshown, dmax float64
@@ -337,10 +339,10 @@ func (a *App) drawHeatmapsNow(p painter, r rect, title, caption string, body rec
 	names := []string{"dense: all n·m scores computed",
 		"HSR-sparse: reported keys only (white: never computed)",
 		"difference HSR − dense"}
-	if a.p.Kind == "relu" {
+	if a.p.Kind == attention.ReLU {
 		names[2] = "HSR − dense (ReLU^α: exact)"
 	}
-	if a.p.Kind == "softmax" {
+	if a.p.Kind == attention.Softmax {
 		names[2] = "HSR − dense (kept keys gain, dropped lose)"
 	}
 	names[2] += fmt.Sprintf(", max |diff| %.2g", dshown)

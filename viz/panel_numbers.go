@@ -7,6 +7,8 @@ import (
 
 	"github.com/hsrviz/hsrviz/viz/plot"
 	"github.com/hsrviz/hsrviz/viz/scene"
+
+	"github.com/hsrviz/hsrviz/attention"
 )
 
 // numberLine is one line of the numbers panel: a label, the measured value
@@ -25,7 +27,7 @@ func (a *App) timingLine() numberLine {
 	if a.sum != nil {
 		ix = a.sum.key.index
 	}
-	l := numberLine{label: "time, " + ix + " vs scan", wideNote: true}
+	l := numberLine{label: "time, " + ix.String() + " vs scan", wideNote: true}
 	t, ok := a.shownTiming()
 	if !ok {
 		l.value = "measuring…"
@@ -80,7 +82,7 @@ func (a *App) numberLines() []numberLine {
 		{label: "keys reported per row", value: fmt.Sprintf("mean %s (min %d, max %d)", fmtNum(s.mean), s.minC, s.maxC),
 			note: fmt.Sprintf("total %s over m = %d rows", fmtInt(s.total), s.m)},
 	}
-	if s.key.kind == "relu" {
+	if s.key.kind == attention.ReLU {
 		L = append(L,
 			numberLine{label: "n^(4/5)", value: fmtNum(s.countBound), note: "the paper's bound on the mean", theory: true},
 			numberLine{label: "Gaussian expectation", value: fmtNum(s.gaussExpect), note: "n·P(Z > b/σ²)", theory: true})
@@ -94,7 +96,7 @@ func (a *App) numberLines() []numberLine {
 			note: fmt.Sprintf("vs dense n·m = %s (%s)", fmtInt(s.dotsDense), pct(float64(s.stats.DotProducts), float64(s.dotsDense)))},
 	)
 	L = append(L, a.timingLine())
-	if s.key.kind == "relu" {
+	if s.key.kind == attention.ReLU {
 		v, o := "✗ differs", -1
 		if s.exact {
 			v, o = "exact", 1
@@ -194,7 +196,7 @@ func (a *App) drawScaling(p painter, r rect) {
 	type key struct {
 		r        rect
 		paperB   bool
-		kind     string
+		kind     attention.Kind
 		sj       *scalingJob
 		points   int
 		complete bool
@@ -208,10 +210,10 @@ func (a *App) drawScaling(p painter, r rect) {
 
 func (a *App) drawScalingNow(p painter, r rect) {
 	caption := "Mean per query on the first n' keys, at the paper's b(n')"
-	if !a.p.PaperB && a.p.Kind == "relu" {
+	if !a.p.PaperB && a.p.Kind == attention.ReLU {
 		caption = "At a FIXED b the count grows like n (slope 1); p: paper's b(n)"
 	}
-	if a.p.Kind == "softmax" {
+	if a.p.Kind == attention.Softmax {
 		caption = "Top r = n'^γ kept: the reported slope is γ"
 	}
 	body := p.panelFrame(r, "5 · Scaling with n (log-log)", caption)
@@ -227,10 +229,14 @@ func (a *App) drawScalingNow(p painter, r rect) {
 		dots = append(dots, pt.dots)
 		nodes = append(nodes, pt.nodes)
 	}
+	fit := func(ys []float64) *plot.Fit {
+		s, c := attention.FitPowerLaw(xs, ys)
+		return &plot.Fit{Slope: s, Intercept: c}
+	}
 	ch := plot.NewLogLog(plot.Rect{X: body.X, Y: body.Y, W: body.W, H: body.H}, "", "n (keys)", "per query")
 	ch.Series = []plot.Series{
-		{Name: "keys reported", X: xs, Y: rep, Color: colReported, Points: true, Line: true, Fit: true},
-		{Name: "dot products", X: xs, Y: dots, Color: colOpened, Points: true, Line: true, Fit: true},
+		{Name: "keys reported", X: xs, Y: rep, Color: colReported, Points: true, Line: true, Fit: fit(rep)},
+		{Name: "dot products", X: xs, Y: dots, Color: colOpened, Points: true, Line: true, Fit: fit(dots)},
 		{Name: "nodes visited", X: xs, Y: nodes, Color: colMuted, Points: true, Line: true},
 	}
 	ch.References = []plot.Reference{{Slope: 0.8, Label: "theory: slope 4/5", Color: colQuery}}
@@ -266,7 +272,7 @@ func (a *App) drawHistogramNow(p painter, r rect) {
 	h := plot.Histogram{Rect: plot.Rect{X: body.X, Y: body.Y, W: body.W, H: body.H}, XLabel: "keys reported", YLabel: "rows",
 		Values: vals, Color: colReported,
 		Marks: []plot.Mark{{X: s.mean, Label: "mean", Color: colText}}}
-	if s.key.kind == "relu" {
+	if s.key.kind == attention.ReLU {
 		h.Marks = append(h.Marks, plot.Mark{X: s.countBound, Label: "n^(4/5)", Color: colQuery},
 			plot.Mark{X: s.gaussExpect, Label: "Gaussian", Color: colMuted})
 	}

@@ -9,33 +9,38 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/hsrviz/hsrviz/attention"
+	"github.com/hsrviz/hsrviz/attention/gen"
+	"github.com/hsrviz/hsrviz/hsr"
 )
 
 // Params is the whole state of a picture: a URL hash (Hash / ParseHash)
 // reproduces it exactly, seed included. The JSON names are the public names
 // used by the JS API, the URL hash and the desktop flags.
 type Params struct {
-	N      int     `json:"n"`       // keys (log steps in the UI)
-	D      int     `json:"d"`       // dimension of queries and keys
-	M      int     `json:"m"`       // queries shown in the heatmap
-	B      float64 `json:"b"`       // ReLU threshold (score units)
-	PaperB bool    `json:"paper_b"` // b follows σ_s·sqrt(0.4 ln n), σ_s = σ²
-	Alpha  int     `json:"alpha"`   // ReLU^α exponent
-	Sigma  float64 `json:"sigma"`   // entries of Q and K are N(0, σ²) (before the data kind's shaping)
-	Seed   uint64  `json:"seed"`
-	Data   string  `json:"data"`  // gaussian | decaying | massive | clustered
-	Kind   string  `json:"kind"`  // relu | softmax
-	Gamma  float64 `json:"gamma"` // softmax top-r: r = n^γ rounded up
-	Index  string  `json:"index"` // tree | scan | auto
-	Query  int     `json:"query"` // which query row the geometry/tree panels show
-	Speed  float64 `json:"speed"` // animation steps per second
+	N      int            `json:"n"`       // keys (log steps in the UI)
+	D      int            `json:"d"`       // dimension of queries and keys
+	M      int            `json:"m"`       // queries shown in the heatmap
+	B      float64        `json:"b"`       // ReLU threshold (score units)
+	PaperB bool           `json:"paper_b"` // b follows σ_s·sqrt(0.4 ln n), σ_s = σ²
+	Alpha  int            `json:"alpha"`   // ReLU^α exponent
+	Sigma  float64        `json:"sigma"`   // entries of Q and K are N(0, σ²) (before the data kind's shaping)
+	Seed   uint64         `json:"seed"`
+	Data   gen.Kind       `json:"data"`  // gaussian | decaying | massive | clustered (attention/gen)
+	Kind   attention.Kind `json:"kind"`  // relu | softmax
+	Gamma  float64        `json:"gamma"` // softmax top-r: r = n^γ rounded to the nearest integer
+	Index  hsr.IndexKind  `json:"index"` // tree | scan | auto
+	Query  int            `json:"query"` // which query row the geometry/tree panels show
+	Speed  float64        `json:"speed"` // animation steps per second
 	// Controls hides the control column when false (embedding in a lesson
 	// page, as TensorFlow Playground does); keys still work.
 	Controls bool `json:"controls"`
 }
 
-// Limits of the parameters. MaxND bounds the key matrix (n·d float64s, twice:
-// the scan and the tree each keep a copy) so that the browser stays usable.
+// Limits of the parameters. MaxND bounds the key matrix (n·d float64s,
+// three times: the generated keys the engines share, the scan's copy and
+// the tree's copy in leaf order) so that the browser stays usable.
 const (
 	MinN     = 64
 	MaxN     = 1 << 20
@@ -49,41 +54,41 @@ const (
 	MaxSpeed = 240.0
 )
 
-// DataKinds, Kinds and IndexKinds are the allowed values of the string fields.
-var (
-	DataKinds  = []string{"gaussian", "decaying", "massive", "clustered"}
-	Kinds      = []string{"relu", "softmax"}
-	IndexKinds = []string{"tree", "scan", "auto"}
-)
+// names lists the String forms of a registry's values (the select
+// widgets' options, the flags' help).
+func names[T fmt.Stringer](vs []T) []string {
+	out := make([]string, len(vs))
+	for i, v := range vs {
+		out[i] = v.String()
+	}
+	return out
+}
+
+// DataNames, KindNames and IndexNames are the names of the allowed values
+// of the enumerated fields, from their registries (gen.Kinds,
+// attention.Kinds, hsr.IndexKinds).
+func DataNames() []string  { return names(gen.Kinds()) }
+func KindNames() []string  { return names(attention.Kinds()) }
+func IndexNames() []string { return names(hsr.IndexKinds()) }
 
 // DefaultParams is the opening picture: d = 2, where the geometry is exact
 // and the tree's boxes can be drawn, at the paper's threshold.
 func DefaultParams() Params {
 	p := Params{N: 4096, D: 2, M: 32, PaperB: true, Alpha: 2, Sigma: 1, Seed: 1,
-		Data: "gaussian", Kind: "relu", Gamma: 0.5, Index: "tree", Query: 0, Speed: 6, Controls: true}
-	p.B = PaperThreshold(p.N, p.Sigma)
+		Data: gen.Gaussian, Kind: attention.ReLU, Gamma: 0.5, Index: hsr.IndexTree, Query: 0, Speed: 6, Controls: true}
+	p.B = p.paperB()
 	return p
 }
 
-// PaperThreshold is the paper's b = σ_s·sqrt(0.4 ln n) with σ_s = σ² (the
-// standard deviation of a score <q,k>/sqrt(d) for N(0, σ²) entries): the
-// expected number of keys per row above it is at most n^(4/5).
-func PaperThreshold(n int, sigma float64) float64 {
-	return sigma * sigma * math.Sqrt(0.4*math.Log(float64(n)))
+// paperB is the paper's threshold for p's n and σ: attention.PaperThreshold
+// with the score spread σ_s = σ² of N(0, σ²) queries and keys.
+func (p Params) paperB() float64 {
+	return attention.PaperThreshold(p.N, attention.ScoreSigma(p.Sigma, p.D, false))
 }
 
-// TopR is r = n^γ rounded up, clamped to [1, n], the number of keys kept per row by
-// the softmax top-r approximation.
-func TopR(n int, gamma float64) int {
-	r := int(math.Ceil(math.Pow(float64(n), gamma) - 1e-9))
-	if r < 1 {
-		r = 1
-	}
-	if r > n {
-		r = n
-	}
-	return r
-}
+// TopR is the number of keys the softmax keeps per row at p's n and γ:
+// attention.TopRFromGamma.
+func (p Params) TopR() int { return attention.TopRFromGamma(p.N, p.Gamma) }
 
 func oneOf(v string, set []string) bool {
 	for _, s := range set {
@@ -112,14 +117,14 @@ func (p Params) Validate() error {
 		return fmt.Errorf("alpha must be an integer in 1…%d (got %d)", MaxAlpha, p.Alpha)
 	case !finite(p.Sigma) || p.Sigma <= 0 || p.Sigma > MaxSigma:
 		return fmt.Errorf("sigma must be in (0, %g] (got %v)", MaxSigma, p.Sigma)
-	case !oneOf(p.Data, DataKinds):
-		return fmt.Errorf("data must be one of %s (got %q)", strings.Join(DataKinds, ", "), p.Data)
-	case !oneOf(p.Kind, Kinds):
-		return fmt.Errorf("kind must be one of %s (got %q)", strings.Join(Kinds, ", "), p.Kind)
+	case !oneOf(p.Data.String(), DataNames()):
+		return fmt.Errorf("data must be one of %s (got %v)", strings.Join(DataNames(), ", "), p.Data)
+	case !oneOf(p.Kind.String(), KindNames()):
+		return fmt.Errorf("kind must be one of %s (got %v)", strings.Join(KindNames(), ", "), p.Kind)
 	case !finite(p.Gamma) || p.Gamma <= 0 || p.Gamma > 1:
 		return fmt.Errorf("gamma must be in (0, 1] (got %v)", p.Gamma)
-	case !oneOf(p.Index, IndexKinds):
-		return fmt.Errorf("index must be one of %s (got %q)", strings.Join(IndexKinds, ", "), p.Index)
+	case !p.Index.Valid():
+		return fmt.Errorf("index must be one of %s (got %v)", strings.Join(IndexNames(), ", "), p.Index)
 	case p.Query < 0 || p.Query >= p.M:
 		return fmt.Errorf("query must be in 0…m−1 = 0…%d (got %d)", p.M-1, p.Query)
 	case !finite(p.Speed) || p.Speed < MinSpeed || p.Speed > MaxSpeed:
@@ -132,7 +137,7 @@ func (p Params) Validate() error {
 // follows n and σ.
 func (p *Params) normalize() {
 	if p.PaperB && p.N >= 2 && p.Sigma > 0 {
-		p.B = PaperThreshold(p.N, p.Sigma)
+		p.B = p.paperB()
 	}
 }
 
@@ -144,8 +149,8 @@ func (p Params) fields() map[string]string {
 	return map[string]string{
 		"n": strconv.Itoa(p.N), "d": strconv.Itoa(p.D), "m": strconv.Itoa(p.M),
 		"b": f(p.B), "paper_b": strconv.FormatBool(p.PaperB), "alpha": strconv.Itoa(p.Alpha),
-		"sigma": f(p.Sigma), "seed": strconv.FormatUint(p.Seed, 10), "data": p.Data, "kind": p.Kind,
-		"gamma": f(p.Gamma), "index": p.Index, "query": strconv.Itoa(p.Query), "speed": f(p.Speed),
+		"sigma": f(p.Sigma), "seed": strconv.FormatUint(p.Seed, 10), "data": p.Data.String(), "kind": p.Kind.String(),
+		"gamma": f(p.Gamma), "index": p.Index.String(), "query": strconv.Itoa(p.Query), "speed": f(p.Speed),
 		"controls": strconv.FormatBool(p.Controls),
 	}
 }
@@ -255,13 +260,25 @@ func (p *Params) setField(k, v string) error {
 		}
 		p.Seed = x
 	case "data":
-		p.Data = v
+		x, err := gen.ParseKind(v)
+		if err != nil {
+			return bad(strings.Join(DataNames(), ", "))
+		}
+		p.Data = x
 	case "kind":
-		p.Kind = v
+		x, err := attention.ParseKind(v)
+		if err != nil {
+			return bad(strings.Join(KindNames(), ", "))
+		}
+		p.Kind = x
 	case "gamma":
 		return atof(&p.Gamma)
 	case "index":
-		p.Index = v
+		x, err := hsr.ParseIndexKind(v)
+		if err != nil {
+			return bad(strings.Join(IndexNames(), ", "))
+		}
+		p.Index = x
 	case "query":
 		return atoi(&p.Query)
 	case "speed":

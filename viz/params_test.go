@@ -3,6 +3,9 @@ package viz
 import (
 	"strings"
 	"testing"
+	"github.com/hsrviz/hsrviz/attention"
+	"github.com/hsrviz/hsrviz/attention/gen"
+	"github.com/hsrviz/hsrviz/hsr"
 )
 
 func TestValidateMessages(t *testing.T) {
@@ -17,10 +20,10 @@ func TestValidateMessages(t *testing.T) {
 		{func(p *Params) { p.B = 1e9 }, "b must be a finite number"},
 		{func(p *Params) { p.Alpha = 0 }, "alpha must be an integer in 1…8"},
 		{func(p *Params) { p.Sigma = -1 }, "sigma must be in (0, 10]"},
-		{func(p *Params) { p.Data = "uniform" }, `data must be one of gaussian, decaying, massive, clustered (got "uniform")`},
-		{func(p *Params) { p.Kind = "linear" }, "kind must be one of relu, softmax"},
+		{func(p *Params) { p.Data = 9 }, `data must be one of gaussian, decaying, massive, clustered (got Kind(9))`},
+		{func(p *Params) { p.Kind = 7 }, "kind must be one of relu, softmax"},
 		{func(p *Params) { p.Gamma = 0 }, "gamma must be in (0, 1]"},
-		{func(p *Params) { p.Index = "lsh" }, "index must be one of tree, scan, auto"},
+		{func(p *Params) { p.Index = 5 }, "index must be one of tree, scan, auto"},
 		{func(p *Params) { p.Query = 32 }, "query must be in 0…m−1 = 0…31 (got 32)"},
 		{func(p *Params) { p.Speed = 0 }, "speed must be in 0.25…240"},
 	} {
@@ -43,7 +46,7 @@ func TestHashRoundTrip(t *testing.T) {
 	ps := []Params{DefaultParams()}
 	p := DefaultParams()
 	p.N, p.D, p.M, p.B, p.PaperB, p.Alpha, p.Sigma, p.Seed = 1<<14, 64, 17, -0.123456789, false, 3, 0.7, 1<<63+5
-	p.Data, p.Kind, p.Gamma, p.Index, p.Query, p.Speed, p.Controls = "clustered", "softmax", 0.35, "auto", 16, 12.5, false
+	p.Data, p.Kind, p.Gamma, p.Index, p.Query, p.Speed, p.Controls = gen.Clustered, attention.Softmax, 0.35, hsr.IndexAuto, 16, 12.5, false
 	ps = append(ps, p)
 	for _, p := range ps {
 		h := p.Hash()
@@ -85,7 +88,7 @@ func TestParseHashErrors(t *testing.T) {
 		"n=64&n=128":    `"n" given 2 times`,
 		"paper_b=maybe": `paper_b: bad value "maybe"`,
 		"seed=-1":       "seed: bad value",
-		"kind=gelu":     "kind must be one of",
+		"kind=gelu":     `kind: bad value "gelu" (want relu, softmax)`,
 		"m=4&query=9":   "query must be in 0…m−1",
 		"%zz":           "hash:",
 	} {
@@ -128,7 +131,7 @@ func TestSetParamsJSON(t *testing.T) {
 	if err := a.SetParamsJSON([]byte(`{"paper_b":true,"n":1024}`)); err != nil {
 		t.Fatal(err)
 	}
-	if p := a.Params(); !p.PaperB || absf(p.B-PaperThreshold(1024, 1)) > 1e-12 {
+	if p := a.Params(); !p.PaperB || absf(p.B-attention.PaperThreshold(1024, 1)) > 1e-12 {
 		t.Errorf("paper_b patch: got %+v", p)
 	}
 	s := a.Snapshot()

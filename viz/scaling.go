@@ -1,22 +1,26 @@
 package viz
 
 import (
-	"math"
+	"gonum.org/v1/gonum/mat"
 
+	"github.com/hsrviz/hsrviz/attention"
 	"github.com/hsrviz/hsrviz/hsr"
 )
 
-// The scaling series: reported keys and work per query vs n, on prefixes of
-// the current keys (2^8, 2^9, … up to n), one index build or one query per
-// unit of work, so that the page never freezes.
+// The scaling series: keys used and work per query row vs n, on prefixes of
+// the current keys (2^8, 2^9, … up to n: gen's keys are a stream, so a
+// prefix is exactly the key set of that size), each with its own engines,
+// the rows computed by attention.Engine.Row at that size's threshold. One
+// engine build or one row per unit of work, so that the page never
+// freezes.
 
 type scalingKey struct {
 	data, q int
 	paperB  bool
 	b       float64
-	kind    string
+	kind    attention.Kind
 	gamma   float64
-	index   string
+	index   hsr.IndexKind
 }
 
 type scalePoint struct {
@@ -38,10 +42,12 @@ type scalingJob struct {
 	slopeDots     float64
 	interReported float64 // intercept of the fit (log10)
 	interDots     float64
+	out           []float64
 }
 
-// maxScalingQueries is the number of queries averaged per size.
-const maxScalingQueries = 16
+// maxScalingQueries is the number of queries averaged per size. It is the
+// same m as the rows' (the Numbers panel) whenever m ≤ 32.
+const maxScalingQueries = 32
 
 func scalingSizes(n int) []int {
 	var s []int
@@ -51,65 +57,57 @@ func scalingSizes(n int) []int {
 	return append(s, n)
 }
 
-// scaleIndex is the cache of prefix indexes of the current dataset.
-type scaleIndex struct {
-	scan *hsr.Scan
-	tree hsr.Index
-	auto hsr.Index
-}
+// scaleEngines is the cache of the prefix engines of the current dataset.
+type scaleEngines [3]*attention.Engine
 
-func (a *App) stepScaling() bool {
+// stepScaling runs one unit of the scaling series.
+func (a *App) stepScaling() error {
 	sj := a.scaling
 	if sj == nil || sj.complete {
-		return false
+		return nil
 	}
 	ds := a.data
 	nn := sj.sizes[sj.next]
-	var ix hsr.Index
-	var pts []float64
+	want := sj.key.index
+	var e *attention.Engine
 	if nn == ds.n {
-		ix = ds.index(sj.key.index)
-		pts = ds.K
+		e = ds.engine(want)
 	} else {
-		si := a.scaleIdx[nn]
-		if si == nil {
-			si = &scaleIndex{scan: hsr.NewScan(ds.d, ds.K[:nn*ds.d])}
+		se := a.scaleIdx[nn]
+		if se == nil {
+			se = &scaleEngines{}
+			s, err := attention.NewEngineWith(mat.NewDense(nn, ds.d, ds.K[:nn*ds.d]),
+				mat.NewDense(nn, valueDim, ds.V[:nn*valueDim]), hsr.IndexScan, engineOptions)
+			if err != nil {
+				return err
+			}
+			se[hsr.IndexScan] = s
+			a.scaleIdx[nn] = se
 			a.indexBuilds++
-			a.scaleIdx[nn] = si
-			return true
+			return nil
 		}
-		pts = si.scan.Points()
-		want := sj.key.index
-		if want != "scan" && si.tree == nil && buildIndexes != nil {
-			si.tree, si.auto = buildIndexes(ds.d, pts)
+		if se[want] == nil {
+			if err := buildTreeEngines((*[3]*attention.Engine)(se)); err != nil {
+				return err
+			}
 			a.indexBuilds++
-			return true
+			return nil
 		}
-		switch {
-		case want == "tree" && si.tree != nil:
-			ix = si.tree
-		case want == "auto" && si.auto != nil:
-			ix = si.auto
-		default:
-			ix = si.scan
-		}
+		e = se[want]
 	}
 	d := ds.d
 	q := a.q[sj.qi*d : (sj.qi+1)*d]
-	var c float64
-	if sj.key.kind == "softmax" {
-		c = topRThreshold(ix, pts, d, q, TopR(nn, sj.key.gamma))
-	} else {
-		b := sj.key.b
-		if sj.key.paperB {
-			b = PaperThreshold(nn, ds.key.sigma)
-		}
-		c = math.Sqrt(float64(d)) * b
+	ap := a.scalingParams(nn)
+	if len(sj.out) != valueDim {
+		sj.out = make([]float64, valueDim)
 	}
-	st := ix.Query(q, c, func(int) bool { return true })
-	sj.acc.reported += float64(st.Reported)
-	sj.acc.dots += float64(st.DotProducts)
-	sj.acc.nodes += float64(st.NodesVisited)
+	row, err := e.Row(q, sj.qi, ap, sj.out)
+	if err != nil {
+		return err
+	}
+	sj.acc.reported += float64(row.Count)
+	sj.acc.dots += float64(row.Stats.DotProducts)
+	sj.acc.nodes += float64(row.Stats.NodesVisited)
 	sj.acc.queries++
 	sj.qi++
 	if sj.qi == sj.mq {
@@ -124,36 +122,30 @@ func (a *App) stepScaling() bool {
 		sj.next++
 		if sj.next == len(sj.sizes) {
 			sj.complete = true
-			sj.slopeReported, sj.interReported = fitLogLog(sj.points, func(p scalePoint) float64 { return p.reported })
-			sj.slopeDots, sj.interDots = fitLogLog(sj.points, func(p scalePoint) float64 { return p.dots })
+			sj.slopeReported, sj.interReported = sj.fit(func(p scalePoint) float64 { return p.reported })
+			sj.slopeDots, sj.interDots = sj.fit(func(p scalePoint) float64 { return p.dots })
 		}
 	}
-	return true
+	return nil
 }
 
-// fitLogLog is the least-squares slope and intercept of log10 y against
-// log10 n over the points with y > 0 (NaN when fewer than two).
-func fitLogLog(pts []scalePoint, y func(scalePoint) float64) (slope, intercept float64) {
-	var sx, sy, sxx, sxy, k float64
-	for _, p := range pts {
-		v := y(p)
-		if v <= 0 {
-			continue
-		}
-		x, yy := math.Log10(float64(p.n)), math.Log10(v)
-		sx += x
-		sy += yy
-		sxx += x * x
-		sxy += x * yy
-		k++
+// scalingParams is the attention at size nn: the paper's threshold for nn
+// keys when b follows it, top r = nn^γ for softmax.
+func (a *App) scalingParams(nn int) attention.Params {
+	p := a.p
+	p.N = nn
+	if a.scaling.key.paperB {
+		p.B = p.paperB()
 	}
-	if k < 2 {
-		return math.NaN(), math.NaN()
+	return p.attention()
+}
+
+// fit is attention.FitPowerLaw over the series' points.
+func (sj *scalingJob) fit(y func(scalePoint) float64) (slope, intercept float64) {
+	xs := make([]float64, len(sj.points))
+	ys := make([]float64, len(sj.points))
+	for i, p := range sj.points {
+		xs[i], ys[i] = float64(p.n), y(p)
 	}
-	den := k*sxx - sx*sx
-	if den == 0 {
-		return math.NaN(), math.NaN()
-	}
-	slope = (k*sxy - sx*sy) / den
-	return slope, (sy - slope*sx) / k
+	return attention.FitPowerLaw(xs, ys)
 }

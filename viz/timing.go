@@ -1,7 +1,6 @@
 package viz
 
 import (
-	"math"
 	"slices"
 	"sort"
 	"time"
@@ -31,9 +30,10 @@ import (
 // tree's batches ranged 7–118 µs per query, the scan's 13–145 µs), and the
 // medians said the tree was slower (0.76×) where the fastest batches, 7
 // and 13 µs, agree run after run. Both
-// sides run exactly the same thing per query: the offset (relu: √d·b;
-// softmax: the side's own top-r search) and hsr.Collect into a buffer
-// allocated once. The job is spread over frames in units of about
+// sides run exactly the same thing per query: hsr.Collect at the offset the
+// engine's row sent its index (attention.Engine.Offset of the row's
+// threshold; for top-r softmax the row's τ_i, so the top-r search itself is
+// not timed) into a buffer allocated once. The job is spread over frames in units of about
 // timingMinBatch and waits while the user interacts (Compute): a
 // measurement taken while frames draw and input arrives is neither
 // wanted (the parameters are changing) nor clean.
@@ -66,6 +66,7 @@ type timingJob struct {
 	queries  [2][]int      // per side: queries in each round's batch (whole passes)
 	reported [2]int        // per side: keys reported over the batches' first passes
 	ids      []int
+	c        []float64 // each row's offset, as the engine's row sent it
 	complete bool
 }
 
@@ -75,8 +76,11 @@ func (a *App) timingKey() rowsKey { return a.rowsKey() }
 // for them are complete).
 func (a *App) startTiming() {
 	ds := a.data
-	a.timing = &timingJob{key: a.timingKey(), m: a.p.M, round: -1, chunk: [2]int{1, 1},
-		ix: [2]hsr.Index{ds.index(a.p.Index), ds.scan}, ids: make([]int, 0, ds.n)}
+	a.timing = &timingJob{key: a.timingKey(), m: a.p.M, round: -1, chunk: [2]int{1, 1}, c: make([]float64, a.p.M),
+		ix: [2]hsr.Index{ds.engine(a.p.Index).Index(), ds.engine(hsr.IndexScan).Index()}, ids: make([]int, 0, ds.n)}
+	for i := range a.timing.c {
+		a.timing.c[i] = a.rows.rows[i].c
+	}
 }
 
 // timingNow is the timing job's clock (tests replace it).
@@ -100,12 +104,9 @@ func (tj *timingJob) side() int {
 func (a *App) stepTiming() {
 	tj := a.timing
 	ds := a.data
-	d, n := ds.d, ds.n
+	d := ds.d
 	side := tj.side()
 	ix := tj.ix[side]
-	sq := math.Sqrt(float64(d))
-	r := TopR(n, tj.key.gamma)
-	softmax := tj.key.kind == "softmax"
 	m := tj.m
 	var unit time.Duration
 	for {
@@ -119,11 +120,7 @@ func (a *App) stepTiming() {
 		for j := 0; j < k; j++ {
 			i := (tj.qs + j) % m
 			q := a.q[i*d : (i+1)*d]
-			c := sq * tj.key.b
-			if softmax {
-				c = topRThreshold(ix, ds.K, d, q, r)
-			}
-			tj.ids, _ = hsr.Collect(ix, q, c, tj.ids[:0])
+			tj.ids, _ = hsr.Collect(ix, q, tj.c[i], tj.ids[:0])
 			if tj.qs+j < m {
 				tj.reported[side] += len(tj.ids)
 			}

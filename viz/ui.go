@@ -198,7 +198,7 @@ func (a *App) workLabel() string {
 	case uScalingStart, uScaleScan, uScaleTree, uScaleQuery:
 		return "scaling series"
 	case uTiming:
-		return "timing " + a.p.Index + " vs scan"
+		return "timing " + a.p.Index.String() + " vs scan"
 	case uNone:
 		return "done"
 	default:

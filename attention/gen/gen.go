@@ -98,7 +98,7 @@ type Spec struct {
 	Seed  uint64
 
 	Tau          float64 // Decaying: spread e^(−t/Tau) (0: 4)
-	Massive      int     // Massive: how many massive columns (0: 2; at most D)
+	Massive      int     // Massive: how many massive columns (0: min(2, D); at most D)
 	MassiveScale float64 // Massive: their scale (0: 10)
 	Clusters     int     // Clustered: number of centres (0: 8)
 	Spread       float64 // Clustered: key spread around a centre, in σ (0: 0.25)
@@ -113,7 +113,7 @@ func (s Spec) Defaults() Spec {
 		s.Tau = 4
 	}
 	if s.Massive == 0 {
-		s.Massive = 2
+		s.Massive = min(2, s.D) // d = 1 has one column to make massive
 	}
 	if s.MassiveScale == 0 {
 		s.MassiveScale = 10

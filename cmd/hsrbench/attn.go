@@ -359,11 +359,6 @@ func runAttn(c config, out *reporter, section string, units int, p *reluProblem,
 	}
 }
 
-// paperThreshold is b = σ_s·sqrt(0.4 ln n) with σ_s = σ² (SPEC).
-func paperThreshold(n int, sigma float64) float64 {
-	return sigma * sigma * math.Sqrt(0.4*math.Log(float64(n)))
-}
-
 func runDecode(c config, out *reporter, log io.Writer) {
 	n, d := c.decodeN, c.attnD
 	p := &reluProblem{m: c.decodeM, n: n, d: d, dv: d, b: paperThreshold(n, 1), alpha: c.alpha}

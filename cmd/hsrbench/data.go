@@ -13,10 +13,10 @@ func newRand(seed uint64, stream uint64) *rand.Rand {
 	return rand.New(rand.NewPCG(seed, stream))
 }
 
-// genPoints returns n keys of dimension d, row-major, from attention/gen (the
-// same data the engine's tests and the visualizer use): gaussian N(0,1);
-// decaying σ_t = e^(−t/4); massive the first 2 columns ×10; clustered 8
-// centres with spread 0.25.
+// genPoints returns n keys of dimension d, row-major, from attention/gen:
+// the keys the engine's tests and the visualizer use for the same kind, n,
+// d, σ = 1 and seed (TestSameKeysAsGen checks it by hash; see gen's
+// package doc for the distributions).
 func genPoints(kind string, n, d int, seed uint64) []float64 {
 	k, err := gen.ParseKind(kind)
 	if err != nil {

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/hsrviz/hsrviz/hsr"
+	"github.com/hsrviz/hsrviz/attention/gen"
 )
 
 // tinyConfig runs every section in well under a second per section.
@@ -433,5 +434,20 @@ func TestVerdicts(t *testing.T) {
 	}
 	if v := got["auto time / scan time, worst grid cell"]; math.Abs(v.Got-1.3) > 1e-12 || !strings.Contains(v.Where, "d=8 massive k/n=0.5; 1 of 2 cells") {
 		t.Errorf("auto verdict %+v", v)
+	}
+}
+
+// hsrbench's keys are attention/gen's, hence the visualizer's (viz checks
+// its own against gen the same way): same fingerprint for the same kind,
+// n, d, σ = 1 and seed.
+func TestSameKeysAsGen(t *testing.T) {
+	for _, k := range gen.Kinds() {
+		_, K, _, err := gen.Generate(gen.Spec{Kind: k, N: 3000, D: 6, DV: 8, Sigma: 1, Seed: 9})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, want := gen.Fingerprint(genPoints(k.String(), 3000, 6, 9)), gen.Fingerprint(K.RawMatrix().Data); got != want {
+			t.Errorf("%v: hsrbench's keys hash %s, gen's %s", k, got, want)
+		}
 	}
 }

@@ -5,36 +5,26 @@ import (
 	"io"
 	"math"
 
+	"github.com/hsrviz/hsrviz/attention"
 	"github.com/hsrviz/hsrviz/hsr"
 )
 
-// slope fits log y = a + slope·log x by least squares over the points with
-// x, y > 0; NaN when fewer than two remain.
+// slope is the fitted log-log slope (attention.FitPowerLaw, the module's
+// one fit): NaN with fewer than two points above zero.
 func slope(xs, ys []float64) float64 {
-	var sx, sy, sxx, sxy, k float64
-	for i := range xs {
-		if xs[i] <= 0 || ys[i] <= 0 || math.IsNaN(ys[i]) {
-			continue
-		}
-		x, y := math.Log(xs[i]), math.Log(ys[i])
-		sx += x
-		sy += y
-		sxx += x * x
-		sxy += x * y
-		k++
-	}
-	den := k*sxx - sx*sx
-	if k < 2 || den == 0 {
-		return math.NaN()
-	}
-	return (k*sxy - sx*sy) / den
+	s, _ := attention.FitPowerLaw(xs, ys)
+	return s
 }
 
-// gaussianExpectation is n·P(Z > sqrt(0.4 ln n)): the expected number of
-// keys above the paper's threshold when scores are N(0, σ_s²).
+// paperThreshold is attention.PaperThreshold for N(0, σ²) entries (σ_s = σ²).
+func paperThreshold(n int, sigma float64) float64 {
+	return attention.PaperThreshold(n, attention.ScoreSigma(sigma, 1, false))
+}
+
+// gaussianExpectation is attention.GaussianExpectedCount at the paper's
+// threshold (σ_s = 1).
 func gaussianExpectation(n int) float64 {
-	z := math.Sqrt(0.4 * math.Log(float64(n)))
-	return float64(n) * 0.5 * math.Erfc(z/math.Sqrt2)
+	return attention.GaussianExpectedCount(n, paperThreshold(n, 1), 1)
 }
 
 // runScaling measures, at the paper's threshold c = sqrt(d)·sqrt(0.4 ln n) on
@@ -94,10 +84,10 @@ func runScaling(c config, out *reporter, log io.Writer) {
 			}
 			if len(ms) == 1 {
 				out.comment(fmt.Sprintf("scaling d=%d n=%d: mean reported %.1f, Gaussian expectation %.1f, n^(4/5) %.1f (no index but the scan yet)",
-					d, n, rep, gaussianExpectation(n), math.Pow(float64(n), 0.8)))
+					d, n, rep, gaussianExpectation(n), attention.CountBound(n)))
 			} else if !out.json {
 				fmt.Fprintf(out.w, "   n=%-8d reported mean %.1f   Gaussian expectation %.1f   bound n^(4/5) %.1f\n",
-					n, rep, gaussianExpectation(n), math.Pow(float64(n), 0.8))
+					n, rep, gaussianExpectation(n), attention.CountBound(n))
 			}
 		}
 		nlo, nhi := 1<<10, int(ns[len(ns)-1])

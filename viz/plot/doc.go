@@ -9,5 +9,5 @@
 // labels, and tick labels are thinned until they do not collide, so nothing
 // spills out of the rectangle (tested).
 //
-// Cost: O(points + bins + ticks) scene items per Draw; FitPowerLaw is O(n).
+// Cost: O(points + bins + ticks) scene items per Draw.
 package plot

@@ -5,11 +5,9 @@ import (
 	"math"
 	"math/rand/v2"
 	"slices"
-	"strings"
 	"testing"
 
 	"github.com/hsrviz/hsrviz/viz/scene"
-	"gonum.org/v1/gonum/stat"
 )
 
 func TestNiceNum(t *testing.T) {
@@ -123,61 +121,6 @@ func TestFormatTick(t *testing.T) {
 	}
 }
 
-func TestFitPowerLawExact(t *testing.T) {
-	var xs, ys []float64
-	for e := 8; e <= 20; e++ {
-		x := math.Ldexp(1, e)
-		xs, ys = append(xs, x), append(ys, 3*math.Pow(x, 0.8))
-	}
-	// Points a log fit cannot use are skipped.
-	xs, ys = append(xs, 0, -1, 5), append(ys, 1, 1, 0)
-	f, err := FitPowerLaw(xs, ys)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if math.Abs(f.Slope-0.8) > 1e-12 || math.Abs(f.Intercept-math.Log10(3)) > 1e-10 || f.N != 13 || math.Abs(f.R2-1) > 1e-12 {
-		t.Errorf("fit got:%+v want slope 0.8 intercept %v N 13 R2 1", f, math.Log10(3))
-	}
-}
-
-func TestFitPowerLawNoisyAgainstGonum(t *testing.T) {
-	r := rand.New(rand.NewPCG(7, 8))
-	var xs, ys, lx, ly []float64
-	for i := range 200 {
-		x := math.Pow(2, 6+float64(i)/20)
-		y := 0.5 * math.Pow(x, 0.8) * math.Exp(r.NormFloat64()*0.2)
-		xs, ys = append(xs, x), append(ys, y)
-		lx, ly = append(lx, math.Log10(x)), append(ly, math.Log10(y))
-	}
-	f, err := FitPowerLaw(xs, ys)
-	if err != nil {
-		t.Fatal(err)
-	}
-	alpha, beta := stat.LinearRegression(lx, ly, nil, false)
-	r2 := stat.RSquared(lx, ly, nil, alpha, beta)
-	if math.Abs(f.Slope-beta) > 1e-9 || math.Abs(f.Intercept-alpha) > 1e-9 || math.Abs(f.R2-r2) > 1e-9 {
-		t.Errorf("fit %+v, gonum slope %v intercept %v R2 %v", f, beta, alpha, r2)
-	}
-	if math.Abs(f.Slope-0.8) > 0.03 {
-		t.Errorf("noisy slope %v far from 0.8", f.Slope)
-	}
-}
-
-func TestFitPowerLawErrors(t *testing.T) {
-	for _, tc := range []struct {
-		xs, ys []float64
-		want   string
-	}{
-		{[]float64{1, 2}, []float64{1}, "2 x values but 1 y values"},
-		{[]float64{1, -2}, []float64{1, 3}, "at least two points"},
-		{[]float64{4, 4, 4}, []float64{1, 2, 3}, "distinct x"},
-	} {
-		if _, err := FitPowerLaw(tc.xs, tc.ys); err == nil || !strings.Contains(err.Error(), tc.want) {
-			t.Errorf("FitPowerLaw(%v, %v) error %v, want %q", tc.xs, tc.ys, err, tc.want)
-		}
-	}
-}
-
 // textInside checks that every text item lies within r.
 func textInside(t *testing.T, s *scene.Scene, r Rect) {
 	t.Helper()
@@ -217,7 +160,8 @@ func scalingPlot(r Rect) *XY {
 		ns, rep = append(ns, n), append(rep, 2*math.Pow(n, 0.8))
 	}
 	p := NewLogLog(r, "Scaling", "keys n", "keys reported")
-	p.Series = []Series{{Name: "reported", X: ns, Y: rep, Color: color.RGBA{0, 0x72, 0xb2, 255}, Points: true, Line: true, Fit: true}}
+	p.Series = []Series{{Name: "reported", X: ns, Y: rep, Color: color.RGBA{0, 0x72, 0xb2, 255}, Points: true, Line: true,
+		Fit: &Fit{Slope: 0.8, Intercept: math.Log10(2)}}}
 	p.References = []Reference{{Slope: 0.8, Label: "theory: slope 4/5", Color: color.RGBA{0xd5, 0x5e, 0, 255}}}
 	return p
 }

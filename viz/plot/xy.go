@@ -1,7 +1,6 @@
 package plot
 
 import (
-	"errors"
 	"fmt"
 	"image/color"
 	"math"
@@ -16,7 +15,7 @@ type Series struct {
 	Color  color.RGBA
 	Points bool // draw a marker per point
 	Line   bool // join the points in order
-	Fit    bool // fit y = c·x^slope by least squares in log-log and print the slope
+	Fit    *Fit // the series' fitted power law, drawn and its slope printed (nil: none)
 }
 
 // Reference is a straight line of a given slope on log-log axes: y = c·x^Slope,
@@ -45,52 +44,12 @@ func NewLogLog(r Rect, title, xLabel, yLabel string) *XY {
 	return &XY{Rect: r, Title: title, X: Axis{Log: true, Label: xLabel}, Y: Axis{Log: true, Label: yLabel}}
 }
 
-// Fit is the result of a least-squares power-law fit.
+// Fit is a power-law line y = 10^Intercept · x^Slope fitted by the caller
+// (the module has one fit: attention.FitPowerLaw); the chart draws it and
+// prints its slope.
 type Fit struct {
 	Slope     float64 // exponent: y ∝ x^Slope
 	Intercept float64 // log10 c
-	R2        float64 // coefficient of determination in log-log
-	N         int     // points used (x > 0, y > 0, finite)
-}
-
-// FitPowerLaw fits log10 y = Intercept + Slope·log10 x by ordinary least
-// squares over the points with x, y > 0 (others are skipped). It needs two
-// distinct x. Cost: O(n).
-func FitPowerLaw(xs, ys []float64) (Fit, error) {
-	if len(xs) != len(ys) {
-		return Fit{}, fmt.Errorf("plot: FitPowerLaw: %d x values but %d y values", len(xs), len(ys))
-	}
-	var n, sx, sy float64
-	for i := range xs {
-		if ok(xs[i], ys[i]) {
-			n++
-			sx += math.Log10(xs[i])
-			sy += math.Log10(ys[i])
-		}
-	}
-	if n < 2 {
-		return Fit{}, errors.New("plot: FitPowerLaw needs at least two points with x, y > 0")
-	}
-	mx, my := sx/n, sy/n
-	var sxx, sxy, syy float64
-	for i := range xs {
-		if ok(xs[i], ys[i]) {
-			dx, dy := math.Log10(xs[i])-mx, math.Log10(ys[i])-my
-			sxx += dx * dx
-			sxy += dx * dy
-			syy += dy * dy
-		}
-	}
-	if sxx == 0 {
-		return Fit{}, errors.New("plot: FitPowerLaw needs two distinct x values")
-	}
-	f := Fit{Slope: sxy / sxx, N: int(n)}
-	f.Intercept = my - f.Slope*mx
-	f.R2 = 1
-	if syy > 0 {
-		f.R2 = sxy * sxy / (sxx * syy)
-	}
-	return f, nil
 }
 
 func ok(x, y float64) bool {
@@ -142,15 +101,13 @@ func autoRange(a *Axis, vs [][]float64) {
 	a.Min, a.Max = lo-pad, hi+pad
 }
 
-// Fits returns the fit of every series with Fit set (nil entries for others
-// or for failed fits), in series order.
+// Fits returns the fit of every series (nil for a series without one, or
+// one whose slope is not a finite number), in series order.
 func (p *XY) Fits() []*Fit {
 	out := make([]*Fit, len(p.Series))
 	for i, s := range p.Series {
-		if s.Fit {
-			if f, err := FitPowerLaw(s.X, s.Y); err == nil {
-				out[i] = &f
-			}
+		if s.Fit != nil && finite(s.Fit.Slope) && finite(s.Fit.Intercept) {
+			out[i] = s.Fit
 		}
 	}
 	return out
@@ -257,7 +214,7 @@ func (p *XY) Draw(s *scene.Scene) {
 func (p *XY) anchor() (x, y float64) {
 	pick := -1
 	for i, s := range p.Series {
-		if s.Fit {
+		if s.Fit != nil {
 			pick = i
 			break
 		}
