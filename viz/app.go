@@ -52,7 +52,8 @@ type App struct {
 	frames      frameRing
 	errMsg      string
 
-	ui uiState
+	ui     uiState
+	panels []panel // newPanels: each owns what it keeps between frames
 }
 
 type traceKey struct {
@@ -78,7 +79,7 @@ func NewApp(p Params) (*App, error) {
 	if err := p.Validate(); err != nil {
 		return nil, err
 	}
-	a := &App{p: p, budget: DefaultBudget, playing: true, scaleIdx: map[int]*scaleEngines{}}
+	a := &App{p: p, budget: DefaultBudget, playing: true, scaleIdx: map[int]*scaleEngines{}, panels: newPanels()}
 	if err := a.invalidate(); err != nil {
 		return nil, err
 	}
@@ -256,22 +257,22 @@ func (a *App) Settle() {
 type unitKind uint8
 
 const (
-	uNone           unitKind = iota
-	uGen                     // a block of generated keys
-	uScan                    // the scan index (a copy of the keys) and the values
-	uTree                    // the tree and automatic indexes: O(n log n), one unit
-	uCov                     // the key sample's covariance (geometry projection)
-	uTrace                   // the selected query's traced query
-	uRowsStart               // a new rows job
-	uRowsHSR                 // the engine's row (rows phases in order, see phHSR)
-	uRowsScores              // a block of dense scores
-	uRowsWeight              // a block of dense weights
-	uRowsBins                // a block of heatmap bins
-	uScalingStart            // a new scaling job
-	uScaleScan               // a prefix scan index
-	uScaleTree               // a prefix tree index
-	uScaleQuery              // one query of the scaling series
-	uTiming                  // a slice of the index-vs-scan timing (timing.go)
+	uNone         unitKind = iota
+	uGen                   // a block of generated keys
+	uScan                  // the scan index (a copy of the keys) and the values
+	uTree                  // the tree and automatic indexes: O(n log n), one unit
+	uCov                   // the key sample's covariance (geometry projection)
+	uTrace                 // the selected query's traced query
+	uRowsStart             // a new rows job
+	uRowsHSR               // the engine's row (rows phases in order, see phHSR)
+	uRowsScores            // a block of dense scores
+	uRowsWeight            // a block of dense weights
+	uRowsBins              // a block of heatmap bins
+	uScalingStart          // a new scaling job
+	uScaleScan             // a prefix scan index
+	uScaleTree             // a prefix tree index
+	uScaleQuery            // one query of the scaling series
+	uTiming                // a slice of the index-vs-scan timing (timing.go)
 	numUnitKinds
 )
 

@@ -4,11 +4,11 @@ import (
 	"math"
 	"testing"
 
+	"github.com/hsrviz/hsrviz/attention"
 	"github.com/hsrviz/hsrviz/attention/gen"
 	"github.com/hsrviz/hsrviz/hsr"
 	"github.com/hsrviz/hsrviz/viz/input"
 	"github.com/hsrviz/hsrviz/viz/scene"
-	"github.com/hsrviz/hsrviz/attention"
 )
 
 func settled(t *testing.T, hash string) *App {
@@ -179,7 +179,7 @@ func TestHeatmapMaxKeepsLoneHotKey(t *testing.T) {
 	}
 	// end to end: a lone key with all the weight survives into the pixels
 	a := settled(t, "n=65536&d=4&m=3&b=3")
-	rows, nb := a.heatRows()
+	rows, nb := a.panelByName(PanelHeatmap).(*heatmapPanel).heatRows(a)
 	r := *rows[0]
 	r.dense = make([]float32, nb)
 	r.dense[123] = 1

@@ -23,8 +23,9 @@ func TestHeatmapIncrementalMatchesFull(t *testing.T) {
 	var prev [3][]byte
 	check := func(when string) {
 		t.Helper()
-		hc := &a.ui.heat
-		rows, nb := a.heatRows()
+		hp := a.panelByName(PanelHeatmap).(*heatmapPanel)
+		hc := &hp.heat
+		rows, nb := hp.heatRows(a)
 		for k := 0; k < 3; k++ {
 			want := paintHeat(rows, nb, hc.w, hc.h, k, hc.dmax)
 			if !bytes.Equal(hc.imgs[k].Pix, want.Pix) {
@@ -272,7 +273,9 @@ func TestPanelMemoSameItems(t *testing.T) {
 	compare := func(when string, w, h int) {
 		t.Helper()
 		s1 := a.Scene(w, h)
-		a.ui.memoNumbers, a.ui.memoScaling, a.ui.memoHistogram, a.ui.memoHeat = panelMemo{}, panelMemo{}, panelMemo{}, panelMemo{}
+		for _, m := range memos(a) {
+			*m = panelMemo{}
+		}
 		s2 := a.Scene(w, h)
 		if len(s1.Items) != len(s2.Items) {
 			t.Fatalf("%s: %d items from memos, %d drawn afresh", when, len(s1.Items), len(s2.Items))
@@ -285,8 +288,7 @@ func TestPanelMemoSameItems(t *testing.T) {
 	}
 	a.Scene(1280, 800)
 	a.Scene(1280, 800)
-	for name, m := range map[string]*panelMemo{"numbers": &a.ui.memoNumbers, "scaling": &a.ui.memoScaling,
-		"histogram": &a.ui.memoHistogram, "heatmap": &a.ui.memoHeat} {
+	for name, m := range memos(a) {
 		if m.hits == 0 {
 			t.Errorf("the %s panel was drawn again although nothing changed", name)
 		}
@@ -476,4 +478,25 @@ func TestWorkLabel(t *testing.T) {
 	if l := a.workLabel(); l != "done" {
 		t.Errorf("when finished: %q", l)
 	}
+}
+
+// memos is the memo of every panel that keeps one, by panel name.
+func memos(a *App) map[string]*panelMemo {
+	out := map[string]*panelMemo{}
+	for _, pn := range a.panels {
+		switch x := pn.(type) {
+		case *numbersPanel:
+			out[pn.name()] = &x.memo
+		case *scalingPanel:
+			out[pn.name()] = &x.memo
+		case *histogramPanel:
+			out[pn.name()] = &x.memo
+		case *heatmapPanel:
+			out[pn.name()] = &x.memo
+		}
+	}
+	if len(out) != 4 {
+		panic("memos: expected the four memoized panels")
+	}
+	return out
 }

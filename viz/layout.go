@@ -1,9 +1,10 @@
 package viz
 
 // Layout: a header line, a control column (left when the window is wide,
-// on top when narrow) and six panels in a grid that adapts to the window:
-// 3×2 when wide, 2×3 when medium, one column when narrow (phones), where
-// the content scrolls.
+// on top when narrow) and the panels (newPanels, in order) in a grid that
+// adapts to the window: 3 columns when wide, 2 when medium, one column when
+// narrow (phones), where the content scrolls. With six panels that is 3×2
+// and 2×3; the grid takes as many rows as the panels need.
 
 // Panel names (Snapshot().Panels[i].Name).
 const (
@@ -15,8 +16,6 @@ const (
 	PanelHistogram = "histogram"
 	PanelControls  = "controls"
 )
-
-var panelOrder = []string{PanelGeometry, PanelTree, PanelHeatmap, PanelNumbers, PanelScaling, PanelHistogram}
 
 type rect struct{ X, Y, W, H float32 }
 
@@ -44,8 +43,9 @@ const (
 	controlW2 = 400
 )
 
-// computeLayout lays out a w×h window; scroll shifts the narrow layout up.
-func computeLayout(w, h int, controls bool, scroll float32) layout {
+// computeLayout lays out a w×h window for the named panels (in reading
+// order); scroll shifts the narrow layout up.
+func computeLayout(w, h int, controls bool, scroll float32, names []string) layout {
 	W, H := float32(w), float32(h)
 	L := layout{w: W, h: H, panels: map[string]rect{}}
 	L.header = rect{0, 0, W, headerH}
@@ -65,14 +65,14 @@ func computeLayout(w, h int, controls bool, scroll float32) layout {
 		bandH = controlsHeight(W - 2*gap)
 	}
 	switch {
-	case W < 1000 && H > W*1.2 && W >= 600 && H-top-bandH-gap >= 3*240:
+	case W < 1000 && H > W*1.2 && W >= 600 && H-top-bandH-gap >= float32(rowsOf(len(names), 2))*240:
 		// tall and medium (a portrait tablet): controls in a band on top, panels 2×3
 		y := top
 		if controls {
 			L.controls = rect{gap, top, W - 2*gap, bandH}
 			y += bandH + gap
 		}
-		grid(L.panels, gap, y, W-2*gap, H-y-gap, []float32{0.5, 0.5}, []float32{0.36, 0.34, 0.30})
+		grid(L.panels, names, gap, y, W-2*gap, H-y-gap, 2)
 		L.content = H
 	case W-cwid >= 560 && H >= 420:
 		left := float32(gap)
@@ -83,12 +83,9 @@ func computeLayout(w, h int, controls bool, scroll float32) layout {
 		cw := W - left - gap
 		ch := H - top - gap
 		if cw >= 900 || cw > ch*1.6 {
-			// 3 columns × 2 rows; the top row (the pictures) gets more height
-			colW := []float32{0.31, 0.36, 0.33}
-			rowH := []float32{0.58, 0.42}
-			grid(L.panels, left, top, cw, ch, colW, rowH)
+			grid(L.panels, names, left, top, cw, ch, 3)
 		} else {
-			grid(L.panels, left, top, cw, ch, []float32{0.5, 0.5}, []float32{0.36, 0.34, 0.30})
+			grid(L.panels, names, left, top, cw, ch, 2)
 		}
 		L.content = H
 	default:
@@ -96,7 +93,7 @@ func computeLayout(w, h int, controls bool, scroll float32) layout {
 		// the most interesting picture first, then the controls, then the rest
 		y := top - scroll
 		ph := max(300, min(H*0.62, (W-2*gap)*1.05))
-		for i, name := range panelOrder {
+		for i, name := range names {
 			if i == 1 && controls {
 				ctlH := controlsHeight(W - 2*gap)
 				L.controls = rect{gap, y, W - 2*gap, ctlH}
@@ -114,23 +111,44 @@ func computeLayout(w, h int, controls bool, scroll float32) layout {
 	return L
 }
 
-// grid places the six panels (in panelOrder) row by row.
-func grid(dst map[string]rect, x0, y0, w, h float32, cols, rows []float32) {
-	nc := len(cols)
+// rowsOf is the number of rows k panels take in cols columns.
+func rowsOf(k, cols int) int { return max(1, (k+cols-1)/cols) }
+
+// grid places the named panels row by row in cols columns. With 3 columns
+// the middle one (the tree) is a little wider, and with 2 or 3 rows the
+// top row (the pictures) a little taller; otherwise the shares are equal.
+func grid(dst map[string]rect, names []string, x0, y0, w, h float32, cols int) {
+	colW := make([]float32, cols)
+	for i := range colW {
+		colW[i] = 1 / float32(cols)
+	}
+	if cols == 3 {
+		colW = []float32{0.31, 0.36, 0.33}
+	}
+	nr := rowsOf(len(names), cols)
+	rowH := make([]float32, nr)
+	for i := range rowH {
+		rowH[i] = 1 / float32(nr)
+	}
+	switch nr {
+	case 2:
+		rowH = []float32{0.58, 0.42}
+	case 3:
+		rowH = []float32{0.36, 0.34, 0.30}
+	}
 	i := 0
 	y := y0
-	for _, rf := range rows {
+	for _, rf := range rowH {
 		rh := (h+gap)*rf - gap
 		x := x0
-		for _, cf := range cols {
+		for _, cf := range colW {
 			cw := (w+gap)*cf - gap
-			if i < len(panelOrder) {
-				dst[panelOrder[i]] = rect{x, y, cw, rh}
+			if i < len(names) {
+				dst[names[i]] = rect{x, y, cw, rh}
 			}
 			i++
 			x += cw + gap
 		}
 		y += rh + gap
-		_ = nc
 	}
 }

@@ -113,9 +113,17 @@ func (g *geoCache) view(r rect) view {
 	return newView(g.bx0, g.bx1, g.by0, g.by1, r.X, r.Y, r.W, r.H, g.pr.exact)
 }
 
-func (a *App) drawGeometry(p painter, r rect) {
+// geometryPanel is the keys as points and the query's half-space: exact at
+// d = 2 (and 1), projected along q/|q| and the keys' main spread across q
+// above. The projected keys of the selected query (App.geometry) are not
+// its own cache: the tree panel draws them under its boxes too.
+type geometryPanel struct{}
+
+func (*geometryPanel) name() string  { return PanelGeometry }
+func (*geometryPanel) title() string { return "Geometry: a half-space query" }
+
+func (*geometryPanel) draw(a *App, p painter, r rect, title string) {
 	d := a.p.D
-	title := "1 · Geometry: a half-space query"
 	caption := fmt.Sprintf("Keys are points, q the arrow; reported: q·k > c = √d·b = %s", fmtNum(a.cValue()))
 	if a.p.Kind == attention.Softmax {
 		caption = fmt.Sprintf("Keys are points, q the arrow; top r: q·k > c = %s", fmtNum(a.cValue()))

@@ -104,14 +104,14 @@ func (hc *heatCache) update(rows []*rowResult, nb, w, h int, dmax float64) bool 
 // heatRows returns the rows to show: the current job's finished rows, else
 // those of the last complete job (so dragging b updates rows progressively).
 // The slice is reused from call to call.
-func (a *App) heatRows() ([]*rowResult, int) {
+func (hp *heatmapPanel) heatRows(a *App) ([]*rowResult, int) {
 	m := a.p.M
-	out := a.ui.heat.rows
+	out := hp.heat.rows
 	if cap(out) < m {
 		out = make([]*rowResult, m)
 	}
 	out = out[:m]
-	a.ui.heat.rows = out
+	hp.heat.rows = out
 	nb := 0
 	for i := 0; i < m; i++ {
 		out[i] = nil
@@ -269,14 +269,33 @@ func lum(c color.RGBA) float64 {
 	return (0.2126*float64(c.R) + 0.7152*float64(c.G) + 0.0722*float64(c.B)) / 255
 }
 
-func (a *App) drawHeatmaps(p painter, r rect) {
-	title := "3 · Attention weights: dense vs HSR"
+// heatmapPanel is the m×n attention weights three ways: dense, HSR-sparse
+// and their difference. A click on a row shows that query.
+type heatmapPanel struct {
+	heat     heatCache
+	memo     panelMemo
+	hoverRow int // the row under the pointer at the last draw (-1: none)
+}
+
+func (*heatmapPanel) name() string  { return PanelHeatmap }
+func (*heatmapPanel) title() string { return "Attention weights: dense vs HSR" }
+
+// click shows the query of the row clicked.
+func (hp *heatmapPanel) click(a *App, x, y float32) {
+	if i := hp.hoverRow; i >= 0 && i < a.p.M && i != a.p.Query {
+		q := a.p
+		q.Query = i
+		_ = a.SetParams(q)
+	}
+}
+
+func (hp *heatmapPanel) draw(a *App, p painter, r rect, title string) {
 	caption := "Row i = query q_i, column j = key k_j; colour = weight ÷ the row's max; dot = reported."
 	if a.p.Kind == attention.Softmax {
 		caption = fmt.Sprintf("Softmax keeps the top r = n^γ = %d keys per row; colour = weight ÷ row max.", a.p.TopR())
 	}
 	body := panelBody(r)
-	rows, nb := a.heatRows()
+	rows, nb := hp.heatRows(a)
 	if nb == 0 {
 		p.panelFrame(r, title, caption)
 		a.drawWaiting(p, body)
@@ -308,7 +327,7 @@ func (a *App) drawHeatmaps(p painter, r rect) {
 	// Rounding noise (ReLU^α differs from dense only in summation order)
 	// stays neutral: the difference scale is at least 1e-6 of the weights.
 	dmax = math.Max(dmax, 1e-6*vmax)
-	hc := &a.ui.heat
+	hc := &hp.heat
 	hc.update(rows, nb, W, H, dmax)
 	// Unchanged maps and no pointer over the panel: the same items as last
 	// frame (a hovered cell highlights its row and column, so no memo then).
@@ -323,17 +342,17 @@ func (a *App) drawHeatmaps(p painter, r rect) {
 	var k any
 	if _, hovering := a.hoverIn(r); !hovering {
 		k = key{r, caption, a.p.Kind, hc.key, nb, a.p.N, a.p.M, a.p.Query, dshown, dmax}
-		if a.ui.memoHeat.key == k {
-			a.ui.hoverRow = -1
+		if hp.memo.key == k {
+			hp.hoverRow = -1
 		}
 	}
-	p.memo(&a.ui.memoHeat, k, func() { a.drawHeatmapsNow(p, r, title, caption, body, rows, W, H, dshown) })
+	p.memo(&hp.memo, k, func() { hp.drawNow(a, p, r, title, caption, body, rows, W, H, dshown) })
 }
 
-// drawHeatmapsNow draws the heatmap panel whose maps hc holds.
-func (a *App) drawHeatmapsNow(p painter, r rect, title, caption string, body rect, rows []*rowResult, W, H int, dshown float64) {
+// drawNow draws the heatmap panel whose maps hp.heat holds.
+func (hp *heatmapPanel) drawNow(a *App, p painter, r rect, title, caption string, body rect, rows []*rowResult, W, H int, dshown float64) {
 	p.panelFrame(r, title, caption)
-	hc := &a.ui.heat
+	hc := &hp.heat
 	nb := hc.nb
 	lh := lineHeight(sizeLabel)
 	names := []string{"dense: all n·m scores computed",
@@ -393,7 +412,7 @@ func (a *App) drawHeatmapsNow(p painter, r rect, title, caption string, body rec
 		p.rect(rect{mr.X - 4, ry, 3, max(1, mr.H/float32(m))}, colQuery, color.RGBA{}, 0)
 	}
 	// hover: highlight the row and the column in all three maps (llm-viz style)
-	a.ui.hoverRow = -1
+	hp.hoverRow = -1
 	for k := 0; k < 3; k++ {
 		mr := mapRects[k]
 		h, ok := a.hoverIn(mr)
@@ -409,7 +428,7 @@ func (a *App) drawHeatmapsNow(p painter, r rect, title, caption string, body rec
 		if rr := rows[i]; rr != nil {
 			p.tooltip(h.X, h.Y, a.cellInfo(i, c, cols, rr), r)
 		}
-		a.ui.hoverRow = i
+		hp.hoverRow = i
 	}
 }
 

@@ -5,7 +5,6 @@ import (
 	"image/color"
 	"time"
 
-	"github.com/hsrviz/hsrviz/viz/plot"
 	"github.com/hsrviz/hsrviz/viz/scene"
 
 	"github.com/hsrviz/hsrviz/attention"
@@ -115,7 +114,13 @@ func (a *App) numberLines() []numberLine {
 	return L
 }
 
-func (a *App) drawNumbers(p painter, r rect) {
+// numbersPanel is every number measured in this run beside its theory.
+type numbersPanel struct{ memo panelMemo }
+
+func (*numbersPanel) name() string  { return PanelNumbers }
+func (*numbersPanel) title() string { return "Numbers, measured in this run" }
+
+func (np *numbersPanel) draw(a *App, p painter, r rect, title string) {
 	type key struct {
 		r      rect
 		sum    *summary
@@ -130,11 +135,11 @@ func (a *App) drawNumbers(p painter, r rect) {
 			k = key{r, a.sum, tj, tj.round, tj.complete}
 		}
 	}
-	p.memo(&a.ui.memoNumbers, k, func() { a.drawNumbersNow(p, r) })
+	p.memo(&np.memo, k, func() { a.drawNumbersNow(p, r, title) })
 }
 
-func (a *App) drawNumbersNow(p painter, r rect) {
-	body := p.panelFrame(r, "4 · Numbers, measured in this run", "Counts and times measured now; theory lines are marked")
+func (a *App) drawNumbersNow(p painter, r rect, title string) {
+	body := p.panelFrame(r, title, "Counts and times measured now; theory lines are marked")
 	lines := a.numberLines()
 	if lines == nil {
 		a.drawWaiting(p, body)
@@ -190,91 +195,4 @@ func drawCheck(p painter, x, y, s float32, c color.RGBA) {
 func drawCross(p painter, x, y, s float32, c color.RGBA) {
 	p.line(x, y, x+s, y+s, c, 2.2)
 	p.line(x+s, y, x, y+s, c, 2.2)
-}
-
-func (a *App) drawScaling(p painter, r rect) {
-	type key struct {
-		r        rect
-		paperB   bool
-		kind     attention.Kind
-		sj       *scalingJob
-		points   int
-		complete bool
-	}
-	var k any
-	if sj := a.scaling; sj != nil && len(sj.points) >= 2 {
-		k = key{r, a.p.PaperB, a.p.Kind, sj, len(sj.points), sj.complete}
-	}
-	p.memo(&a.ui.memoScaling, k, func() { a.drawScalingNow(p, r) })
-}
-
-func (a *App) drawScalingNow(p painter, r rect) {
-	caption := "Mean per query on the first n' keys, at the paper's b(n')"
-	if !a.p.PaperB && a.p.Kind == attention.ReLU {
-		caption = "At a FIXED b the count grows like n (slope 1); p: paper's b(n)"
-	}
-	if a.p.Kind == attention.Softmax {
-		caption = "Top r = n'^γ kept: the reported slope is γ"
-	}
-	body := p.panelFrame(r, "5 · Scaling with n (log-log)", caption)
-	sj := a.scaling
-	if sj == nil || len(sj.points) < 2 {
-		a.drawWaiting(p, body)
-		return
-	}
-	var xs, rep, dots, nodes []float64
-	for _, pt := range sj.points {
-		xs = append(xs, float64(pt.n))
-		rep = append(rep, pt.reported)
-		dots = append(dots, pt.dots)
-		nodes = append(nodes, pt.nodes)
-	}
-	fit := func(ys []float64) *plot.Fit {
-		s, c := attention.FitPowerLaw(xs, ys)
-		return &plot.Fit{Slope: s, Intercept: c}
-	}
-	ch := plot.NewLogLog(plot.Rect{X: body.X, Y: body.Y, W: body.W, H: body.H}, "", "n (keys)", "per query")
-	ch.Series = []plot.Series{
-		{Name: "keys reported", X: xs, Y: rep, Color: colReported, Points: true, Line: true, Fit: fit(rep)},
-		{Name: "dot products", X: xs, Y: dots, Color: colOpened, Points: true, Line: true, Fit: fit(dots)},
-		{Name: "nodes visited", X: xs, Y: nodes, Color: colMuted, Points: true, Line: true},
-	}
-	ch.References = []plot.Reference{{Slope: 0.8, Label: "theory: slope 4/5", Color: colQuery}}
-	ch.Draw(p.s)
-	if !sj.complete {
-		p.progressBar(rect{body.X + body.W - 90, body.Y + body.H - 8, 80, 4}, float64(len(sj.points))/float64(len(sj.sizes)), "")
-	}
-}
-
-func (a *App) drawHistogram(p painter, r rect) {
-	type key struct {
-		r   rect
-		sum *summary
-	}
-	var k any
-	if a.sum != nil {
-		k = key{r, a.sum}
-	}
-	p.memo(&a.ui.memoHistogram, k, func() { a.drawHistogramNow(p, r) })
-}
-
-func (a *App) drawHistogramNow(p painter, r rect) {
-	body := p.panelFrame(r, "6 · Keys reported per query row", "The bound holds on the mean; single rows may exceed it")
-	s := a.sum
-	if s == nil {
-		a.drawWaiting(p, body)
-		return
-	}
-	vals := make([]float64, len(s.counts))
-	for i, c := range s.counts {
-		vals[i] = float64(c)
-	}
-	h := plot.Histogram{Rect: plot.Rect{X: body.X, Y: body.Y, W: body.W, H: body.H}, XLabel: "keys reported", YLabel: "rows",
-		Values: vals, Color: colReported,
-		Marks: []plot.Mark{{X: s.mean, Label: "mean", Color: colText}}}
-	if s.key.kind == attention.ReLU {
-		h.Marks = append(h.Marks, plot.Mark{X: s.countBound, Label: "n^(4/5)", Color: colQuery},
-			plot.Mark{X: s.gaussExpect, Label: "Gaussian", Color: colMuted})
-	}
-	h.Draw(p.s)
 }

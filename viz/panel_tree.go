@@ -2,6 +2,7 @@ package viz
 
 import (
 	"fmt"
+	"image"
 	"image/color"
 	"math"
 
@@ -89,8 +90,19 @@ func intervalBarsInto(dst []bar, t *hsr.Trace, k int, r rect) []bar {
 	return out
 }
 
-func (a *App) drawTree(p painter, r rect) {
-	title := "2 · The tree at work: the real query trace"
+// treePanel plays the selected query's real trace step by step: the
+// interval view (every d) and the k-d boxes on the plane (d = 2).
+type treePanel struct {
+	img    *image.RGBA // the keys, small, under the boxes
+	imgKey string
+	imgSeq int
+	bars   []bar // the interval bars laid out (reused)
+}
+
+func (*treePanel) name() string  { return PanelTree }
+func (*treePanel) title() string { return "The tree at work: the real query trace" }
+
+func (tp *treePanel) draw(a *App, p painter, r rect, title string) {
 	caption := "Each node: q·x over its box spans [min, max]; vs the line c it is pruned, reported or opened"
 	body := p.panelFrame(r, title, caption)
 	t := a.trace
@@ -105,10 +117,10 @@ func (a *App) drawTree(p painter, r rect) {
 	area := rect{body.X, body.Y, body.W, body.H - legendH - countersH}
 	if a.p.D == 2 && area.H > 260 {
 		boxH := area.H * 0.52
-		a.drawBoxes(p, rect{area.X, area.Y, area.W, boxH - 6}, k)
+		tp.drawBoxes(a, p, rect{area.X, area.Y, area.W, boxH - 6}, k)
 		area = rect{area.X, area.Y + boxH, area.W, area.H - boxH}
 	}
-	a.drawIntervals(p, area, k)
+	tp.drawIntervals(a, p, area, k)
 	// counters at this step
 	c := a.stepCounters()
 	y := area.Y + area.H + 4
@@ -172,7 +184,7 @@ func drawDecisionSwatch(p painter, r rect, d hsr.Decision) {
 }
 
 // drawIntervals is the interval view.
-func (a *App) drawIntervals(p painter, r rect, k int) {
+func (tp *treePanel) drawIntervals(a *App, p painter, r rect, k int) {
 	t := a.trace
 	axisH := lineHeight(sizeSmall) + 4
 	left := textWidth("level 00", sizeSmall) + 6
@@ -182,8 +194,8 @@ func (a *App) drawIntervals(p painter, r rect, k int) {
 	}
 	p.rect(plot, rgb(0xFB, 0xFB, 0xFC), colGrid, 1)
 	// only the steps played so far are drawn (at least one bar: the axis)
-	bars := intervalBarsInto(a.ui.bars[:0], t, max(1, min(k, len(t.Steps))), plot)
-	a.ui.bars = bars
+	bars := intervalBarsInto(tp.bars[:0], t, max(1, min(k, len(t.Steps))), plot)
+	tp.bars = bars
 	depth := 0
 	for _, s := range t.Steps {
 		depth = max(depth, s.Depth)
@@ -234,7 +246,7 @@ func (a *App) drawIntervals(p painter, r rect, k int) {
 }
 
 // drawBoxes draws the k-d tree's boxes (d = 2) entered by the first k steps.
-func (a *App) drawBoxes(p painter, r rect, k int) {
+func (tp *treePanel) drawBoxes(a *App, p painter, r rect, k int) {
 	g := a.geometry()
 	if g == nil {
 		return
@@ -259,13 +271,13 @@ func (a *App) drawBoxes(p painter, r rect, k int) {
 	}
 	// the keys, small, over the boxes
 	key := fmt.Sprintf("treekeys/%d/%d/%d/%g/%dx%d", a.dataVer, a.qVer, a.p.Query, g.key.c, int(r.W), int(r.H))
-	if a.ui.treeImgKey != key {
-		a.ui.treeImgSeq++
-		a.ui.treeImg = a.paintKeysSmall(g, v, r)
-		a.ui.treeImgKey = key
+	if tp.imgKey != key {
+		tp.imgSeq++
+		tp.img = a.paintKeysSmall(g, v, r)
+		tp.imgKey = key
 	}
-	p.s.Add(scene.Raster{X: r.X, Y: r.Y, W: float32(a.ui.treeImg.Rect.Dx()), H: float32(a.ui.treeImg.Rect.Dy()),
-		Img: a.ui.treeImg, Key: fmt.Sprintf("%s#%d", key, a.ui.treeImgSeq)})
+	p.s.Add(scene.Raster{X: r.X, Y: r.Y, W: float32(tp.img.Rect.Dx()), H: float32(tp.img.Rect.Dy()),
+		Img: tp.img, Key: fmt.Sprintf("%s#%d", key, tp.imgSeq)})
 	a0, a1, c := g.pr.halfPlane()
 	if lx, ly, ok := boundarySegment(v, a0, a1, c); ok {
 		p.line(v.X(lx[0]), v.Y(ly[0]), v.X(lx[1]), v.Y(ly[1]), colQuery, 2)

@@ -1,11 +1,11 @@
 package viz
 
 import (
-	"strings"
-	"testing"
 	"github.com/hsrviz/hsrviz/attention"
 	"github.com/hsrviz/hsrviz/attention/gen"
 	"github.com/hsrviz/hsrviz/hsr"
+	"strings"
+	"testing"
 )
 
 func TestValidateMessages(t *testing.T) {

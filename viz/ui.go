@@ -2,7 +2,6 @@ package viz
 
 import (
 	"fmt"
-	"image"
 	"image/color"
 	"math"
 
@@ -21,22 +20,12 @@ type uiState struct {
 	scroll            float32
 	geo               *geoCache
 	ctl               *controls
-	hoverRow          int
 	dragging, wasDown bool
 	dragY             float32
 	clickDown         bool
 	clickX, clickY    float32
-	treeImg           *image.RGBA
-	treeImgKey        string
-	treeImgSeq        int
-	heat              heatCache
-	memoNumbers       panelMemo
-	memoScaling       panelMemo
-	memoHistogram     panelMemo
-	memoHeat          panelMemo
-	scenes            int   // Scene calls so far
-	bars              []bar // the tree panel's interval bars (reused)
-	lastItems         int   // items of the last scene
+	scenes            int // Scene calls so far
+	lastItems         int // items of the last scene
 	help              bool
 }
 
@@ -84,18 +73,20 @@ func (a *App) scrollBy(dy float32) {
 	a.ui.scroll = max(0, min(a.ui.scroll+dy, a.ui.lay.content-a.ui.lay.h))
 }
 
-// handleClicks: a click on a heatmap row shows that query.
+// handleClicks: a click (press and release in one place) goes to the
+// panel under it, if it takes clicks (clicker).
 func (a *App) handleClicks(in *input.Input) {
 	p, ok := in.Primary()
 	down := ok && p.Down
 	if down && !a.ui.clickDown {
 		a.ui.clickX, a.ui.clickY = p.X, p.Y
 	}
-	if !down && a.ui.clickDown && ok && a.ui.hoverRow >= 0 && abs32(p.X-a.ui.clickX) < 4 && abs32(p.Y-a.ui.clickY) < 4 {
-		if r := a.ui.lay.panels[PanelHeatmap]; r.contains(p.X, p.Y) && a.ui.hoverRow < a.p.M && a.ui.hoverRow != a.p.Query {
-			q := a.p
-			q.Query = a.ui.hoverRow
-			_ = a.SetParams(q)
+	if !down && a.ui.clickDown && ok && abs32(p.X-a.ui.clickX) < 4 && abs32(p.Y-a.ui.clickY) < 4 {
+		for _, pn := range a.panels {
+			if c, ok := pn.(clicker); ok && a.ui.lay.panels[pn.name()].contains(p.X, p.Y) {
+				c.click(a, p.X, p.Y)
+				break
+			}
 		}
 	}
 	a.ui.clickDown = down
@@ -117,7 +108,7 @@ func (a *App) Scene(w, h int) *scene.Scene {
 	s := &scene.Scene{W: w, H: h, Background: colBackground, Items: make([]scene.Item, 0, a.ui.lastItems+16)}
 	defer func() { a.ui.lastItems = len(s.Items) }()
 	p := painter{s}
-	L := computeLayout(w, h, a.p.Controls, a.ui.scroll)
+	L := computeLayout(w, h, a.p.Controls, a.ui.scroll, a.panelNames())
 	a.ui.w, a.ui.h, a.ui.lay = w, h, L
 	a.ui.scenes++
 	a.ui.panels = a.ui.panels[:0]
@@ -126,23 +117,11 @@ func (a *App) Scene(w, h int) *scene.Scene {
 		draw(p, r)
 		s.EndGroup(g)
 	}
-	for _, name := range panelOrder {
-		r := L.panels[name]
-		a.ui.panels = append(a.ui.panels, Region{Name: name, X: r.X, Y: r.Y, W: r.W, H: r.H})
-		switch name {
-		case PanelGeometry:
-			group(r, a.drawGeometry)
-		case PanelTree:
-			group(r, a.drawTree)
-		case PanelHeatmap:
-			group(r, a.drawHeatmaps)
-		case PanelNumbers:
-			group(r, a.drawNumbers)
-		case PanelScaling:
-			group(r, a.drawScaling)
-		case PanelHistogram:
-			group(r, a.drawHistogram)
-		}
+	for i, pn := range a.panels {
+		r := L.panels[pn.name()]
+		a.ui.panels = append(a.ui.panels, Region{Name: pn.name(), X: r.X, Y: r.Y, W: r.W, H: r.H})
+		title := fmt.Sprintf("%d · %s", i+1, pn.title())
+		group(r, func(p painter, r rect) { pn.draw(a, p, r, title) })
 	}
 	if L.controls.W > 0 {
 		a.ui.panels = append(a.ui.panels, Region{Name: PanelControls, X: L.controls.X, Y: L.controls.Y, W: L.controls.W, H: L.controls.H})

@@ -1,0 +1,67 @@
+package viz
+
+import (
+	"github.com/hsrviz/hsrviz/attention"
+	"github.com/hsrviz/hsrviz/viz/plot"
+)
+
+// scalingPanel is the log-log plot of keys used and work per query row
+// against n, with the fitted slopes and the theory's.
+type scalingPanel struct{ memo panelMemo }
+
+func (*scalingPanel) name() string  { return PanelScaling }
+func (*scalingPanel) title() string { return "Scaling with n (log-log)" }
+
+func (sp *scalingPanel) draw(a *App, p painter, r rect, title string) {
+	type key struct {
+		r        rect
+		paperB   bool
+		kind     attention.Kind
+		sj       *scalingJob
+		points   int
+		complete bool
+	}
+	var k any
+	if sj := a.scaling; sj != nil && len(sj.points) >= 2 {
+		k = key{r, a.p.PaperB, a.p.Kind, sj, len(sj.points), sj.complete}
+	}
+	p.memo(&sp.memo, k, func() { a.drawScalingNow(p, r, title) })
+}
+
+func (a *App) drawScalingNow(p painter, r rect, title string) {
+	caption := "Mean per query on the first n' keys, at the paper's b(n')"
+	if !a.p.PaperB && a.p.Kind == attention.ReLU {
+		caption = "At a FIXED b the count grows like n (slope 1); p: paper's b(n)"
+	}
+	if a.p.Kind == attention.Softmax {
+		caption = "Top r = n'^γ kept: the reported slope is γ"
+	}
+	body := p.panelFrame(r, title, caption)
+	sj := a.scaling
+	if sj == nil || len(sj.points) < 2 {
+		a.drawWaiting(p, body)
+		return
+	}
+	var xs, rep, dots, nodes []float64
+	for _, pt := range sj.points {
+		xs = append(xs, float64(pt.n))
+		rep = append(rep, pt.reported)
+		dots = append(dots, pt.dots)
+		nodes = append(nodes, pt.nodes)
+	}
+	fit := func(ys []float64) *plot.Fit {
+		s, c := attention.FitPowerLaw(xs, ys)
+		return &plot.Fit{Slope: s, Intercept: c}
+	}
+	ch := plot.NewLogLog(plot.Rect{X: body.X, Y: body.Y, W: body.W, H: body.H}, "", "n (keys)", "per query")
+	ch.Series = []plot.Series{
+		{Name: "keys reported", X: xs, Y: rep, Color: colReported, Points: true, Line: true, Fit: fit(rep)},
+		{Name: "dot products", X: xs, Y: dots, Color: colOpened, Points: true, Line: true, Fit: fit(dots)},
+		{Name: "nodes visited", X: xs, Y: nodes, Color: colMuted, Points: true, Line: true},
+	}
+	ch.References = []plot.Reference{{Slope: 0.8, Label: "theory: slope 4/5", Color: colQuery}}
+	ch.Draw(p.s)
+	if !sj.complete {
+		p.progressBar(rect{body.X + body.W - 90, body.Y + body.H - 8, 80, 4}, float64(len(sj.points))/float64(len(sj.sizes)), "")
+	}
+}
