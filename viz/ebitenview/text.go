@@ -6,8 +6,8 @@ import (
 	"math"
 
 	"github.com/hajimehoshi/ebiten/v2"
+	"github.com/hsrviz/hsrviz/assets"
 	"golang.org/x/image/font"
-	"golang.org/x/image/font/gofont/goregular"
 	"golang.org/x/image/font/opentype"
 	"golang.org/x/image/math/fixed"
 
@@ -132,7 +132,7 @@ type placedGlyph struct {
 }
 
 func newTextCache() *textCache {
-	f, err := opentype.Parse(goregular.TTF)
+	f, err := opentype.Parse(assets.Font())
 	if err != nil {
 		panic("ebitenview: the embedded Go Regular font does not parse: " + err.Error())
 	}

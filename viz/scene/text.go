@@ -4,8 +4,8 @@ import (
 	"fmt"
 	"sync"
 
+	"github.com/hsrviz/hsrviz/assets"
 	"golang.org/x/image/font"
-	"golang.org/x/image/font/gofont/goregular"
 	"golang.org/x/image/font/opentype"
 	"golang.org/x/image/font/sfnt"
 	"golang.org/x/image/math/fixed"
@@ -22,7 +22,7 @@ import (
 // goRegular is parsed once; an *sfnt.Font is safe for concurrent use as long
 // as every goroutine brings its own sfnt.Buffer.
 var goRegular = func() *sfnt.Font {
-	f, err := sfnt.Parse(goregular.TTF)
+	f, err := sfnt.Parse(assets.Font())
 	if err != nil {
 		panic("scene: parsing the embedded Go Regular font: " + err.Error())
 	}
