@@ -77,29 +77,22 @@ func (s *Scan) query(a []float64, c float64, visit func(id int) bool, t *Trace) 
 		st.DotProducts = n
 		return st
 	}
+	// Traced: one step, the whole scan, with the exact range of <a, x>.
 	lo, hi := math.Inf(1), math.Inf(-1)
 	for i := 0; i < n; i++ {
 		v := Dot(a, s.pts[i*d:(i+1)*d])
 		st.DotProducts++
-		if t != nil {
-			lo, hi = math.Min(lo, v), math.Max(hi, v)
-		}
+		lo, hi = math.Min(lo, v), math.Max(hi, v)
 		if v > c {
 			st.Reported++
-			if t != nil {
-				t.IDs = append(t.IDs, i)
-			} else if !visit(i) {
-				break
-			}
+			t.IDs = append(t.IDs, i)
 		}
 	}
-	if t != nil {
-		if n == 0 {
-			lo, hi = 0, 0
-		}
-		t.Steps = append(t.Steps, Step{Parent: -1, Decision: LeafScanned, Min: lo, Max: hi,
-			Count: n, Reported: st.Reported, DotProducts: st.DotProducts})
-		t.Stats = st
+	if n == 0 {
+		lo, hi = 0, 0
 	}
+	t.Steps = append(t.Steps, Step{Parent: -1, Decision: LeafScanned, Min: lo, Max: hi,
+		Count: n, Reported: st.Reported, DotProducts: st.DotProducts})
+	t.Stats = st
 	return st
 }

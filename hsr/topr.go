@@ -159,10 +159,7 @@ func (t *Tree) TopR(a []float64, r int) (float64, Stats) {
 	r = clampR(r, t.n)
 	q := query{a: a, st: &st}
 	q.setup(t.d)
-	all := make([]*part, 0, len(t.parts)+1)
-	for _, p := range t.parts {
-		all = append(all, p)
-	}
+	all := append(make([]*part, 0, len(t.parts)+1), t.parts...)
 	if t.buf.len() > 0 {
 		all = append(all, t.buf)
 	}

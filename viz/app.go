@@ -614,9 +614,8 @@ func (a *App) FrameWork(d time.Duration) { a.frames.add(d) }
 
 // frameRing keeps the last frames' work times.
 type frameRing struct {
-	buf   [1024]time.Duration
-	n     int
-	count int
+	buf [1024]time.Duration
+	n   int // frames recorded in all
 }
 
 // statFrames is how many of the last frames FrameStats summarises.
@@ -625,7 +624,6 @@ const statFrames = 240
 func (r *frameRing) add(d time.Duration) {
 	r.buf[r.n%len(r.buf)] = d
 	r.n++
-	r.count++
 }
 
 // last returns the last k recorded times (at most the ring's size), oldest
@@ -659,13 +657,13 @@ func Summarize(v []float64, count int) FrameStats {
 	return FrameStats{P50: q(0.5), P95: q(0.95), Max: s[k-1], Count: count}
 }
 
-func (r *frameRing) stats() FrameStats { return Summarize(r.last(statFrames), r.count) }
+func (r *frameRing) stats() FrameStats { return Summarize(r.last(statFrames), r.n) }
 
 // FrameTimes returns the Go work of the last k frames reported through
 // FrameWork (at most 1024), oldest first, in milliseconds, and how many
 // frames have been reported in all: a measurement can take the frames
 // after a moment it noted.
-func (a *App) FrameTimes(k int) ([]float64, int) { return a.frames.last(k), a.frames.count }
+func (a *App) FrameTimes(k int) ([]float64, int) { return a.frames.last(k), a.frames.n }
 
 // Region is a named rectangle of the last laid-out scene.
 type Region struct {

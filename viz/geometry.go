@@ -206,7 +206,3 @@ func newView(x0, x1, y0, y1 float64, px, py, pw, ph float32, equal bool) view {
 func (v view) X(x float64) float32 { return v.px + float32((x-v.x0)*v.sx) }
 func (v view) Y(y float64) float32 { return v.py + v.ph - float32((y-v.y0)*v.sy) }
 
-// inv maps a screen point back to data coordinates.
-func (v view) inv(X, Y float32) (float64, float64) {
-	return v.x0 + float64(X-v.px)/v.sx, v.y0 + float64(v.py+v.ph-Y)/v.sy
-}

@@ -47,9 +47,7 @@ type bar struct {
 func intervalAxis(t *hsr.Trace) (lo, hi float64) {
 	lo, hi = t.C, t.C
 	for _, s := range t.Steps {
-		if s.Depth == 0 || true {
-			lo, hi = math.Min(lo, s.Min), math.Max(hi, s.Max)
-		}
+		lo, hi = math.Min(lo, s.Min), math.Max(hi, s.Max)
 	}
 	pad := 0.04 * (hi - lo)
 	if pad == 0 {
