@@ -1,69 +1,93 @@
-// Package viz is the visualizer's drawing model, free of Ebiten: Params in,
-// the engine's results and the real query trace out, as a scene.Scene
-// display list for any window size.
+// Package viz is the visualizer's model, free of Ebiten: Params in, the
+// engine's results and the real query trace computed a slice per frame, a
+// scene.Scene display list out, for any window size. viz/ebitenview turns
+// the scene into pixels and input into input.Input; cmd/wasm and
+// cmd/desktop wrap both.
 //
-// Data flows one way: Params → data (seeded generators) and indexes (hsr:
-// scan, tree, auto) → per-row HSR vs dense attention, the selected query's
-// hsr.Trace, the scaling series → panels → scene. Input flows back through
-// App.Update (widgets from viz/widget, the key map in keys.go, hover).
+// # Data flow
 //
-// The panels: 1 geometry (d = 2 exact; d > 2 drawn along q/|q| and the
-// keys' first principal direction orthogonal to q, so the boundary is
-// exactly the vertical line x = c/|q|), 2 the tree at work (the trace
-// played step by step: an interval view for every d, the k-d boxes for
-// d = 2), 3 attention heatmaps (dense, HSR-sparse, difference; max-
-// aggregated columns; reported cells dotted, or blank-vs-filled when
-// aggregated), 4 numbers (every one in Snapshot().Numbers), 5 scaling
-// (log-log with fitted slopes vs 4/5), 6 the per-row count histogram.
+// Params → the compute jobs → read-only results → the panels → the scene.
 //
-// Cost and responsiveness: Update runs pending work in units (a block of
-// generated keys, one index build, the traced query, one query or one block
-// of a row, one scaling query, ~2 ms of the timing) for a time budget per tick: DefaultBudget
-// (2 ms) while the user interacts, IdleBudget (10 ms) once the input has
-// rested for half a second, and one unit only in a tick that changed the
-// parameters (a drag moves b every tick: the picture needs the new trace,
-// while rows for that b would be thrown away by the next tick). A unit
-// runs after another only if its kind's recent cost fits in what is left;
-// a kind never timed runs first in a tick (after a drawn frame, the header
-// naming it), and while the user interacts a unit expected above 4 ms
-// (an index build, a query reporting half the keys) waits until the input
-// rests. Snapshot reports Busy and Progress. The units that cannot be split
-// are the index builds (O(n log n), one call of package hsr: its public
-// API has no resumable build, Tree.Insert's logarithmic method ends in a
-// rebuild of all n points, and wasm goroutines only switch when they block)
-// and the traced query. Changing b, α, the kind, γ, the index kind or the
-// selected query reuses the keys and the indexes; only n, d, data, σ and
-// seed regenerate and rebuild (tested by counting builds).
+//   - The compute jobs (engine.go, scaling.go, timing.go) call the engine
+//     and change nothing else: the keys, values and queries are
+//     attention/gen's streams (the same data as hsrbench and the tests for
+//     the same kind, n, d, σ and seed); the rows are attention.Engine.Row
+//     beside a dense row built from the engine's own Dots, Score and
+//     Weight; the certified softmax bound is the row's ErrorBound; the
+//     trace is the engine's index traced at Engine.Offset, the offset the
+//     row's own query used; the scaling series runs engines on prefixes of
+//     the keys; the theory (PaperThreshold, GaussianExpectedCount,
+//     CountBound, FitPowerLaw, TopRFromGamma) is package attention's.
+//     Engines are built with attention.EngineOptions.IndexOnly, so the
+//     work counted is the traced index's, on every platform.
+//   - The panels (panel.go and panel_*.go) read those results (App.sum,
+//     App.rows, App.trace, App.scaling, App.timing, App.geometry) and draw;
+//     each owns what it keeps between frames.
+//   - Input flows back through App.Update: widgets (viz/widget), the key
+//     map (keys.go), hover and clicks (ui.go, clicker).
 //
-// Drawing costs little while b is dragged: each panel is a scene.Group, and
-// a retained renderer (viz/ebitenview) redraws only the groups whose items
-// changed; panels whose content did not change reuse last frame's items;
-// the heatmaps repaint only finished rows, the geometry's reported keys
-// only where keys changed sides, and tell the renderer which part of the
-// raster to upload (scene.Raster Base/Changed). BenchmarkDragB measures a
-// frame of the model while the slider is dragged; the browser measurement
-// is e2e's TestBrowserFrameBudget (make measure-browser).
+// # Cost and responsiveness
 //
-// Choices where the issue is silent: the heatmap colours each row relative
-// to its own largest weight (attention rows differ by orders of magnitude);
-// the difference map is signed (HSR − dense: kept keys gain, dropped keys
-// lose) on a diverging map whose scale never drops below 1e-6 of the
-// weights, so ReLU^α rounding noise stays neutral; the geometry panel draws
-// at most 2000 keys (an even sample of ids, said in its legend); the
-// scaling series uses prefixes of the current keys and the first 16
-// queries.
+// Update runs pending work in units — a block of 2^16 generated key
+// entries, one engine build (the scan's O(n·d); the automatic index's tree,
+// O(n log n), shared by the tree engine), one attention row (the half-space
+// query plus O(|S|·(d+dv))), one block of a dense row, one scaling row, ~2 ms
+// of timing — for a budget per tick: DefaultBudget while the user
+// interacts, IdleBudget once the input has rested idleAfter, and a single
+// unit in a tick that changed the parameters (a drag moves b every tick;
+// the picture needs the new trace, rows for that b would be thrown away).
+// A unit runs after another only if its kind's recent cost fits in what is
+// left; a kind never timed runs first in a tick; while the user interacts
+// a unit expected above maxInteractiveUnit waits until the input rests.
+// The units that cannot be split: the engine builds and the attention row
+// (one call each into package attention) and the traced query. Changing b,
+// α, the kind, γ, the index kind or the selected query reuses the keys and
+// the engines; only n, d, data, σ and seed regenerate and rebuild (tested
+// by counting builds). Memory: the keys three times (gen's, the scan's
+// copy, the tree's copy in leaf order), bounded by MaxND.
 //
-// Timing (timing.go): "time, tree vs scan" is measured by its own job
-// once the rows are in, never while the user interacts: the m queries
-// answered by the chosen index (top-r search + query) and by the scan
-// (same), in batches of whole passes of at least 2 ms each, alternating
-// index, scan, scan, index, … over 5 to 15 rounds (as many as fit in about
-// 0.4 s) after a warm-up pass; the panel shows each side's fastest round
-// per query and their ratio, "measuring…" until then (why the fastest and
-// not the median: timing.go). Timing each row's query alone, as
-// before, was wrong twice: in a page that is not cross-origin isolated
-// the clock has 100 µs steps for 3–30 µs queries, and the rows ran each
-// query cold after dense passes over K and V (plus the growth of the ids
-// buffer on the index side). internal/serve sends COOP/COEP, which makes
-// the page cross-origin isolated: 5 µs clock steps in Chromium.
+// Drawing costs little while b is dragged: each panel is a scene.Group,
+// and the retained renderer redraws only the groups whose items changed;
+// panels whose content did not change reuse last frame's items (panelMemo);
+// the heatmaps repaint only finished rows and the geometry's reported keys
+// only where keys changed sides, telling the renderer which part of the
+// raster to upload (scene.Raster Base/Changed).
+//
+// # Invariants
+//
+//   - Every number in Snapshot().Numbers was computed in this run, for the
+//     parameters shown or, while new ones compute, for the last complete
+//     ones (the header says what is pending). A compute error (the engine
+//     refuses) stops the pipeline with the message shown until the
+//     parameters change.
+//   - The HSR row and the dense row of a query use the same dot products,
+//     so their key sets agree exactly (ReLU^α: positive weight; softmax: a
+//     score ≥ the row's τ_i) and "exact" is checked, not assumed.
+//   - Params.Hash round-trips every field, seed included.
+//
+// # Choices
+//
+// The heatmap colours each row relative to its own largest weight
+// (attention rows differ by orders of magnitude); the difference map is
+// signed (HSR − dense) on a diverging map whose scale never drops below
+// 1e-6 of the weights, so ReLU^α rounding noise stays neutral; the
+// geometry panel draws at most 2000 keys (an even sample of ids, said in
+// its legend); the scaling series averages the first min(m, 32) queries
+// (the Numbers panel's m whenever m ≤ 32). "time, index vs scan" is
+// measured by its own job once the rows are in, never while the user
+// interacts: batches of whole passes over the m queries, alternating
+// sides, each side's fastest round (timing.go says why the fastest).
+//
+// # Where to add things
+//
+//   - A panel: a new file panel_<name>.go with a type implementing panel
+//     (name, title, draw; clicker to take clicks), and one line in
+//     newPanels (panel.go). The layout, the numbering, the snapshot and
+//     the retained drawing follow (TestAddingAPanel).
+//   - A data kind: attention/gen (Kind, kindNames, the Stream's rows); the
+//     app, the flags, the URL hash and the JS API take it from gen.Kinds.
+//   - An index kind: package hsr (IndexKind, indexKindNames, New) and
+//     attention's newIndex; everything else takes it from hsr.IndexKinds.
+//   - A JS API call: cmd/wasm/api_js.go (bridge.install), with its Go side
+//     as an App method here so it is testable without a browser.
 package viz
