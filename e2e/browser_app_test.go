@@ -229,25 +229,33 @@ func TestBrowserHiDPI(t *testing.T) {
 	p.checkConsoleClean()
 }
 
+// A link with bad fields: the good ones are used, every bad one is named
+// in the app, and the address stays as typed until the user changes
+// something; a hash pasted into the open page is a patch.
 func TestBrowserBadHash(t *testing.T) {
-	p := openPage(t, "n=banana&d=2")
+	p := openPage(t, "n=banana&d=-5&b=0.5&kind=foo")
 	s := p.snapshot()
-	if s.Error == "" || !strings.Contains(s.Error, "n") {
-		t.Errorf("a bad hash gave error %q, want one naming n", s.Error)
+	for _, field := range []string{`n: bad value "banana"`, "d=-5", `kind: bad value "foo"`} {
+		if !strings.Contains(s.Error, field) {
+			t.Errorf("a bad hash gave error %q, want one naming %s", s.Error, field)
+		}
 	}
 	def := viz.DefaultParams()
-	if s.Params != def {
-		t.Errorf("a bad hash did not fall back to the defaults: %+v", s.Params)
+	if s.Params.B != 0.5 || s.Params.PaperB || s.Params.N != def.N || s.Params.D != def.D || s.Params.Kind != def.Kind {
+		t.Errorf("a bad hash did not keep its good field b=0.5 over the defaults: %+v", s.Params)
+	}
+	if h := p.evalFloat(`location.hash === "#n=banana&d=-5&b=0.5&kind=foo" ? 1 : 0`); h != 1 {
+		t.Error("the address bar was rewritten: the typo can no longer be fixed by editing")
 	}
 	img := p.screenshot("browser-bad-hash.png")
 	checkDrawn(t, "bad hash", img, s.Panels, 1)
-	// Editing the link by hand: a good hash is applied and clears the error.
-	if e, null := p.call(`(location.hash = "#n=2048&d=3&seed=5", null)`); !null {
+	// Editing the link by hand: a partial hash patches the picture.
+	if e, null := p.call(`(location.hash = "#seed=5&d=3", null)`); !null {
 		t.Fatal(e)
 	}
-	s = p.waitSettled("s.params.n === 2048 && s.params.d === 3")
-	if s.Params.Seed != 5 || s.Error != "" {
-		t.Errorf("after a good hash: seed %d (want 5), error %q (want none)", s.Params.Seed, s.Error)
+	s = p.waitSettled("s.params.seed === 5 && s.params.d === 3")
+	if s.Params.B != 0.5 || s.Error != "" {
+		t.Errorf("after a partial hash: b %v (want 0.5 kept), error %q (want none)", s.Params.B, s.Error)
 	}
 	compareNumbers(t, "after a new hash", s.Numbers, oracleFor(t, s).Numbers)
 	p.checkConsoleClean()
@@ -260,6 +268,8 @@ func TestBrowserAPIRejectsBadCalls(t *testing.T) {
 		`hsrviz.set("b=1")`, `hsrviz.set(null)`, `hsrviz.set([1])`, `hsrviz.set()`,
 		`hsrviz.set({nope: 1})`, `hsrviz.set({b: "high"})`, `hsrviz.set({n: -5})`, `hsrviz.set({d: 2.5})`,
 		`hsrviz.set({b: 1, bogus: true})`, `hsrviz.set({data: "zebra"})`,
+		`hsrviz.set({b: NaN})`, `hsrviz.set({b: Infinity})`, `hsrviz.set({n: Infinity})`, `hsrviz.set({d: null})`,
+		`hsrviz.set({sigma: 5e-324})`,
 		`hsrviz.step("a")`, `hsrviz.step(1.5)`, `hsrviz.step(1, 2)`, `hsrviz.play(1)`, `hsrviz.play()`,
 		`hsrviz.get(1)`,
 	} {
@@ -276,6 +286,15 @@ func TestBrowserAPIRejectsBadCalls(t *testing.T) {
 	}
 	if e, null := p.call(`hsrviz.step(1)`); !null {
 		t.Errorf("step(1) refused: %s", e)
+	}
+	// At n = 256 the scaling slope is none: get() still returns the state,
+	// with null and the reason.
+	if e, null := p.call(`hsrviz.set({n: 256})`); !null {
+		t.Fatalf("set({n: 256}): %s", e)
+	}
+	s = p.waitSettled("s.params.n === 256")
+	if !math.IsNaN(s.Numbers["scaling_slope_reported"]) || s.None["scaling_slope_reported"] == "" {
+		t.Errorf("n = 256: slope %v, reason %q; want null and a reason", s.Numbers["scaling_slope_reported"], s.None["scaling_slope_reported"])
 	}
 	p.checkConsoleClean()
 }

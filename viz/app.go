@@ -228,11 +228,8 @@ func (a *App) Compute(budget time.Duration) bool {
 			// Timing waits until the input rests (timing.go).
 			return false
 		}
-		if unitHook != nil {
-			unitHook(k)
-		}
 		t0 := time.Now()
-		if err := a.runUnit(k); err != nil {
+		if err := a.runUnitSafely(k); err != nil {
 			// The engine refused (say, weights that overflow float64): say
 			// so, keep what is on screen, and wait for new parameters.
 			a.failed = err
@@ -359,6 +356,21 @@ func (a *App) scalingUnit() unitKind {
 		}
 	}
 	return uScaleQuery
+}
+
+// runUnitSafely is runUnit with a panic turned into an error: a bug in a
+// compute job stops the pipeline with a message on screen, and the app
+// keeps what it shows and keeps running.
+func (a *App) runUnitSafely(k unitKind) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("internal error while computing (%v); the last good results stay on screen, change a parameter to retry", r)
+		}
+	}()
+	if unitHook != nil {
+		unitHook(k)
+	}
+	return a.runUnit(k)
 }
 
 // runUnit does one unit of kind k (nextUnit's answer).
@@ -547,6 +559,12 @@ func (a *App) animate(dt float64) {
 // the input rests, except the trace of the selected query, which the
 // picture shows.
 func (a *App) Update(in input.Input) {
+	defer func() {
+		if r := recover(); r != nil {
+			a.interactive = false
+			a.errMsg = fmt.Sprintf("internal error while handling input (%v); the app keeps its last good state", r)
+		}
+	}()
 	a.noteActivity(&in)
 	a.handleInput(&in)
 	a.animate(in.DT)
@@ -677,7 +695,8 @@ type Snapshot struct {
 	Busy     bool               `json:"busy"`
 	Progress float64            `json:"progress"`
 	Params   Params             `json:"params"`
-	Numbers  map[string]float64 `json:"numbers"`
+	Numbers  Numbers            `json:"numbers"`
+	None     map[string]string  `json:"none,omitempty"` // why a number in Numbers is none (null)
 	Step     int                `json:"step"`
 	Steps    int                `json:"steps"`
 	Playing  bool               `json:"playing"`
@@ -692,7 +711,8 @@ type Snapshot struct {
 // Snapshot returns the current state.
 func (a *App) Snapshot() Snapshot {
 	busy := a.pending()
-	s := Snapshot{Ready: a.everReady, Busy: busy, Progress: 1, Params: a.p, Numbers: a.numbers(),
+	nums, none := a.numbers()
+	s := Snapshot{Ready: a.everReady, Busy: busy, Progress: 1, Params: a.p, Numbers: nums, None: none,
 		Step: a.step, Playing: a.playing, Frame: a.frames.stats(), Hash: a.p.Hash(), Error: a.errMsg,
 		Builds: a.indexBuilds}
 	if busy {

@@ -46,7 +46,7 @@ func newControls() *controls {
 	c.kind = &widget.Select{Base: widget.Base{Name: "kind", Label: "attention"}, Options: KindNames()}
 	c.alpha = &widget.Slider{Base: widget.Base{Name: "alpha", Label: "ReLU^α exponent α"}, Min: 1, Max: MaxAlpha, Step: 1, Format: int0}
 	c.gamma = &widget.Slider{Base: widget.Base{Name: "gamma", Label: "softmax top r = n^γ"}, Min: 0.05, Max: 1, Step: 0.05}
-	c.sigma = &widget.Slider{Base: widget.Base{Name: "sigma", Label: "σ of the entries"}, Min: 0.25, Max: 4, Scale: widget.Log10}
+	c.sigma = &widget.Slider{Base: widget.Base{Name: "sigma", Label: "σ of the entries"}, Min: MinSigma, Max: MaxSigma, Scale: widget.Log10}
 	c.data = &widget.Select{Base: widget.Base{Name: "data", Label: "data"}, Options: DataNames()}
 	c.index = &widget.Select{Base: widget.Base{Name: "index", Label: "index"}, Options: IndexNames()}
 	c.seed = &widget.NumberField{Base: widget.Base{Name: "seed", Label: "seed (r: new)"}, Parse: widget.ParseRange(0, 1e15, true), Format: int0}
@@ -232,9 +232,34 @@ func (a *App) handleWidgets(in *input.Input) {
 			}
 		}
 	}
+	note := ""
+	if p.N*p.D > MaxND {
+		// A slider pushed past the memory cap stops at the largest value
+		// allowed, and says so (the other slider keeps its value).
+		if p.D != a.p.D {
+			p.D = max(1, MaxND/p.N)
+			note = fmt.Sprintf("d stops at %d: n·d must be ≤ %s (n = %s)", p.D, fmtInt(MaxND), fmtInt(p.N))
+		} else {
+			p.N = 1 << bitsFloor(MaxND/p.D)
+			note = fmt.Sprintf("n stops at %s: n·d must be ≤ %s (d = %d)", fmtInt(p.N), fmtInt(MaxND), p.D)
+		}
+	}
 	if p != a.p {
 		_ = a.SetParams(p)
 	}
+	if note != "" {
+		a.errMsg = note
+	}
+}
+
+// bitsFloor is ⌊log2 x⌋ for x ≥ 1.
+func bitsFloor(x int) int {
+	k := 0
+	for x > 1 {
+		x >>= 1
+		k++
+	}
+	return k
 }
 
 // drawControls draws the control card and records the widget regions.

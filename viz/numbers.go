@@ -63,12 +63,14 @@ func (a *App) rowsDone(jb *rowsJob) {
 	a.everReady = true
 }
 
-// numbers is every number on screen, by name (Snapshot().Numbers).
-func (a *App) numbers() map[string]float64 {
-	out := map[string]float64{}
+// numbers is every number on screen, by name (Snapshot().Numbers), and
+// for each that is none (NaN) the reason.
+func (a *App) numbers() (Numbers, map[string]string) {
+	out := Numbers{}
+	none := map[string]string{}
 	s := a.sum
 	if s == nil {
-		return out
+		return out, nil
 	}
 	b := func(x bool) float64 {
 		if x {
@@ -130,6 +132,21 @@ func (a *App) numbers() map[string]float64 {
 		out["scaling_slope_reported"] = sc.slopeReported
 		out["scaling_slope_dots"] = sc.slopeDots
 		out["scaling_points"] = float64(len(sc.points))
+		if why := sc.noSlope(); why != "" {
+			for _, k := range []string{"scaling_slope_reported", "scaling_slope_dots"} {
+				if math.IsNaN(out[k]) {
+					none[k] = why
+				}
+			}
+		}
 	}
-	return out
+	for k, v := range out {
+		if _, ok := none[k]; !ok && (math.IsNaN(v) || math.IsInf(v, 0)) {
+			none[k] = "not defined for this setting"
+		}
+	}
+	if len(none) == 0 {
+		none = nil
+	}
+	return out, none
 }

@@ -3,6 +3,7 @@ package viz
 import (
 	"github.com/hsrviz/hsrviz/attention"
 	"github.com/hsrviz/hsrviz/viz/plot"
+	"github.com/hsrviz/hsrviz/viz/scene"
 )
 
 // scalingPanel is the log-log plot of keys used and work per query row
@@ -22,7 +23,7 @@ func (sp *scalingPanel) draw(a *App, p painter, r rect, title string) {
 		complete bool
 	}
 	var k any
-	if sj := a.scaling; sj != nil && len(sj.points) >= 2 {
+	if sj := a.scaling; sj != nil && (len(sj.points) >= 2 || sj.complete) {
 		k = key{r, a.p.PaperB, a.p.Kind, sj, len(sj.points), sj.complete}
 	}
 	p.memo(&sp.memo, k, func() { a.drawScalingNow(p, r, title) })
@@ -38,6 +39,12 @@ func (a *App) drawScalingNow(p painter, r rect, title string) {
 	}
 	body := p.panelFrame(r, title, caption)
 	sj := a.scaling
+	if sj != nil && sj.complete && len(sj.points) < 2 {
+		// Nothing to wait for: say what a plot needs.
+		msg := fitText(sj.noSlope(), sizeCaption, body.W-8)
+		p.text(body.X+body.W/2, body.Y+body.H/2-lineHeight(sizeCaption)/2, msg, sizeCaption, colMuted, scene.AlignCenter)
+		return
+	}
 	if sj == nil || len(sj.points) < 2 {
 		a.drawWaiting(p, body)
 		return

@@ -48,6 +48,7 @@ const (
 	MaxM     = 256
 	MaxND    = 1 << 22
 	MaxAlpha = 8
+	MinSigma = 0.1 // below, the scores shrink to a dot on screen
 	MaxSigma = 10.0
 	MaxAbsB  = 100.0
 	MinSpeed = 0.25
@@ -111,12 +112,12 @@ func (p Params) Validate() error {
 		return fmt.Errorf("n·d must be ≤ %d to fit in memory (got n=%d, d=%d: %d); lower n or d", MaxND, p.N, p.D, p.N*p.D)
 	case p.M < 1 || p.M > MaxM:
 		return fmt.Errorf("m must be in 1…%d (got %d)", MaxM, p.M)
+	case !finite(p.Sigma) || p.Sigma < MinSigma || p.Sigma > MaxSigma:
+		return fmt.Errorf("sigma must be in %g…%g (got %v)", MinSigma, MaxSigma, p.Sigma)
 	case !finite(p.B) || math.Abs(p.B) > MaxAbsB:
 		return fmt.Errorf("b must be a finite number in −%g…%g (got %v)", MaxAbsB, MaxAbsB, p.B)
 	case p.Alpha < 1 || p.Alpha > MaxAlpha:
 		return fmt.Errorf("alpha must be an integer in 1…%d (got %d)", MaxAlpha, p.Alpha)
-	case !finite(p.Sigma) || p.Sigma <= 0 || p.Sigma > MaxSigma:
-		return fmt.Errorf("sigma must be in (0, %g] (got %v)", MaxSigma, p.Sigma)
 	case !oneOf(p.Data.String(), DataNames()):
 		return fmt.Errorf("data must be one of %s (got %v)", strings.Join(DataNames(), ", "), p.Data)
 	case !oneOf(p.Kind.String(), KindNames()):
@@ -211,6 +212,94 @@ func ParseHash(h string) (Params, error) {
 	return p, nil
 }
 
+// PatchHash applies the fields of a URL hash (a leading '#' allowed) to
+// base, as a patch: a hash that names a few fields changes only those. A
+// field that does not parse, or whose value makes the parameters invalid,
+// is left out and named in the error, every one of them, in the hash's
+// order; the good fields are applied all the same. The result is always
+// valid. An explicit b without paper_b turns the paper threshold off.
+func PatchHash(base Params, h string) (Params, error) {
+	h = strings.TrimPrefix(strings.TrimSpace(h), "#")
+	type field struct{ k, v string }
+	var fields []field
+	var errs []string
+	seen := map[string]bool{}
+	for _, part := range strings.Split(h, "&") {
+		if part == "" {
+			continue
+		}
+		k, v, _ := strings.Cut(part, "=")
+		k, err1 := url.QueryUnescape(k)
+		v, err2 := url.QueryUnescape(v)
+		if err1 != nil || err2 != nil {
+			errs = append(errs, fmt.Sprintf("%q: not URL-encoded text", part))
+			continue
+		}
+		if seen[k] {
+			errs = append(errs, fmt.Sprintf("%q given more than once (the first is used)", k))
+			continue
+		}
+		seen[k] = true
+		fields = append(fields, field{k, v})
+	}
+	// Parse every field alone, then apply the good ones together; if the
+	// set is invalid as a whole, apply them one by one and drop each that
+	// makes the parameters invalid.
+	var good []field
+	for _, f := range fields {
+		q := base
+		if err := q.setField(f.k, f.v); err != nil {
+			errs = append(errs, err.Error())
+			continue
+		}
+		good = append(good, f)
+	}
+	apply := func(p Params, f field) Params {
+		m := p.M
+		_ = p.setField(f.k, f.v)
+		if f.k == "b" && !seen["paper_b"] {
+			p.PaperB = false
+		}
+		if f.k == "m" && p.M != m && p.Query >= p.M && !seen["query"] {
+			p.Query = p.M - 1 // shrinking m keeps the selected query valid
+		}
+		return p
+	}
+	// normalized: b follows n and σ only once every field is in (a hash
+	// lists b before paper_b).
+	normalized := func(p Params) Params { p.normalize(); return p }
+	p := base
+	for _, f := range good {
+		p = apply(p, f)
+	}
+	if normalized(p).Validate() != nil {
+		p = base
+		for _, f := range good {
+			q := apply(p, f)
+			if err := normalized(q).Validate(); err != nil {
+				errs = append(errs, fmt.Sprintf("%s=%s: %v", f.k, f.v, err))
+				continue
+			}
+			p = q
+		}
+	}
+	p = normalized(p)
+	if len(errs) > 0 {
+		return p, fmt.Errorf("hash: %s", strings.Join(errs, "; "))
+	}
+	return p, nil
+}
+
+// sortedKeys returns m's keys in order (messages name fields predictably).
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
 // setField parses one textual field value into p.
 func (p *Params) setField(k, v string) error {
 	bad := func(want string) error { return fmt.Errorf("%s: bad value %q (want %s)", k, v, want) }
@@ -299,9 +388,14 @@ func (p Params) applyPatch(patch []byte) (Params, error) {
 	if err := json.Unmarshal(patch, &raw); err != nil {
 		return p, fmt.Errorf("params: patch must be a JSON object: %v", err)
 	}
-	for k := range raw {
+	for _, k := range sortedKeys(raw) {
 		if !oneOf(k, hashOrder) {
 			return p, fmt.Errorf("params: unknown parameter %q (known: %s)", k, strings.Join(hashOrder, ", "))
+		}
+		if bytes.Equal(bytes.TrimSpace(raw[k]), []byte("null")) {
+			// JSON has no NaN or Infinity: JavaScript's JSON.stringify
+			// turns them (and undefined in arrays) into null.
+			return p, fmt.Errorf("params: %s: null is not a value (NaN, Infinity and null are refused; give a finite number, or a name for data, kind and index)", k)
 		}
 	}
 	q := p

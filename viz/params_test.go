@@ -19,7 +19,7 @@ func TestValidateMessages(t *testing.T) {
 		{func(p *Params) { p.M = 0 }, "m must be in 1…256"},
 		{func(p *Params) { p.B = 1e9 }, "b must be a finite number"},
 		{func(p *Params) { p.Alpha = 0 }, "alpha must be an integer in 1…8"},
-		{func(p *Params) { p.Sigma = -1 }, "sigma must be in (0, 10]"},
+		{func(p *Params) { p.Sigma = -1 }, "sigma must be in 0.1…10"},
 		{func(p *Params) { p.Data = 9 }, `data must be one of gaussian, decaying, massive, clustered (got Kind(9))`},
 		{func(p *Params) { p.Kind = 7 }, "kind must be one of relu, softmax"},
 		{func(p *Params) { p.Gamma = 0 }, "gamma must be in (0, 1]"},

@@ -149,3 +149,21 @@ func (sj *scalingJob) fit(y func(scalePoint) float64) (slope, intercept float64)
 	}
 	return attention.FitPowerLaw(xs, ys)
 }
+
+// noSlope says why the series has no fitted slope ("" when it has one): a
+// slope needs two sizes with something to fit.
+func (sj *scalingJob) noSlope() string {
+	if len(sj.sizes) < 2 {
+		return "n = 256 is one size: a slope needs two (raise n)"
+	}
+	used := 0
+	for _, p := range sj.points {
+		if p.reported > 0 {
+			used++
+		}
+	}
+	if used < 2 {
+		return "no keys reported at two sizes: no slope (lower b)"
+	}
+	return ""
+}

@@ -24,8 +24,9 @@ type uiState struct {
 	dragY             float32
 	clickDown         bool
 	clickX, clickY    float32
-	scenes            int // Scene calls so far
-	lastItems         int // items of the last scene
+	scenes            int          // Scene calls so far
+	lastItems         int          // items of the last scene
+	lastGood          *scene.Scene // the last scene drawn without a panic
 	help              bool
 }
 
@@ -103,7 +104,20 @@ func abs32(x float32) float32 {
 // the header are a scene.Group (each draws only inside its rectangle), so
 // a retained renderer redraws only those that changed; an open list or the
 // help overlay, drawn over the others, makes the scene ungrouped.
-func (a *App) Scene(w, h int) *scene.Scene {
+func (a *App) Scene(w, h int) (out *scene.Scene) {
+	defer func() {
+		if r := recover(); r != nil {
+			// A bug in a panel: show the last good picture, with the
+			// message in the header from the next frame on.
+			a.errMsg = fmt.Sprintf("internal error while drawing (%v); the last good picture stays", r)
+			out = a.ui.lastGood
+			if out == nil || out.W != w || out.H != h {
+				out = &scene.Scene{W: w, H: h, Background: colBackground}
+			}
+			return
+		}
+		a.ui.lastGood = out
+	}()
 	// room for as many items as last time (no regrowing every frame)
 	s := &scene.Scene{W: w, H: h, Background: colBackground, Items: make([]scene.Item, 0, a.ui.lastItems+16)}
 	defer func() { a.ui.lastItems = len(s.Items) }()

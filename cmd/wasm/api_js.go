@@ -25,7 +25,8 @@ type bridge struct {
 	api  js.Value
 
 	lastHash     string
-	pendingHash  string  // a UI change waiting to reach the URL
+	typed        *viz.Params // while set: the params of a link with bad fields, whose address stays as typed
+	pendingHash  string      // a UI change waiting to reach the URL
 	pendingMs    float64 // since when
 	ready        bool
 	firstFrameMs float64
@@ -99,15 +100,20 @@ func (b *bridge) install() {
 		if h == "#"+b.lastHash {
 			return nil
 		}
-		p, err := viz.ParseHash(h)
-		if err != nil {
-			showError(b.app, fmt.Sprintf("the link's parameters were not used (%v)", err))
-			return nil
-		}
+		// A pasted hash is a patch on the current picture: "#b=0.5"
+		// changes b only. Its bad fields are named and left out, and then
+		// the address stays as typed so the typo can be fixed.
+		p, perr := viz.PatchHash(b.app.Params(), h)
 		data, _ := json.Marshal(p)
 		if err := b.app.SetParamsJSON(data); err != nil {
 			showError(b.app, err.Error())
 		}
+		if perr != nil {
+			showError(b.app, fmt.Sprintf("some of the link's parameters were not used: %v", perr))
+			b.keepTyped(h, p)
+			return nil
+		}
+		b.typed = nil
 		b.syncHash()
 		return nil
 	}))
@@ -131,6 +137,13 @@ func (b *bridge) install() {
 	}
 }
 
+// keepTyped leaves the address bar as the user typed it (a link with bad
+// fields) until the parameters change from p.
+func (b *bridge) keepTyped(typed string, p viz.Params) {
+	b.typed = &p
+	b.lastHash = strings.TrimPrefix(typed, "#")
+}
+
 // syncHash updates window.hsrviz.ready and the URL hash from the app at
 // once (after an API call). Called with the game locked.
 func (b *bridge) syncHash() { b.sync(true) }
@@ -151,6 +164,12 @@ func (b *bridge) sync(force bool) {
 			b.readyMs = now()
 			js.Global().Set("hsrvizReadyMs", b.readyMs)
 		}
+	}
+	if b.typed != nil {
+		if b.app.Params() == *b.typed {
+			return // nothing changed since the link with bad fields: keep its text
+		}
+		b.typed = nil
 	}
 	h := b.app.Params().Hash()
 	if h == b.lastHash {

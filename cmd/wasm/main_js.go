@@ -14,10 +14,9 @@ import (
 )
 
 func main() {
-	p, hashErr := viz.ParseHash(js.Global().Get("location").Get("hash").String())
-	if hashErr != nil {
-		p = viz.DefaultParams()
-	}
+	// The link's good fields are used, its bad ones named (PatchHash).
+	typed := js.Global().Get("location").Get("hash").String()
+	p, hashErr := viz.PatchHash(viz.DefaultParams(), typed)
 	app, err := viz.NewApp(p)
 	if err != nil { // defaults are valid, so this is a bug; say so on the page
 		fail(fmt.Sprintf("starting the visualizer: %v", err))
@@ -26,9 +25,10 @@ func main() {
 	g := ebitenview.New(app)
 	b := newBridge(app, g)
 	if hashErr != nil {
-		msg := fmt.Sprintf("the link's parameters were not used (%v); showing the defaults", hashErr)
+		msg := fmt.Sprintf("some of the link's parameters were not used: %v", hashErr)
 		log.Print("hsrviz: ", msg)
 		showError(app, msg)
+		b.keepTyped(typed, p) // the address stays as typed, to be fixed by hand
 	}
 	b.install()
 
