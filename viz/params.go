@@ -109,7 +109,10 @@ func (p Params) Validate() error {
 	case p.D < 1 || p.D > MaxD:
 		return fmt.Errorf("d must be in 1…%d (got %d)", MaxD, p.D)
 	case p.N*p.D > MaxND:
-		return fmt.Errorf("n·d must be ≤ %d to fit in memory (got n=%d, d=%d: %d); lower n or d", MaxND, p.N, p.D, p.N*p.D)
+		// Checked before anything is allocated: the keys are kept three
+		// times (gen's, the scan's, the tree's), 24 bytes per entry.
+		return fmt.Errorf("n·d must be ≤ %d to fit in memory (got n=%d, d=%d: %d, about %d MB of keys; the cap is about %d MB); lower n or d",
+			MaxND, p.N, p.D, p.N*p.D, int64(p.N)*int64(p.D)*24>>20, int64(MaxND)*24>>20)
 	case p.M < 1 || p.M > MaxM:
 		return fmt.Errorf("m must be in 1…%d (got %d)", MaxM, p.M)
 	case !finite(p.Sigma) || p.Sigma < MinSigma || p.Sigma > MaxSigma:
