@@ -3,9 +3,9 @@ package attention
 import (
 	"fmt"
 	"math"
-	"strings"
 
 	"github.com/hsrviz/hsrviz/hsr"
+	"github.com/hsrviz/hsrviz/internal/enum"
 )
 
 // Kind is the attention function.
@@ -16,46 +16,23 @@ const (
 	Softmax             // softmax; the HSR path keeps only the keys with s_ij ≥ τ_i
 )
 
-var kindNames = [...]string{ReLU: "relu", Softmax: "softmax"}
+var kindNames = []string{ReLU: "relu", Softmax: "softmax"}
 
 // Kinds lists every attention kind: the one registry the command-line
 // tools, the visualizer and its JavaScript API use.
 func Kinds() []Kind { return []Kind{ReLU, Softmax} }
 
-func (k Kind) String() string {
-	if int(k) < len(kindNames) {
-		return kindNames[k]
-	}
-	return fmt.Sprintf("Kind(%d)", uint8(k))
-}
+func (k Kind) String() string { return enum.String(kindNames, "Kind", k) }
 
 // ParseKind parses "relu" or "softmax" (case-insensitive).
-func ParseKind(s string) (Kind, error) {
-	t := strings.ToLower(strings.TrimSpace(s))
-	for i, name := range kindNames {
-		if t == name {
-			return Kind(i), nil
-		}
-	}
-	return 0, fmt.Errorf("unknown attention kind %q (want relu or softmax)", s)
-}
+func ParseKind(s string) (Kind, error) { return enum.Parse[Kind](kindNames, "attention kind", s) }
 
 // MarshalText writes the kind's name (JSON: "relu").
-func (k Kind) MarshalText() ([]byte, error) {
-	if int(k) >= len(kindNames) {
-		return nil, fmt.Errorf("attention: invalid kind %d", uint8(k))
-	}
-	return []byte(k.String()), nil
-}
+func (k Kind) MarshalText() ([]byte, error) { return enum.Text(kindNames, "attention kind", k) }
 
 // UnmarshalText parses a kind's name.
 func (k *Kind) UnmarshalText(b []byte) error {
-	v, err := ParseKind(string(b))
-	if err != nil {
-		return err
-	}
-	*k = v
-	return nil
+	return enum.Unmarshal(kindNames, "attention kind", b, k)
 }
 
 // Norm is how a ReLU^α row is normalised (softmax rows are always
@@ -68,30 +45,12 @@ const (
 	NormLength             // o_i = Σ_j a_ij v_j / n (n = keys visible to the row)
 )
 
-func (n Norm) String() string {
-	switch n {
-	case NormRow:
-		return "row"
-	case NormNone:
-		return "none"
-	case NormLength:
-		return "length"
-	}
-	return fmt.Sprintf("Norm(%d)", uint8(n))
-}
+var normNames = []string{NormRow: "row", NormNone: "none", NormLength: "length"}
+
+func (n Norm) String() string { return enum.String(normNames, "Norm", n) }
 
 // ParseNorm parses "row", "none" or "length" (case-insensitive).
-func ParseNorm(s string) (Norm, error) {
-	switch strings.ToLower(strings.TrimSpace(s)) {
-	case "row":
-		return NormRow, nil
-	case "none":
-		return NormNone, nil
-	case "length":
-		return NormLength, nil
-	}
-	return 0, fmt.Errorf("attention: unknown norm %q (want row, none or length)", s)
-}
+func ParseNorm(s string) (Norm, error) { return enum.Parse[Norm](normNames, "norm", s) }
 
 // IndexKind chooses the half-space reporting index built over the keys: it
 // is hsr's registry of index kinds (one definition in the module).

@@ -2,7 +2,8 @@ package hsr
 
 import (
 	"fmt"
-	"strings"
+
+	"github.com/hsrviz/hsrviz/internal/enum"
 )
 
 // IndexKind names one of the index constructors of this package. It is the
@@ -21,7 +22,7 @@ const (
 	IndexScan
 )
 
-var indexKindNames = [...]string{IndexAuto: "auto", IndexTree: "tree", IndexScan: "scan"}
+var indexKindNames = []string{IndexAuto: "auto", IndexTree: "tree", IndexScan: "scan"}
 
 // IndexKinds lists every index kind, in the order a user interface offers
 // them.
@@ -30,52 +31,20 @@ func IndexKinds() []IndexKind { return []IndexKind{IndexTree, IndexScan, IndexAu
 // Valid reports whether k is one of the defined kinds.
 func (k IndexKind) Valid() bool { return int(k) < len(indexKindNames) }
 
-func (k IndexKind) String() string {
-	if k.Valid() {
-		return indexKindNames[k]
-	}
-	return fmt.Sprintf("IndexKind(%d)", uint8(k))
-}
+func (k IndexKind) String() string { return enum.String(indexKindNames, "IndexKind", k) }
 
 // ParseIndexKind parses "auto", "tree" or "scan" (case-insensitive,
 // surrounding space ignored).
 func ParseIndexKind(s string) (IndexKind, error) {
-	t := strings.ToLower(strings.TrimSpace(s))
-	for i, name := range indexKindNames {
-		if t == name {
-			return IndexKind(i), nil
-		}
-	}
-	return 0, fmt.Errorf("unknown index %q (want %s)", s, joinNames(indexKindNames[:]))
+	return enum.Parse[IndexKind](indexKindNames, "index", s)
 }
 
 // MarshalText writes the kind's name (JSON: "tree").
-func (k IndexKind) MarshalText() ([]byte, error) {
-	if !k.Valid() {
-		return nil, fmt.Errorf("hsr: invalid index kind %d", uint8(k))
-	}
-	return []byte(k.String()), nil
-}
+func (k IndexKind) MarshalText() ([]byte, error) { return enum.Text(indexKindNames, "index kind", k) }
 
 // UnmarshalText parses a kind's name.
 func (k *IndexKind) UnmarshalText(b []byte) error {
-	v, err := ParseIndexKind(string(b))
-	if err != nil {
-		return err
-	}
-	*k = v
-	return nil
-}
-
-// joinNames writes "a, b or c".
-func joinNames(names []string) string {
-	switch len(names) {
-	case 0:
-		return ""
-	case 1:
-		return names[0]
-	}
-	return strings.Join(names[:len(names)-1], ", ") + " or " + names[len(names)-1]
+	return enum.Unmarshal(indexKindNames, "index", b, k)
 }
 
 // New builds an index of the given kind over the n = len(points)/d rows of

@@ -97,37 +97,30 @@ func (a *App) Params() Params { return a.p }
 // SetParams replaces the parameters (validated; on error nothing changes).
 func (a *App) SetParams(p Params) error {
 	p.normalize()
-	if err := p.Validate(); err != nil {
-		a.errMsg = err.Error()
-		return err
-	}
-	old := a.p
-	a.p = p
-	a.errMsg = ""
-	if err := a.invalidate(); err != nil {
-		a.p = old
-		a.errMsg = err.Error()
-		return err
-	}
-	return nil
+	return a.switchTo(p, p.Validate())
 }
 
 // SetParamsJSON applies a partial update such as {"b":1.2}. An unknown
 // field or a bad value is an error naming it, and nothing changes.
 func (a *App) SetParamsJSON(patch []byte) error {
-	q, err := a.p.applyPatch(patch)
+	return a.switchTo(a.p.applyPatch(patch))
+}
+
+// switchTo makes p current unless err (a refusal) or starting its work
+// fails; on error the parameters stay and the message is shown.
+func (a *App) switchTo(p Params, err error) error {
+	if err == nil {
+		old := a.p
+		a.p = p
+		if err = a.invalidate(); err != nil {
+			a.p = old
+		}
+	}
 	if err != nil {
 		a.errMsg = err.Error()
 		return err
 	}
-	old := a.p
-	a.p = q
 	a.errMsg = ""
-	if err := a.invalidate(); err != nil {
-		a.p = old
-		a.errMsg = err.Error()
-		return err
-	}
 	return nil
 }
 

@@ -30,9 +30,10 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
-	"strings"
 
 	"gonum.org/v1/gonum/mat"
+
+	"github.com/hsrviz/hsrviz/internal/enum"
 )
 
 // Kind is a data distribution.
@@ -45,46 +46,22 @@ const (
 	Clustered
 )
 
-var kindNames = [...]string{"gaussian", "decaying", "massive", "clustered"}
+var kindNames = []string{Gaussian: "gaussian", Decaying: "decaying", Massive: "massive", Clustered: "clustered"}
 
-func (k Kind) String() string {
-	if int(k) < len(kindNames) {
-		return kindNames[k]
-	}
-	return fmt.Sprintf("Kind(%d)", uint8(k))
-}
+func (k Kind) String() string { return enum.String(kindNames, "Kind", k) }
 
 // Kinds lists every kind, in order: the one registry of data kinds (the
 // command-line tools, the visualizer and its JavaScript API use it).
 func Kinds() []Kind { return []Kind{Gaussian, Decaying, Massive, Clustered} }
 
 // ParseKind parses a kind's name (case-insensitive).
-func ParseKind(s string) (Kind, error) {
-	for i, n := range kindNames {
-		if strings.EqualFold(strings.TrimSpace(s), n) {
-			return Kind(i), nil
-		}
-	}
-	return 0, fmt.Errorf("unknown data kind %q (want gaussian, decaying, massive or clustered)", s)
-}
+func ParseKind(s string) (Kind, error) { return enum.Parse[Kind](kindNames, "data kind", s) }
 
 // MarshalText writes the kind's name (JSON: "gaussian").
-func (k Kind) MarshalText() ([]byte, error) {
-	if int(k) >= len(kindNames) {
-		return nil, fmt.Errorf("gen: invalid data kind %d", uint8(k))
-	}
-	return []byte(k.String()), nil
-}
+func (k Kind) MarshalText() ([]byte, error) { return enum.Text(kindNames, "data kind", k) }
 
 // UnmarshalText parses a kind's name.
-func (k *Kind) UnmarshalText(b []byte) error {
-	v, err := ParseKind(string(b))
-	if err != nil {
-		return err
-	}
-	*k = v
-	return nil
-}
+func (k *Kind) UnmarshalText(b []byte) error { return enum.Unmarshal(kindNames, "data kind", b, k) }
 
 // Spec says what to generate. Zero optional fields take the defaults in
 // the package comment.
