@@ -684,21 +684,21 @@ type Region struct {
 
 // Snapshot is the JSON-able state for the JS API and tests.
 type Snapshot struct {
-	Ready    bool               `json:"ready"`
-	Busy     bool               `json:"busy"`
-	Progress float64            `json:"progress"`
-	Params   Params             `json:"params"`
-	Numbers  Numbers            `json:"numbers"`
-	None     map[string]string  `json:"none,omitempty"` // why a number in Numbers is none (null)
-	Step     int                `json:"step"`
-	Steps    int                `json:"steps"`
-	Playing  bool               `json:"playing"`
-	Panels   []Region           `json:"panels"`
-	Widgets  []Region           `json:"widgets"`
-	Frame    FrameStats         `json:"frame"`
-	Hash     string             `json:"hash"`
-	Error    string             `json:"error"`
-	Builds   int                `json:"index_builds"`
+	Ready    bool              `json:"ready"`
+	Busy     bool              `json:"busy"`
+	Progress float64           `json:"progress"`
+	Params   Params            `json:"params"`
+	Numbers  Numbers           `json:"numbers"`
+	None     map[string]string `json:"none,omitempty"` // why a number in Numbers is none (null)
+	Step     int               `json:"step"`
+	Steps    int               `json:"steps"`
+	Playing  bool              `json:"playing"`
+	Panels   []Region          `json:"panels"`
+	Widgets  []Region          `json:"widgets"`
+	Frame    FrameStats        `json:"frame"`
+	Hash     string            `json:"hash"`
+	Error    string            `json:"error"`
+	Builds   int               `json:"index_builds"`
 }
 
 // Snapshot returns the current state.

@@ -485,11 +485,7 @@ func memos(a *App) map[string]*panelMemo {
 	out := map[string]*panelMemo{}
 	for _, pn := range a.panels {
 		switch x := pn.(type) {
-		case *numbersPanel:
-			out[pn.name()] = &x.memo
-		case *scalingPanel:
-			out[pn.name()] = &x.memo
-		case *histogramPanel:
+		case *memoPanel:
 			out[pn.name()] = &x.memo
 		case *heatmapPanel:
 			out[pn.name()] = &x.memo

@@ -205,4 +205,3 @@ func newView(x0, x1, y0, y1 float64, px, py, pw, ph float32, equal bool) view {
 
 func (v view) X(x float64) float32 { return v.px + float32((x-v.x0)*v.sx) }
 func (v view) Y(y float64) float32 { return v.py + v.ph - float32((y-v.y0)*v.sy) }
-

@@ -31,9 +31,9 @@ func newPanels() []panel {
 		&geometryPanel{},
 		&treePanel{},
 		&heatmapPanel{hoverRow: -1},
-		&numbersPanel{},
-		&scalingPanel{},
-		&histogramPanel{},
+		newNumbersPanel(),
+		newScalingPanel(),
+		newHistogramPanel(),
 	}
 }
 
@@ -54,4 +54,20 @@ func (a *App) panelNames() []string {
 		out[i] = pn.name()
 	}
 	return out
+}
+
+// memoPanel is a panel whose drawing depends only on a few values, its key
+// (comparable; nil: draw afresh): while the key stays the same, the
+// panel's items of the last frame are reused (panelMemo).
+type memoPanel struct {
+	id, heading string
+	key         func(a *App, r rect) any
+	paint       func(a *App, p painter, r rect, title string)
+	memo        panelMemo
+}
+
+func (m *memoPanel) name() string  { return m.id }
+func (m *memoPanel) title() string { return m.heading }
+func (m *memoPanel) draw(a *App, p painter, r rect, title string) {
+	p.memo(&m.memo, m.key(a, r), func() { m.paint(a, p, r, title) })
 }

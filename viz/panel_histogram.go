@@ -5,23 +5,20 @@ import (
 	"github.com/hsrviz/hsrviz/viz/plot"
 )
 
-// histogramPanel is the distribution of the keys used per query row, with
-// the mean and the theory's marks.
-type histogramPanel struct{ memo panelMemo }
-
-func (*histogramPanel) name() string  { return PanelHistogram }
-func (*histogramPanel) title() string { return "Keys reported per query row" }
-
-func (hp *histogramPanel) draw(a *App, p painter, r rect, title string) {
-	type key struct {
-		r   rect
-		sum *summary
-	}
-	var k any
-	if a.sum != nil {
-		k = key{r, a.sum}
-	}
-	p.memo(&hp.memo, k, func() { a.drawHistogramNow(p, r, title) })
+// newHistogramPanel is the distribution of the keys used per query row,
+// with the mean and the theory's marks; it changes with the summary only.
+func newHistogramPanel() panel {
+	return &memoPanel{id: PanelHistogram, heading: "Keys reported per query row",
+		key: func(a *App, r rect) any {
+			if a.sum == nil {
+				return nil
+			}
+			return struct {
+				r   rect
+				sum *summary
+			}{r, a.sum}
+		},
+		paint: (*App).drawHistogramNow}
 }
 
 func (a *App) drawHistogramNow(p painter, r rect, title string) {

@@ -114,13 +114,13 @@ func (a *App) numberLines() []numberLine {
 	return L
 }
 
-// numbersPanel is every number measured in this run beside its theory.
-type numbersPanel struct{ memo panelMemo }
+// newNumbersPanel is every number measured in this run beside its theory.
+func newNumbersPanel() panel {
+	return &memoPanel{id: PanelNumbers, heading: "Numbers, measured in this run", key: numbersKey, paint: (*App).drawNumbersNow}
+}
 
-func (*numbersPanel) name() string  { return PanelNumbers }
-func (*numbersPanel) title() string { return "Numbers, measured in this run" }
-
-func (np *numbersPanel) draw(a *App, p painter, r rect, title string) {
+// numbersKey is what the numbers panel shows: the summary and the timing.
+func numbersKey(a *App, r rect) any {
 	type key struct {
 		r      rect
 		sum    *summary
@@ -135,7 +135,7 @@ func (np *numbersPanel) draw(a *App, p painter, r rect, title string) {
 			k = key{r, a.sum, tj, tj.round, tj.complete}
 		}
 	}
-	p.memo(&np.memo, k, func() { a.drawNumbersNow(p, r, title) })
+	return k
 }
 
 func (a *App) drawNumbersNow(p painter, r rect, title string) {

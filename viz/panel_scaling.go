@@ -6,14 +6,14 @@ import (
 	"github.com/hsrviz/hsrviz/viz/scene"
 )
 
-// scalingPanel is the log-log plot of keys used and work per query row
+// newScalingPanel is the log-log plot of keys used and work per query row
 // against n, with the fitted slopes and the theory's.
-type scalingPanel struct{ memo panelMemo }
+func newScalingPanel() panel {
+	return &memoPanel{id: PanelScaling, heading: "Scaling with n (log-log)", key: scalingPanelKey, paint: (*App).drawScalingNow}
+}
 
-func (*scalingPanel) name() string  { return PanelScaling }
-func (*scalingPanel) title() string { return "Scaling with n (log-log)" }
-
-func (sp *scalingPanel) draw(a *App, p painter, r rect, title string) {
+// scalingPanelKey is what the scaling panel shows: the series so far.
+func scalingPanelKey(a *App, r rect) any {
 	type key struct {
 		r        rect
 		paperB   bool
@@ -26,7 +26,7 @@ func (sp *scalingPanel) draw(a *App, p painter, r rect, title string) {
 	if sj := a.scaling; sj != nil && (len(sj.points) >= 2 || sj.complete) {
 		k = key{r, a.p.PaperB, a.p.Kind, sj, len(sj.points), sj.complete}
 	}
-	p.memo(&sp.memo, k, func() { a.drawScalingNow(p, r, title) })
+	return k
 }
 
 func (a *App) drawScalingNow(p painter, r rect, title string) {

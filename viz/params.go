@@ -352,25 +352,13 @@ func (p *Params) setField(k, v string) error {
 		}
 		p.Seed = x
 	case "data":
-		x, err := gen.ParseKind(v)
-		if err != nil {
-			return bad(strings.Join(DataNames(), ", "))
-		}
-		p.Data = x
+		return parseInto(&p.Data, gen.ParseKind, v, bad(strings.Join(DataNames(), ", ")))
 	case "kind":
-		x, err := attention.ParseKind(v)
-		if err != nil {
-			return bad(strings.Join(KindNames(), ", "))
-		}
-		p.Kind = x
+		return parseInto(&p.Kind, attention.ParseKind, v, bad(strings.Join(KindNames(), ", ")))
 	case "gamma":
 		return atof(&p.Gamma)
 	case "index":
-		x, err := hsr.ParseIndexKind(v)
-		if err != nil {
-			return bad(strings.Join(IndexNames(), ", "))
-		}
-		p.Index = x
+		return parseInto(&p.Index, hsr.ParseIndexKind, v, bad(strings.Join(IndexNames(), ", ")))
 	case "query":
 		return atoi(&p.Query)
 	case "speed":
@@ -380,6 +368,17 @@ func (p *Params) setField(k, v string) error {
 	default:
 		return fmt.Errorf("unknown parameter %q (known: %s)", k, strings.Join(hashOrder, ", "))
 	}
+	return nil
+}
+
+// parseInto sets *dst to parse(v), or returns bad (the message naming the
+// field) and leaves *dst as it was.
+func parseInto[T any](dst *T, parse func(string) (T, error), v string, bad error) error {
+	x, err := parse(v)
+	if err != nil {
+		return bad
+	}
+	*dst = x
 	return nil
 }
 
