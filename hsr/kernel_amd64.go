@@ -1,3 +1,5 @@
+//go:build !purego
+
 package hsr
 
 import "golang.org/x/sys/cpu"

@@ -1,3 +1,5 @@
+//go:build !purego
+
 #include "textflag.h"
 
 // func aboveAVX2(a *float64, d int, x *float64, rows int, c float64) int
