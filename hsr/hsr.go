@@ -74,12 +74,15 @@ func (d Decision) String() string {
 
 // Step is one node entered by a query, in the order the query entered it.
 type Step struct {
-	Part        int // which static part of the index (logarithmic method); 0 for a single tree
-	Node        int // node number within its part
-	Parent      int // index in Trace.Steps of the step that opened this node, -1 for a root
-	Depth       int // 0 at a root
-	Decision    Decision
-	Min, Max    float64   // exact interval of <a, x> over the node's bounding box (scan: over its points)
+	Part     int // which static part of the index (logarithmic method); 0 for a single tree
+	Node     int // node number within its part
+	Parent   int // index in Trace.Steps of the step that opened this node, -1 for a root
+	Depth    int // 0 at a root
+	Decision Decision
+	// Min, Max is the node's certified interval of <a, x>: its bound
+	// widened by the rounding margin, so every point below has
+	// Min ≤ Dot ≤ Max (a scan's step: the exact range over its points).
+	Min, Max    float64
 	Count       int       // points stored below the node
 	Reported    int       // points reported at this step (Count when ReportedWhole, hits when LeafScanned)
 	DotProducts int       // point dot products computed at this step

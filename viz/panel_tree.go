@@ -17,7 +17,8 @@ import (
 // reported whole, across it opened (or, at a leaf, scanned point by point).
 // For d = 2 the boxes themselves are drawn on the plane above it.
 
-// decisionStyle is the colour and non-colour cue of a decision.
+// decisionColor is the colour of a decision (drawDecisionSwatch adds the
+// non-colour cue: hatching, outline or fill).
 func decisionColor(d hsr.Decision) color.RGBA {
 	switch d {
 	case hsr.Pruned:
