@@ -11,8 +11,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/hsrviz/hsrviz/hsr"
 	"github.com/hsrviz/hsrviz/attention/gen"
+	"github.com/hsrviz/hsrviz/hsr"
 )
 
 // tinyConfig runs every section in well under a second per section.

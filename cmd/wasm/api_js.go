@@ -27,7 +27,7 @@ type bridge struct {
 	lastHash     string
 	typed        *viz.Params // while set: the params of a link with bad fields, whose address stays as typed
 	pendingHash  string      // a UI change waiting to reach the URL
-	pendingMs    float64 // since when
+	pendingMs    float64     // since when
 	ready        bool
 	firstFrameMs float64
 	readyMs      float64

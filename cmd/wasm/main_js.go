@@ -23,6 +23,7 @@ func main() {
 		return
 	}
 	g := ebitenview.New(app)
+	g.SetEventQueue(newEventQueue()) // no key or click lost in a slow frame
 	b := newBridge(app, g)
 	if hashErr != nil {
 		msg := fmt.Sprintf("some of the link's parameters were not used: %v", hashErr)

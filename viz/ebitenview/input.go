@@ -12,6 +12,32 @@ type inputReader struct {
 	keys    []ebiten.Key
 	touches []ebiten.TouchID
 	chars   []rune
+	queue   EventQueue // nil: polling alone
+	events  []input.Event
+	catch   input.Catcher
+}
+
+// EventQueue is a platform's queue of the input events themselves (the
+// browser's keydown and pointer events), which polling once per tick
+// misses when a key or a click starts and ends within one slow frame.
+type EventQueue interface {
+	// Drain appends the events received since the last call, in order.
+	Drain(dst []input.Event) []input.Event
+}
+
+// SetEventQueue makes the Game take every key press from q, and a click
+// that polling missed (input.Catcher); the browser build sets it. Call it
+// before RunGame.
+func (g *Game) SetEventQueue(q EventQueue) { g.in.queue = q }
+
+// repeatingName reports whether the key of that name repeats while held.
+func repeatingName(name string) bool {
+	for _, k := range repeating {
+		if KeyName(k, false) == name {
+			return true
+		}
+	}
+	return false
 }
 
 // Keys that repeat while held (after repeatDelay ticks, every repeatEvery).
@@ -67,6 +93,10 @@ func (r *inputReader) read(dt float64, scale float64) input.Input {
 	r.chars = ebiten.AppendInputChars(r.chars[:0])
 	if len(r.chars) > 0 {
 		in.Chars = append([]rune(nil), r.chars...)
+	}
+	if r.queue != nil {
+		r.events = r.queue.Drain(r.events[:0])
+		r.catch.Merge(&in, r.events, repeatingName)
 	}
 	return in
 }
