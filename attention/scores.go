@@ -18,7 +18,9 @@ const safeDot = 0x1p1020
 // another order, or the tree's bounds, may overflow. Without this check an
 // overflowing score is NaN, every comparison with it is false, and the row
 // would silently come out empty (ReLU^α, a thresholded softmax) or keep
-// nothing (top-r), with a "certified" bound.
+// nothing (top-r), with a "certified" bound. Every entry point checks
+// before any work: Batch, HSR, Row, DenseRow, Cache.Attend, Dense, Prefill
+// and Weights.
 type ScoreError struct {
 	Row int // the query's row (0-based); -1 for a single query (Cache.Attend)
 	Key int // the key (0-based)

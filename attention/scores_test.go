@@ -40,6 +40,14 @@ func TestScoreOverflowRefused(t *testing.T) {
 						_, err = e.Row(Qr[0], 0, p, make([]float64, dv))
 						return err
 					},
+					"denserow": func() error {
+						e, err := NewEngine(K, V, ix)
+						if err != nil {
+							return err
+						}
+						_, err = e.DenseRow(Qr[0], 0, p, make([]float64, dv))
+						return err
+					},
 					"cache": func() error {
 						c := NewCache(d, dv, ix)
 						for j := range Kr {
