@@ -309,7 +309,8 @@ func execute(cfg *config) (string, error) {
 		return "", fmt.Errorf("-causal needs one query per key (prefilling, m = n), but %s has %s and %s has %s",
 			Q.describe(), plural(m, "row"), K.describe(), plural(n, "row"))
 	}
-	if err := checkMemory(cfg, ins, m, n, d, dv); err != nil {
+	memEstimate, err := checkMemory(cfg, ins, m, n, d, dv)
+	if err != nil {
 		return "", err
 	}
 	for _, in := range ins {
@@ -380,6 +381,8 @@ func execute(cfg *config) (string, error) {
 		return "", err
 	}
 	st.Timings["write_output"] = ms(time.Since(t4))
+	st.MemoryEstimate = memEstimate
+	st.MemoryPeak = peakRSS()
 	if cfg.stats != "" {
 		js, err := st.marshal()
 		if err != nil {

@@ -98,12 +98,9 @@ func estimateMemory(cfg *config, ins []*input, m, n, d, dv int) []memPart {
 }
 
 // checkMemory refuses a run whose estimate exceeds the memory available,
-// naming both, before any data is read or any matrix allocated.
-func checkMemory(cfg *config, ins []*input, m, n, d, dv int) error {
-	avail, ok := availableMemory()
-	if !ok {
-		return nil
-	}
+// naming both, before any data is read or any matrix allocated. It returns
+// the estimate in bytes.
+func checkMemory(cfg *config, ins []*input, m, n, d, dv int) (int64, error) {
 	parts := estimateMemory(cfg, ins, m, n, d, dv)
 	total := 0.0
 	var list []string
@@ -113,11 +110,33 @@ func checkMemory(cfg *config, ins []*input, m, n, d, dv int) error {
 			list = append(list, fmt.Sprintf("%s %s", p.what, gb(p.bytes)))
 		}
 	}
-	if total <= float64(avail) {
-		return nil
+	avail, ok := availableMemory()
+	if !ok || total <= float64(avail) {
+		return int64(total), nil
 	}
-	return fmt.Errorf("this run needs about %s of memory (%s), more than the %s available on this machine: use smaller inputs (the estimate comes from the headers; no data was read)",
+	return int64(total), fmt.Errorf("this run needs about %s of memory (%s), more than the %s available on this machine: use smaller inputs (the estimate comes from the headers; no data was read)",
 		gb(total), strings.Join(list, ", "), gb(float64(avail)))
+}
+
+// peakRSS is the process's peak resident size so far (VmHWM of
+// /proc/self/status), or 0 where that is not known.
+func peakRSS() int64 {
+	f, err := os.Open("/proc/self/status")
+	if err != nil {
+		return 0
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		if rest, ok := strings.CutPrefix(sc.Text(), "VmHWM:"); ok {
+			kb, err := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(rest), "kB")), 10, 64)
+			if err != nil {
+				return 0
+			}
+			return kb << 10
+		}
+	}
+	return 0
 }
 
 func gb(b float64) string {

@@ -64,6 +64,11 @@ type stats struct {
 	VInf    float64            `json:"v_inf"`
 	Work    map[string]int     `json:"work"`
 	Timings map[string]float64 `json:"timings_ms"`
+	// Memory: the run's estimate (from the headers, checked against the
+	// memory available before any data was read) and the measured peak
+	// resident size of the process (VmHWM; Linux only), in bytes.
+	MemoryEstimate int64 `json:"memory_estimate_bytes,omitempty"`
+	MemoryPeak     int64 `json:"memory_peak_bytes,omitempty"`
 
 	visible []int
 }
