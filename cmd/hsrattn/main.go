@@ -113,7 +113,7 @@ func parseArgs(args []string, stderr io.Writer) (*config, error) {
 	fs.StringVar(&cfg.v, "v", "", "read the values V (n×dv) from `V.npy` (required)")
 	fs.StringVar(&cfg.out, "out", "", "write the output O (m×dv, float64) to `O.npy` (required)")
 	fs.StringVar(&cfg.stats, "stats", "", "write the statistics as JSON to `S.json`")
-	kind := fs.String("kind", "relu", "attention `kind`: relu (ReLU^α, exact) or softmax (thresholded, with a certified bound)")
+	kind := fs.String("kind", "relu", "attention `kind`: relu (ReLU^α, exact) or softmax (dense; with -tau, -topr or -gamma thresholded, with a certified bound)")
 	alpha := fs.Int("alpha", 1, "ReLU^α exponent `N`, an integer from 1 to 64 (relu only)")
 	b := fs.Float64("b", 0, "ReLU threshold `B` in score units: weights max(s−B, 0)^α (relu only; default 0)")
 	tau := fs.Float64("tau", 0, "softmax threshold `T` in score units: keep keys with s ≥ T (softmax only)")
