@@ -4,7 +4,7 @@ GO ?= go
 GOROOT := $(shell $(GO) env GOROOT)
 XVFB := xvfb-run -a -s "-screen 0 1280x800x24"
 
-.PHONY: run wasm desktop desktop-bin test test-unit bench bench-full clean measure-browser
+.PHONY: run wasm desktop desktop-bin deps test test-unit test-race test-wasm fuzz bench bench-full clean measure-browser
 
 run: wasm
 	$(GO) run ./cmd/serve -dir web -addr 127.0.0.1:$(PORT)
@@ -23,10 +23,16 @@ desktop-bin:
 desktop: desktop-bin
 	./bin/hsrviz-desktop
 
+# What the tests need and the machine lacks (Chromium, Xvfb, the X11/GL
+# headers, Node, ...), installed with apt-get; says what and why.
+deps:
+	@sh scripts/deps.sh
+
 # Every test: vet (native and wasm), the pure packages, the Ebiten layer and the
 # desktop app under a throwaway X display, and the browser app in headless Chromium.
-test: wasm
-	@command -v xvfb-run >/dev/null || { echo "make test: xvfb-run not found (apt-get install xvfb); see .ci/run" >&2; exit 1; }
+# deps comes first: on a fresh machine it installs what the rest needs.
+test: deps
+	@$(MAKE) --no-print-directory wasm
 	$(GO) vet ./...
 	GOOS=js GOARCH=wasm $(GO) vet ./cmd/wasm/... ./viz/... ./hsr/... ./attention/...
 	$(XVFB) $(GO) test -count=1 -timeout 20m ./...
@@ -34,6 +40,21 @@ test: wasm
 # Pure packages only: no display, no browser.
 test-unit:
 	$(GO) test -count=1 ./hsr/... ./attention/...
+
+# The race detector over the engine and the visualizer, in -short form (the
+# Ebiten layer needs a display).
+test-race: deps
+	$(XVFB) $(GO) test -race -short -count=1 ./hsr/... ./attention/... ./viz/...
+
+# The engine as WebAssembly under Node, and its numbers against the native
+# build's (scripts/determinism.sh).
+test-wasm: deps
+	GO=$(GO) sh scripts/determinism.sh
+
+# Every fuzz target for FUZZTIME each (scripts/fuzz.sh).
+FUZZTIME ?= 15s
+fuzz:
+	GO=$(GO) FUZZTIME=$(FUZZTIME) sh scripts/fuzz.sh
 
 # The browser budget: wasm size, time to first frame and the Go work per
 # frame while dragging b at n = 2^14, d = 64, m = 64, in headless Chromium.

@@ -68,14 +68,18 @@ func sameKeys(t *testing.T, what string, got []int, want oracleRow, thr float64)
 func TestReLUMatchesLoop(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
 	fuzzy := 0
-	for _, d := range []int{1, 2, 3, 8, 64} {
+	ds, bs, alphas := []int{1, 2, 3, 8, 64}, []float64{-100, -0.3, 0, 0.7, 2.5, 100}, 3
+	if testing.Short() { // a fifth of the cases (wasm under Node is ~10× slower)
+		ds, bs, alphas = []int{1, 3, 64}, []float64{-0.3, 0.7, 100}, 2
+	}
+	for _, d := range ds {
 		n, m, dv := 80, 24, 5
 		Kr, Vr := randMat(rng, n, d, 1), randMat(rng, n, dv, 1)
 		Qr := randMat(rng, m, d, 1)
 		Qp := randMat(rng, n, d, 1) // prefill: one query per key
 		K, V, Q, QP := toDense(Kr), toDense(Vr), toDense(Qr), toDense(Qp)
-		for _, b := range []float64{-100, -0.3, 0, 0.7, 2.5, 100} {
-			for alpha := 1; alpha <= 3; alpha++ {
+		for _, b := range bs {
+			for alpha := 1; alpha <= alphas; alpha++ {
 				for _, norm := range []Norm{NormRow, NormNone, NormLength} {
 					for _, unscaled := range []bool{false, true} {
 						for _, causal := range []bool{false, true} {
@@ -207,7 +211,11 @@ func TestReLUExactTies(t *testing.T) {
 
 func TestSoftmaxBound(t *testing.T) {
 	rng := rand.New(rand.NewPCG(5, 6))
-	for _, d := range []int{2, 8, 64} {
+	ds := []int{2, 8, 64}
+	if testing.Short() {
+		ds = []int{2, 64}
+	}
+	for _, d := range ds {
 		n, m, dv := 300, 60, 4
 		Kr, Vr, Qr := randMat(rng, n, d, 1.3), randMat(rng, n, dv, 1), randMat(rng, m, d, 1.3)
 		K, V, Q := toDense(Kr), toDense(Vr), toDense(Qr)

@@ -43,6 +43,7 @@ func (c *Cache) Append(k, v []float64) error {
 	c.s.keys = append(c.s.keys, k...)
 	c.s.vals = append(c.s.vals, v...)
 	c.s.ix.Insert(k)
+	growColAbsMax(c.s.kCol, k)
 	if c.s.sk != nil {
 		c.s.sk.add(k)
 	}
@@ -75,6 +76,9 @@ func (c *Cache) Attend(q []float64, p Params) ([]float64, Row, error) {
 	}
 	if c.s.n == 0 {
 		return nil, Row{}, fmt.Errorf("attention: the cache is empty (Append a key first)")
+	}
+	if err := checkScore(q, -1, c.s.keys, c.s.kCol, c.s.n); err != nil {
+		return nil, Row{}, err
 	}
 	out := make([]float64, c.s.dv)
 	r, err := c.s.row(q, c.s.n, p, out, &c.w, true, maxWorkers())

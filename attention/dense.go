@@ -49,17 +49,20 @@ func Dense(Q, K, V *mat.Dense, p Params) (*Result, error) {
 			return nil, err
 		}
 	}
-	res := &Result{Out: mat.NewDense(m, dv, nil), Rows: make([]Row, m)}
-	out := res.Out.RawMatrix().Data
-	inv := 1 / p.scale(d)
-	keep := !p.CountsOnly && p.Kind == ReLU
-	impl := blas64Impl()
 	visible := func(i int) int {
 		if p.Causal && i+1 < n {
 			return i + 1
 		}
 		return n
 	}
+	if err := checkScores(qs, d, ks, colAbsMax(ks, d), visible); err != nil {
+		return nil, err
+	}
+	res := &Result{Out: mat.NewDense(m, dv, nil), Rows: make([]Row, m)}
+	out := res.Out.RawMatrix().Data
+	inv := 1 / p.scale(d)
+	keep := !p.CountsOnly && p.Kind == ReLU
+	impl := blas64Impl()
 	var qk, kk []float64 // packed panels when the optional kernel scores the tiles
 	if denseKernel && hasKernel {
 		qk, kk = packRows64(qs, m, d, 4, inv), packRows64(ks, n, d, 8, 1)
@@ -213,7 +216,16 @@ func Weights(Q, K *mat.Dense, p Params) (*mat.Dense, error) {
 	if err := checkFinite("Q", contiguous(Q), d); err != nil {
 		return nil, err
 	}
-	if err := checkFinite("K", contiguous(K), d); err != nil {
+	ks := contiguous(K)
+	if err := checkFinite("K", ks, d); err != nil {
+		return nil, err
+	}
+	if err := checkScores(contiguous(Q), d, ks, colAbsMax(ks, d), func(i int) int {
+		if p.Causal && i+1 < n {
+			return i + 1
+		}
+		return n
+	}); err != nil {
 		return nil, err
 	}
 	W := mat.NewDense(m, n, nil)

@@ -131,6 +131,31 @@
 // (off by default; the benchmarks use it to report the speed-up against a
 // dense path with equally hand-tuned code).
 //
+// # Determinism across builds
+//
+// The browser runs the wasm build (portable Go), the desktop app and
+// hsrattn the amd64 build, with the kernels above where the CPU has AVX2
+// and FMA. The same parameters and seed give, in every build:
+//
+//   - bit for bit: everything package hsr computes (its kernels multiply
+//     then add, never fused: Dot, the reported ids, TopR), the data of
+//     attention/gen, and the key sets, counts, visible counts and empty
+//     rows of every row whose scores are not within rounding of b or τ_i;
+//   - within the last bits: attention's exact dot products (dot is an FMA
+//     kernel on amd64, hsr.Dot elsewhere) and so the scores, the weights,
+//     the outputs (axpy fuses too), the top-r thresholds τ_i and the
+//     certified bounds. They differ by a few ulps of the largest term
+//     summed: measured up to 2.5e-14 relative to the row's largest value
+//     (wasm under Node against AVX2/FMA, 192 scenarios); the check allows
+//     1e-12. A key whose score is within that rounding of b or τ_i can be
+//     kept by one build and not the other, with a weight of ~1e-16·|s|.
+//
+// Prefill's float32 filter (FMA kernel or Sgemm) only picks candidates
+// under a certified margin, so its rows equal the per-row rows of the same
+// build. Checked by scripts/determinism.sh (the wasm build under Node
+// against the native one, digests of seeded runs away from ties) and, in
+// one native process, TestDeterminismPortable (kernels on and off).
+//
 // # Choices where SPEC is silent
 //
 //   - An all-zero ReLU^α row outputs 0 under every norm (Row.Empty); with

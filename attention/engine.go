@@ -69,6 +69,7 @@ func NewEngineWith(K, V *mat.Dense, kind IndexKind, opt EngineOptions) (*Engine,
 		e.s.sk, e.s.auto = nil, nil
 	}
 	e.s.n, e.s.keys, e.s.vals = n, keys, vals
+	growColAbsMax(e.s.kCol, keys)
 	for j := 0; j < n; j++ {
 		k := e.s.key(j)
 		e.s.kNorm = math.Max(e.s.kNorm, norm2(k))
@@ -114,6 +115,9 @@ func (e *Engine) VInf() float64 { return e.s.vInf }
 // index was chosen by NewEngine.
 func (e *Engine) Row(q []float64, i int, p Params, out []float64) (Row, error) {
 	if err := e.checkRow(q, i, p, out); err != nil {
+		return Row{}, err
+	}
+	if err := checkScore(q, i, e.s.keys, e.s.kCol, e.visible(i, p)); err != nil {
 		return Row{}, err
 	}
 	w := e.pool.Get().(*work)
@@ -178,6 +182,9 @@ func (e *Engine) Batch(Q *mat.Dense, p Params) (*Result, error) {
 	}
 	qs := contiguous(Q)
 	if err := checkFinite("Q", qs, d); err != nil {
+		return nil, err
+	}
+	if err := checkScores(qs, d, e.s.keys, e.s.kCol, func(i int) int { return e.visible(i, p) }); err != nil {
 		return nil, err
 	}
 	res := &Result{Out: mat.NewDense(max(m, 1), e.s.dv, nil), Rows: make([]Row, m)}

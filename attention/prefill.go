@@ -133,6 +133,9 @@ func batched(Q, K, V *mat.Dense, p Params) (*Result, error) {
 		}
 		return n
 	}
+	if err := checkScores(qs, d, ks, colAbsMax(ks, d), visible); err != nil {
+		return nil, err
+	}
 	relu := p.Kind == ReLU
 	scaled := !p.Unscaled
 	ld, br := tileDims(m, n)

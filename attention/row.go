@@ -47,6 +47,7 @@ type store struct {
 	vals  []float64 // n×dv, stride dv
 	vInf  float64   // max |v_jt|: ‖V‖_∞ of the certified softmax bound
 	kNorm float64   // max ‖k_j‖: scales the safety margin of each query
+	kCol  []float64 // max_j |k_jt| per column t: the cheap overflow check of a query's scores
 	ix    hsr.Index
 	sk    *sketch  // int8 copy of the keys for the filter (nil: the index answers)
 	auto  *chooser // automatic index: tree or sketch per query (nil: fixed)
@@ -55,7 +56,7 @@ type store struct {
 // newStore returns an empty store over the given index, with the sketch
 // where the index is a scan or the automatic one.
 func newStore(d, dv int, kind IndexKind, ix hsr.Index) store {
-	s := store{d: d, dv: dv, ix: ix}
+	s := store{d: d, dv: dv, ix: ix, kCol: make([]float64, d)}
 	if useSketch && kind != IndexTree && d >= sketchMinDim {
 		s.sk = newSketch(d)
 		if kind == IndexAuto {

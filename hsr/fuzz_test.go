@@ -7,8 +7,9 @@ import (
 )
 
 // FuzzTreeVsScan builds a tree, an Auto and a scan from fuzzed bytes
-// (dimension, leaf size, points, inserts, query) and checks that they
-// report exactly the same ids, and that TopR agrees.
+// (dimension, leaf size, buffer size, points, inserts, query) and checks
+// that they report exactly the oracle's ids before, between and after the
+// inserts, stop when told, and that TopR agrees.
 //
 //	go test -run '^$' -fuzz FuzzTreeVsScan ./hsr
 func FuzzTreeVsScan(f *testing.F) {
@@ -74,27 +75,44 @@ func FuzzTreeVsScan(f *testing.F) {
 		tr := NewTree(d, pts[:split*d], TreeOptions{LeafSize: leaf, BufferSize: buf})
 		au := NewAuto(d, pts[:split*d], TreeOptions{LeafSize: leaf, BufferSize: buf})
 		sc := NewScan(d, pts[:split*d])
+		// check compares every index with the oracle over the first m
+		// points: the same set of ids, each once, and the early stop of
+		// visit (false after the first id) honoured.
+		check := func(m int) {
+			want := oracle(a, c, pts[:m*d])
+			for _, ix := range []Index{tr, au, sc} {
+				seen := make([]bool, m)
+				got := 0
+				ix.Query(a, c, func(id int) bool {
+					if id < 0 || id >= m || seen[id] || !(Dot(a, pts[id*d:(id+1)*d]) > c) {
+						t.Fatalf("%T after %d points: bad or repeated id %d", ix, m, id)
+					}
+					seen[id] = true
+					got++
+					return true
+				})
+				if got != len(want) {
+					t.Fatalf("%T after %d points: got %d ids want %d", ix, m, got, len(want))
+				}
+				calls := 0
+				ix.Query(a, c, func(int) bool { calls++; return false })
+				if calls > 1 {
+					t.Fatalf("%T: %d visits after visit returned false", ix, calls)
+				}
+			}
+		}
+		check(split)
 		for i := split; i < n; i++ {
 			tr.Insert(pts[i*d : (i+1)*d])
 			au.Insert(pts[i*d : (i+1)*d])
 			sc.Insert(pts[i*d : (i+1)*d])
-		}
-		want := oracle(a, c, pts)
-		for _, ix := range []Index{tr, au, sc} {
-			seen := make([]bool, n)
-			got := 0
-			ix.Query(a, c, func(id int) bool {
-				if id < 0 || id >= n || seen[id] || !(Dot(a, pts[id*d:(id+1)*d]) > c) {
-					t.Fatalf("%T: bad or repeated id %d", ix, id)
-				}
-				seen[id] = true
-				got++
-				return true
-			})
-			if got != len(want) {
-				t.Fatalf("%T: got %d ids want %d", ix, got, len(want))
+			// Between inserts too: the buffer, each merge of the
+			// logarithmic method and the flush are states of their own.
+			if i < split+2*buf+4 || i == n-1 || (i-split)%7 == 0 {
+				check(i + 1)
 			}
 		}
+		check(n)
 		if n > 0 {
 			r := 1 + int(c)%n
 			if r < 1 {

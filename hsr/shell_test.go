@@ -20,8 +20,12 @@ func withShellMin(m int, f func()) {
 // (every point of a step's node has Min ≤ Dot ≤ Max, decisions agree).
 func TestShellsMatchScan(t *testing.T) {
 	withShellMin(8, func() {
+		ns := []int{0, 1, 5, 17, 200, 3000}
+		if testing.Short() {
+			ns = ns[:5] // 3000 points is most of the time (wasm is ~10× slower)
+		}
 		for _, d := range []int{1, 2, 3, 4, 6, 8, 9, 12, 16} {
-			for _, n := range []int{0, 1, 5, 17, 200, 3000} {
+			for _, n := range ns {
 				for ki, kind := range dataKinds {
 					rng := rand.New(rand.NewPCG(uint64(d*100+n), uint64(ki)))
 					pts := genPoints(rng, kind, n, d)

@@ -4,7 +4,9 @@
 //	go run ./cmd/desktop -n 16384 -d 64 -m 64
 //	go run ./cmd/desktop -hash 'n=4096&d=2&…'   # a browser link's state
 //
-// Bad flags exit with status 2 and a message naming the flag.
+// Bad flags (package cli) exit with status 2 and a message naming the flag,
+// before any window opens; -h prints the usage and exits 0, with or without
+// a display. A -screenshot that cannot be saved at the end exits 1.
 package main
 
 import (
@@ -13,17 +15,20 @@ import (
 	"fmt"
 	"image"
 	"image/png"
+	"io"
 	"log"
 	"os"
 
 	"github.com/hajimehoshi/ebiten/v2"
 
+	"github.com/hsrviz/hsrviz/cmd/desktop/internal/cli"
+	"github.com/hsrviz/hsrviz/internal/npy"
 	"github.com/hsrviz/hsrviz/viz"
 	"github.com/hsrviz/hsrviz/viz/ebitenview"
 )
 
 func main() {
-	o, err := parseFlags(os.Args[1:], os.Stderr)
+	o, err := cli.Parse(os.Args[1:], os.Stderr)
 	if errors.Is(err, flag.ErrHelp) {
 		os.Exit(0)
 	}
@@ -31,20 +36,21 @@ func main() {
 		fmt.Fprintln(os.Stderr, "hsrviz-desktop:", err)
 		os.Exit(2)
 	}
-	app, err := viz.NewApp(o.params)
+	app, err := viz.NewApp(o.Params)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "hsrviz-desktop:", err)
 		os.Exit(2)
 	}
 	g := ebitenview.New(app)
 	var sw *stateWriter
-	if o.state != "" {
-		sw = &stateWriter{path: o.state}
+	if o.State != "" {
+		sw = &stateWriter{path: o.State}
 		if err := sw.write(app.Snapshot()); err != nil {
 			fmt.Fprintln(os.Stderr, "hsrviz-desktop: -state:", err)
 			os.Exit(2)
 		}
 	}
+	var shotErr error
 	g.AfterDraw = func(frame int, screen *ebiten.Image) {
 		// After a frame (not after Update) so the snapshot's panel and
 		// widget rectangles are those of the picture on screen.
@@ -53,11 +59,9 @@ func main() {
 				log.Printf("hsrviz-desktop: -state: %v", err)
 			}
 		}
-		if o.exitAfter > 0 && frame >= o.exitAfter {
-			if o.screenshot != "" {
-				if err := savePNG(o.screenshot, screen); err != nil {
-					log.Printf("hsrviz-desktop: -screenshot: %v", err)
-				}
+		if o.ExitAfter > 0 && frame >= o.ExitAfter {
+			if o.Screenshot != "" {
+				shotErr = savePNG(o.Screenshot, screen)
 			}
 			g.Quit()
 		}
@@ -68,7 +72,7 @@ func main() {
 	// model animates by the measured DT, so it needs no fixed tick.
 	ebiten.SetTPS(ebiten.SyncWithFPS)
 	ebiten.SetWindowTitle("hsrviz — HSR-enhanced sparse attention")
-	ebiten.SetWindowSize(o.width, o.height)
+	ebiten.SetWindowSize(o.Width, o.Height)
 	ebiten.SetWindowResizingMode(ebiten.WindowResizingModeEnabled)
 	// Keep animating (and keep tests' key presses working) without focus.
 	ebiten.SetRunnableOnUnfocused(true)
@@ -76,19 +80,18 @@ func main() {
 		fmt.Fprintln(os.Stderr, "hsrviz-desktop:", err)
 		os.Exit(1)
 	}
+	if shotErr != nil {
+		// The path was checked at start; the directory changed since.
+		fmt.Fprintln(os.Stderr, "hsrviz-desktop: -screenshot:", shotErr)
+		os.Exit(1)
+	}
 }
 
+// savePNG writes the screen to path atomically: a reader never sees half
+// a picture, and a failure leaves what was there.
 func savePNG(path string, screen *ebiten.Image) error {
 	b := screen.Bounds()
 	img := image.NewRGBA(image.Rect(0, 0, b.Dx(), b.Dy()))
 	screen.ReadPixels(img.Pix)
-	f, err := os.Create(path)
-	if err != nil {
-		return err
-	}
-	if err := png.Encode(f, img); err != nil {
-		f.Close()
-		return err
-	}
-	return f.Close()
+	return npy.WriteAtomic(path, func(w io.Writer) error { return png.Encode(w, img) })
 }

@@ -1,15 +1,17 @@
 package main
 
 import (
-	"bytes"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"math"
+	"math/rand/v2"
 	"os"
 	"os/signal"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"syscall"
@@ -24,7 +26,9 @@ func main() {
 	// An interrupt must not leave temporary files behind: remove them, then
 	// exit as a shell expects of a killed command.
 	sig := make(chan os.Signal, 1)
-	signal.Notify(sig, os.Interrupt, syscall.SIGTERM)
+	// SIGHUP (the terminal closed) and SIGQUIT too: every signal that ends
+	// the command by default and can be caught.
+	signal.Notify(sig, os.Interrupt, syscall.SIGTERM, syscall.SIGHUP, syscall.SIGQUIT)
 	go func() {
 		s := <-sig
 		if removePending() {
@@ -71,6 +75,7 @@ type config struct {
 	params              attention.Params
 	gamma               float64 // > 0: r = round(n^γ), resolved once n is known
 	dense               bool
+	denseSoftmax        bool // -kind softmax without a threshold: every key
 	set                 map[string]bool
 }
 
@@ -108,7 +113,7 @@ func parseArgs(args []string, stderr io.Writer) (*config, error) {
 	fs.StringVar(&cfg.v, "v", "", "read the values V (n×dv) from `V.npy` (required)")
 	fs.StringVar(&cfg.out, "out", "", "write the output O (m×dv, float64) to `O.npy` (required)")
 	fs.StringVar(&cfg.stats, "stats", "", "write the statistics as JSON to `S.json`")
-	kind := fs.String("kind", "relu", "attention `kind`: relu (ReLU^α, exact) or softmax (thresholded, with a certified bound)")
+	kind := fs.String("kind", "relu", "attention `kind`: relu (ReLU^α, exact) or softmax (dense; with -tau, -topr or -gamma thresholded, with a certified bound)")
 	alpha := fs.Int("alpha", 1, "ReLU^α exponent `N`, an integer from 1 to 64 (relu only)")
 	b := fs.Float64("b", 0, "ReLU threshold `B` in score units: weights max(s−B, 0)^α (relu only; default 0)")
 	tau := fs.Float64("tau", 0, "softmax threshold `T` in score units: keep keys with s ≥ T (softmax only)")
@@ -184,7 +189,9 @@ func parseArgs(args []string, stderr io.Writer) (*config, error) {
 		}
 		switch {
 		case given == 0:
-			return nil, usagef("-kind softmax needs a threshold: -tau T, -topr R or -gamma G")
+			// No threshold asked for: the plain dense softmax over every
+			// key (bound 0), as a user who asks for softmax expects.
+			cfg.denseSoftmax = true
 		case given > 1:
 			return nil, usagef("give only one of -tau, -topr and -gamma")
 		case cfg.set["tau"] && (math.IsNaN(p.Tau) || math.IsInf(p.Tau, 0)):
@@ -214,9 +221,10 @@ func samePath(a, b string) bool {
 	return err1 == nil && err2 == nil && os.SameFile(sa, sb)
 }
 
-// input is one .npy file read.
+// input is one .npy file: opened (header read) first, decoded later.
 type input struct {
 	flag, path string
+	f          *npy.File
 	m          *mat.Dense
 	h          npy.Header
 }
@@ -246,26 +254,48 @@ func execute(cfg *config) (string, error) {
 	if cfg.stats != "" {
 		outs = append(outs, cfg.stats)
 	}
+	ins := []*input{{flag: "q", path: cfg.q}, {flag: "k", path: cfg.k}, {flag: "v", path: cfg.v}}
+	// Where each output will go (refusing what must not be replaced), and
+	// that it is neither an input nor a standard stream.
+	dests := make([]string, len(outs))
+	for i, o := range outs {
+		d, err := npy.Destination(o)
+		if err != nil {
+			return "", err
+		}
+		dests[i] = d
+		if err := notAnInput(o, d, ins); err != nil {
+			return "", err
+		}
+	}
 	// Create the temporary output files first: an unwritable destination is
 	// found before any work, and they are removed on every failure.
-	pend, err := newPending(outs)
+	pend, err := newPending(dests)
 	if err != nil {
 		return "", err
 	}
 	defer pend.discard()
 
+	// Every header first: the shapes and the memory the run needs are
+	// checked before any data is read.
 	t0 := time.Now()
-	ins := []*input{{flag: "q", path: cfg.q}, {flag: "k", path: cfg.k}, {flag: "v", path: cfg.v}}
+	defer func() {
+		for _, in := range ins {
+			if in.f != nil && in.m == nil {
+				in.f.Close()
+			}
+		}
+	}()
 	for _, in := range ins {
-		if in.m, in.h, err = npy.ReadFileInfo(in.path); err != nil {
+		if in.f, err = npy.Open(in.path); err != nil {
 			return "", err
 		}
+		in.h = in.f.Header()
 	}
-	readTime := time.Since(t0)
 	Q, K, V := ins[0], ins[1], ins[2]
-	m, d := Q.m.Dims()
-	n, dk := K.m.Dims()
-	nv, _ := V.m.Dims()
+	m, d := Q.f.Dims()
+	n, dk := K.f.Dims()
+	nv, dv := V.f.Dims()
 	if dk != d {
 		return "", fmt.Errorf("%s has %s but %s has %s (keys and queries need the same dimension d)",
 			K.describe(), plural(dk, "column"), Q.describe(), plural(d, "column"))
@@ -279,56 +309,86 @@ func execute(cfg *config) (string, error) {
 		return "", fmt.Errorf("-causal needs one query per key (prefilling, m = n), but %s has %s and %s has %s",
 			Q.describe(), plural(m, "row"), K.describe(), plural(n, "row"))
 	}
+	memEstimate, err := checkMemory(cfg, ins, m, n, d, dv)
+	if err != nil {
+		return "", err
+	}
+	for _, in := range ins {
+		if in.m, err = in.f.Read(); err != nil {
+			return "", err
+		}
+	}
+	readTime := time.Since(t0)
 	if cfg.gamma > 0 {
 		p.TopR = attention.TopRFromGamma(n, cfg.gamma)
 	}
-	// Per-row key lists are only needed to compare ReLU^α key sets with the
-	// dense path; without them a big m·n costs no memory beyond the counts.
-	p.CountsOnly = !(cfg.dense && p.Kind == attention.ReLU)
+	// The batch keeps counts only: key lists would cost O(m·n) memory.
+	// -dense compares ReLU^α key sets row by row instead.
+	p.CountsOnly = true
 
-	t1 := time.Now()
-	eng, err := attention.NewEngine(K.m, V.m, p.Index)
-	if err != nil {
-		return "", err
-	}
-	buildTime := time.Since(t1)
+	var (
+		res       *attention.Result
+		eng       *attention.Engine
+		buildTime time.Duration
+	)
 	t2 := time.Now()
-	res, err := eng.Batch(Q.m, p)
-	if err != nil {
-		return "", err
+	if cfg.denseSoftmax {
+		// No threshold: the plain softmax over every key, bound 0.
+		if res, err = attention.Dense(Q.m, K.m, V.m, p); err != nil {
+			return "", err
+		}
+	} else {
+		t1 := time.Now()
+		if eng, err = attention.NewEngine(K.m, V.m, p.Index); err != nil {
+			return "", err
+		}
+		buildTime = time.Since(t1)
+		t2 = time.Now()
+		if res, err = eng.Batch(Q.m, p); err != nil {
+			return "", err
+		}
 	}
 	hsrTime := time.Since(t2)
 	if i, j, ok := firstNonFinite(res.Out); !ok {
 		return "", fmt.Errorf("the output has a non-finite value at row %d, column %d (0-based): the weights overflowed float64", i, j)
 	}
 
-	st := newStats(cfg, p, ins, res, eng)
+	st := newStats(cfg, p, ins, res, eng, vInf(V.m))
 	st.Timings = map[string]float64{"read_inputs": ms(readTime), "build_index": ms(buildTime), "hsr": ms(hsrTime)}
 	if cfg.dense {
 		t3 := time.Now()
-		ref, err := attention.Dense(Q.m, K.m, V.m, p)
-		if err != nil {
-			return "", err
+		switch {
+		case cfg.denseSoftmax:
+			st.addDense(p, res, res.Out, nil, 0) // the output is the dense reference
+		case p.Kind == attention.ReLU:
+			ref, counts, differ, err := compareReLURows(eng, Q.m, p)
+			if err != nil {
+				return "", err
+			}
+			st.addDense(p, res, ref, counts, differ)
+		default:
+			ref, err := attention.Dense(Q.m, K.m, V.m, p)
+			if err != nil {
+				return "", err
+			}
+			st.addDense(p, res, ref.Out, nil, 0)
 		}
 		st.Timings["dense"] = ms(time.Since(t3))
-		st.addDense(p, res, ref)
 	}
 
 	t4 := time.Now()
-	var ob bytes.Buffer
-	if err := npy.Write(&ob, res.Out); err != nil {
-		return "", fmt.Errorf("%s: %w", cfg.out, err)
-	}
-	if err := pend.write(0, ob.Bytes()); err != nil {
+	if err := pend.write(0, func(w io.Writer) error { return npy.Write(w, res.Out) }); err != nil {
 		return "", err
 	}
 	st.Timings["write_output"] = ms(time.Since(t4))
+	st.MemoryEstimate = memEstimate
+	st.MemoryPeak = peakRSS()
 	if cfg.stats != "" {
 		js, err := st.marshal()
 		if err != nil {
 			return "", fmt.Errorf("%s: %w", cfg.stats, err)
 		}
-		if err := pend.write(1, js); err != nil {
+		if err := pend.write(1, func(w io.Writer) error { _, err := w.Write(js); return err }); err != nil {
 			return "", err
 		}
 	}
@@ -336,6 +396,74 @@ func execute(cfg *config) (string, error) {
 		return "", err
 	}
 	return st.summary(cfg), nil
+}
+
+// compareReLURows computes the dense reference of every ReLU^α row and
+// compares its key set with HSR's, one row at a time: memory O(n) for the
+// key lists, where two whole batches with keys took O(m·n) (m = n = 2^18
+// headed for hundreds of GB). It returns the dense output, the dense key
+// counts and the number of rows whose key sets differ.
+func compareReLURows(eng *attention.Engine, Q *mat.Dense, p attention.Params) (*mat.Dense, []int, int, error) {
+	m, _ := Q.Dims()
+	_, _, dv := eng.Dims()
+	p.CountsOnly = false
+	ref := mat.NewDense(m, dv, nil)
+	counts := make([]int, m)
+	scratch := make([]float64, dv)
+	differ := 0
+	for i := 0; i < m; i++ {
+		q := Q.RawRowView(i)
+		dr, err := eng.DenseRow(q, i, p, ref.RawRowView(i))
+		if err != nil {
+			return nil, nil, 0, err
+		}
+		hr, err := eng.Row(q, i, p, scratch)
+		if err != nil {
+			return nil, nil, 0, err
+		}
+		counts[i] = dr.Count
+		if !slices.Equal(dr.Keys, hr.Keys) {
+			differ++
+		}
+	}
+	return ref, counts, differ, nil
+}
+
+func vInf(V *mat.Dense) float64 {
+	x := 0.0
+	r, c := V.Dims()
+	for i := 0; i < r; i++ {
+		for _, v := range V.RawRowView(i)[:c] {
+			x = math.Max(x, math.Abs(v))
+		}
+	}
+	return x
+}
+
+// notAnInput refuses an output (path o, to be replaced at dest) that is the
+// same file as an input or as this process's standard input, output or
+// error: renaming over it would destroy the input (-out Q.npy, or a link to
+// it) or what a redirection appends to (-stats err.log 2>>err.log).
+// Files are compared by device and inode, so links of any kind count.
+func notAnInput(o, dest string, ins []*input) error {
+	ds, err := os.Stat(dest)
+	if err != nil {
+		return nil // it does not exist yet: it is nothing else
+	}
+	for _, in := range ins {
+		if is, err := os.Stat(in.path); err == nil && os.SameFile(ds, is) {
+			return usagef("the output %s is the input -%s %s (the same file): it would be overwritten; choose another output name", o, in.flag, in.path)
+		}
+	}
+	for _, s := range []struct {
+		f    *os.File
+		name string
+	}{{os.Stdin, "standard input"}, {os.Stdout, "standard output"}, {os.Stderr, "standard error"}} {
+		if fs, err := s.f.Stat(); err == nil && os.SameFile(ds, fs) {
+			return usagef("the output %s is this command's %s (the same file): it would be replaced; choose another output name", o, s.name)
+		}
+	}
+	return nil
 }
 
 func firstNonFinite(m *mat.Dense) (int, int, bool) {
@@ -364,6 +492,13 @@ var (
 	pendingAll = map[*pending]bool{}
 )
 
+// rename is os.Rename; tests replace it to make a rename fail.
+var rename = os.Rename
+
+// tmpPattern names the temporary files: short, so that an output name of
+// up to 255 bytes (the usual limit) still has a temporary beside it.
+const tmpPattern = ".hsrattn-*.tmp"
+
 // removePending removes every uncommitted temporary file and says whether
 // there were any (none once the outputs are committed).
 func removePending() bool {
@@ -382,19 +517,16 @@ func removePending() bool {
 	return had
 }
 
-func newPending(finals []string) (*pending, error) {
+// newPending creates a temporary file beside each destination (see
+// npy.Destination).
+func newPending(dests []string) (*pending, error) {
 	p := &pending{}
 	pendingMu.Lock()
 	pendingAll[p] = true
 	pendingMu.Unlock()
-	for _, path := range finals {
-		path, err := npy.Destination(path)
-		if err != nil {
-			p.discard()
-			return nil, err
-		}
+	for _, path := range dests {
 		pendingMu.Lock()
-		f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
+		f, err := os.CreateTemp(filepath.Dir(path), tmpPattern)
 		if err == nil {
 			p.finals = append(p.finals, path)
 			p.tmps = append(p.tmps, f.Name())
@@ -413,12 +545,13 @@ func newPending(finals []string) (*pending, error) {
 	return p, nil
 }
 
-// write puts b into the i-th temporary file, syncs and closes it.
-func (p *pending) write(i int, b []byte) error {
+// write puts what fill writes into the i-th temporary file, syncs and
+// closes it.
+func (p *pending) write(i int, fill func(io.Writer) error) error {
 	f := p.files[i]
 	err := f.Chmod(0o644)
 	if err == nil {
-		_, err = f.Write(b)
+		err = fill(f)
 	}
 	if err == nil {
 		err = f.Sync()
@@ -435,23 +568,59 @@ func (p *pending) write(i int, b []byte) error {
 	return nil
 }
 
-// commit renames every temporary file into place. Should a later rename fail
-// (the files share directories with their temporaries, so this means the
-// directory changed under us), the outputs already renamed are removed.
+// commit renames every temporary file into place. Each file it replaces is
+// kept under a second name (a hard link) until every new file is in place:
+// should a later rename fail (the files share directories with their
+// temporaries, so this means the directory changed under us), the outputs
+// already renamed are put back as they were, old files included.
 func (p *pending) commit() error {
 	pendingMu.Lock()
 	defer pendingMu.Unlock()
-	for i := range p.finals {
-		if err := os.Rename(p.tmps[i], p.finals[i]); err != nil {
-			for _, done := range p.finals[:i] {
-				os.Remove(done)
+	olds := make([]string, len(p.finals))
+	defer func() {
+		for _, o := range olds {
+			if o != "" {
+				os.Remove(o)
 			}
-			return fmt.Errorf("%s: %w", p.finals[i], err)
+		}
+	}()
+	for i, final := range p.finals {
+		if _, err := os.Lstat(final); err == nil {
+			olds[i] = keepOld(final)
+		}
+	}
+	for i := range p.finals {
+		if err := rename(p.tmps[i], p.finals[i]); err != nil {
+			for j := i - 1; j >= 0; j-- {
+				if olds[j] != "" && rename(olds[j], p.finals[j]) == nil {
+					olds[j] = ""
+				} else if olds[j] == "" {
+					os.Remove(p.finals[j]) // it did not exist before
+				}
+			}
+			return fmt.Errorf("%s: %w (the outputs were left as they were)", p.finals[i], err)
 		}
 	}
 	p.committed = true
 	delete(pendingAll, p)
 	return nil
+}
+
+// keepOld links a second name to the file at path and returns it, or ""
+// when the file system cannot (the old file is then not restorable).
+func keepOld(path string) string {
+	dir := filepath.Dir(path)
+	for try := 0; try < 100; try++ {
+		name := filepath.Join(dir, fmt.Sprintf(".hsrattn-%d.old", rand.Uint32()))
+		err := os.Link(path, name)
+		if err == nil {
+			return name
+		}
+		if !errors.Is(err, fs.ErrExist) {
+			return ""
+		}
+	}
+	return ""
 }
 
 // discard removes the temporary files unless they were committed.
@@ -482,6 +651,8 @@ func (st *stats) summary(cfg *config) string {
 	switch pj := st.Params; {
 	case pj.B != nil:
 		what = fmt.Sprintf("relu^%d b=%g norm=%s", pj.Alpha, *pj.B, pj.Norm)
+	case pj.Threshold != "":
+		what = "softmax, dense (no -tau, -topr or -gamma given: every key, bound 0)"
 	case pj.Tau != nil:
 		what = fmt.Sprintf("softmax tau=%g", *pj.Tau)
 	case pj.Gamma != nil:

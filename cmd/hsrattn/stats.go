@@ -6,10 +6,10 @@ import (
 	"fmt"
 	"math"
 	"reflect"
-	"slices"
 	"strings"
 
 	"github.com/hsrviz/hsrviz/attention"
+	"gonum.org/v1/gonum/mat"
 )
 
 // roundingSlack is the relative float64 rounding allowed between the dense
@@ -64,6 +64,11 @@ type stats struct {
 	VInf    float64            `json:"v_inf"`
 	Work    map[string]int     `json:"work"`
 	Timings map[string]float64 `json:"timings_ms"`
+	// Memory: the run's estimate (from the headers, checked against the
+	// memory available before any data was read) and the measured peak
+	// resident size of the process (VmHWM; Linux only), in bytes.
+	MemoryEstimate int64 `json:"memory_estimate_bytes,omitempty"`
+	MemoryPeak     int64 `json:"memory_peak_bytes,omitempty"`
 
 	visible []int
 }
@@ -77,16 +82,19 @@ type inputJSON struct {
 }
 
 type paramsJSON struct {
-	Kind   string   `json:"kind"`
-	Alpha  int      `json:"alpha,omitempty"`
-	B      *float64 `json:"b,omitempty"`
-	Norm   string   `json:"norm,omitempty"`
-	Tau    *float64 `json:"tau,omitempty"`
-	TopR   *int     `json:"topr,omitempty"`
-	Gamma  *float64 `json:"gamma,omitempty"`
-	Scale  bool     `json:"scale"`
-	Causal bool     `json:"causal"`
-	Dense  bool     `json:"dense"`
+	Kind  string   `json:"kind"`
+	Alpha int      `json:"alpha,omitempty"`
+	B     *float64 `json:"b,omitempty"`
+	Norm  string   `json:"norm,omitempty"`
+	Tau   *float64 `json:"tau,omitempty"`
+	// Threshold says why there is none: softmax without -tau, -topr or
+	// -gamma is the dense softmax.
+	Threshold string   `json:"threshold,omitempty"`
+	TopR      *int     `json:"topr,omitempty"`
+	Gamma     *float64 `json:"gamma,omitempty"`
+	Scale     bool     `json:"scale"`
+	Causal    bool     `json:"causal"`
+	Dense     bool     `json:"dense"`
 }
 
 type indexJSON struct {
@@ -94,14 +102,20 @@ type indexJSON struct {
 	Used      string `json:"used"`
 }
 
-func newStats(cfg *config, p attention.Params, ins []*input, res *attention.Result, eng *attention.Engine) *stats {
-	n, d, dv := eng.Dims()
-	m := len(res.Rows)
+// newStats gathers the statistics of res; eng is nil for the dense softmax
+// (no threshold), which builds no index.
+func newStats(cfg *config, p attention.Params, ins []*input, res *attention.Result, eng *attention.Engine, vInf float64) *stats {
+	m, d := ins[0].m.Dims()
+	n, _ := ins[1].m.Dims()
+	_, dv := ins[2].m.Dims()
 	st := &stats{
 		Tool:   "hsrattn",
 		Inputs: map[string]inputJSON{},
 		N:      n, M: m, D: d, DV: dv,
-		Index: indexJSON{Requested: p.Index.String(), Used: indexName(eng)},
+		Index: indexJSON{Requested: p.Index.String(), Used: "none (dense softmax)"},
+	}
+	if eng != nil {
+		st.Index.Used = indexName(eng)
 	}
 	for _, in := range ins {
 		st.Inputs[in.flag] = inputJSON{
@@ -115,6 +129,8 @@ func newStats(cfg *config, p attention.Params, ins []*input, res *attention.Resu
 		pj.Alpha, pj.B, pj.Norm = p.Alpha, &b, p.Norm.String()
 	} else {
 		switch {
+		case cfg.denseSoftmax:
+			pj.Threshold = "none (dense softmax over every key)"
 		case cfg.gamma > 0:
 			g, r := cfg.gamma, p.TopR
 			pj.Gamma, pj.TopR = &g, &r
@@ -127,7 +143,7 @@ func newStats(cfg *config, p attention.Params, ins []*input, res *attention.Resu
 		}
 	}
 	st.Params = pj
-	st.VInf = eng.VInf()
+	st.VInf = vInf
 
 	st.Reported = make([]int, m)
 	st.EmptyRows = []int{}
@@ -157,6 +173,9 @@ func newStats(cfg *config, p attention.Params, ins []*input, res *attention.Resu
 			worst = max(worst, r.ErrorBound)
 		}
 		st.MaxErrorBound = &worst
+		if cfg.denseSoftmax {
+			st.Threshold = nil // −Inf: nothing is dropped (JSON has no −Inf)
+		}
 	}
 	w := res.Stats
 	st.Work = map[string]int{
@@ -167,9 +186,11 @@ func newStats(cfg *config, p attention.Params, ins []*input, res *attention.Resu
 	return st
 }
 
-// addDense records the dense reference's comparison with the HSR result.
-func (st *stats) addDense(p attention.Params, res, ref *attention.Result) {
-	st.MeasuredError = attention.RowError(ref.Out, res.Out)
+// addDense records the comparison of the HSR result with the dense
+// reference output ref; for ReLU^α also the dense key counts and how many
+// rows' key sets differ (compared row by row, see compareReLURows).
+func (st *stats) addDense(p attention.Params, res *attention.Result, ref *mat.Dense, denseCounts []int, differ int) {
+	st.MeasuredError = attention.RowError(ref, res.Out)
 	worst := 0.0
 	for _, e := range st.MeasuredError {
 		worst = max(worst, e)
@@ -183,14 +204,7 @@ func (st *stats) addDense(p attention.Params, res, ref *attention.Result) {
 		st.BoundHoldsEveryRow = &holds
 		return
 	}
-	st.DenseReported = make([]int, len(ref.Rows))
-	differ := 0
-	for i, r := range ref.Rows {
-		st.DenseReported[i] = r.Count
-		if !slices.Equal(r.Keys, res.Rows[i].Keys) {
-			differ++
-		}
-	}
+	st.DenseReported = denseCounts
 	st.RowsWithDifferentKeys = &differ
 }
 

@@ -12,7 +12,6 @@ import (
 	"flag"
 	"fmt"
 	"net"
-	"net/http"
 	"os"
 	"syscall"
 
@@ -48,7 +47,7 @@ func main() {
 	raw, gz := serve.Sizes(h)
 	fmt.Printf("hsrviz: serving %s/ at http://%s/  (wasm %.1f MB, %.1f MB gzip; Ctrl-C stops)\n",
 		*dir, ln.Addr(), float64(raw)/1e6, float64(gz)/1e6)
-	if err := http.Serve(ln, h); err != nil {
+	if err := serve.NewServer(h).Serve(ln); err != nil {
 		fmt.Fprintln(os.Stderr, "hsrviz:", err)
 		os.Exit(1)
 	}

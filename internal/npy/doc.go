@@ -1,8 +1,9 @@
 // Package npy reads and writes 2-D NumPy .npy files as gonum matrices.
 //
-// It is the door through which users bring their own Q, K and V (SPEC, "Files
-// users bring"), so it is strict: anything it cannot read exactly is refused
-// with an error that names the file and what is wrong, and never misread.
+// It is the door through which users bring their own Q, K and V, so it is
+// strict: anything it cannot read exactly is refused with an error that
+// names the file and what is wrong, and never misread. Messages quote what
+// a header holds cut to a few dozen bytes (a header may be 1 MiB).
 //
 // # What Read accepts
 //
@@ -30,8 +31,13 @@
 // Truncated data is refused saying how many bytes were expected and how many
 // are present; bytes after the data (trailing garbage, or a second array
 // appended to the file) are refused too, since the file is then not what its
-// header says. Memory grows only with the bytes actually present, so a header
+// header says (on a stream, at most 1 MiB of them is counted: a pipe may
+// never end). Memory grows only with the bytes actually present, so a header
 // that claims an enormous shape costs nothing before it is refused.
+//
+// Open reads and checks only the header (and a regular file's length), so
+// that a caller with several inputs checks every shape, and the memory the
+// whole run will need, before any data is read; File.Read then decodes.
 //
 // # What Write produces
 //
@@ -41,7 +47,11 @@
 // refuse non-finite values: it writes what it is given. WriteFile is atomic:
 // it writes a temporary file in the destination directory, syncs it and renames
 // it over the destination, so a reader sees the old file or the new one, never
-// a partial one.
+// a partial one. Destination says what that rename may replace: a regular
+// file (through links, which are kept) or a truly dangling link, and nothing
+// else: not a directory, pipe or device, not a link whose target cannot be
+// examined, not a link through /proc or /dev/fd (an open descriptor such as
+// /dev/stdout, whose file is not the caller's to replace).
 //
 // Cost: O(bytes) time. ReadFile on a regular file knows the data's length
 // from the file size, refuses a wrong length before reading any data, and

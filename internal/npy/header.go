@@ -41,7 +41,7 @@ func parseDescr(s string) (dtype, error) {
 		}
 	}
 	if rest == "" {
-		return dt, fmt.Errorf("dtype %q is not a NumPy type string", s)
+		return dt, fmt.Errorf("dtype %s is not a NumPy type string", short(s))
 	}
 	kind := rest[0]
 	size, err := strconv.Atoi(rest[1:])
@@ -62,10 +62,10 @@ func parseDescr(s string) (dtype, error) {
 		what = "datetime/timedelta"
 	}
 	if what != "" {
-		return dt, fmt.Errorf("dtype %q (%s) is not supported: save the array as float64 or float32", s, what)
+		return dt, fmt.Errorf("dtype %s (%s) is not supported: save the array as float64 or float32", short(s), what)
 	}
 	if err != nil || size <= 0 || strings.ContainsAny(rest[1:], "+- _") {
-		return dt, fmt.Errorf("dtype %q is not a NumPy type string", s)
+		return dt, fmt.Errorf("dtype %s is not a NumPy type string", short(s))
 	}
 	dt.kind, dt.itemSize = kind, size
 	ok := false
@@ -73,7 +73,7 @@ func parseDescr(s string) (dtype, error) {
 	case 'f':
 		ok = size == 2 || size == 4 || size == 8
 		if size > 8 {
-			return dt, fmt.Errorf("dtype %q (long double) is not supported: save the array as float64", s)
+			return dt, fmt.Errorf("dtype %s (long double) is not supported: save the array as float64", short(s))
 		}
 	case 'i', 'u':
 		ok = size == 1 || size == 2 || size == 4 || size == 8
@@ -81,7 +81,7 @@ func parseDescr(s string) (dtype, error) {
 		ok = size == 1
 	}
 	if !ok {
-		return dt, fmt.Errorf("dtype %q is not supported (supported: float16/32/64, int8..int64, uint8..uint64, bool)", s)
+		return dt, fmt.Errorf("dtype %s is not supported (supported: float16/32/64, int8..int64, uint8..uint64, bool)", short(s))
 	}
 	return dt, nil
 }
@@ -187,7 +187,7 @@ func (p *pyParser) value(depth int) (pyValue, error) {
 			return pyValue{kind: pyNone}, nil
 		default:
 			p.pos = start
-			return pyValue{}, p.errorf("unexpected name %q", name)
+			return pyValue{}, p.errorf("unexpected name %s", short(name))
 		}
 	default:
 		return pyValue{}, p.errorf("unexpected character %q", c)
@@ -369,7 +369,7 @@ func parseHeaderDict(text string, h *Header) error {
 			return fmt.Errorf("malformed header: a key is %s, not a string", k.describe())
 		}
 		if seen[k.str] {
-			return fmt.Errorf("malformed header: key %q appears twice", k.str)
+			return fmt.Errorf("malformed header: key %s appears twice", short(k.str))
 		}
 		seen[k.str] = true
 		v := d.items[i]
@@ -399,7 +399,7 @@ func parseHeaderDict(text string, h *Header) error {
 				}
 				n, err := strconv.ParseInt(it.str, 10, 64)
 				if err != nil {
-					return fmt.Errorf("shape %s: dimension %s is too large", formatShapeValues(v.items), it.str)
+					return fmt.Errorf("shape %s: dimension %s is too large", formatShapeValues(v.items), shortDigits(it.str))
 				}
 				if n < 0 {
 					return fmt.Errorf("shape %s: dimension %d is negative", formatShapeValues(v.items), n)
@@ -410,7 +410,7 @@ func parseHeaderDict(text string, h *Header) error {
 				h.Shape[j] = int(n)
 			}
 		default:
-			return fmt.Errorf("malformed header: unexpected key %q (a .npy header has exactly 'descr', 'fortran_order' and 'shape')", k.str)
+			return fmt.Errorf("malformed header: unexpected key %s (a .npy header has exactly 'descr', 'fortran_order' and 'shape')", short(k.str))
 		}
 	}
 	for _, k := range []string{"descr", "fortran_order", "shape"} {
@@ -422,13 +422,56 @@ func parseHeaderDict(text string, h *Header) error {
 }
 
 func formatShapeValues(items []pyValue) string {
-	parts := make([]string, len(items))
+	parts := make([]string, 0, min(len(items), maxShapeShown+1))
 	for i, it := range items {
-		parts[i] = it.str
+		if i == maxShapeShown {
+			parts = append(parts, fmt.Sprintf("… %d more", len(items)-i))
+			break
+		}
 		if it.kind != pyInt {
-			parts[i] = "?"
+			parts = append(parts, "?")
+		} else {
+			parts = append(parts, shortDigits(it.str))
 		}
 	}
+	return pyTupleString(parts)
+}
+
+// Messages quote what a header holds, but a header may be 1 MiB: quoted
+// strings, digit strings and shapes are cut so that an error stays one
+// readable line.
+const (
+	maxQuoted     = 40 // bytes of a string shown
+	maxShapeShown = 8  // dimensions of a shape shown
+)
+
+// short is s quoted (as %q does), cut to its first maxQuoted bytes with
+// its length said when longer.
+func short(s string) string {
+	if len(s) <= maxQuoted {
+		return strconv.Quote(s)
+	}
+	return fmt.Sprintf("%s… (%d bytes)", strconv.Quote(s[:maxQuoted]), len(s))
+}
+
+// shortDigits is a run of digits, cut like short but unquoted.
+func shortDigits(s string) string {
+	if len(s) <= maxQuoted {
+		return s
+	}
+	return fmt.Sprintf("%s… (%d digits)", s[:maxQuoted], len(s))
+}
+
+// shortShape is FormatShape for messages: at most maxShapeShown dimensions.
+func shortShape(shape []int) string {
+	if len(shape) <= maxShapeShown {
+		return FormatShape(shape)
+	}
+	parts := make([]string, 0, maxShapeShown+1)
+	for _, n := range shape[:maxShapeShown] {
+		parts = append(parts, strconv.Itoa(n))
+	}
+	parts = append(parts, fmt.Sprintf("… %d more", len(shape)-maxShapeShown))
 	return pyTupleString(parts)
 }
 

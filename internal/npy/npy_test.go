@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"syscall"
 	"testing"
 
 	"gonum.org/v1/gonum/mat"
@@ -634,10 +635,130 @@ func TestWriteFileDestination(t *testing.T) {
 	if got, err := ReadFile(target); err != nil || !mat.Equal(got, m) {
 		t.Errorf("target not written: %v %v", got, err)
 	}
-	if err := WriteFile(os.DevNull, m); err == nil || !strings.Contains(err.Error(), "is not a regular file") {
-		t.Errorf("%s: got %v", os.DevNull, err)
+	pipe := filepath.Join(dir, "pipe")
+	if err := syscall.Mkfifo(pipe, 0o644); err != nil {
+		t.Fatal(err)
 	}
-	if st, err := os.Stat(os.DevNull); err != nil || st.Mode().IsRegular() {
-		t.Fatalf("%s was replaced!", os.DevNull)
+	if err := WriteFile(pipe, m); err == nil || !strings.Contains(err.Error(), "is not a regular file") {
+		t.Errorf("%s: got %v", pipe, err)
+	}
+	if st, err := os.Lstat(pipe); err != nil || st.Mode()&os.ModeNamedPipe == 0 {
+		t.Fatalf("%s was replaced!", pipe)
+	}
+}
+
+// TestDestinationRefuses: a link whose target cannot be examined was taken
+// for a dangling link, and the link itself replaced; a link through
+// /proc/self/fd (an open descriptor: /dev/stdout is one) was followed to
+// whatever file the descriptor had open. Each is refused and left as it
+// was; a truly dangling link is replaced. Every link is made in a temporary
+// directory and Destination only looks: nothing outside it is written.
+func TestDestinationRefuses(t *testing.T) {
+	dir := t.TempDir()
+	mk := func(name, target string) string {
+		p := filepath.Join(dir, name)
+		if err := os.Symlink(target, p); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	file := filepath.Join(dir, "file")
+	if err := os.WriteFile(file, []byte("x"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	pipe := filepath.Join(dir, "pipe")
+	if err := syscall.Mkfifo(pipe, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	mk("loop2", "loop1")
+	for _, c := range []struct{ path, want string }{
+		{mk("loop1", "loop2"), "more than 40 symbolic links"},
+		{mk("through", "file/x"), "which cannot be examined: not a directory"},
+		{mk("topipe", "pipe"), "is not a regular file"},
+		{mk("fd1", "/proc/self/fd/1"), "links to /proc/self/fd/1, an open file descriptor"},
+		{mk("viafd", "fd1"), "links to /proc/self/fd/1, an open file descriptor"},
+		{filepath.Join(dir, strings.Repeat("n", 300)), "file name too long"},
+		{dir, "is a directory"},
+	} {
+		got, err := Destination(c.path)
+		if err == nil || !strings.Contains(err.Error(), c.want) || !strings.HasPrefix(err.Error(), c.path) {
+			t.Errorf("Destination(%s) = %q, %v; want an error naming it: %s", c.path, got, err, c.want)
+		}
+	}
+	for _, c := range []struct{ path, want string }{
+		{file, file},
+		{mk("tofile", "file"), file},
+		{mk("dangling", "missing"), filepath.Join(dir, "dangling")},
+		{filepath.Join(dir, "new"), filepath.Join(dir, "new")},
+		{filepath.Join(dir, "nodir", "x"), filepath.Join(dir, "nodir", "x")}, // reported when created
+	} {
+		if got, err := Destination(c.path); err != nil || got != c.want {
+			t.Errorf("Destination(%s) = %q, %v; want %s", c.path, got, err, c.want)
+		}
+	}
+}
+
+// TestOpenChecksBeforeData: Open reads the header and a regular file's
+// length only: a shape, a truncation or trailing data is known before the
+// data is read, and a NaN in the data only when it is.
+func TestOpenChecksBeforeData(t *testing.T) {
+	dir := t.TempDir()
+	good := handNPY(1, dictFor("<f8", false, "(2, 3)"), true, make([]byte, 48))
+	nan := append([]byte(nil), good...)
+	copy(nan[len(nan)-8:], []byte{0, 0, 0, 0, 0, 0, 0xf8, 0x7f})
+	for name, b := range map[string][]byte{"good.npy": good, "nan.npy": nan, "short.npy": good[:len(good)-1], "long.npy": append(append([]byte(nil), good...), 0)} {
+		if err := os.WriteFile(filepath.Join(dir, name), b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	f, err := Open(filepath.Join(dir, "nan.npy"))
+	if err != nil {
+		t.Fatalf("Open reads no data, so a NaN is not seen yet: %v", err)
+	}
+	if r, c := f.Dims(); r != 2 || c != 3 || f.DataBytes() != 48 || !f.Regular() || f.Header().Descr != "<f8" {
+		t.Errorf("dims %d×%d, %d bytes, regular %v, %+v", r, c, f.DataBytes(), f.Regular(), f.Header())
+	}
+	if _, err := f.Read(); err == nil || !strings.Contains(err.Error(), "nan.npy: non-finite value NaN at row 1, column 2") {
+		t.Errorf("Read: %v", err)
+	}
+	for name, want := range map[string]string{"short.npy": "truncated data", "long.npy": "1 bytes of trailing data"} {
+		if _, err := Open(filepath.Join(dir, name)); err == nil || !strings.Contains(err.Error(), name+": "+want) {
+			t.Errorf("Open(%s): %v", name, err)
+		}
+	}
+}
+
+// TestStreamTrailingBounded: trailing bytes on a stream were counted to
+// its end, so a pipe whose writer never stops kept the reader forever.
+// The count stops after 1 MiB.
+func TestStreamTrailingBounded(t *testing.T) {
+	good := handNPY(1, dictFor("<f8", false, "(2, 3)"), true, make([]byte, 48))
+	endless := io.MultiReader(bytes.NewReader(good), zeros{})
+	_, err := Read(endless, "pipe")
+	if err == nil || !strings.Contains(err.Error(), "pipe: more than 1048576 bytes of trailing data") {
+		t.Fatalf("got %v", err)
+	}
+}
+
+// zeros is an endless stream of zero bytes.
+type zeros struct{}
+
+func (zeros) Read(p []byte) (int, error) { clear(p); return len(p), nil }
+
+// TestMessagesCut: messages quote header contents cut short.
+func TestMessagesCut(t *testing.T) {
+	huge := strings.Repeat("Z", 100000)
+	for _, dict := range []string{
+		"{'descr': '<f" + huge + "', 'fortran_order': False, 'shape': (1, 8), }",
+		"{'descr': '<f8', 'fortran_order': False, 'shape': (1, 8), '" + huge + "': 1}",
+		"{'descr': '<f8', 'fortran_order': " + huge + ", 'shape': (1, 8), }",
+		"{'descr': '<f8', 'fortran_order': False, 'shape': (" + strings.Repeat("2, ", 30000) + "), }",
+		"{'descr': '<f8', 'fortran_order': False, 'shape': (" + strings.Repeat("9", 100000) + ", 8), }",
+		"{'descr': '<f8', 'fortran_order': False, 'shape': (" + strings.Repeat("'a', ", 30000) + "), }",
+	} {
+		_, err := Read(bytes.NewReader(handNPY(2, dict, false, nil)), "x.npy")
+		if err == nil || len(err.Error()) > 300 {
+			t.Errorf("%d-byte message: %.300s", len(fmt.Sprint(err)), err)
+		}
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"io"
 	"math"
 	"os"
+	"strconv"
 	"unicode/utf8"
 
 	"gonum.org/v1/gonum/mat"
@@ -42,16 +43,92 @@ func ReadFile(path string) (*mat.Dense, error) {
 
 // ReadFileInfo is ReadFile that also returns the file's header.
 func ReadFileInfo(path string) (*mat.Dense, Header, error) {
+	f, err := Open(path)
+	if err != nil {
+		return nil, Header{}, err
+	}
+	h := f.Header()
+	m, err := f.Read()
+	return m, h, err
+}
+
+// File is a .npy file opened by Open: its header has been read and checked,
+// its data not yet. A caller with several inputs opens them all first, so
+// that their shapes (and the memory they will take) are checked before any
+// data is read.
+type File struct {
+	f          *os.File
+	name       string
+	h          Header
+	dt         dtype
+	rows, cols int
+	regular    bool
+}
+
+// Open opens the .npy file at path and reads its header: the version,
+// dtype, order and shape are checked as Read checks them, and for a regular
+// file the data's length (from the file size, so truncation and trailing
+// data are found before any data is read). Errors name the path. Open
+// blocks on a named pipe until a writer opens it, as reading it would.
+func Open(path string) (*File, error) {
 	f, err := os.Open(path)
 	if err != nil {
-		return nil, Header{}, fmt.Errorf("%s: %w", path, unwrapPath(err))
+		return nil, fmt.Errorf("%s: %w", path, unwrapPath(err))
 	}
-	defer f.Close()
-	if st, err := f.Stat(); err == nil && st.IsDir() {
-		return nil, Header{}, fmt.Errorf("%s: is a directory, not a .npy file", path)
+	st, err := f.Stat()
+	if err != nil {
+		f.Close()
+		return nil, fmt.Errorf("%s: %w", path, unwrapPath(err))
 	}
-	return ReadInfo(f, path)
+	if st.IsDir() {
+		f.Close()
+		return nil, fmt.Errorf("%s: is a directory, not a .npy file", path)
+	}
+	nf := &File{f: f, name: path, regular: st.Mode().IsRegular()}
+	nf.h, nf.dt, nf.rows, nf.cols, err = readHeader(f)
+	if err == nil && nf.regular {
+		if have, want := st.Size()-int64(nf.h.DataOffset), nf.DataBytes(); have != want {
+			err = dataSizeError(nf.h, want, max(have, 0))
+		}
+	}
+	if err != nil {
+		f.Close()
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return nf, nil
 }
+
+// Header returns the file's header.
+func (f *File) Header() Header { return f.h }
+
+// Dims returns the rows and columns of the matrix Read will return (a 1-D
+// array is one row).
+func (f *File) Dims() (rows, cols int) { return f.rows, f.cols }
+
+// DataBytes is the length of the data the header declares.
+func (f *File) DataBytes() int64 { return int64(f.rows) * int64(f.cols) * int64(f.dt.itemSize) }
+
+// Regular says whether the file is a regular file. Read then needs memory
+// for the matrix and one 1 MiB chunk; from anything else (a pipe) it holds
+// the raw data and the matrix at once.
+func (f *File) Regular() bool { return f.regular }
+
+// Read decodes the data into a matrix and closes the file.
+func (f *File) Read() (*mat.Dense, error) {
+	defer f.f.Close()
+	size := int64(-1)
+	if f.regular {
+		size = int64(f.h.DataOffset) + f.DataBytes()
+	}
+	m, err := readData(f.f, f.h, f.dt, f.rows, f.cols, size)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", f.name, err)
+	}
+	return m, nil
+}
+
+// Close closes the file without reading its data.
+func (f *File) Close() error { return f.f.Close() }
 
 // unwrapPath drops the *os.PathError wrapper, whose text repeats the path.
 func unwrapPath(err error) error {
@@ -73,25 +150,40 @@ func ReadInfo(r io.Reader, name string) (*mat.Dense, Header, error) {
 }
 
 func read(r io.Reader) (Header, *mat.Dense, error) {
-	var h Header
+	h, dt, rows, cols, err := readHeader(r)
+	if err != nil {
+		return h, nil, err
+	}
+	size := int64(-1)
+	if n, ok := sizeOf(r); ok {
+		size = n
+	}
+	m, err := readData(r, h, dt, rows, cols, size)
+	return h, m, err
+}
+
+// readHeader reads the preamble and header from r and checks the dtype and
+// shape; r is left at the first byte of data.
+func readHeader(r io.Reader) (h Header, dt dtype, rows, cols int, err error) {
+	fail := func(e error) (Header, dtype, int, int, error) { return h, dt, 0, 0, e }
 	var pre [8]byte
 	n, err := io.ReadFull(r, pre[:])
 	switch {
 	case n == 0 && (err == io.EOF || err == io.ErrUnexpectedEOF):
-		return h, nil, errors.New("file is empty, not a .npy file")
+		return fail(errors.New("file is empty, not a .npy file"))
 	case err == io.ErrUnexpectedEOF:
 		if bytes.HasPrefix([]byte(magic), pre[:n]) {
-			return h, nil, fmt.Errorf("truncated: only %d bytes, not even a .npy preamble", n)
+			return fail(fmt.Errorf("truncated: only %d bytes, not even a .npy preamble", n))
 		}
-		return h, nil, fmt.Errorf("not a .npy file (bad magic: starts with %q)", pre[:n])
+		return fail(fmt.Errorf("not a .npy file (bad magic: starts with %q)", pre[:n]))
 	case err != nil:
-		return h, nil, err
+		return fail(err)
 	}
 	if string(pre[:6]) != magic {
 		if string(pre[:4]) == "PK\x03\x04" {
-			return h, nil, errors.New("not a .npy file: this is a zip archive (a .npz?); extract the array and save it with numpy.save")
+			return fail(errors.New("not a .npy file: this is a zip archive (a .npz?); extract the array and save it with numpy.save"))
 		}
-		return h, nil, fmt.Errorf("not a .npy file (bad magic: starts with %q, expected \"\\x93NUMPY\")", pre[:6])
+		return fail(fmt.Errorf("not a .npy file (bad magic: starts with %q, expected \"\\x93NUMPY\")", pre[:6]))
 	}
 	h.Major, h.Minor = int(pre[6]), int(pre[7])
 	var hlen int
@@ -99,95 +191,118 @@ func read(r io.Reader) (Header, *mat.Dense, error) {
 	case h.Major == 1 && h.Minor == 0:
 		var b [2]byte
 		if _, err := io.ReadFull(r, b[:]); err != nil {
-			return h, nil, errors.New("truncated: the file ends inside the header length")
+			return fail(errors.New("truncated: the file ends inside the header length"))
 		}
 		hlen = int(binary.LittleEndian.Uint16(b[:]))
 		h.DataOffset = 10 + hlen
 	case (h.Major == 2 || h.Major == 3) && h.Minor == 0:
 		var b [4]byte
 		if _, err := io.ReadFull(r, b[:]); err != nil {
-			return h, nil, errors.New("truncated: the file ends inside the header length")
+			return fail(errors.New("truncated: the file ends inside the header length"))
 		}
 		l := binary.LittleEndian.Uint32(b[:])
 		if l > MaxHeaderBytes {
-			return h, nil, fmt.Errorf("header length %d bytes is larger than the %d this reader accepts (a 2-D array needs under 200)", l, MaxHeaderBytes)
+			return fail(fmt.Errorf("header length %d bytes is larger than the %d this reader accepts (a 2-D array needs under 200)", l, MaxHeaderBytes))
 		}
 		hlen = int(l)
 		h.DataOffset = 12 + hlen
 	default:
-		return h, nil, fmt.Errorf("unsupported .npy format version %d.%d (this reader knows 1.0, 2.0 and 3.0)", h.Major, h.Minor)
+		return fail(fmt.Errorf("unsupported .npy format version %d.%d (this reader knows 1.0, 2.0 and 3.0)", h.Major, h.Minor))
 	}
 	hdr := make([]byte, hlen)
 	if got, err := io.ReadFull(r, hdr); err != nil {
-		return h, nil, fmt.Errorf("truncated header: expected %d bytes, file has %d", hlen, got)
+		return fail(fmt.Errorf("truncated header: expected %d bytes, file has %d", hlen, got))
 	}
 	if h.Major == 3 && !utf8.Valid(hdr) {
-		return h, nil, errors.New("malformed header: version 3.0 header is not valid UTF-8")
+		return fail(errors.New("malformed header: version 3.0 header is not valid UTF-8"))
 	}
 	if err := parseHeaderDict(string(hdr), &h); err != nil {
-		return h, nil, err
+		return fail(err)
 	}
-	dt, err := parseDescr(h.Descr)
+	dt, err = parseDescr(h.Descr)
 	if err != nil {
-		return h, nil, err
+		return fail(err)
 	}
-	var rows, cols int
 	switch len(h.Shape) {
 	case 0:
-		return h, nil, errors.New("0-D array (a scalar), shape (): expected a 2-D array")
+		return fail(errors.New("0-D array (a scalar), shape (): expected a 2-D array"))
 	case 1:
 		rows, cols = 1, h.Shape[0] // a single vector is one row
 	case 2:
 		rows, cols = h.Shape[0], h.Shape[1]
 	default:
-		return h, nil, fmt.Errorf("%d-D array of shape %s: expected a 2-D array", len(h.Shape), FormatShape(h.Shape))
+		return fail(fmt.Errorf("%d-D array of shape %s: expected a 2-D array", len(h.Shape), shortShape(h.Shape)))
 	}
 	if rows == 0 || cols == 0 {
-		return h, nil, fmt.Errorf("empty array of shape %s: expected at least one row and one column", FormatShape(h.Shape))
+		return fail(fmt.Errorf("empty array of shape %s: expected at least one row and one column", FormatShape(h.Shape)))
 	}
 	if int64(rows) > MaxElements/int64(cols) || int64(rows)*int64(cols) > math.MaxInt/8 {
-		return h, nil, fmt.Errorf("shape %s is too big: more than %d elements", FormatShape(h.Shape), int64(MaxElements))
+		return fail(fmt.Errorf("shape %s is too big: more than %d elements", FormatShape(h.Shape), int64(MaxElements)))
 	}
+	return h, dt, rows, cols, nil
+}
+
+// readData decodes the data that follows the header; size is the file's
+// total size when r is a regular file (its length was checked), else −1.
+func readData(r io.Reader, h Header, dt dtype, rows, cols int, size int64) (*mat.Dense, error) {
 	want := int64(rows) * int64(cols) * int64(dt.itemSize)
 	dec := &decoder{dt: dt, rows: rows, cols: cols, fortran: h.Fortran, bad: -1}
-	if size, ok := sizeOf(r); ok {
+	if size >= 0 {
 		// A file's size tells truncation and trailing data before any byte
 		// of data is read or any memory is allocated.
 		if have := size - int64(h.DataOffset); have != want {
-			return h, nil, dataSizeError(h, want, max(have, 0))
+			return nil, dataSizeError(h, want, max(have, 0))
 		}
 		dec.data = make([]float64, rows*cols)
 		if err := dec.stream(r, want); err != nil {
-			return h, nil, err
+			return nil, err
 		}
 	} else {
 		raw, got, err := readExactly(r, want)
 		if err != nil {
-			return h, nil, err
+			return nil, err
 		}
+		// Count trailing bytes up to a limit: a stream may never end.
 		extra := int64(0)
 		if got == want {
-			if extra, err = io.Copy(io.Discard, r); err != nil {
-				return h, nil, err
+			if extra, err = io.CopyN(io.Discard, r, maxTrailingCount+1); err != nil && err != io.EOF {
+				return nil, err
 			}
 		}
-		if got != want || extra > 0 {
-			return h, nil, dataSizeError(h, want, got+extra)
+		switch {
+		case extra > maxTrailingCount:
+			return nil, fmt.Errorf("more than %d bytes of trailing data after the array (shape %s of %s ends at byte %d)",
+				maxTrailingCount, FormatShape(h.Shape), unquote(short(h.Descr)), int64(h.DataOffset)+want)
+		case got != want || extra > 0:
+			return nil, dataSizeError(h, want, got+extra)
 		}
 		dec.data = make([]float64, rows*cols)
 		dec.chunk(raw, 0)
 	}
 	if dec.bad >= 0 {
-		return h, nil, dec.badError()
+		return nil, dec.badError()
 	}
-	return h, mat.NewDense(rows, cols, dec.data), nil
+	return mat.NewDense(rows, cols, dec.data), nil
 }
+
+// unquote drops the quotes short adds, for messages that print the dtype
+// bare ("shape (4, 8) of <f8").
+func unquote(q string) string {
+	if s, err := strconv.Unquote(q); err == nil {
+		return s
+	}
+	return q
+}
+
+// maxTrailingCount bounds the trailing bytes counted on a stream (a pipe
+// whose writer never stops must not keep the reader busy forever).
+const maxTrailingCount = 1 << 20
 
 func dataSizeError(h Header, want, have int64) error {
 	if have < want {
-		return fmt.Errorf("truncated data: shape %s of %s needs %d bytes, file has %d", FormatShape(h.Shape), h.Descr, want, have)
+		return fmt.Errorf("truncated data: shape %s of %s needs %d bytes, file has %d", FormatShape(h.Shape), unquote(short(h.Descr)), want, have)
 	}
-	return fmt.Errorf("%d bytes of trailing data after the array (shape %s of %s ends at byte %d)", have-want, FormatShape(h.Shape), h.Descr, int64(h.DataOffset)+want)
+	return fmt.Errorf("%d bytes of trailing data after the array (shape %s of %s ends at byte %d)", have-want, FormatShape(h.Shape), unquote(short(h.Descr)), int64(h.DataOffset)+want)
 }
 
 // sizeOf returns the size of r when r is a regular file read from its start

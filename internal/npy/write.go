@@ -6,10 +6,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"math"
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 
 	"gonum.org/v1/gonum/mat"
 )
@@ -117,33 +119,86 @@ func WriteAtomic(path string, write func(io.Writer) error) (err error) {
 	return nil
 }
 
-// Destination returns the file an atomic write to path must replace: path
-// itself, or the file a symbolic link at path points to (the link is kept).
-// It refuses a destination that exists and is not a regular file: renaming
-// over a directory fails, and renaming over /dev/stdout or a named pipe would
-// replace the device or pipe instead of writing to it.
+// Destination returns the file an atomic write to path must replace:
+// path itself when it is a regular file or does not exist; the regular file
+// at the end of a chain of symbolic links at path (the links are kept); or,
+// when that chain ends at a name that does not exist (a dangling link),
+// path, the link itself.
+//
+// It refuses everything else, since the rename that ends an atomic write
+// replaces what is there: a directory, a named pipe or a device (renaming
+// over /dev/null or a pipe would replace the node, not write to it); a link
+// whose target cannot be examined (permission denied, a loop: "cannot
+// tell" must not become "dangling"); and a link through /proc or /dev/fd,
+// which names an open file descriptor of some process (/dev/stdout), whose
+// file is not the user's to replace: `-out /dev/stderr 2>>err.log` would
+// otherwise replace err.log and lose its contents.
 func Destination(path string) (string, error) {
-	st, err := os.Lstat(path)
-	if err != nil {
-		return path, nil // does not exist yet (or cannot be told): create it
-	}
-	if st.Mode()&os.ModeSymlink != 0 {
-		target, err := filepath.EvalSymlinks(path)
-		if err != nil {
+	p := path
+	for hops := 0; ; hops++ {
+		if hops > 0 && fdLink(p) {
+			return "", fmt.Errorf("%s: links to %s, an open file descriptor, not a file: give the output a file name", path, p)
+		}
+		st, err := os.Lstat(p)
+		switch {
+		case hops == 0 && (errors.Is(err, fs.ErrNotExist) || errors.Is(err, syscall.ENOTDIR)):
+			return path, nil // create it (a missing directory is reported then)
+		case errors.Is(err, fs.ErrNotExist):
 			return path, nil // a dangling link: replace the link itself
-		}
-		if st, err = os.Stat(target); err != nil {
+		case err != nil && hops == 0:
 			return "", fmt.Errorf("%s: %w", path, unwrapPath(err))
+		case err != nil:
+			return "", fmt.Errorf("%s: a symbolic link to %s, which cannot be examined: %w", path, p, unwrapPath(err))
 		}
-		if st.Mode().IsRegular() {
-			return target, nil
+		if st.Mode()&os.ModeSymlink == 0 {
+			switch {
+			case st.IsDir():
+				return "", fmt.Errorf("%s: is a directory", path)
+			case !st.Mode().IsRegular():
+				what := path
+				if hops > 0 {
+					what = fmt.Sprintf("%s (a symbolic link to %s)", path, p)
+				}
+				return "", fmt.Errorf("%s: is not a regular file (%v); the output is written to a temporary file and renamed, which would replace it", what, st.Mode().Type())
+			}
+			return p, nil
+		}
+		if fdLink(p) {
+			return "", fmt.Errorf("%s: names an open file descriptor, not a file: give the output a file name", path)
+		}
+		if hops == maxLinkHops {
+			return "", fmt.Errorf("%s: more than %d symbolic links (a loop?)", path, maxLinkHops)
+		}
+		target, err := os.Readlink(p)
+		if err != nil {
+			return "", fmt.Errorf("%s: a symbolic link that cannot be read: %w", path, unwrapPath(err))
+		}
+		if !filepath.IsAbs(target) {
+			target = filepath.Join(filepath.Dir(p), target)
+		}
+		p = target
+	}
+}
+
+// maxLinkHops is how many links Destination follows (Linux allows 40).
+const maxLinkHops = 40
+
+// fdLink says whether the link p lives under /proc or /dev/fd, where links
+// stand for open file descriptors (/proc/self/fd/1, /dev/fd/2), its
+// directory's own links resolved.
+func fdLink(p string) bool {
+	abs, err := filepath.Abs(p)
+	if err != nil {
+		return true // cannot tell: refuse
+	}
+	dir := filepath.Dir(abs)
+	if real, err := filepath.EvalSymlinks(dir); err == nil {
+		dir = real
+	}
+	for _, root := range []string{"/proc", "/dev/fd"} {
+		if dir == root || strings.HasPrefix(dir, root+"/") {
+			return true
 		}
 	}
-	switch {
-	case st.IsDir():
-		return "", fmt.Errorf("%s: is a directory", path)
-	case !st.Mode().IsRegular():
-		return "", fmt.Errorf("%s: is not a regular file (%v); the output is written to a temporary file and renamed, which would replace it", path, st.Mode().Type())
-	}
-	return path, nil
+	return false
 }

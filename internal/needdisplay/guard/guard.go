@@ -10,6 +10,10 @@ import (
 
 func init() {
 	if msg := needdisplay.Problem(); msg != "" {
+		if needdisplay.HelpRequested(needdisplay.Args()) {
+			syscall.Write(2, []byte(needdisplay.DesktopHelp))
+			syscall.Exit(0)
+		}
 		syscall.Write(2, []byte("hsrviz-desktop: "+msg+"\n"+
 			"Run it in a desktop session, or under a virtual screen: xvfb-run -a go run ./cmd/desktop\n"+
 			"(The browser app needs no display: make run)\n"))

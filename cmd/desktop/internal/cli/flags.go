@@ -1,27 +1,37 @@
-package main
+// Package cli is the desktop app's command line, apart from Ebiten so that
+// it is tested without a display (Ebiten opens the display in a package
+// init). Parse accepts exactly what a browser link's hash accepts, and every
+// refusal names the flag and what is wrong; nothing is started before the
+// whole command line is valid, outputs included (-screenshot, -state).
+package cli
 
 import (
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"net/url"
+	"os"
+	"path/filepath"
 	"reflect"
 	"strings"
 
+	"github.com/hsrviz/hsrviz/internal/npy"
 	"github.com/hsrviz/hsrviz/viz"
 )
 
-// options are the desktop app's command line: every viz.Params field as a
+// Options are the desktop app's command line: every viz.Params field as a
 // flag of the same (JSON) name, -hash to start from a browser link's state,
 // and the test hooks.
-type options struct {
-	params     viz.Params
-	state      string // write Snapshot JSON here whenever it changes
-	screenshot string // save the screen as PNG after exitAfter frames
-	exitAfter  int    // quit after this many frames (0: run until closed)
-	width      int
-	height     int
+type Options struct {
+	Params     viz.Params
+	State      string // write Snapshot JSON here whenever it changes
+	Screenshot string // save the screen as PNG after ExitAfter frames
+	ExitAfter  int    // quit after this many frames (0: run until closed)
+	Width      int
+	Height     int
 }
 
 // paramFields lists the JSON names of viz.Params and whether each is a
@@ -49,19 +59,22 @@ func (f *textFlag) String() string     { return f.v }
 func (f *textFlag) Set(s string) error { f.v = s; return nil }
 func (f *textFlag) IsBoolFlag() bool   { return f.isBool }
 
-// parseFlags parses args (without the program name). Parameter flags are
+// Parse parses args (without the program name). Parameter flags are
 // applied on top of -hash (or the defaults) and validated by viz.ParseHash,
-// so the desktop accepts exactly what a browser link accepts.
-func parseFlags(args []string, stderr io.Writer) (options, error) {
+// so the desktop accepts exactly what a browser link accepts. -h prints the
+// usage on stderr and returns flag.ErrHelp.
+func Parse(args []string, stderr io.Writer) (Options, error) {
 	fs := flag.NewFlagSet("hsrviz-desktop", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	var o options
+	// Errors are returned, one line each; the usage only for -h (after a
+	// bad flag it pushed the one line that matters off the screen).
+	fs.SetOutput(io.Discard)
+	var o Options
 	hash := fs.String("hash", "", "start from a browser link's state: the part after '#' (or the whole URL)")
-	fs.StringVar(&o.state, "state", "", "write the app's state (JSON snapshot) to `FILE` whenever it changes (for tests and scripts)")
-	fs.StringVar(&o.screenshot, "screenshot", "", "save the window as PNG to `FILE` after -exit-after frames, then quit")
-	fs.IntVar(&o.exitAfter, "exit-after", 0, "quit after `N` frames (0 = run until the window is closed)")
-	fs.IntVar(&o.width, "width", 1280, "initial window width in logical pixels")
-	fs.IntVar(&o.height, "height", 800, "initial window height in logical pixels")
+	fs.StringVar(&o.State, "state", "", "write the app's state (JSON snapshot) to `FILE` whenever it changes (for tests and scripts)")
+	fs.StringVar(&o.Screenshot, "screenshot", "", "save the window as PNG to `FILE` after -exit-after frames, then quit")
+	fs.IntVar(&o.ExitAfter, "exit-after", 0, "quit after `N` frames (0 = run until the window is closed)")
+	fs.IntVar(&o.Width, "width", 1280, "initial window width in logical pixels")
+	fs.IntVar(&o.Height, "height", 800, "initial window height in logical pixels")
 	def := viz.DefaultParams()
 	defJSON, _ := json.Marshal(def)
 	var defMap map[string]any
@@ -71,24 +84,34 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 		vals[name] = &textFlag{v: fmt.Sprint(defMap[name]), isBool: isBool}
 		fs.Var(vals[name], name, paramUsage(name))
 	}
-	fs.Usage = func() {
-		fmt.Fprintf(stderr, "usage: hsrviz-desktop [flags]\n\nThe HSR sparse-attention visualizer in a window. Parameter flags have the\nsame names and ranges as the browser app's URL hash.\n\n")
-		fs.PrintDefaults()
-	}
+	fs.Usage = func() {}
 	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			fmt.Fprintf(stderr, "usage: hsrviz-desktop [flags]\n\nThe HSR sparse-attention visualizer in a window. Parameter flags have the\nsame names and ranges as the browser app's URL hash.\n\n")
+			fs.SetOutput(stderr)
+			fs.PrintDefaults()
+		}
 		return o, err
 	}
 	if fs.NArg() > 0 {
 		return o, fmt.Errorf("unexpected argument %q (flags start with -)", fs.Arg(0))
 	}
-	if o.exitAfter < 0 {
-		return o, fmt.Errorf("flag -exit-after must be ≥ 0 (got %d)", o.exitAfter)
+	if o.ExitAfter < 0 {
+		return o, fmt.Errorf("flag -exit-after must be ≥ 0 (got %d)", o.ExitAfter)
 	}
-	if o.screenshot != "" && o.exitAfter == 0 {
-		o.exitAfter = 30
+	if o.Screenshot != "" && o.ExitAfter == 0 {
+		o.ExitAfter = 30
 	}
-	if o.width < 200 || o.height < 150 || o.width > 16384 || o.height > 16384 {
-		return o, fmt.Errorf("flags -width/-height must be in 200…16384 × 150…16384 (got %d×%d)", o.width, o.height)
+	if o.Width < 200 || o.Height < 150 || o.Width > 16384 || o.Height > 16384 {
+		return o, fmt.Errorf("flags -width/-height must be in 200…16384 × 150…16384 (got %d×%d)", o.Width, o.Height)
+	}
+	for _, f := range []struct{ name, path string }{{"screenshot", o.Screenshot}, {"state", o.State}} {
+		if f.path == "" {
+			continue
+		}
+		if err := Writable(f.path); err != nil {
+			return o, fmt.Errorf("flag -%s: %v", f.name, err)
+		}
 	}
 
 	h := *hash
@@ -121,8 +144,32 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 		msg := strings.TrimPrefix(err.Error(), "hash: ")
 		return o, fmt.Errorf("bad parameter flag: %s (flags given: %s)", msg, strings.Join(changed, " "))
 	}
-	o.params = p
+	o.Params = p
 	return o, nil
+}
+
+// Writable checks, before the app starts, that a file can be written at
+// path atomically (a temporary file beside it, renamed over it): its
+// directory exists and takes a new file, and path is not something a
+// rename must not replace (see npy.Destination). A -screenshot into a
+// missing directory logged an error after the run and exited 0.
+func Writable(path string) error {
+	dest, err := npy.Destination(path)
+	if err != nil {
+		return err
+	}
+	dir := filepath.Dir(dest)
+	f, err := os.CreateTemp(dir, ".hsrviz-check-*")
+	if err != nil {
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err
+		}
+		return fmt.Errorf("%s: cannot write in %s: %v", path, dir, err)
+	}
+	f.Close()
+	os.Remove(f.Name())
+	return nil
 }
 
 // paramUsage is the -h line of a parameter flag: what it is and its range,
