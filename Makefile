@@ -4,7 +4,7 @@ GO ?= go
 GOROOT := $(shell $(GO) env GOROOT)
 XVFB := xvfb-run -a -s "-screen 0 1280x800x24"
 
-.PHONY: run wasm desktop desktop-bin deps test test-unit test-race test-wasm fuzz bench bench-full clean measure-browser
+.PHONY: run wasm desktop desktop-bin deps test test-unit test-race test-wasm test-purego soak fuzz bench bench-full clean measure-browser
 
 run: wasm
 	$(GO) run ./cmd/serve -dir web -addr 127.0.0.1:$(PORT)
@@ -50,6 +50,17 @@ test-race: deps
 # build's (scripts/determinism.sh).
 test-wasm: deps
 	GO=$(GO) sh scripts/determinism.sh
+
+# The portable kernels (what the wasm build and other CPUs run) on this
+# amd64 machine too: the purego tag leaves the assembly out.
+test-purego:
+	$(GO) test -tags purego -short -count=1 ./hsr/... ./attention/...
+
+# A minute of seeded hostile input against the browser app (e2e
+# TestBrowserSoak); SOAK seconds.
+SOAK ?= 60
+soak: wasm
+	HSRVIZ_SOAK=$(SOAK) $(GO) test -count=1 -run Soak -v ./e2e
 
 # Every fuzz target for FUZZTIME each (scripts/fuzz.sh).
 FUZZTIME ?= 15s
