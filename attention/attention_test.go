@@ -157,7 +157,7 @@ func checkReLU(t *testing.T, name string, Q *mat.Dense, Qr [][]float64, K *mat.D
 // TestReLUExactTies uses small integers, so every dot product is exact in
 // any summation order and scores fall exactly on b: the key sets of the
 // dense path, the HSR path and the loop must then be identical, and a key
-// on the boundary has weight 0 (SPEC: > and ≥ agree).
+// on the boundary has weight 0 (the contract: > and ≥ agree).
 func TestReLUExactTies(t *testing.T) {
 	rng := rand.New(rand.NewPCG(3, 4))
 	for _, d := range []int{1, 4, 16} { // sqrt(d) exact
@@ -278,7 +278,7 @@ func TestSoftmaxBound(t *testing.T) {
 					if errs[i] > bnd+1e-13*vInf {
 						t.Fatalf("%s row %d: measured error %.3g > certified bound %.3g", name, i, errs[i], bnd)
 					}
-					// SPEC's looser form, from the oracle's numbers.
+					// the contract's looser form, from the oracle's numbers.
 					if row.Count > 0 {
 						var zs float64
 						for _, j := range approx.keys {
@@ -286,7 +286,7 @@ func TestSoftmaxBound(t *testing.T) {
 						}
 						spec := 2 * vInf * float64(full.vis-row.Count) / zs
 						if bnd > spec*(1+1e-9) {
-							t.Fatalf("%s row %d: bound %v above SPEC's form %v", name, i, bnd, spec)
+							t.Fatalf("%s row %d: bound %v above the contract's looser form %v", name, i, bnd, spec)
 						}
 					}
 				}

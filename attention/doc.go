@@ -1,8 +1,9 @@
 // Package attention computes ReLU^α and softmax attention, densely (the
 // reference) and accelerated by half-space reporting (package hsr), for
 // generation decoding (a KV cache that grows token by token) and prompt
-// prefilling (m = n queries, causal mask). It implements shared/SPEC.md;
-// the end of this comment lists every choice SPEC leaves open.
+// prefilling (m = n queries, causal mask). It implements the contract of
+// docs/contract.md; the end of this comment lists every choice the
+// contract leaves open.
 //
 // Notation: Q is m×d, K is n×d, V is n×dv (gonum *mat.Dense, row-major),
 // s_ij = <q_i, k_j>/sqrt(d) (Params.Unscaled drops the 1/sqrt(d)).
@@ -76,29 +77,9 @@
 // queries. IndexTree always uses the tree. The sketch is built only where
 // the AVX2 kernel runs (amd64); elsewhere (wasm) the index answers.
 //
-// Measured at n = 2^20, d = 64, Gaussian σ = 1, the paper's threshold (~1.1%
-// of the keys reported), on the 2-core machine of shared/notes, sharing it
-// with other work; ratios dense time / HSR time side by side, medians:
-//
-//	                                 2 threads each        1 thread each
-//	hsrbench -full -cases decode,prefill (α = 2, 8 decodes a batch, 5
-//	rounds), vs the fastest of 4 dense paths (gonum Dgemv over Kᵀ in
-//	blocks won 7 of 8 times, the 4-accumulator dot loop once):
-//	  IndexAuto (sketch)             3.81 4.83 3.87 3.62   3.37 3.66 3.76 3.22
-//	  IndexScan (sketch)             3.52 3.98 3.36 3.36   3.41 4.25 3.78 3.97
-//	go test -bench Decode1M_Ratio (α = 1, 20 queries), vs DenseRow:
-//	  IndexAuto                      3.96 4.09 4.76 3.66   4.04 3.82 4.08 3.78
-//	  IndexScan                      3.75 3.80 4.69 3.28   3.80 3.37 3.79 3.26
-//
-// (four runs each, load average 3.5–5.6). Per decode that was 4–17 ms
-// against 19–55 ms for dense. Every output was checked against the dense
-// loop (max relative difference 1.2e-14, same key counts). Where the time
-// goes (one thread, quiet): the sketch pass ~2.2 ms (68 MiB at ~30 GB/s,
-// the bandwidth floor), the ~11000 candidates' exact re-check and value
-// sums ~1.5 ms (prefetched cache misses: 8946 keys have a positive weight,
-// and an exact path must read their float64 K and V rows). Prefill at
-// m = n = 2^14 (causal, d = 64) stayed at 3.6–5.6× dense gonum
-// (Prefill16K_Ratio 4.85 5.56 5.44 5.27; hsrbench 5.27 3.64 4.60 4.35).
+// The measured speed-ups (decoding and prefill against the fastest dense
+// path, side by side) and where the time goes are in docs/performance.md,
+// with the commands that reproduce them.
 //
 // # Exactness of the ReLU^α path
 //
@@ -156,7 +137,7 @@
 // against the native one, digests of seeded runs away from ties) and, in
 // one native process, TestDeterminismPortable (kernels on and off).
 //
-// # Choices where SPEC is silent
+// # Choices where the contract is silent
 //
 //   - An all-zero ReLU^α row outputs 0 under every norm (Row.Empty); with
 //     NormLength the divisor is the number of keys the row can see (i+1
@@ -165,7 +146,7 @@
 //     0 with Row.Empty and ErrorBound 2‖V‖_∞.
 //   - The reported certified bound is 2‖V‖_∞·T/(Z_S+T), T = (n_i − |S_i|)·
 //     exp(τ_i), Z_S = Σ_{S_i} exp(s_ij), computed as exp(τ_i − max) etc.
-//     It is ≤ SPEC's 2‖V‖_∞·T/Z_S and equally certified (the tail share
+//     It is ≤ the contract's looser 2‖V‖_∞·T/Z_S and equally certified (the tail share
 //     Z_tail/(Z_S+Z_tail) grows with Z_tail ≤ T), never above 2‖V‖_∞. n_i
 //     counts the keys row i can see; ‖V‖_∞ is the largest |v_jt| of all V.
 //   - Top-r with ties keeps every key scoring ≥ τ_i, so |S_i| ≥ r; with

@@ -8,7 +8,7 @@ import (
 	"github.com/hsrviz/hsrviz/attention/gen"
 )
 
-// TestGaussianRegime checks SPEC's sparsity claim at the paper's threshold
+// TestGaussianRegime checks the contract's sparsity claim at the paper's threshold
 // on i.i.d. N(0, σ²) data (fixed seed, so the outcome is deterministic).
 //
 // Given the queries, a score s = <q,k>/sqrt(d) with k ~ N(0, σ²I) is exactly
@@ -19,7 +19,7 @@ import (
 // estimated from the sample. The test asks for agreement within 4 standard
 // errors (a correct engine fails with probability ~6e-5).
 //
-// SPEC's plain Gaussian expectation G = n·Φ̄(z), z = sqrt(0.4 ln n), ignores
+// The contract's plain Gaussian expectation G = n·Φ̄(z), z = sqrt(0.4 ln n), ignores
 // that ‖q‖ varies. With ρ = ‖q‖/(σ·sqrt(d)) and f(ρ) = Φ̄(z/ρ): f'(1) =
 // φ(z)·z, f”(1) = φ(z)·(z³ − 2z); ρ has mean ≈ 1 − 1/(4d) and variance
 // ≈ 1/(2d). At n = 4096 (z = 1.82), d = 64 that is −1.6% + 2.1% ≈ +0.5% of
@@ -27,7 +27,7 @@ import (
 // (per-row counts spread ~30% around their mean), the keys about 0.7%: so
 // at d = 64 the average must be within 8% of G (bias + ~5 SE). At d = 2,
 // where ‖q‖ varies a lot, the average must only stay below n^(4/5) while
-// some rows exceed it: the spread SPEC asks to show.
+// some rows exceed it: the spread the contract asks to show.
 func TestGaussianRegime(t *testing.T) {
 	const n, sigma = 4096, 1.0
 	for _, c := range []struct {
@@ -80,7 +80,7 @@ func TestGaussianRegime(t *testing.T) {
 			t.Errorf("d=%d: average count %.1f vs Gaussian expectation %.1f: beyond %.0f%%", c.d, avg, g, 100*c.tolGauss)
 		}
 		if c.d == 2 && above == 0 {
-			t.Errorf("d=2: no row above n^(4/5); SPEC expects some at small d")
+			t.Errorf("d=2: no row above n^(4/5); the contract expects some at small d")
 		}
 	}
 }

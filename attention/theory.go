@@ -6,7 +6,7 @@ import (
 	"gonum.org/v1/gonum/stat"
 )
 
-// The numbers of the paper's sparsity regime (SPEC "The sparsity regime").
+// The numbers of the paper's sparsity regime (docs/contract.md, "The sparsity regime of the paper").
 // They are theory, to be shown labelled as such beside measured counts.
 
 // PaperThreshold is the paper's ReLU threshold b = σ_s·sqrt(0.4·ln n) for

@@ -99,7 +99,7 @@ type keyed struct {
 var keyPool = sync.Pool{New: func() any { s := make([]keyed, 0, 256); return &s }}
 
 // nodeWeight is the cost of bounding one node in units of one point's dot
-// product, as measured on this class of machine (shared/notes) with the
+// product, as measured on this class of machine (docs/performance.md) with the
 // index out of cache, which is the usual case for a query: a node costs a
 // cache miss, partly hidden by prefetching (~40 ns), plus its 2d-value box,
 // while points stream at memory speed (~0.3 ns per coordinate, at least

@@ -77,38 +77,20 @@
 // a k-d tree gives O(n^(1−1/d) + k) for a query hyperplane, because a
 // hyperplane crosses that many cells. These are worst cases over query
 // directions. What this tree does in practice depends on the data's
-// effective dimension and on the reported fraction. Measured with
-// `go run ./cmd/hsrbench -full` (n = 2^20, medians of 5 alternating rounds,
-// every set checked against the scan) on a 2-core machine at load ~1,
-// 2026-11-26; other runs that day under load 2–6 gave the ranges in
-// brackets (the scan's own time moves up to 1.5× between runs, and where
-// an array lands moves a sequential read by up to a quarter, so read
-// single figures as ±30%). Tree against Scan at a reported fraction 10⁻⁴:
-// 191× in the plane [147–342], 55× at d = 3 [38–93], 8.2× at d = 8 [5.9–9.2;
-// 2.1–2.6× before the shells], 12× at d = 8 with spread σ_t = e^(−t/4),
-// 8.6× at d = 64 with that spread [3.6–8.6; 2.2× before the AVX2 box
-// bound and the box prefetch]; at 10⁻², 57× in the plane [34–57]. On
+// effective dimension and on the reported fraction: in the plane it beats
+// the scan by two orders of magnitude at small reported fractions, at
+// d = 8 by several times, on keys of decaying spread even at d = 64; on
 // isotropic keys at d ≥ 16 a hyperplane crosses nearly every box and the
-// tree runs at 0.6–1.06× the scan; there Auto scans. Auto's worst ratio to
-// the scan over the 90 cells d ∈ {2, 3, 8, 16, 64, 128} × k/n ∈ {10⁻⁴ … 0.5}
-// × {gaussian, decaying, massive} was 1.10× [1.10–1.93], in cells where it
-// ends up scanning most points (k/n ≥ 0.1, or d ≥ 16 isotropic): its work
-// there is the scan's on the leaf-ordered copy plus an id read per reported
-// row and the frontier walk. Alternating query by query, one scan of the
-// leaf-ordered rows took 1.08–1.13× the scan with int ids, 1.02–1.07× with
-// int32 ids and 0.99–1.04× without ids; hence int32 ids, and the sampled
-// estimate (256 rows per part) that sends k/n ≥ 0.2 at 4 ≤ d ≤ 12 straight
-// to that scan (a lower cut would give up the tree's 1.1–2.4× at k/n = 0.1
-// on anisotropic keys at d = 8). Building costs O(n log n + n·d); memory is
-// the points (float64, one copy in leaf order), their ids (one int32 each;
-// a subtree reported whole is widened to int by an AVX2 kernel as fast as
-// a copy), and per node 16 bytes plus 2d float64 and 2d float32 box values
-// (≈ 2n/leaf nodes; leaf size 8 for d ≤ 3, 16 for d ≤ 8, else 32). The
-// scan runs at 1.07× the time of merely reading its float64 bytes at
-// d = 64 [1.00–1.16] with the AVX2 kernel; the portable kernels (other
-// platforms, wasm) take 1.6–2.2× at d = 16…128. A float32 copy would halve
-// the bytes but needs a second copy and a float64 re-check near c, and is
-// not used.
+// tree runs at about the scan's speed, so Auto scans. The measured grid,
+// with the command that reproduces it, is in docs/performance.md.
+// Building costs O(n log n + n·d); memory is the points (float64, one copy
+// in leaf order), their ids (one int32 each; a subtree reported whole is
+// widened to int by an AVX2 kernel as fast as a copy), and per node 16
+// bytes plus 2d float64 and 2d float32 box values (≈ 2n/leaf nodes; leaf
+// size 8 for d ≤ 3, 16 for d ≤ 8, else 32). int32 ids, not int: a scan of
+// many leaves reads 4 bytes per row beside its points instead of 8. A
+// float32 copy of the points would halve the bytes but needs a second copy
+// and a float64 re-check near c, and is not used.
 //
 // # Exactness
 //

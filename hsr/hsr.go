@@ -125,7 +125,7 @@ type Appender interface {
 }
 
 // Dot is <a, b> with four accumulators (twice the single-accumulator speed
-// out of cache on this class of machine, see shared/notes/performance.md).
+// out of cache on this class of machine, see docs/performance.md).
 func Dot(a, b []float64) float64 {
 	n := len(a)
 	b = b[:n]

@@ -25,15 +25,13 @@ import (
 // (what the panel shows divides); the medians are kept beside them.
 // Why the fastest and not the median: a batch averages ≥ 2 ms of queries,
 // so what varies between batches of one side is interference, which only
-// adds time. In headless Chromium on this 2-core machine with another
-// process busy, 50–75% of the batches came out 2–15× slow (d = 2: the
-// tree's batches ranged 7–118 µs per query, the scan's 13–145 µs), and the
-// medians said the tree was slower (0.76×) where the fastest batches, 7
-// and 13 µs, agree run after run. Both
-// sides run exactly the same thing per query: hsr.Collect at the offset the
-// engine's row sent its index (attention.Engine.Offset of the row's
-// threshold; for top-r softmax the row's τ_i, so the top-r search itself is
-// not timed) into a buffer allocated once. The job is spread over frames in units of about
+// adds time; on a busy machine most batches can come out several times
+// slow while the fastest agree run after run (docs/performance.md has the
+// measurement). Both sides run exactly the same thing per query:
+// hsr.Collect at the offset the engine's row sent its index
+// (attention.Engine.Offset of the row's threshold; for top-r softmax the
+// row's τ_i, so the top-r search itself is not timed) into a buffer
+// allocated once. The job is spread over frames in units of about
 // timingMinBatch and waits while the user interacts (Compute): a
 // measurement taken while frames draw and input arrives is neither
 // wanted (the parameters are changing) nor clean.

@@ -1,5 +1,6 @@
-// Package gen makes the seeded, deterministic Q, K, V data of SPEC's
-// sparsity regime and of the non-isotropic regimes real keys resemble.
+// Package gen makes the seeded, deterministic Q, K, V data of the paper's
+// sparsity regime (docs/contract.md) and of the non-isotropic regimes real
+// keys resemble.
 //
 // Every draw comes from math/rand/v2's PCG, seeded by (Spec.Seed, stream),
 // with one stream per matrix (K, Q, V, cluster centres, cluster labels):

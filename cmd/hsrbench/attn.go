@@ -16,7 +16,7 @@ import (
 
 // reluProblem is one ReLU^α attention problem: m queries against n keys and
 // values, weights a_ij = max(s_ij − b, 0)^α with s_ij = <q_i, k_j>/sqrt(d),
-// row-normalised output (SPEC), causal mask optional (query i sees j ≤ i).
+// row-normalised output (docs/contract.md), causal mask optional (query i sees j ≤ i).
 type reluProblem struct {
 	m, n, d, dv int
 	q, k, v     []float64 // m×d, n×d, n×dv, row-major
