@@ -2,7 +2,10 @@
 //
 // Ebiten opens GLFW (X11 on Linux and the BSDs) in a package init and panics
 // with a stack trace when it cannot. Its subpackage guard, imported (blank) by
-// cmd/desktop, runs Problem in its own init and exits with a clear message.
+// cmd/desktop, runs Problem in its own init and exits with a clear message;
+// or, when the command line asks for help (read by Args, on Linux), prints
+// DesktopHelp, the desktop's usage (kept equal to its flags' by a test in
+// cmd/desktop/internal/cli), and exits 0: help needs no display.
 // Both depend on syscall only: Go initializes ready packages in import-path
 // order ("github.com/hsrviz/..." sorts before "os", which Ebiten's ui package
 // needs), so they run before Ebiten's. Cost: one getenv and at most one stat.
