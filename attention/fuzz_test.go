@@ -1,10 +1,11 @@
 package attention
 
 import (
-	"encoding/binary"
 	"math"
 	"slices"
 	"testing"
+
+	"github.com/hsrviz/hsrviz/internal/fuzzdata"
 )
 
 // FuzzSketchCandidates: the int8 sketch's filter against the exact set.
@@ -30,43 +31,15 @@ func FuzzSketchCandidates(f *testing.F) {
 		cPick := data[2]
 		limPick := data[3]
 		data = data[4:]
-		next := func() (float64, bool) {
-			if wide {
-				if len(data) < 8 {
-					return 0, false
-				}
-				v := math.Float64frombits(binary.LittleEndian.Uint64(data))
-				data = data[8:]
-				if math.IsNaN(v) || math.IsInf(v, 0) {
-					v = 0
-				}
-				return v, true
-			}
-			if len(data) < 1 {
-				return 0, false
-			}
-			v := float64(int8(data[0])) / 2
-			data = data[1:]
-			return v, true
-		}
+		rdr := fuzzdata.Reader{Data: data, Wide: wide}
 		q := make([]float64, d)
-		for i := range q {
-			v, ok := next()
-			if !ok {
-				return
-			}
-			q[i] = v
+		if !rdr.Floats(q) {
+			return
 		}
 		var keys []float64
 		for len(keys) < 4096*d {
 			x := make([]float64, d)
-			full := true
-			for i := range x {
-				if x[i], full = next(); !full {
-					break
-				}
-			}
-			if !full {
+			if !rdr.Floats(x) {
 				break
 			}
 			keys = append(keys, x...)

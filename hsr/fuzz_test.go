@@ -1,9 +1,10 @@
 package hsr
 
 import (
-	"encoding/binary"
 	"math"
 	"testing"
+
+	"github.com/hsrviz/hsrviz/internal/fuzzdata"
 )
 
 // FuzzTreeVsScan builds a tree, an Auto and a scan from fuzzed bytes
@@ -25,32 +26,11 @@ func FuzzTreeVsScan(f *testing.F) {
 		buf := 1 + int(data[2])%9
 		wide := data[3]&1 == 1 // full float64 bit patterns, else small integers/halves
 		data = data[4:]
-		next := func() (float64, bool) {
-			if wide {
-				if len(data) < 8 {
-					return 0, false
-				}
-				v := math.Float64frombits(binary.LittleEndian.Uint64(data))
-				data = data[8:]
-				if math.IsNaN(v) || math.IsInf(v, 0) {
-					v = 0
-				}
-				return v, true
-			}
-			if len(data) < 1 {
-				return 0, false
-			}
-			v := float64(int8(data[0])) / 2
-			data = data[1:]
-			return v, true
-		}
+		rdr := fuzzdata.Reader{Data: data, Wide: wide}
+		next := rdr.Float
 		a := make([]float64, d)
-		for i := range a {
-			v, ok := next()
-			if !ok {
-				return
-			}
-			a[i] = v
+		if !rdr.Floats(a) {
+			return
 		}
 		c, ok := next()
 		if !ok {
@@ -59,13 +39,7 @@ func FuzzTreeVsScan(f *testing.F) {
 		var pts []float64
 		for {
 			x := make([]float64, d)
-			full := true
-			for i := range x {
-				if x[i], full = next(); !full {
-					break
-				}
-			}
-			if !full {
+			if !rdr.Floats(x) {
 				break
 			}
 			pts = append(pts, x...)
