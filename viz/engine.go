@@ -78,6 +78,17 @@ func (ds *dataset) engine(kind hsr.IndexKind) *attention.Engine {
 	return ds.engines[kind]
 }
 
+// score is <q, k_j> and the score s = <q, k_j>/√d as the engine computes
+// them (the hover texts show the numbers the rows used).
+func (ds *dataset) score(q []float64, j int) (qk, s float64) {
+	var dots [1]float64
+	e := ds.engines[hsr.IndexScan]
+	if e == nil || e.Dots(q, j, j+1, dots[:]) != nil {
+		return math.NaN(), math.NaN()
+	}
+	return dots[0], attention.Params{}.Score(dots[0], ds.d)
+}
+
 // vmax is ‖V‖∞.
 func (ds *dataset) vmax() float64 { return ds.engines[hsr.IndexScan].VInf() }
 

@@ -2,6 +2,8 @@ package viz
 
 import (
 	"math"
+
+	"github.com/hsrviz/hsrviz/hsr"
 )
 
 // The geometry panel's coordinates. For d = 2 a key is drawn where it is.
@@ -44,13 +46,9 @@ func newProjection(q []float64, c float64, cov []float64) projection {
 	return pr
 }
 
-func dot(a, b []float64) float64 {
-	s := 0.0
-	for i := range a {
-		s += a[i] * b[i]
-	}
-	return s
-}
+// dot is the engine's dot product (hsr.Dot): the projection that decides
+// which side of the line a key is drawn on rounds as the index does.
+func dot(a, b []float64) float64 { return hsr.Dot(a, b) }
 
 // principalOrthogonal is the top eigenvector of P·C·P, P = I − h·hᵀ, by
 // power iteration from a fixed start (deterministic); if C has no spread

@@ -254,8 +254,7 @@ func (a *App) keyInfo(j int) []string {
 	ds := a.data
 	d := ds.d
 	q := a.q[a.p.Query*d : (a.p.Query+1)*d]
-	qk := dot(q, ds.key_(j))
-	s := qk / math.Sqrt(float64(d))
+	qk, s := ds.score(q, j)
 	lines := []string{fmt.Sprintf("key k%d   (query q%d)", j, a.p.Query),
 		fmt.Sprintf("q·k = %.4g   score s = q·k/√d = %.4g", qk, s)}
 	if w, ok := a.weightOf(a.p.Query, j, s); ok {

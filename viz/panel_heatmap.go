@@ -449,8 +449,7 @@ func (a *App) cellInfo(i, c, cols int, rr *rowResult) []string {
 	ds := a.data
 	d := ds.d
 	q := a.q[i*d : (i+1)*d]
-	qk := dot(q, ds.key_(j))
-	s := qk / math.Sqrt(float64(d))
+	qk, s := ds.score(q, j)
 	lines := []string{fmt.Sprintf("q%d · k%d", i, j)}
 	if n := a.p.N; cols < n {
 		lines[0] += fmt.Sprintf("   (the strongest of ~%s keys here)", fmtNum(float64(n)/float64(cols)))

@@ -26,15 +26,7 @@ func TestWritePNG(t *testing.T) {
 		{"d2_phone", "", 390, 844},
 		{"d64_softmax", "n=16384&d=64&m=64&kind=softmax", 1280, 800},
 	} {
-		p, err := ParseHash(c.hash)
-		if err != nil {
-			t.Fatal(err)
-		}
-		a, err := NewApp(p)
-		if err != nil {
-			t.Fatal(err)
-		}
-		a.Settle()
+		a := settled(t, c.hash)
 		a.step = len(a.trace.Steps) * 2 / 3
 		img := scene.Rasterize(a.Scene(c.w, c.h))
 		f, err := os.Create(dir + "/hsrviz_" + c.name + ".png")
