@@ -10,30 +10,12 @@ import (
 
 var sink float64 // keeps the streaming sums alive
 
-// sum64 reads every element once with eight independent accumulators, so that
-// the loop is limited by memory bandwidth, not by the add latency chain.
-func sum64(x []float64) float64 {
-	var s0, s1, s2, s3, s4, s5, s6, s7 float64
-	i := 0
-	for ; i+8 <= len(x); i += 8 {
-		v := x[i : i+8 : i+8]
-		s0 += v[0]
-		s1 += v[1]
-		s2 += v[2]
-		s3 += v[3]
-		s4 += v[4]
-		s5 += v[5]
-		s6 += v[6]
-		s7 += v[7]
-	}
-	for ; i < len(x); i++ {
-		s0 += x[i]
-	}
-	return ((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7))
-}
-
-func sum32(x []float32) float32 {
-	var s0, s1, s2, s3, s4, s5, s6, s7 float32
+// sum reads every element once with eight independent accumulators, so
+// that the loop is limited by memory bandwidth, not by the add latency
+// chain (one instantiation per element type: float64 and float32 have
+// their own machine code).
+func sum[T float32 | float64](x []T) T {
+	var s0, s1, s2, s3, s4, s5, s6, s7 T
 	i := 0
 	for ; i+8 <= len(x); i += 8 {
 		v := x[i : i+8 : i+8]
@@ -86,7 +68,7 @@ func runStream(c config, out *reporter, log io.Writer) {
 	var got setSum
 	visit := func(id int) bool { got.add(id); return true }
 	ts := alternate(c.reps, c.minRun, []func() int{
-		func() int { sink += sum64(pts); return 1 },
+		func() int { sink += sum(pts); return 1 },
 		func() int {
 			for i := range qs {
 				got = setSum{}
@@ -98,7 +80,7 @@ func runStream(c config, out *reporter, log io.Writer) {
 			}
 			return q
 		},
-		func() int { sink += float64(sum32(x32)); return 1 },
+		func() int { sink += float64(sum(x32)); return 1 },
 		func() int {
 			// the plainest scan: one hsr.Dot call per row, a compare, a count.
 			for i := range qs {
