@@ -49,12 +49,7 @@ func Dense(Q, K, V *mat.Dense, p Params) (*Result, error) {
 			return nil, err
 		}
 	}
-	visible := func(i int) int {
-		if p.Causal && i+1 < n {
-			return i + 1
-		}
-		return n
-	}
+	visible := visibleFunc(n, p.Causal)
 	if err := checkScores(qs, d, ks, colAbsMax(ks, d), visible); err != nil {
 		return nil, err
 	}

@@ -26,9 +26,6 @@ func (e *Engine) DenseRow(q []float64, i int, p Params, out []float64) (Row, err
 	if err := e.checkRow(q, i, p, out); err != nil {
 		return Row{}, err
 	}
-	if err := checkScore(q, i, e.s.keys, e.s.kCol, e.visible(i, p)); err != nil {
-		return Row{}, err
-	}
 	w := e.pool.Get().(*work)
 	defer e.pool.Put(w)
 	s := &e.s

@@ -117,9 +117,6 @@ func (e *Engine) Row(q []float64, i int, p Params, out []float64) (Row, error) {
 	if err := e.checkRow(q, i, p, out); err != nil {
 		return Row{}, err
 	}
-	if err := checkScore(q, i, e.s.keys, e.s.kCol, e.visible(i, p)); err != nil {
-		return Row{}, err
-	}
 	w := e.pool.Get().(*work)
 	defer e.pool.Put(w)
 	return e.s.row(q, e.visible(i, p), p, out, w, true, maxWorkers())
@@ -145,7 +142,10 @@ func (e *Engine) checkRow(q []float64, i int, p Params, out []float64) error {
 	if p.Causal && i < 0 {
 		return fmt.Errorf("attention: causal row position must be ≥ 0 (got %d)", i)
 	}
-	return checkFinite("query", q, len(q))
+	if err := checkFinite("query", q, len(q)); err != nil {
+		return err
+	}
+	return checkScore(q, i, e.s.keys, e.s.kCol, e.visible(i, p))
 }
 
 // Result is a batch of attention rows.

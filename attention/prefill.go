@@ -127,12 +127,7 @@ func batched(Q, K, V *mat.Dense, p Params) (*Result, error) {
 
 	res := &Result{Out: mat.NewDense(m, dv, nil), Rows: make([]Row, m)}
 	out := res.Out.RawMatrix().Data
-	visible := func(i int) int {
-		if p.Causal && i+1 < n {
-			return i + 1
-		}
-		return n
-	}
+	visible := visibleFunc(n, p.Causal)
 	if err := checkScores(qs, d, ks, colAbsMax(ks, d), visible); err != nil {
 		return nil, err
 	}

@@ -102,3 +102,14 @@ func checkScores(qs []float64, d int, keys, colMax []float64, vis func(int) int)
 	}
 	return nil
 }
+
+// visibleFunc is the number of keys row i sees among n: all, or i+1 under
+// the causal mask.
+func visibleFunc(n int, causal bool) func(i int) int {
+	return func(i int) int {
+		if causal && i+1 < n {
+			return i + 1
+		}
+		return n
+	}
+}
