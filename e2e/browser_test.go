@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/chromedp/cdproto/input"
+	cdppage "github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 
 	"github.com/hsrviz/hsrviz/internal/serve"
@@ -107,6 +108,13 @@ func openPage(t *testing.T, hash string) *page {
 // before the page loads.
 func openPageWith(t *testing.T, hash string, touch bool, scale float64) *page {
 	t.Helper()
+	return openPageScript(t, hash, touch, scale, "")
+}
+
+// openPageScript is openPageWith that also runs script (if not empty) in
+// the page before any of the page's own scripts.
+func openPageScript(t *testing.T, hash string, touch bool, scale float64, script string) *page {
+	t.Helper()
 	bctx, url := browser(t)
 	tctx, tcancel := chromedp.NewContext(bctx)
 	ctx, cancel := context.WithTimeout(tctx, 150*time.Second)
@@ -132,6 +140,11 @@ func openPageWith(t *testing.T, hash string, touch bool, scale float64) *page {
 	}
 	if scale != 1 {
 		opts = append(opts, chromedp.EmulateScale(scale))
+	}
+	if script != "" {
+		if _, err := chromedp.Call(ctx, cdppage.AddScriptToEvaluateOnNewDocument, cdppage.AddScriptToEvaluateOnNewDocumentParams{Source: script}); err != nil {
+			t.Fatalf("adding a script to the page: %v", err)
+		}
 	}
 	if err := chromedp.Do(ctx,
 		chromedp.EmulateViewport(viewW, viewH, opts...),
