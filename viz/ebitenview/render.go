@@ -31,12 +31,14 @@ type Renderer struct {
 	Full, Partial int
 	// PartialUploads counts rasters updated in place (scene.Raster.Base).
 	PartialUploads int
-	pixBuf         []byte
-	prev           *scene.Scene
-	prevSize       image.Point
-	prevScale      float32
-	stale          bool
-	dirty          []int
+	// Drew reports whether the last Draw changed any pixel.
+	Drew      bool
+	pixBuf    []byte
+	prev      *scene.Scene
+	prevSize  image.Point
+	prevScale float32
+	stale     bool
+	dirty     []int
 }
 
 type rasterEntry struct {
@@ -65,6 +67,7 @@ func (r *Renderer) Draw(dst *ebiten.Image, s *scene.Scene, scale float32) {
 	same := r.Retained && !r.stale && size == r.prevSize && scale == r.prevScale
 	plan := planRedraw(r.prev, s, same, scale, r.dirty)
 	r.dirty = plan.dirty
+	r.Drew = plan.full || len(plan.dirty) > 0
 	if plan.full {
 		r.Full++
 		dst.Fill(s.Background)
