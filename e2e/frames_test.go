@@ -65,6 +65,8 @@ func TestBrowserFrameIntervals(t *testing.T) {
 			p.mouse(chromedp.MouseMoved, xa, y, 0)
 			p.mouse(chromedp.MousePressed, xa, y, 1)
 			stopTrace := p.startTrace("drag-" + strings.NewReplacer("=", "", "^", "", ",", "-").Replace(c.name))
+			pid := chromedp.FromContext(chrome.ctx).Browser.Process().Pid
+			cpu0 := treeCPUByType(pid)
 			p.evalFloat(`(hsrvizMeasure.start(), 0)`)
 			start := time.Now()
 			moves := 0
@@ -84,6 +86,7 @@ func TestBrowserFrameIntervals(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
+			cpu1 := treeCPUByType(pid)
 			stopTrace()
 			p.mouse(chromedp.MouseReleased, xa+(xb-xa)*0.7, y, 1)
 			m, err := chromedp.Run(p.ctx, chromedp.Evaluate[struct {
@@ -110,6 +113,13 @@ func TestBrowserFrameIntervals(t *testing.T) {
 			compareNumbers(t, "after the drag", s.Numbers, oracleFor(t, s).Numbers)
 			t.Logf("frame intervals while dragging b, %s: p50 %.1f ms, p95 %.1f ms, max %.1f ms (%d animation frames, %.0f drawn by the app, %d mouse moves; the app's frame callbacks p50 %.1f ms, p95 %.1f ms)",
 				c.name, iv.P50, iv.P95, iv.Max, len(raw), frames, moves, cbs.P50, cbs.P95)
+			// CPU time per animation frame by process: the renderer runs the
+			// app (Go, WebGL calls), the GPU process runs SwiftShader (the
+			// pixels) and the display compositor. Unlike the intervals it
+			// hardly depends on what else the machine runs.
+			per := func(typ string) float64 { return 1000 * (cpu1[typ] - cpu0[typ]) / float64(len(raw)) }
+			t.Logf("CPU per animation frame while dragging, %s: renderer %.1f ms, GPU process %.1f ms, browser %.1f ms",
+				c.name, per("renderer"), per("gpu-process"), per("browser"))
 			p.checkConsoleClean()
 		})
 	}
@@ -161,6 +171,16 @@ func TestBrowserIdleCPU(t *testing.T) {
 // treeCPU is the user+system CPU time, in seconds, of process pid and all
 // its descendants (Linux /proc; clock ticks of 1/100 s).
 func treeCPU(pid int) float64 {
+	sum := 0.0
+	for _, v := range treeCPUByType(pid) {
+		sum += v
+	}
+	return sum
+}
+
+// treeCPUByType is treeCPU by Chromium process type (the --type= flag:
+// "renderer", "gpu-process", ...; "browser" for the main process).
+func treeCPUByType(pid int) map[string]float64 {
 	children := map[int][]int{}
 	ticks := map[int]float64{}
 	ents, _ := os.ReadDir("/proc")
@@ -188,12 +208,21 @@ func treeCPU(pid int) float64 {
 		children[ppid] = append(children[ppid], id)
 		ticks[id] = ut + st
 	}
-	sum := 0.0
+	out := map[string]float64{}
 	for todo := []int{pid}; len(todo) > 0; {
 		id := todo[len(todo)-1]
 		todo = todo[:len(todo)-1]
-		sum += ticks[id]
+		typ := "browser"
+		if cmd, err := os.ReadFile(filepath.Join("/proc", strconv.Itoa(id), "cmdline")); err == nil {
+			// (Chromium rewrites its children's command lines as one string.)
+			for _, a := range strings.FieldsFunc(string(cmd), func(r rune) bool { return r == 0 || r == ' ' }) {
+				if v, ok := strings.CutPrefix(a, "--type="); ok {
+					typ = v
+				}
+			}
+		}
+		out[typ] += ticks[id] / 100
 		todo = append(todo, children[id]...)
 	}
-	return sum / 100
+	return out
 }
