@@ -87,6 +87,9 @@ func browser(t *testing.T) (context.Context, string) {
 	return chrome.ctx, chrome.url
 }
 
+// pageTimeout bounds everything a test does with one page.
+var pageTimeout = 150 * time.Second
+
 // page is one browser tab showing the app.
 type page struct {
 	t   *testing.T
@@ -117,7 +120,7 @@ func openPageScript(t *testing.T, hash string, touch bool, scale float64, script
 	t.Helper()
 	bctx, url := browser(t)
 	tctx, tcancel := chromedp.NewContext(bctx)
-	ctx, cancel := context.WithTimeout(tctx, 150*time.Second)
+	ctx, cancel := context.WithTimeout(tctx, pageTimeout)
 	t.Cleanup(func() { cancel(); tcancel() })
 	p := &page{t: t, ctx: ctx}
 	msgs := chromedp.Console(ctx) // subscribe before navigating: no message is lost
@@ -208,7 +211,7 @@ func (p *page) waitSettled(cond string) viz.Snapshot {
 		return (s.ready && !s.busy && (` + cond + `)) ? "ok" : "";
 	})()`
 	got, err := chromedp.Run(p.ctx, chromedp.Poll[string](expr,
-		chromedp.WithPollingInterval(50*time.Millisecond), chromedp.WithPollingTimeout(120*time.Second)))
+		chromedp.WithPollingInterval(50*time.Millisecond), chromedp.WithPollingTimeout(pageTimeout-30*time.Second)))
 	if err != nil {
 		s, _ := chromedp.Run(p.ctx, chromedp.Evaluate[string](`window.hsrviz ? JSON.stringify({ready: hsrviz.ready, s: hsrviz.get()}).slice(0, 600) : "no window.hsrviz"`))
 		p.t.Fatalf("waiting for the app (ready, idle, %s): %v; state: %s; console: %v", cond, err, s, p.messages())

@@ -113,6 +113,9 @@ func (b *bridge) install() {
 	}))
 
 	b.game.AfterUpdate = func() {
+		if b.ticks == 0 {
+			js.Global().Set("hsrvizFirstUpdateMs", now())
+		}
 		b.ticks++
 		// A few times a second is enough for the hash, and every tick until
 		// ready so tests see it promptly.

@@ -14,6 +14,9 @@ import (
 )
 
 func main() {
+	// When Go started (after the download and the compilation): the load
+	// measurement splits the time to the first frame there.
+	js.Global().Set("hsrvizGoStartMs", now())
 	p, hashErr := viz.ParseHash(js.Global().Get("location").Get("hash").String())
 	if hashErr != nil {
 		p = viz.DefaultParams()
