@@ -67,11 +67,17 @@ FUZZTIME ?= 15s
 fuzz:
 	GO=$(GO) FUZZTIME=$(FUZZTIME) sh scripts/fuzz.sh
 
-# The browser budget: wasm size, time to first frame and the Go work per
-# frame while dragging b at n = 2^14, d = 64, m = 64, in headless Chromium.
+# The browser budget, in headless Chromium: wasm size, time to first frame
+# and the Go work per frame while dragging b at n = 2^14, d = 64, m = 64
+# (FrameBudget); the interval between animation frames while dragging b for
+# 6 s at the defaults and at n = 2^14, d = 64, m = 64 (FrameIntervals); the
+# page's CPU over 10 idle seconds (IdleCPU); the load, split into download,
+# compilation, Go's start and the first frame (FirstFrame). HSRVIZ_WEB=dir measures a web
+# directory built already (another commit's, for before and after);
+# HSRVIZ_TRACE=dir also writes Chromium traces of the drags there.
 measure-browser: wasm
 	@echo "web/hsrviz.wasm: $$(wc -c < web/hsrviz.wasm) bytes raw, $$(gzip -9 -c web/hsrviz.wasm | wc -c) bytes gzip -9"
-	HSRVIZ_MEASURE=1 $(GO) test -count=1 -run FrameBudget -v ./e2e
+	HSRVIZ_MEASURE=1 $(GO) test -count=1 -timeout 20m -run 'FrameBudget|FrameIntervals|IdleCPU|FirstFrame' -v ./e2e
 
 bench:
 	$(GO) run ./cmd/hsrbench

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/chromedp/cdproto/input"
+	cdppage "github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 
 	"github.com/hsrviz/hsrviz/internal/serve"
@@ -86,6 +87,9 @@ func browser(t *testing.T) (context.Context, string) {
 	return chrome.ctx, chrome.url
 }
 
+// pageTimeout bounds everything a test does with one page.
+var pageTimeout = 150 * time.Second
+
 // page is one browser tab showing the app.
 type page struct {
 	t   *testing.T
@@ -107,9 +111,16 @@ func openPage(t *testing.T, hash string) *page {
 // before the page loads.
 func openPageWith(t *testing.T, hash string, touch bool, scale float64) *page {
 	t.Helper()
+	return openPageScript(t, hash, touch, scale, "")
+}
+
+// openPageScript is openPageWith that also runs script (if not empty) in
+// the page before any of the page's own scripts.
+func openPageScript(t *testing.T, hash string, touch bool, scale float64, script string) *page {
+	t.Helper()
 	bctx, url := browser(t)
 	tctx, tcancel := chromedp.NewContext(bctx)
-	ctx, cancel := context.WithTimeout(tctx, 150*time.Second)
+	ctx, cancel := context.WithTimeout(tctx, pageTimeout)
 	t.Cleanup(func() { cancel(); tcancel() })
 	p := &page{t: t, ctx: ctx}
 	msgs := chromedp.Console(ctx) // subscribe before navigating: no message is lost
@@ -133,6 +144,9 @@ func openPageWith(t *testing.T, hash string, touch bool, scale float64) *page {
 	if scale != 1 {
 		opts = append(opts, chromedp.EmulateScale(scale))
 	}
+	if _, err := chromedp.Call(ctx, cdppage.AddScriptToEvaluateOnNewDocument, cdppage.AddScriptToEvaluateOnNewDocumentParams{Source: earlyScript + script}); err != nil {
+		t.Fatalf("adding a script to the page: %v", err)
+	}
 	if err := chromedp.Do(ctx,
 		chromedp.EmulateViewport(viewW, viewH, opts...),
 		chromedp.Navigate(url),
@@ -141,6 +155,45 @@ func openPageWith(t *testing.T, hash string, touch bool, scale float64) *page {
 	}
 	p.waitSettled("")
 	return p
+}
+
+// earlyScript runs in every page before the page's own scripts: it keeps
+// the browser's requestAnimationFrame (index.html wraps it for the app, and
+// holds the app's requests back while the app sleeps), so tests can count
+// animation frames as a clock that runs whether the app draws or not.
+const earlyScript = `window.hsrvizTestRAF = window.requestAnimationFrame.bind(window);`
+
+// waitAnimationFrames waits until the browser has run k more animation
+// frames (about k/60 s, longer when the machine is busy).
+func (p *page) waitAnimationFrames(k int) {
+	p.t.Helper()
+	expr := fmt.Sprintf(`new Promise(r => { let n = 0; const f = () => (++n >= %d ? r(true) : hsrvizTestRAF(f)); hsrvizTestRAF(f); })`, k)
+	if _, err := chromedp.Run(p.ctx, chromedp.Evaluate[bool](expr, chromedp.EvalAwaitPromise)); err != nil {
+		p.t.Fatalf("waiting for %d animation frames: %v", k, err)
+	}
+}
+
+// waitJS polls a JS boolean expression until it holds (20 s at most).
+func (p *page) waitJS(what, expr string) {
+	p.t.Helper()
+	if _, err := chromedp.Run(p.ctx, chromedp.Poll[bool](expr,
+		chromedp.WithPollingInterval(20*time.Millisecond), chromedp.WithPollingTimeout(20*time.Second))); err != nil {
+		p.t.Fatalf("waiting for %s (%s): %v", what, expr, err)
+	}
+}
+
+// appFrames is the number of frames the app has drawn.
+func (p *page) appFrames() float64 {
+	p.t.Helper()
+	return p.evalFloat(`hsrviz.metrics().frames`)
+}
+
+// rest waits until the app has stopped drawing (nothing changes any more)
+// and the browser has shown its last frame.
+func (p *page) rest() {
+	p.t.Helper()
+	p.waitJS("the app to rest (draw no more frames)", `hsrviz.metrics().asleep`)
+	p.waitAnimationFrames(2)
 }
 
 // waitSettled waits until the app is ready and idle, and cond (a JS
@@ -158,7 +211,7 @@ func (p *page) waitSettled(cond string) viz.Snapshot {
 		return (s.ready && !s.busy && (` + cond + `)) ? "ok" : "";
 	})()`
 	got, err := chromedp.Run(p.ctx, chromedp.Poll[string](expr,
-		chromedp.WithPollingInterval(50*time.Millisecond), chromedp.WithPollingTimeout(120*time.Second)))
+		chromedp.WithPollingInterval(50*time.Millisecond), chromedp.WithPollingTimeout(pageTimeout-30*time.Second)))
 	if err != nil {
 		s, _ := chromedp.Run(p.ctx, chromedp.Evaluate[string](`window.hsrviz ? JSON.stringify({ready: hsrviz.ready, s: hsrviz.get()}).slice(0, 600) : "no window.hsrviz"`))
 		p.t.Fatalf("waiting for the app (ready, idle, %s): %v; state: %s; console: %v", cond, err, s, p.messages())
@@ -315,30 +368,23 @@ func (p *page) touchDrag(x0, y0, x1, y1 float64, steps int, pause time.Duration)
 // they must be identical. The app must be idle and paused.
 func (p *page) checkFullRedrawSame(name string, scale float64) {
 	p.t.Helper()
-	frames := func() float64 { return p.evalFloat(`window.hsrvizRAF ? hsrvizRAF.n : 0`) }
-	waitFrames := func(k float64) {
-		f0 := frames()
-		deadline := time.Now().Add(20 * time.Second)
-		for frames() < f0+k && time.Now().Before(deadline) {
-			time.Sleep(30 * time.Millisecond)
-		}
-	}
-	waitFrames(3)
+	p.rest()
 	before := p.screenshot("")
 	var opts []chromedp.EmulateViewportOption
 	if scale != 1 {
 		opts = append(opts, chromedp.EmulateScale(scale))
 	}
-	if err := chromedp.Do(p.ctx, chromedp.EmulateViewport(viewW, viewH+1, opts...)); err != nil {
-		p.t.Fatal(err)
+	// A new size redraws everything (the app draws at once, asleep or not).
+	for _, h := range []int64{viewH + 1, viewH} {
+		f0 := p.appFrames()
+		if err := chromedp.Do(p.ctx, chromedp.EmulateViewport(viewW, h, opts...)); err != nil {
+			p.t.Fatal(err)
+		}
+		p.waitJS(fmt.Sprintf("a frame at height %d", h), fmt.Sprintf(`hsrviz.metrics().frames > %v`, f0))
+		p.rest()
 	}
-	waitFrames(3)
-	if err := chromedp.Do(p.ctx, chromedp.EmulateViewport(viewW, viewH, opts...)); err != nil {
-		p.t.Fatal(err)
-	}
-	waitFrames(3)
 	p.waitSettled("")
-	waitFrames(2)
+	p.rest()
 	after := p.screenshot("")
 	if before.Bounds() != after.Bounds() {
 		p.t.Fatalf("%s: screenshot sizes differ: %v vs %v", name, before.Bounds(), after.Bounds())

@@ -278,3 +278,50 @@ func TestDesktopBadFlags(t *testing.T) {
 		}
 	}
 }
+
+// TestDesktopIdle: idle means idle on the desktop too. Paused and
+// computed, with no input, the app draws no frame (Ebiten waits for window
+// events instead of drawing 60 times a second); a key press draws again.
+// The state file says when the app has gone to sleep ("asleep") and, while
+// frames are drawn, refreshes their count every half second.
+func TestDesktopIdle(t *testing.T) {
+	d := startDesktop(t, "-n", "2048", "-d", "2")
+	s := d.waitState("the first full picture", func(viz.Snapshot) bool { return true })
+	if s.Playing {
+		d.key("space", func(x viz.Snapshot) bool { return !x.Playing })
+	}
+	d.waitState("paused", func(x viz.Snapshot) bool { return !x.Playing })
+	c0 := d.waitAsleep("paused and computed")
+	// Absence can only be watched for a while: a second, in which the app
+	// drawing every frame would draw about 60 and write their count twice.
+	time.Sleep(time.Second)
+	if c1 := d.waitAsleep("still paused"); c1 != c0 {
+		t.Errorf("asleep, the desktop app drew %d frames in a second", c1-c0)
+	}
+	s = d.waitState("asleep", func(viz.Snapshot) bool { return true })
+	d.key("Right", func(x viz.Snapshot) bool { return x.Step != s.Step })
+	s2 := d.waitState("→ to step the trace while asleep", func(x viz.Snapshot) bool { return x.Step != s.Step })
+	if s2.Frame.Count <= c0 {
+		t.Errorf("→ changed the step but no frame was drawn (%d → %d)", c0, s2.Frame.Count)
+	}
+	d.waitAsleep("after →")
+}
+
+// waitAsleep waits until the state file says the app draws no frames, and
+// returns the number of frames it drew.
+func (d *desktopApp) waitAsleep(what string) int {
+	d.t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for time.Now().Before(deadline) {
+		var st struct {
+			viz.Snapshot
+			Asleep bool `json:"asleep"`
+		}
+		if data, err := os.ReadFile(d.state); err == nil && json.Unmarshal(data, &st) == nil && st.Asleep {
+			return st.Frame.Count
+		}
+		time.Sleep(30 * time.Millisecond)
+	}
+	d.t.Fatalf("%s: the desktop app did not go to sleep within 30 s", what)
+	return 0
+}

@@ -70,9 +70,15 @@ var wasmBuild, desktopBuild once
 
 // webDir builds the browser app into a fresh web directory: hsrviz.wasm
 // from this checkout, wasm_exec.js from the toolchain, index.html from web/.
+// $HSRVIZ_WEB, if set, names a directory built already (e.g. from an older
+// commit, to measure before and after side by side) that is used instead.
 func webDir(t *testing.T) string {
 	t.Helper()
 	wasmBuild.Do(func() {
+		if dir := os.Getenv("HSRVIZ_WEB"); dir != "" {
+			wasmBuild.val = dir
+			return
+		}
 		dir := filepath.Join(workDir, "web")
 		if err := os.MkdirAll(dir, 0o755); err != nil {
 			wasmBuild.err = err

@@ -45,7 +45,7 @@ func main() {
 	var sw *stateWriter
 	if o.State != "" {
 		sw = &stateWriter{path: o.State}
-		if err := sw.write(app.Snapshot()); err != nil {
+		if err := sw.write(app.Snapshot(), false); err != nil {
 			fmt.Fprintln(os.Stderr, "hsrviz-desktop: -state:", err)
 			os.Exit(2)
 		}
@@ -55,7 +55,7 @@ func main() {
 		// After a frame (not after Update) so the snapshot's panel and
 		// widget rectangles are those of the picture on screen.
 		if sw != nil {
-			if err := sw.write(app.Snapshot()); err != nil {
+			if err := sw.write(app.Snapshot(), g.Asleep()); err != nil {
 				log.Printf("hsrviz-desktop: -state: %v", err)
 			}
 		}
@@ -65,6 +65,10 @@ func main() {
 			}
 			g.Quit()
 		}
+	}
+	if o.ExitAfter > 0 {
+		// The frames to count come although the picture rests.
+		g.KeepAwake = func() bool { return true }
 	}
 	// One Update per drawn frame: when frames are slow, Ebiten's fixed 60
 	// ticks per second would run several Updates (each with its slice of

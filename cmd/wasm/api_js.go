@@ -53,7 +53,7 @@ func (b *bridge) install() {
 		}
 		return b.snapshotJS()
 	}))
-	api.Set("set", b.fn("set", func(args []js.Value) any {
+	api.Set("set", b.changer("set", func(args []js.Value) any {
 		if len(args) != 1 || args[0].Type() != js.TypeObject || js.Global().Get("Array").Call("isArray", args[0]).Bool() {
 			return errString("set takes one object of parameters, e.g. hsrviz.set({b: 1.2})")
 		}
@@ -64,7 +64,7 @@ func (b *bridge) install() {
 		b.syncHash()
 		return nil
 	}))
-	api.Set("step", b.fn("step", func(args []js.Value) any {
+	api.Set("step", b.changer("step", func(args []js.Value) any {
 		n := 1
 		if len(args) > 1 {
 			return errString("step takes one integer, e.g. hsrviz.step(1) or hsrviz.step(-1)")
@@ -79,7 +79,7 @@ func (b *bridge) install() {
 		b.app.StepAnimation(n)
 		return nil
 	}))
-	api.Set("play", b.fn("play", func(args []js.Value) any {
+	api.Set("play", b.changer("play", func(args []js.Value) any {
 		if len(args) != 1 || args[0].Type() != js.TypeBoolean {
 			return errString("play takes one boolean: hsrviz.play(true) or hsrviz.play(false)")
 		}
@@ -95,7 +95,7 @@ func (b *bridge) install() {
 	js.Global().Set("hsrviz", api)
 
 	// Follow hand-edited links (the user pastes a new hash).
-	js.Global().Call("addEventListener", "hashchange", b.fn("hashchange", func([]js.Value) any {
+	js.Global().Call("addEventListener", "hashchange", b.changer("hashchange", func([]js.Value) any {
 		h := js.Global().Get("location").Get("hash").String()
 		if h == "#"+b.lastHash {
 			return nil
@@ -119,11 +119,32 @@ func (b *bridge) install() {
 	}))
 
 	b.game.AfterUpdate = func() {
+		if b.ticks == 0 {
+			js.Global().Set("hsrvizFirstUpdateMs", now())
+		}
 		b.ticks++
 		// A few times a second is enough for the hash, and every tick until
 		// ready so tests see it promptly.
 		if !b.ready || b.ticks%8 == 0 {
 			b.sync(!b.ready) // until ready, nobody drags: the hash follows at once
+		}
+	}
+	// A UI change waits hashQuiet before it reaches the URL (sync): frames
+	// go on until it has.
+	b.game.KeepAwake = func() bool {
+		if b.typed != nil && b.app.Params() == *b.typed {
+			return false // a link with bad fields stays as typed: no hash to write
+		}
+		return b.app.Params().Hash() != b.lastHash
+	}
+	// Asleep, the page asks for no animation frames (index.html's hsrvizRAF).
+	if ring := js.Global().Get("hsrvizRAF"); ring.Type() == js.TypeObject && ring.Get("wake").Type() == js.TypeFunction {
+		b.game.Sleep = func(asleep bool) {
+			if asleep {
+				ring.Set("sleep", true)
+			} else {
+				ring.Call("wake")
+			}
 		}
 	}
 	b.game.AfterDraw = func(frame int, _ *ebiten.Image) {
@@ -205,6 +226,7 @@ func (b *bridge) metricsJS() any {
 		"readyMs":      b.readyMs,
 		"frame":        s.Frame,
 		"breakdown":    b.game.Breakdown(),
+		"asleep":       b.game.Asleep(),
 	}
 	// The last frames one by one, oldest first, so that a measurement can
 	// take exactly the frames of an interaction (after frames/rafFrames
@@ -263,6 +285,16 @@ func ringLast(arr js.Value, n, k int) []float64 {
 // a panic becomes an error string returned to the caller (and a log line)
 // instead of killing the Go program.
 func (b *bridge) fn(name string, f func(args []js.Value) any) js.Value {
+	return b.jsFunc(name, false, f)
+}
+
+// changer is fn for a function that may change what the app shows: the
+// game, which draws no frames while nothing changes, draws the next one.
+func (b *bridge) changer(name string, f func(args []js.Value) any) js.Value {
+	return b.jsFunc(name, true, f)
+}
+
+func (b *bridge) jsFunc(name string, wake bool, f func(args []js.Value) any) js.Value {
 	jf := js.FuncOf(func(this js.Value, args []js.Value) (ret any) {
 		defer func() {
 			if r := recover(); r != nil {
@@ -270,7 +302,12 @@ func (b *bridge) fn(name string, f func(args []js.Value) any) js.Value {
 				ret = errString(fmt.Sprintf("%s: internal error: %v", name, r))
 			}
 		}()
-		b.game.Do(func() { ret = f(args) })
+		b.game.Do(func() {
+			ret = f(args)
+			if wake {
+				b.game.Wake()
+			}
+		})
 		return ret
 	})
 	b.funcs = append(b.funcs, jf)

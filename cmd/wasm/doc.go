@@ -16,7 +16,8 @@
 //	                  frame (Update+Draw) and its parts, p50/p95 of the last 240 frames; the
 //	                  whole animation-frame callbacks (rafCallback, rafInterval); and the last
 //	                  1024 frames one by one (recent.work/update/scene/render/raf/rafGap, with
-//	                  the counts frames and rafFrames), to measure exactly an interaction
+//	                  the counts frames and rafFrames), to measure exactly an interaction;
+//	                  asleep: no frames are drawn until input or a set/step/play call
 //	hsrviz.ready      true once the first full compute is done
 //
 // Bad calls (wrong types, unknown fields) return an error string; they never throw.

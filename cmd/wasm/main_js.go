@@ -14,6 +14,9 @@ import (
 )
 
 func main() {
+	// When Go started (after the download and the compilation): the load
+	// measurement splits the time to the first frame there.
+	js.Global().Set("hsrvizGoStartMs", now())
 	// The link's good fields are used, its bad ones named (PatchHash).
 	typed := js.Global().Get("location").Get("hash").String()
 	p, hashErr := viz.PatchHash(viz.DefaultParams(), typed)

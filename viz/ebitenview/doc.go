@@ -5,9 +5,10 @@
 // one sheet, cached raster uploads). It holds no state of its own besides
 // caches: all behaviour lives in the model, which is tested without a display.
 //
-// Cost per frame: the screen is kept between frames and only the scene
-// groups (panels) whose items changed are redrawn, clipped to their
-// rectangles (retain.go); shapes and text of a group go to the GPU in one
+// Cost per frame: the screen is kept between frames and only the regions
+// around the items that changed are redrawn, clipped (retain.go); no frame
+// is drawn at all while nothing animates or computes and no input arrives
+// (Game.Update); shapes and text of a group go to the GPU in one
 // draw call, because glyphs and the shapes' white pixel share one image; a
 // Raster is uploaded only when its Key changes, and only its changed part
 // when it says what changed. The Go time of Update and Draw is measured and

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/hajimehoshi/ebiten/v2"
+	"github.com/hajimehoshi/ebiten/v2/inpututil"
 
 	"github.com/hsrviz/hsrviz/viz/input"
 	"github.com/hsrviz/hsrviz/viz/scene"
@@ -20,6 +21,14 @@ type Model interface {
 	Update(in input.Input)
 	Scene(w, h int) *scene.Scene
 	FrameWork(d time.Duration)
+}
+
+// Animator is implemented by models that know whether their picture can
+// change with no input: an animation plays or work is pending. While it
+// reports false, no input is held and the last frame changed nothing, the
+// Game draws no frames (see Game.Update); *viz.App implements it.
+type Animator interface {
+	Animating() bool
 }
 
 // ErrorShower is implemented by models that can show a platform error (a
@@ -55,13 +64,23 @@ type Game struct {
 	// AfterDraw, if set, runs at the end of every Draw with the model
 	// locked; frame counts from 1. screen holds the frame just drawn.
 	AfterDraw func(frame int, screen *ebiten.Image)
+	// KeepAwake, if set, runs at the end of every Update with the model
+	// locked: true keeps frames coming although the model rests (a URL
+	// hash waiting to be written, a frame count to reach).
+	KeepAwake func() bool
+	// Sleep, if set, is told when the Game stops drawing frames (true) and
+	// when it starts again or Wake is called (false), with the model
+	// locked: the browser page then stops asking for animation frames.
+	Sleep func(asleep bool)
 
-	quit bool
+	asleep bool // no frames until input or Wake (FPSModeVsyncOffMinimum)
+	quit   bool
 }
 
 // New returns a Game drawing m. It turns off Ebiten's clearing of the
 // screen before each frame: the Game redraws only the parts of the scene
-// that changed (Renderer.Retained).
+// that changed (Renderer.Retained). It draws frames only while something
+// can change (see Update).
 func New(m Model) *Game {
 	ebiten.SetScreenClearedEveryFrame(false)
 	r := NewRenderer()
@@ -87,6 +106,81 @@ func (g *Game) Frames() int {
 // Call it with the model locked (from Do, AfterUpdate or AfterDraw).
 func (g *Game) Quit() { g.quit = true }
 
+// Wake makes Ebiten draw a frame soon although no input arrived: call it
+// after changing the model from outside a frame (the JS API, a new URL
+// hash). That frame's Update decides whether more follow.
+// Call it with the model locked (inside Do or a hook).
+func (g *Game) Wake() {
+	ebiten.ScheduleFrame()
+	if g.Sleep != nil {
+		g.Sleep(false)
+	}
+}
+
+// Asleep reports whether the Game has stopped drawing frames until input
+// or Wake. Call it with the model locked (inside Do or a hook).
+func (g *Game) Asleep() bool { return g.asleep }
+
+// wakeState is what decides whether frames keep coming after this one.
+type wakeState struct {
+	inputHeld bool // a key, a mouse button or a finger is down (keys repeat by ticks)
+	animating bool // the model's picture can change by itself
+	keepAwake bool // the platform wants frames (KeepAwake)
+	drew      bool // the last Draw changed pixels: the next may too (a hover, a settling layout)
+	banner    bool // an error banner is up and goes away by time
+}
+
+// wantFrames: idle means idle. When nothing animates or computes, no input
+// is held and the last frame drew nothing new, the next frame would be the
+// same as the last: Ebiten then waits for input (FPSModeVsyncOffMinimum:
+// in the browser an input event draws a frame at once, on the desktop it
+// wakes the loop) instead of running Update and Draw 60 times a second, and
+// a laptop on battery in a lecture stays cool.
+func wantFrames(w wakeState) bool {
+	return w.inputHeld || w.animating || w.keepAwake || w.drew || w.banner
+}
+
+// inputHeld reports whether a mouse button, a finger or a key is down.
+func inputHeld() bool {
+	for _, b := range []ebiten.MouseButton{ebiten.MouseButtonLeft, ebiten.MouseButtonRight, ebiten.MouseButtonMiddle} {
+		if ebiten.IsMouseButtonPressed(b) {
+			return true
+		}
+	}
+	return len(ebiten.AppendTouchIDs(nil)) > 0 || len(inpututil.AppendPressedKeys(nil)) > 0
+}
+
+// schedule switches Ebiten between drawing every frame and drawing only on
+// input or Wake. Called at the end of Update with the model locked.
+func (g *Game) schedule() {
+	w := wakeState{
+		inputHeld: inputHeld(),
+		drew:      g.rend.Drew,
+		banner:    g.errMsg != "" && time.Since(g.errTime) < bannerTime,
+	}
+	if a, ok := g.model.(Animator); ok {
+		w.animating = a.Animating()
+	} else {
+		w.animating = true // a model that cannot tell gets every frame
+	}
+	if g.KeepAwake != nil {
+		w.keepAwake = g.KeepAwake()
+	}
+	sleep := !wantFrames(w)
+	if sleep == g.asleep {
+		return
+	}
+	g.asleep = sleep
+	if sleep {
+		ebiten.SetFPSMode(ebiten.FPSModeVsyncOffMinimum)
+	} else {
+		ebiten.SetFPSMode(ebiten.FPSModeVsyncOn)
+	}
+	if g.Sleep != nil {
+		g.Sleep(sleep)
+	}
+}
+
 // Update reads this tick's input and advances the model.
 func (g *Game) Update() error {
 	g.mu.Lock()
@@ -95,8 +189,10 @@ func (g *Game) Update() error {
 		return ebiten.Termination
 	}
 	t0 := time.Now()
-	dt := 1.0 / float64(ebiten.TPS())
-	if !g.lastTick.IsZero() {
+	dt := 0.0
+	if !g.lastTick.IsZero() && !g.asleep {
+		// (After a sleep the time since the last tick was nobody's frame:
+		// the animation does not jump.)
 		dt = t0.Sub(g.lastTick).Seconds()
 	}
 	g.lastTick = t0
@@ -109,6 +205,7 @@ func (g *Game) Update() error {
 			g.AfterUpdate()
 		}
 	})
+	g.guard("schedule", g.schedule)
 	g.updateWork += time.Since(t0)
 	return nil
 }
@@ -140,7 +237,7 @@ func (g *Game) Draw(screen *ebiten.Image) {
 		screen.Fill(bannerBG)
 		g.rend.Invalidate()
 	}
-	if g.errMsg != "" && time.Since(g.errTime) < 20*time.Second {
+	if g.errMsg != "" && time.Since(g.errTime) < bannerTime {
 		g.rend.banner(screen, "internal error (the app keeps running; details in the log): "+g.errMsg, float32(g.scale))
 		g.rend.Invalidate() // painted over the scene: the next frame redraws it all
 	}
@@ -153,6 +250,9 @@ func (g *Game) Draw(screen *ebiten.Image) {
 	})
 	g.updateWork = 0
 }
+
+// bannerTime is how long the error banner stays up.
+const bannerTime = 20 * time.Second
 
 // Breakdown returns the median and 95th percentile, in milliseconds, of
 // the Go time per frame spent in the model's Update (all ticks since the

@@ -31,12 +31,16 @@ type Renderer struct {
 	Full, Partial int
 	// PartialUploads counts rasters updated in place (scene.Raster.Base).
 	PartialUploads int
-	pixBuf         []byte
-	prev           *scene.Scene
-	prevSize       image.Point
-	prevScale      float32
-	stale          bool
-	dirty          []int
+	// Drew reports whether the last Draw changed any pixel.
+	Drew      bool
+	pixBuf    []byte
+	prev      *scene.Scene
+	prevSize  image.Point
+	prevScale float32
+	stale     bool
+	dirty     []int
+	regions   []image.Rectangle
+	over      []int // groups over a region (reused)
 }
 
 type rasterEntry struct {
@@ -63,8 +67,9 @@ func (r *Renderer) Draw(dst *ebiten.Image, s *scene.Scene, scale float32) {
 	r.frame++
 	size := dst.Bounds().Size()
 	same := r.Retained && !r.stale && size == r.prevSize && scale == r.prevScale
-	plan := planRedraw(r.prev, s, same, scale, r.dirty)
-	r.dirty = plan.dirty
+	plan := planRedraw(r.prev, s, same, scale, r.dirty, r.regions)
+	r.dirty, r.regions = plan.dirty, plan.regions
+	r.Drew = plan.full || len(plan.dirty) > 0
 	if plan.full {
 		r.Full++
 		dst.Fill(s.Background)
@@ -73,28 +78,18 @@ func (r *Renderer) Draw(dst *ebiten.Image, s *scene.Scene, scale float32) {
 			if g.Start < next || g.End < g.Start || g.End > len(s.Items) {
 				continue // not valid groups: planRedraw asked for full, draw the rest plainly
 			}
-			r.items(dst, s.Items[next:g.Start], scale)
-			r.items(r.clip(dst, g, scale), s.Items[g.Start:g.End], scale)
+			r.items(dst, s.Items[next:g.Start], scale, image.Rectangle{})
+			r.items(r.clip(dst, g, scale), s.Items[g.Start:g.End], scale, image.Rectangle{})
 			next = g.End
 		}
-		r.items(dst, s.Items[next:], scale)
+		r.items(dst, s.Items[next:], scale, image.Rectangle{})
 	} else {
 		r.Partial++
-		// Clear every dirty rectangle first, then draw the dirty groups in
-		// order: overlapping dirty groups then paint as in a full redraw.
-		for _, k := range plan.dirty {
-			r.clip(dst, s.Groups[k], scale).Fill(s.Background)
+		for _, rc := range plan.regions {
+			r.region(dst, s, rc, scale)
 		}
-		for _, k := range plan.dirty {
-			g := s.Groups[k]
-			r.items(r.clip(dst, g, scale), s.Items[g.Start:g.End], scale)
-		}
-		// The groups left alone keep their rasters' GPU images.
-		for k, g := range s.Groups {
-			if !containsInt(plan.dirty, k) {
-				r.touch(s.Items[g.Start:g.End])
-			}
-		}
+		// Rasters not drawn (outside the regions) keep their GPU images.
+		r.touch(s.Items)
 	}
 	r.flush(dst)
 	r.glyphs.endFrame()
@@ -126,14 +121,62 @@ func (r *Renderer) Invalidate() { r.stale = true }
 // clip is dst restricted to g's device-pixel rectangle: drawing on it is
 // clipped there, in the same coordinates.
 func (r *Renderer) clip(dst *ebiten.Image, g scene.Group, scale float32) *ebiten.Image {
-	r.flush(dst)
-	rc := groupRect(g, scale).Intersect(dst.Bounds())
-	return dst.SubImage(rc).(*ebiten.Image)
+	return r.clipRect(dst, groupRect(g, scale))
 }
 
-// items draws its onto dst.
-func (r *Renderer) items(dst *ebiten.Image, its []scene.Item, scale float32) {
+// clipRect is dst restricted to rc (device pixels).
+func (r *Renderer) clipRect(dst *ebiten.Image, rc image.Rectangle) *ebiten.Image {
+	r.flush(dst)
+	return dst.SubImage(rc.Intersect(dst.Bounds())).(*ebiten.Image)
+}
+
+// region repaints rc (device pixels) as a full redraw would: the
+// background, then every group over rc, each clipped to its rectangle and
+// rc, drawing only the items that reach into rc. Inside a single group, an
+// opaque rectangle that fills rc (a panel's or plot's background) replaces
+// the background and everything the group draws before it.
+func (r *Renderer) region(dst *ebiten.Image, s *scene.Scene, rc image.Rectangle, scale float32) {
+	rc = rc.Intersect(dst.Bounds())
+	if rc.Empty() {
+		return
+	}
+	over := r.over[:0]
+	for k, g := range s.Groups {
+		if groupRect(g, scale).Overlaps(rc) {
+			over = append(over, k)
+		}
+	}
+	r.over = over
+	from := -1
+	if len(over) == 1 {
+		g := s.Groups[over[0]]
+		if rc.In(groupRect(g, scale)) {
+			from = coverFrom(s.Items[g.Start:g.End], rc, scale)
+		}
+	}
+	if from < 0 {
+		r.clipRect(dst, rc).Fill(s.Background)
+	}
+	for _, k := range over {
+		g := s.Groups[k]
+		its := s.Items[g.Start:g.End]
+		if from >= 0 {
+			its = its[from:]
+		}
+		c := groupRect(g, scale).Intersect(rc)
+		r.items(r.clipRect(dst, c), its, scale, c)
+	}
+}
+
+// items draws its onto dst; with a non-empty cull, only those that reach
+// into it (device pixels).
+func (r *Renderer) items(dst *ebiten.Image, its []scene.Item, scale float32, cull image.Rectangle) {
 	for _, it := range its {
+		if !cull.Empty() {
+			if b, ok := itemBounds(it, scale); ok && !b.Overlaps(cull) {
+				continue
+			}
+		}
 		switch it := it.(type) {
 		case scene.Rect:
 			r.rect(dst, it, scale)
@@ -180,15 +223,6 @@ func (r *Renderer) touch(its []scene.Item) {
 			e.lastUsed = r.frame
 		}
 	}
-}
-
-func containsInt(v []int, x int) bool {
-	for _, y := range v {
-		if y == x {
-			return true
-		}
-	}
-	return false
 }
 
 func finite(vs ...float32) bool {
@@ -387,8 +421,9 @@ func (r *Renderer) raster(dst *ebiten.Image, it scene.Raster, s float32) {
 		r.PartialUploads++
 	}
 	switch {
-	case e != nil && it.Key != "" && e.w == b.Dx() && e.h == b.Dy() && e.lastUsed != r.frame:
-		// Cached upload, unchanged content.
+	case e != nil && it.Key != "" && e.w == b.Dx() && e.h == b.Dy():
+		// Cached upload, unchanged content (the Key names it: a raster
+		// drawn in two dirty regions of a frame is uploaded once).
 	case e != nil && e.w == b.Dx() && e.h == b.Dy():
 		// An empty Key means "no caching": upload every frame into the same image.
 		e.img.WritePixels(pixels(it.Img))

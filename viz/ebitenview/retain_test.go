@@ -77,9 +77,10 @@ func TestPlanRedraw(t *testing.T) {
 		{name: "item after the groups, a group changed", late: true, sameTarget: true, scale: 1, full: true,
 			edit: func(s *scene.Scene) { s.Items[1] = scene.Text{S: "x"} }},
 		// Group 0 widened to 99.9 ends at device x 103.6 → 104 at scale
-		// 1.037, and group 1 starts at 103.7 → 103: a change in 0 redraws
-		// both (they share a device column).
-		{name: "touching in device pixels", sameTarget: true, scale: 1.037, dirty: []int{0, 1},
+		// 1.037, and group 1 starts at 103.7 → 103: they share a device
+		// column, which a region of group 0 repaints with both groups
+		// (Renderer.region); only group 0 changed.
+		{name: "touching in device pixels", sameTarget: true, scale: 1.037, dirty: []int{0},
 			edit: func(s *scene.Scene) {
 				s.Items[1] = scene.Text{S: "x"}
 				s.Groups[0].W = 99.9
@@ -96,12 +97,12 @@ func TestPlanRedraw(t *testing.T) {
 			}
 		})
 		cur := retainScene(c.late, c.edit)
-		got := planRedraw(prev, cur, c.sameTarget, c.scale, nil)
+		got := planRedraw(prev, cur, c.sameTarget, c.scale, nil, nil)
 		if got.full != c.full || (!c.full && !reflect.DeepEqual(append([]int{}, got.dirty...), append([]int{}, c.dirty...))) {
 			t.Errorf("%s: got full=%v dirty=%v, want full=%v dirty=%v", c.name, got.full, got.dirty, c.full, c.dirty)
 		}
 	}
-	if got := planRedraw(nil, retainScene(false, nil), true, 1, nil); !got.full {
+	if got := planRedraw(nil, retainScene(false, nil), true, 1, nil, nil); !got.full {
 		t.Error("first frame: want a full redraw")
 	}
 }
@@ -154,4 +155,127 @@ func TestConvex(t *testing.T) {
 			t.Errorf("convex(%v, %v) got:%v want:%v", c.xs, c.ys, got, c.want)
 		}
 	}
+}
+
+// TestItemBoundsCoverPixels: itemBounds is never too small. Every item type,
+// at device scales 1, 1.5 and 2, is painted alone by the software twin of
+// the renderer (scene.RasterizeScaled, same geometry and font); no painted
+// pixel may lie outside its bounds, or a dirty region around a changed item
+// would leave some of its old pixels on screen.
+func TestItemBoundsCoverPixels(t *testing.T) {
+	ink := color.RGBA{20, 30, 40, 255}
+	img := image.NewRGBA(image.Rect(0, 0, 7, 5))
+	for i := range img.Pix {
+		img.Pix[i] = 0xff
+	}
+	items := []scene.Item{
+		scene.Rect{X: 10.3, Y: 12.7, W: 30.2, H: 9.1, Fill: ink},
+		scene.Rect{X: 10.5, Y: 12.5, W: 30, H: 9, Stroke: ink, StrokeWidth: 3},
+		&scene.Rect{X: 5, Y: 5, W: 0.2, H: 40, Fill: ink},
+		scene.Line{X0: 3, Y0: 4, X1: 50.5, Y1: 33.3, Color: ink, Width: 2.5},
+		scene.Line{X0: 3, Y0: 20.5, X1: 50, Y1: 20.5, Color: ink, Width: 1},
+		scene.Line{X0: 30.2, Y0: 2, X1: 30.2, Y1: 50, Color: ink, Width: 0.4},
+		scene.Circle{X: 30, Y: 30, R: 6.5, Fill: ink, Stroke: ink, StrokeWidth: 2},
+		scene.Circle{X: 30.3, Y: 30.7, R: 2, Stroke: ink, StrokeWidth: 0.5},
+		scene.Polygon{Xs: []float32{5, 40, 22}, Ys: []float32{50, 48, 3.5}, Fill: ink},
+		scene.Polygon{Xs: []float32{5, 40, 22, 30}, Ys: []float32{5, 8, 30, 4}, Fill: scene.Translucent(ink, 60)},
+		scene.Raster{X: 12.5, Y: 9.25, W: 14, H: 10, Img: img, Key: "r"},
+		scene.Text{X: 8, Y: 10, S: "gjpqy ÅÉ √d… · q·k", Size: 15, Color: ink},
+		scene.Text{X: 60, Y: 30.4, S: "Wide (1, 096) fj", Size: 11.5, Color: ink, Align: scene.AlignCenter},
+		&scene.Text{X: 110, Y: 3, S: "right-aligned ‖x‖", Size: 12, Color: ink, Align: scene.AlignRight},
+	}
+	for _, k := range []float32{1, 1.5, 2} {
+		for i, it := range items {
+			s := &scene.Scene{W: 140, H: 70}
+			s.Add(it)
+			pix := scene.RasterizeScaled(s, k)
+			b, ok := itemBounds(it, k)
+			if !ok {
+				t.Fatalf("item %d (%T): no bounds", i, it)
+			}
+			var out image.Rectangle
+			r := pix.Bounds()
+			for y := r.Min.Y; y < r.Max.Y; y++ {
+				for x := r.Min.X; x < r.Max.X; x++ {
+					if pix.RGBAAt(x, y).A != 0 && !image.Pt(x, y).In(b) {
+						out = out.Union(image.Rect(x, y, x+1, y+1))
+					}
+				}
+			}
+			if !out.Empty() {
+				t.Errorf("scale %v, item %d (%T): painted %v outside its bounds %v", k, i, it, out, b)
+			}
+		}
+	}
+}
+
+// panelScene is one panel: an opaque background filling the group, a
+// title, a plot background, a raster and a line, as viz's panels draw them.
+func panelScene(edit func(s *scene.Scene)) *scene.Scene {
+	s := &scene.Scene{W: 300, H: 200, Background: color.RGBA{1, 2, 3, 255}}
+	img := image.NewRGBA(image.Rect(0, 0, 100, 50))
+	g := s.BeginGroup(10, 10, 200, 150)
+	s.Add(scene.Rect{X: 10, Y: 10, W: 200, H: 150, Fill: color.RGBA{255, 255, 255, 255}},
+		scene.Text{X: 20, Y: 14, S: "title", Size: 12, Color: color.RGBA{0, 0, 0, 255}},
+		scene.Rect{X: 20, Y: 40, W: 150, H: 100, Fill: color.RGBA{250, 250, 250, 255}},
+		scene.Raster{X: 20, Y: 40, W: 100, H: 50, Img: img, Key: "a"},
+		scene.Line{X0: 20, Y0: 120, X1: 160, Y1: 120, Color: color.RGBA{9, 9, 9, 255}, Width: 1})
+	s.EndGroup(g)
+	if edit != nil {
+		edit(s)
+	}
+	return s
+}
+
+func TestPlanRedrawRegions(t *testing.T) {
+	for _, c := range []struct {
+		name  string
+		edit  func(s *scene.Scene)
+		want  []image.Rectangle
+		cover int // coverFrom of the (single) region
+	}{
+		{name: "nothing changed"},
+		{name: "the title", cover: 0,
+			edit: func(s *scene.Scene) { s.Items[1] = scene.Text{X: 20, Y: 14, S: "title!", Size: 12} },
+			// (clipped to the group)
+			want: []image.Rectangle{mustBounds(scene.Text{X: 20, Y: 14, S: "title!", Size: 12}).Intersect(image.Rect(10, 10, 210, 160))}},
+		{name: "the line moved: old and new place (past the plot's edge: the panel covers)", cover: 0,
+			edit: func(s *scene.Scene) {
+				s.Items[4] = scene.Line{X0: 20, Y0: 110, X1: 160, Y1: 110, Color: color.RGBA{9, 9, 9, 255}, Width: 1}
+			},
+			want: []image.Rectangle{image.Rect(17, 117, 163, 123), image.Rect(17, 107, 163, 113)}},
+		{name: "a raster updated in place: only its changed part", cover: 2,
+			edit: func(s *scene.Scene) {
+				s.Items[3] = scene.Raster{X: 20, Y: 40, W: 100, H: 50, Img: image.NewRGBA(image.Rect(0, 0, 100, 50)),
+					Key: "b", Base: "a", Changed: image.Rect(10, 5, 20, 8)}
+			},
+			want: []image.Rectangle{image.Rect(29, 44, 41, 49)}},
+		{name: "an item inserted: only it", cover: 2,
+			edit: func(s *scene.Scene) {
+				s.Items = append(s.Items[:4], append([]scene.Item{scene.Circle{X: 100, Y: 100, R: 5, Fill: color.RGBA{1, 1, 1, 255}}}, s.Items[4:]...)...)
+				s.Groups[0].End++
+			},
+			want: []image.Rectangle{image.Rect(93, 93, 107, 107)}},
+		{name: "an unknown item: the whole group", cover: 0,
+			edit: func(s *scene.Scene) { s.Items[1] = nil },
+			want: []image.Rectangle{image.Rect(10, 10, 210, 160)}},
+	} {
+		prev, cur := panelScene(nil), panelScene(c.edit)
+		got := planRedraw(prev, cur, true, 1, nil, nil)
+		if got.full || !reflect.DeepEqual(append([]image.Rectangle{}, got.regions...), append([]image.Rectangle{}, c.want...)) {
+			t.Errorf("%s: got full=%v regions %v, want %v", c.name, got.full, got.regions, c.want)
+			continue
+		}
+		g := cur.Groups[0]
+		for _, rc := range c.want {
+			if from := coverFrom(cur.Items[g.Start:g.End], rc, 1); from != c.cover {
+				t.Errorf("%s: coverFrom(%v) %d, want %d", c.name, rc, from, c.cover)
+			}
+		}
+	}
+}
+
+func mustBounds(it scene.Item) image.Rectangle {
+	b, _ := itemBounds(it, 1)
+	return b
 }
