@@ -67,4 +67,3 @@ func prefetchRows(n int, ids *int32, base unsafe.Pointer, stride, size int)
 //
 //go:noescape
 func prefetch(p *float64, n int)
-

@@ -228,16 +228,16 @@ func (s *sketch) add(k []float64) {
 
 // qsketch is a query quantised for both stages.
 type qsketch struct {
-	q8     []int8  // stage 1 codes, 8·pairs, zero padded
-	q16    []int16 // stage 2 codes, stride, zero padded
-	sig1   float64 // q ≈ sig1·q8
-	sig2   float64 // q ≈ sig2·q16
-	eq1    float64 // ≥ ‖q − sig1·q8‖
-	eq2    float64 // ≥ ‖q − sig2·q16‖
-	cn1    float64 // ≥ ‖q8‖
-	cn2    float64 // ≥ ‖q16‖
-	qn     float64 // ≥ ‖q‖
-	sum8   int64   // Σ q8
+	q8   []int8  // stage 1 codes, 8·pairs, zero padded
+	q16  []int16 // stage 2 codes, stride, zero padded
+	sig1 float64 // q ≈ sig1·q8
+	sig2 float64 // q ≈ sig2·q16
+	eq1  float64 // ≥ ‖q − sig1·q8‖
+	eq2  float64 // ≥ ‖q − sig2·q16‖
+	cn1  float64 // ≥ ‖q8‖
+	cn2  float64 // ≥ ‖q16‖
+	qn   float64 // ≥ ‖q‖
+	sum8 int64   // Σ q8
 }
 
 // stageBounds are one chunk's kernel arguments for one query (ok false:
@@ -576,6 +576,7 @@ func (st *store) filter(q []float64, c float64, lim, par int, w *work, relu *Par
 	nch := (lim + sketchChunk - 1) / sketchChunk
 	return hsr.Stats{NodesVisited: nch, LeavesScanned: nch, DotProducts: lim + cands, Reported: cands}, nseg, true
 }
+
 // segResult is one segment's share of a sketch filter.
 type segResult struct {
 	ids   []int

@@ -3,7 +3,9 @@ package attention
 import (
 	"fmt"
 	"math"
+	"math/bits"
 	"math/rand/v2"
+	"runtime"
 	"slices"
 	"testing"
 
@@ -477,4 +479,85 @@ func TestChooserProbes(t *testing.T) {
 	if c.sketch() || c.sketch() {
 		t.Fatal("a cheap probe must bring the tree back")
 	}
+}
+
+// BenchmarkSketchStages: where a decode's time goes at n = 2^20, d = 64,
+// Gaussian σ = 1, the paper's threshold, on one thread: stage 1 alone over
+// every chunk ("stage1-ms", the 4-bit stream), the whole filter with the
+// exact ReLU² sums ("filter-ms"), and DenseRow on the same thread
+// ("dense-ms"); medians over the queries, by the thread's CPU time where
+// the platform has it (else the wall), in alternating order. Also the
+// fractions of keys passing stage 1 and stage 2 and reported.
+//
+//	go test ./attention -run '^$' -bench SketchStages -benchtime 40x
+func BenchmarkSketchStages(b *testing.B) {
+	if !useSketch {
+		b.Skip("no sketch on this platform")
+	}
+	const n, d = 1 << 20, 64
+	Q, K, V := benchData(b, n, 8, d)
+	e, err := NewEngine(K, V, IndexScan)
+	if err != nil {
+		b.Fatal(err)
+	}
+	p := Params{Kind: ReLU, Alpha: 2, B: PaperThreshold(n, 1)}
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(1))
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
+	st := &e.s
+	var w work
+	out := make([]float64, d)
+	if _, err := e.DenseRow(Q.RawRowView(0), 0, p, out); err != nil { // builds Kᵀ, Vᵀ
+		b.Fatal(err)
+	}
+	var s1, fl, dn []float64
+	var pass1, pass2, rep float64
+	mask := make([]uint16, sketchChunk/sketchPanel)
+	i := 0
+	for b.Loop() {
+		q := Q.RawRowView(i % 8)
+		c := p.scale(d) * p.B
+		c -= margin(c, norm2(q), st.kNorm)
+		for k := range 3 {
+			t0 := benchClock()
+			switch (i + k) % 3 {
+			case 0:
+				if !st.sk.quantise(q, &w.q) {
+					b.Fatal("query refused")
+				}
+				np := 0
+				for c0 := 0; c0 < n; c0 += sketchChunk {
+					bd := st.sk.bounds(&w.q, c, c0/sketchChunk)
+					st.sk.stage1(&w.q, c0/sketchPanel, len(mask), &bd.a1, mask)
+					for _, m := range mask {
+						np += bits.OnesCount16(m)
+					}
+				}
+				s1 = append(s1, benchMs(t0))
+				pass1 += float64(np) / n
+			case 1:
+				stats, _, ok := st.filter(q, c, n, 1, &w, &p)
+				if !ok {
+					b.Fatal("query refused")
+				}
+				fl = append(fl, benchMs(t0))
+				pass2 += float64(stats.Reported) / n
+			case 2:
+				r, err := e.DenseRow(q, 0, p, out)
+				if err != nil {
+					b.Fatal(err)
+				}
+				dn = append(dn, benchMs(t0))
+				rep += float64(r.Count) / n
+			}
+		}
+		i++
+	}
+	b.ReportMetric(median(s1), "stage1-ms")
+	b.ReportMetric(median(fl), "filter-ms")
+	b.ReportMetric(median(dn), "dense-ms")
+	b.ReportMetric(median(dn)/median(fl), "ratio")
+	b.ReportMetric(pass1/float64(i), "stage1-pass")
+	b.ReportMetric(pass2/float64(i), "stage2-pass")
+	b.ReportMetric(rep/float64(i), "reported")
 }
