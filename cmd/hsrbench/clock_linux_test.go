@@ -11,20 +11,22 @@ import (
 	"github.com/hsrviz/hsrviz/hsr"
 )
 
-// TestThreadTimer: the thread clock counts work and not sleep.
-func TestThreadTimer(t *testing.T) {
-	stop := threadTimer()
-	time.Sleep(50 * time.Millisecond)
-	if el := stop(); el > 20*time.Millisecond {
-		t.Fatalf("a 50 ms sleep took %v of thread CPU time", el)
-	}
-	x := make([]float64, 1<<20)
-	stop = threadTimer()
-	for range 20 {
-		sink += sum64(x)
-	}
-	if el := stop(); el <= 0 {
-		t.Fatalf("20 sums took %v of thread CPU time", el)
+// TestCPUTimers: the thread and process clocks count work and not sleep.
+func TestCPUTimers(t *testing.T) {
+	for name, clock := range map[string]timer{"thread": threadTimer, "process": processTimer} {
+		stop := clock()
+		time.Sleep(50 * time.Millisecond)
+		if el := stop(); el > 20*time.Millisecond {
+			t.Fatalf("%s: a 50 ms sleep took %v of CPU time", name, el)
+		}
+		x := make([]float64, 1<<20)
+		stop = clock()
+		for range 20 {
+			sink += sum64(x)
+		}
+		if el := stop(); el <= 0 {
+			t.Fatalf("%s: 20 sums took %v of CPU time", name, el)
+		}
 	}
 }
 

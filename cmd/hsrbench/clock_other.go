@@ -8,3 +8,8 @@ import "time"
 func threadTimer() func() time.Duration { return wallTimer() }
 
 const threadClockName = "wall time"
+
+// processTimer is the wall clock where no process CPU clock is wired up.
+func processTimer() func() time.Duration { return wallTimer() }
+
+const processClockName = "wall time"

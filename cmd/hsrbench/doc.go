@@ -29,7 +29,9 @@
 // runs it (Linux; -wall for the wall clock): on a shared machine the wall
 // time mostly measures when the scheduler gave the core to someone else,
 // the thread's CPU time still counts every cycle spent waiting on memory.
-// decode and prefill run goroutines in parallel and use the wall clock.
+// decode and prefill run goroutines in parallel and use the wall clock,
+// but for decode-1t: at GOMAXPROCS=1 one thread runs Go code at a time,
+// and a run is timed by the process's CPU time.
 //
 // Correctness is checked in every timed run, not once: each query's reported
 // set is summarised by its count and two order-independent checksums and

@@ -108,7 +108,7 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	dims := fs.String("d", "", "comma list of dimensions for the grid (default by mode)")
 	visit := fs.Bool("visit", false, "grid and scaling: time Index.Query with a callback per id instead of hsr.Collect")
 	prof := fs.String("cpuprofile", "", "write a CPU profile of the run to this file (go tool pprof)")
-	wall := fs.Bool("wall", false, "time stream, grid and scaling by the wall clock (default: the thread's CPU time)")
+	wall := fs.Bool("wall", false, "time every section by the wall clock (default: stream, grid and scaling by the thread's CPU time, decode-1t by the process's)")
 	data := fs.String("data", "", "comma list of data kinds for the grid: "+strings.Join(dataKinds, ","))
 	fs.Usage = func() {}
 	if err := fs.Parse(args); err != nil {
@@ -197,8 +197,9 @@ const usage = `usage: hsrbench [-full] [-json] [-reps N] [-n MAX] [-cases LIST] 
   -d LIST      grid dimensions, e.g. 2,64
   -data LIST   grid data kinds: gaussian,decaying,massive,clustered (attention/gen)
   -visit       time Index.Query with a callback per id (default: hsr.Collect, as the engine does)
-  -wall        time stream, grid and scaling by the wall clock (default: the CPU time of
-               the thread running them, on Linux; decode and prefill always use the wall)
+  -wall        time every section by the wall clock (default, on Linux: stream, grid and
+               scaling by the CPU time of the thread running them, decode-1t by the
+               process's; decode at GOMAXPROCS and prefill always by the wall)
   -cpuprofile FILE  write a CPU profile of the run (go tool pprof)
 `
 
@@ -210,7 +211,8 @@ const usage = `usage: hsrbench [-full] [-json] [-reps N] [-n MAX] [-cases LIST] 
 // 0.96–1.02× (BenchmarkClocks, docs/performance.md):
 // the wall clock mostly measures when the scheduler gave the core away.
 // Thread CPU time still counts every cycle the contender stalls on memory.
-// decode and prefill run goroutines in parallel and keep the wall clock.
+// decode and prefill run goroutines in parallel and keep the wall clock,
+// but for decode-1t (GOMAXPROCS=1), timed by the process's CPU time.
 func (c config) soloTimer() timer {
 	if c.wall {
 		return wallTimer
@@ -274,8 +276,8 @@ func bench(c config, stdout, stderr io.Writer) int {
 	if c.full {
 		mode = "full"
 	}
-	out.comment(fmt.Sprintf("hsrbench %s: %s/%s GOMAXPROCS=%d %s reps=%d seed=%d; load average at start: %s; stream, grid, scaling timed by %s, decode and prefill by wall time",
-		mode, runtime.GOOS, runtime.GOARCH, runtime.GOMAXPROCS(0), runtime.Version(), c.reps, c.seed, loadAvg(), c.soloClockName()))
+	out.comment(fmt.Sprintf("hsrbench %s: %s/%s GOMAXPROCS=%d %s reps=%d seed=%d; load average at start: %s; stream, grid, scaling timed by %s, decode-1t by %s, decode and prefill by wall time",
+		mode, runtime.GOOS, runtime.GOARCH, runtime.GOMAXPROCS(0), runtime.Version(), c.reps, c.seed, loadAvg(), c.soloClockName(), map[bool]string{false: processClockName, true: "wall time"}[c.wall]))
 	for _, s := range sectionNames {
 		if !c.sections[s] {
 			continue

@@ -88,7 +88,7 @@ func TestAttentionCatchesWrongOutput(t *testing.T) {
 	}}
 	var out bytes.Buffer
 	r := newReporter(&out, false)
-	runAttn(c, r, "decode", p.m, p, attnImpl{"ref", denseDot}, []attnImpl{{"dense-gemv", denseGemv}}, []attnImpl{wrong})
+	runAttn(c, r, "decode", p.m, p, attnImpl{"ref", denseDot}, []attnImpl{{"dense-gemv", denseGemv}}, []attnImpl{wrong}, wallTimer)
 	if r.failures == 0 || !strings.Contains(out.String(), "MISMATCH") {
 		t.Fatalf("a 1e-9 relative error went unnoticed:\n%s", out.String())
 	}
