@@ -483,7 +483,8 @@ func TestChooserProbes(t *testing.T) {
 
 // BenchmarkSketchStages: where a decode's time goes at n = 2^20, d = 64,
 // Gaussian σ = 1, the paper's threshold, on one thread: stage 1 alone over
-// every chunk ("stage1-ms", the 4-bit stream), the whole filter with the
+// every chunk ("stage1-ms", the 4-bit stream; "stage1-avx2-ms" with the
+// AVX2 kernel where the AVX-512 one would run), the whole filter with the
 // exact ReLU² sums ("filter-ms"), and DenseRow on the same thread
 // ("dense-ms"); medians over the queries, by the thread's CPU time where
 // the platform has it (else the wall), in alternating order. Also the
@@ -510,18 +511,24 @@ func BenchmarkSketchStages(b *testing.B) {
 	if _, err := e.DenseRow(Q.RawRowView(0), 0, p, out); err != nil { // builds Kᵀ, Vᵀ
 		b.Fatal(err)
 	}
-	var s1, fl, dn []float64
+	var s1, s1avx2, fl, dn []float64
 	var pass1, pass2, rep float64
 	mask := make([]uint16, sketchChunk/sketchPanel)
+	defer func(v bool) { useVNNI = v }(useVNNI)
+	kinds := 3
+	if hasVNNI {
+		kinds = 4
+	}
 	i := 0
 	for b.Loop() {
 		q := Q.RawRowView(i % 8)
 		c := p.scale(d) * p.B
 		c -= margin(c, norm2(q), st.kNorm)
-		for k := range 3 {
+		for k := range kinds {
 			t0 := benchClock()
-			switch (i + k) % 3 {
-			case 0:
+			switch x := (i + k) % kinds; x {
+			case 0, 3:
+				useVNNI = hasVNNI && x == 0
 				if !st.sk.quantise(q, &w.q) {
 					b.Fatal("query refused")
 				}
@@ -532,6 +539,11 @@ func BenchmarkSketchStages(b *testing.B) {
 					for _, m := range mask {
 						np += bits.OnesCount16(m)
 					}
+				}
+				useVNNI = hasVNNI
+				if x == 3 {
+					s1avx2 = append(s1avx2, benchMs(t0))
+					continue
 				}
 				s1 = append(s1, benchMs(t0))
 				pass1 += float64(np) / n
@@ -554,6 +566,9 @@ func BenchmarkSketchStages(b *testing.B) {
 		i++
 	}
 	b.ReportMetric(median(s1), "stage1-ms")
+	if len(s1avx2) > 0 {
+		b.ReportMetric(median(s1avx2), "stage1-avx2-ms")
+	}
 	b.ReportMetric(median(fl), "filter-ms")
 	b.ReportMetric(median(dn), "dense-ms")
 	b.ReportMetric(median(dn)/median(fl), "ratio")
