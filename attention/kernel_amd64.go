@@ -3,6 +3,8 @@
 package attention
 
 import (
+	"unsafe"
+
 	"github.com/hsrviz/hsrviz/hsr"
 	"golang.org/x/sys/cpu"
 )
@@ -42,7 +44,23 @@ func axpy(a float64, x, y []float64) {
 func ddot4x8(k int, a, b, c *float64, ldc int)
 
 //go:noescape
-func qfilterAsm(np, pairs int, q *int16, codes *int8, scale *float32, t float32, mask *uint8)
+func qfilter4Asm(np, pairs int, q *int8, nib *uint8, scale *float32, ucode *uint8, a *f4args, mask *uint16)
+
+// hasVNNI says whether the AVX-512 stage-1 kernel can run here.
+var hasVNNI = hasKernel && cpu.X86.HasAVX512F && cpu.X86.HasAVX512BW && cpu.X86.HasAVX512VNNI
+
+//go:noescape
+func qfilter4VNNI(np, pairs int, q *int8, nib *uint8, scale *float32, ucode *uint8, a *f4args, mask *uint16)
+
+//go:noescape
+func qcheckAsm(n int, ids *int32, codes *int8, stride int, q *int16, scale *float32, off int32, t float32) int
+
+// prefetchRows asks for the rows at base + ids[x]·stride (size bytes
+// each, x < n): the sketch's pipeline prefetches the scattered rows it
+// reads a step later.
+//
+//go:noescape
+func prefetchRows(n int, ids *int32, base unsafe.Pointer, stride, size int)
 
 // prefetch asks for the cache lines of the n > 0 float64 values at p: the
 // re-scored keys and summed values are scattered rows of K and V, each a

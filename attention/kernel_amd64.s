@@ -211,56 +211,309 @@ kloop:
 	VZEROUPPER
 	RET
 
-// func qfilterAsm(np, pairs int, q *int16, codes *int8, scale *float32, t float32, mask *uint8)
+// func qfilter4Asm(np, pairs int, q *int8, nib *uint8, scale *float32, ucode *uint8, a *f4args, mask *uint16)
 //
-// The sketch's filter (sketch.go): for each of np panels of 8 keys, codes
-// packed [pair][key][2] int8, D_i = Σ_t q_t·code_it exactly in int32
-// (VPMADDWD on int16 pairs, VPADDD), then mask byte bit i = fl32(fl32(D_i)·
-// scale_i) > t. pairs is even, ≥ 2.
-TEXT ·qfilterAsm(SB), NOSPLIT, $0-56
+// The sketch's stage 1 (sketch.go) with AVX2: for each of np panels of 16
+// keys, nib packed [pair][key 0..15][4 bytes] where the low nibbles hold
+// dimensions 8p..8p+3 and the high nibbles 8p+4..8p+7,
+// D_i = (Σ_t q_t·h_it << a.shift) + a.off + ucode_i·a.mult in int32
+// (VPMADDUBSW of the unsigned nibbles and the int8 query into 16-bit sums
+// of at most 4 pairs, ≤ 8·2·15·127 = 30480, then VPMADDWD into 32 bits;
+// int32 steps wrap), then mask bit i = fl32(fl32(D_i)·scale_i) > a.t.
+// pairs ≥ 1.
+TEXT ·qfilter4Asm(SB), NOSPLIT, $0-64
 	MOVQ np+0(FP), CX
-	MOVQ codes+24(FP), DI
-	MOVQ scale+32(FP), R10
-	VBROADCASTSS t+40(FP), Y15
-	MOVQ mask+48(FP), R9
 	MOVQ pairs+8(FP), R11
-	SHRQ $1, R11
+	MOVQ nib+24(FP), DI
+	MOVQ scale+32(FP), R10
+	MOVQ ucode+40(FP), R13
+	MOVQ a+48(FP), R8
+	MOVQ mask+56(FP), R9
+	VPBROADCASTD 0(R8), Y14
+	VPBROADCASTD 4(R8), Y7
+	MOVL 8(R8), AX
+	MOVQ AX, X6
+	VBROADCASTSS 12(R8), Y15
+	MOVL $0x0f0f0f0f, AX
+	MOVQ AX, X13
+	VPBROADCASTD X13, Y13
+	MOVL $0x00010001, AX
+	MOVQ AX, X12
+	VPBROADCASTD X12, Y12
 	TESTQ CX, CX
-	JZ qdone
+	JZ f4done
 
-qpanel:
+f4panel:
 	MOVQ q+16(FP), SI
 	MOVQ R11, BX
-	VPXOR Y4, Y4, Y4
-	VPXOR Y6, Y6, Y6
+	VPXOR Y8, Y8, Y8
+	VPXOR Y9, Y9, Y9
 
-qloop:
-	VPMOVSXBW (DI), Y0
-	VPBROADCASTD (SI), Y1
-	VPMADDWD Y1, Y0, Y0
-	VPADDD Y0, Y4, Y4
-	VPMOVSXBW 16(DI), Y2
+f4block:
+	MOVQ $4, R12
+	CMPQ BX, R12
+	CMOVQLT BX, R12
+	SUBQ R12, BX
+	VPXOR Y10, Y10, Y10
+	VPXOR Y11, Y11, Y11
+
+f4pair:
+	VMOVDQU (DI), Y0
+	VMOVDQU 32(DI), Y1
+	PREFETCHT0 2048(DI)
+	VPBROADCASTD (SI), Y2
 	VPBROADCASTD 4(SI), Y3
-	VPMADDWD Y3, Y2, Y2
-	VPADDD Y2, Y6, Y6
-	ADDQ $32, DI
+	VPSRLW $4, Y0, Y4
+	VPSRLW $4, Y1, Y5
+	VPAND Y13, Y0, Y0
+	VPAND Y13, Y1, Y1
+	VPAND Y13, Y4, Y4
+	VPAND Y13, Y5, Y5
+	VPMADDUBSW Y2, Y0, Y0
+	VPMADDUBSW Y2, Y1, Y1
+	VPMADDUBSW Y3, Y4, Y4
+	VPMADDUBSW Y3, Y5, Y5
+	VPADDW Y0, Y10, Y10
+	VPADDW Y1, Y11, Y11
+	VPADDW Y4, Y10, Y10
+	VPADDW Y5, Y11, Y11
+	ADDQ $64, DI
 	ADDQ $8, SI
-	DECQ BX
-	JNZ qloop
+	DECQ R12
+	JNZ f4pair
 
-	VPADDD Y6, Y4, Y4
-	VCVTDQ2PS Y4, Y4
-	VMULPS (R10), Y4, Y4
-	VCMPPS $0x1e, Y15, Y4, Y4
-	VMOVMSKPS Y4, AX
-	MOVB AL, (R9)
-	ADDQ $32, R10
-	INCQ R9
+	VPMADDWD Y12, Y10, Y10
+	VPMADDWD Y12, Y11, Y11
+	VPADDD Y10, Y8, Y8
+	VPADDD Y11, Y9, Y9
+	TESTQ BX, BX
+	JNZ f4block
+
+	VPSLLD X6, Y8, Y8
+	VPSLLD X6, Y9, Y9
+	VPMOVZXBD (R13), Y0
+	VPMOVZXBD 8(R13), Y1
+	VPMULLD Y7, Y0, Y0
+	VPMULLD Y7, Y1, Y1
+	VPADDD Y0, Y8, Y8
+	VPADDD Y1, Y9, Y9
+	VPADDD Y14, Y8, Y8
+	VPADDD Y14, Y9, Y9
+	VCVTDQ2PS Y8, Y8
+	VCVTDQ2PS Y9, Y9
+	VMULPS (R10), Y8, Y8
+	VMULPS 32(R10), Y9, Y9
+	PREFETCHT0 256(R10)
+	VCMPPS $0x1e, Y15, Y8, Y8
+	VCMPPS $0x1e, Y15, Y9, Y9
+	VMOVMSKPS Y8, AX
+	VMOVMSKPS Y9, DX
+	SHLL $8, DX
+	ORL DX, AX
+	MOVW AX, (R9)
+	ADDQ $64, R10
+	ADDQ $16, R13
+	ADDQ $2, R9
 	DECQ CX
-	JNZ qpanel
+	JNZ f4panel
 
-qdone:
+f4done:
 	VZEROUPPER
+	RET
+
+// func qfilter4VNNI(np, pairs int, q *int8, nib *uint8, scale *float32, ucode *uint8, a *f4args, mask *uint16)
+//
+// qfilter4Asm with AVX-512 (F, BW, VNNI): one 64-byte load is 16 keys × 8
+// dimensions; VPDPBUSD adds 4 products of unsigned nibbles and the int8
+// query into each key's 32-bit lane (four chains; int32 steps wrap), then
+// the same integer and float32 steps, the mask from VCMPPS's K register.
+TEXT ·qfilter4VNNI(SB), NOSPLIT, $0-64
+	MOVQ np+0(FP), CX
+	MOVQ pairs+8(FP), R11
+	MOVQ nib+24(FP), DI
+	MOVQ scale+32(FP), R10
+	MOVQ ucode+40(FP), R13
+	MOVQ a+48(FP), R8
+	MOVQ mask+56(FP), R9
+	VPBROADCASTD 0(R8), Z14
+	VPBROADCASTD 4(R8), Z12
+	MOVL 8(R8), AX
+	VMOVQ AX, X16
+	VBROADCASTSS 12(R8), Z15
+	MOVL $0x0f0f0f0f, AX
+	MOVQ AX, X13
+	VPBROADCASTD X13, Z13
+	TESTQ CX, CX
+	JZ v4done
+
+v4panel:
+	MOVQ q+16(FP), SI
+	MOVQ R11, BX
+	VPXORD Z8, Z8, Z8
+	VPXORD Z9, Z9, Z9
+	VPXORD Z10, Z10, Z10
+	VPXORD Z11, Z11, Z11
+	CMPQ BX, $2
+	JLT v4one
+
+v4two:
+	VMOVDQU8 (DI), Z0
+	VMOVDQU8 64(DI), Z4
+	PREFETCHT0 2048(DI)
+	PREFETCHT0 2112(DI)
+	VPSRLW $4, Z0, Z1
+	VPSRLW $4, Z4, Z5
+	VPANDD Z13, Z0, Z0
+	VPANDD Z13, Z1, Z1
+	VPANDD Z13, Z4, Z4
+	VPANDD Z13, Z5, Z5
+	VPBROADCASTD (SI), Z2
+	VPBROADCASTD 4(SI), Z3
+	VPBROADCASTD 8(SI), Z6
+	VPBROADCASTD 12(SI), Z7
+	VPDPBUSD Z2, Z0, Z8
+	VPDPBUSD Z3, Z1, Z9
+	VPDPBUSD Z6, Z4, Z10
+	VPDPBUSD Z7, Z5, Z11
+	ADDQ $128, DI
+	ADDQ $16, SI
+	SUBQ $2, BX
+	CMPQ BX, $2
+	JGE v4two
+
+v4one:
+	TESTQ BX, BX
+	JZ v4sum
+	VMOVDQU8 (DI), Z0
+	VPSRLW $4, Z0, Z1
+	VPANDD Z13, Z0, Z0
+	VPANDD Z13, Z1, Z1
+	VPBROADCASTD (SI), Z2
+	VPBROADCASTD 4(SI), Z3
+	VPDPBUSD Z2, Z0, Z8
+	VPDPBUSD Z3, Z1, Z9
+	ADDQ $64, DI
+
+v4sum:
+	VPADDD Z10, Z8, Z8
+	VPADDD Z11, Z9, Z9
+	VPADDD Z9, Z8, Z8
+	VPSLLD X16, Z8, Z8
+	VPMOVZXBD (R13), Z0
+	VPMULLD Z12, Z0, Z0
+	VPADDD Z0, Z8, Z8
+	VPADDD Z14, Z8, Z8
+	VCVTDQ2PS Z8, Z8
+	VMULPS (R10), Z8, Z8
+	PREFETCHT0 256(R10)
+	VCMPPS $0x1e, Z15, Z8, K1
+	KMOVW K1, AX
+	MOVW AX, (R9)
+	ADDQ $64, R10
+	ADDQ $16, R13
+	ADDQ $2, R9
+	DECQ CX
+	JNZ v4panel
+
+v4done:
+	VZEROUPPER
+	RET
+
+// func qcheckAsm(n int, ids *int32, codes *int8, stride int, q *int16, scale *float32, off int32, t float32) int
+//
+// The sketch's stage 2 (sketch.go): of the n keys ids (ascending), keep in
+// place those j with fl32(fl32(D_j + off)·scale_j) > t, D_j = Σ_t q_t·c_jt
+// exactly in int32 over the stride codes of row j (VPMOVSXBW, VPMADDWD, 16
+// per step; stride a multiple of 16); returns how many were kept.
+TEXT ·qcheckAsm(SB), NOSPLIT, $0-64
+	MOVQ n+0(FP), CX
+	MOVQ ids+8(FP), R8
+	MOVQ codes+16(FP), R9
+	MOVQ stride+24(FP), R10
+	MOVQ scale+40(FP), R11
+	MOVSS t+52(FP), X15
+	MOVQ R8, R12 // next kept id goes here
+	TESTQ CX, CX
+	JZ qcdone
+
+qcloop:
+	MOVLQSX (R8), AX
+	MOVQ AX, DX
+	IMULQ R10, DX
+	LEAQ (R9)(DX*1), SI
+	MOVQ q+32(FP), DI
+	MOVQ R10, R13
+	SHRQ $4, R13
+	VPXOR Y4, Y4, Y4
+
+qcword:
+	VPMOVSXBW (SI), Y0
+	VPMADDWD (DI), Y0, Y0
+	VPADDD Y0, Y4, Y4
+	ADDQ $16, SI
+	ADDQ $32, DI
+	DECQ R13
+	JNZ qcword
+
+	VEXTRACTI128 $1, Y4, X5
+	VPADDD X5, X4, X4
+	VPSHUFD $0x4e, X4, X5
+	VPADDD X5, X4, X4
+	VPSHUFD $0xb1, X4, X5
+	VPADDD X5, X4, X4
+	MOVQ X4, DX
+	ADDL off+48(FP), DX
+	VCVTSI2SSL DX, X0, X0
+	VMULSS (R11)(AX*4), X0, X0
+	VUCOMISS X15, X0
+	JBE qcskip
+	MOVL AX, (R12)
+	ADDQ $4, R12
+
+qcskip:
+	ADDQ $4, R8
+	DECQ CX
+	JNZ qcloop
+
+qcdone:
+	VZEROUPPER
+	SUBQ ids+8(FP), R12
+	SHRQ $2, R12
+	MOVQ R12, ret+56(FP)
+	RET
+
+// func prefetchRows(n int, ids *int32, base unsafe.Pointer, stride, size int)
+//
+// PREFETCHT0 of every cache line of the size > 0 bytes at base +
+// ids[x]·stride, for x < n: the sketch's scattered rows (stage-2 codes, K
+// and V rows of candidates), asked for a pipeline step before they are
+// read.
+TEXT ·prefetchRows(SB), NOSPLIT, $0-40
+	MOVQ n+0(FP), CX
+	MOVQ ids+8(FP), R8
+	MOVQ base+16(FP), R9
+	MOVQ stride+24(FP), R10
+	MOVQ size+32(FP), R11
+	TESTQ CX, CX
+	JZ prdone
+
+prrow:
+	MOVLQSX (R8), AX
+	IMULQ R10, AX
+	LEAQ (R9)(AX*1), SI
+	LEAQ -1(SI)(R11*1), DX
+	PREFETCHT0 (DX)
+
+prline:
+	PREFETCHT0 (SI)
+	ADDQ $64, SI
+	CMPQ SI, DX
+	JLT prline
+	ADDQ $4, R8
+	DECQ CX
+	JNZ prrow
+
+prdone:
 	RET
 
 // func prefetch(p *float64, n int)

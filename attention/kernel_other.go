@@ -46,8 +46,20 @@ func ddot4x8(k int, a, b, c *float64, ldc int) {
 	}
 }
 
-func qfilterAsm(np, pairs int, q *int16, codes *int8, scale *float32, t float32, mask *uint8) {
+var hasVNNI = false
+
+func qfilter4Asm(np, pairs int, q *int8, nib *uint8, scale *float32, ucode *uint8, a *f4args, mask *uint16) {
 	panic("attention: no sketch kernel on this platform")
 }
+
+func qfilter4VNNI(np, pairs int, q *int8, nib *uint8, scale *float32, ucode *uint8, a *f4args, mask *uint16) {
+	panic("attention: no sketch kernel on this platform")
+}
+
+func qcheckAsm(n int, ids *int32, codes *int8, stride int, q *int16, scale *float32, off int32, t float32) int {
+	panic("attention: no sketch kernel on this platform")
+}
+
+func prefetchRows(n int, ids *int32, base unsafe.Pointer, stride, size int) {}
 
 func prefetch(p *float64, n int) {}

@@ -3,7 +3,9 @@ package attention
 import (
 	"fmt"
 	"math"
+	"math/bits"
 	"math/rand/v2"
+	"runtime"
 	"slices"
 	"testing"
 
@@ -15,43 +17,93 @@ import (
 // it) and with the portable one, the sketch switched on either way and
 // at every d.
 func withKernels(t *testing.T, f func(t *testing.T)) {
-	defer func(a, b bool, m int) { useSketch, useQKernel, sketchMinDim = a, b, m }(useSketch, useQKernel, sketchMinDim)
-	for _, k := range []bool{true, false} {
-		if k && !hasKernel {
+	defer func(a, b, v bool, m int) { useSketch, useQKernel, useVNNI, sketchMinDim = a, b, v, m }(useSketch, useQKernel, useVNNI, sketchMinDim)
+	for _, k := range []string{"avx512", "avx2", "go"} {
+		if k == "avx512" && !hasVNNI || k == "avx2" && !hasKernel {
 			continue
 		}
-		useSketch, useQKernel, sketchMinDim = true, k, 1
-		t.Run(fmt.Sprintf("asm=%v", k), f)
+		useSketch, useQKernel, useVNNI, sketchMinDim = true, k != "go", k == "avx512", 1
+		t.Run(k, f)
 	}
 }
 
-// TestQFilterKernel: the assembly kernel and the portable one give the
-// same masks (the integer sums are exact, the float32 steps identical).
-func TestQFilterKernel(t *testing.T) {
+// TestSketchKernels: the assembly kernels of both stages and the portable
+// ones give the same masks and the same kept keys (the integer sums are
+// exact, the float32 steps identical), at the extremes of the codes and
+// with sums that wrap int32 in between.
+func TestSketchKernels(t *testing.T) {
 	if !hasKernel {
 		t.Skip("no AVX2/FMA")
 	}
 	rng := rand.New(rand.NewPCG(21, 22))
-	for _, pairs := range []int{2, 4, 32, 34, 66} {
-		for _, np := range []int{1, 3, 64} {
-			q := make([]int16, 2*pairs)
+	for _, pairs := range []int{1, 2, 3, 4, 5, 8, 9, 17} {
+		for _, np := range []int{1, 3, 32} {
+			q := make([]int8, 8*pairs)
 			for i := range q {
-				q[i] = int16(rng.IntN(65535) - 32767)
+				q[i] = int8(rng.IntN(255) - 127)
+				if pairs == 8 {
+					q[i] = -127 // 16-bit partial sums at their largest
+				}
 			}
-			codes := make([]int8, np*sketchPanel*2*pairs)
-			for i := range codes {
-				codes[i] = int8(rng.IntN(255) - 127)
+			nib := make([]uint8, np*pairs*64)
+			for i := range nib {
+				nib[i] = uint8(rng.IntN(256))
+				if pairs == 8 {
+					nib[i] = 0xff
+				}
 			}
 			scale := make([]float32, np*sketchPanel)
+			ucode := make([]uint8, np*sketchPanel)
 			for i := range scale {
 				scale[i] = float32(rng.ExpFloat64())
+				ucode[i] = uint8(rng.IntN(256))
 			}
-			for _, th := range []float32{-1e9, -1e6, 0, 1e5, 1e6, 1e9} {
-				a, b := make([]uint8, np), make([]uint8, np)
-				qfilterAsm(np, pairs, &q[0], &codes[0], &scale[0], th, &a[0])
-				qfilterGo(np, pairs, q, codes, scale, th, b)
-				if !slices.Equal(a, b) {
-					t.Fatalf("pairs=%d np=%d t=%v: asm %v, Go %v", pairs, np, th, a, b)
+			scale[0] = 0
+			for _, a := range []f4args{{0, 0, 1, 0}, {-12345, 7, 1, -1}, {1 << 30, 1000, 9, 1e5}, {-1 << 31, -3, 5, 1e9}, {77, 1 << 20, 12, -1e9}, {5, 3, 0, -1e5}, {-5, 0, 31, 1e5}} {
+				for _, th := range []float32{-1e9, -1e5, -1, 0, 1e5, 1e9} {
+					a.t = th
+					want := make([]uint16, np)
+					qfilter4Go(np, pairs, q, nib, scale, ucode, &a, want)
+					got := make([]uint16, np)
+					qfilter4Asm(np, pairs, &q[0], &nib[0], &scale[0], &ucode[0], &a, &got[0])
+					if !slices.Equal(got, want) {
+						t.Fatalf("stage 1 AVX2 pairs=%d np=%d %+v: asm %v, Go %v", pairs, np, a, got, want)
+					}
+					if hasVNNI {
+						qfilter4VNNI(np, pairs, &q[0], &nib[0], &scale[0], &ucode[0], &a, &got[0])
+						if !slices.Equal(got, want) {
+							t.Fatalf("stage 1 AVX-512 pairs=%d np=%d %+v: asm %v, Go %v", pairs, np, a, got, want)
+						}
+					}
+				}
+			}
+		}
+	}
+	for _, stride := range []int{16, 64, 80, 512} {
+		const n = 200
+		codes := make([]int8, n*stride)
+		for i := range codes {
+			codes[i] = int8(rng.IntN(241) - 120)
+		}
+		q := make([]int16, stride)
+		for i := range q {
+			q[i] = int16(rng.IntN(65535) - 32767)
+		}
+		scale := make([]float32, n)
+		for i := range scale {
+			scale[i] = float32(rng.ExpFloat64())
+		}
+		for _, off := range []int32{0, 777, -1 << 20} {
+			for _, th := range []float32{-1e9, -1e6, 0, 1e6, 1e9} {
+				var ids []int32
+				for j := 0; j < n; j += 1 + rng.IntN(3) {
+					ids = append(ids, int32(j))
+				}
+				a, b := slices.Clone(ids), slices.Clone(ids)
+				ka := qcheckAsm(len(a), &a[0], &codes[0], stride, &q[0], &scale[0], off, th)
+				kb := qcheckGo(b, codes, stride, q, scale, off, th)
+				if !slices.Equal(a[:ka], b[:kb]) {
+					t.Fatalf("stage 2 stride=%d off=%d t=%v: asm %v, Go %v", stride, off, th, a[:ka], b[:kb])
 				}
 			}
 		}
@@ -148,6 +200,81 @@ func TestSketchNeverMisses(t *testing.T) {
 								if st.Reported < len(want) || st.DotProducts != lim+st.Reported {
 									t.Fatalf("%s d=%d: stats %+v for %d keys", kind, d, st, len(want))
 								}
+							}
+						}
+					}
+				}
+			}
+		}
+	})
+}
+
+// TestSketchStagesNeverMiss: each stage alone passes every key with
+// dot(q, k) > c (the certified bound of sketch.go, not only the chain of
+// both): stage 1's mask and stage 2's check over every key of a chunk,
+// at thresholds one ulp around real dot products, negative ones
+// included (zero keys must pass), on keys that stress the quantisation
+// and at d not a multiple of 8 or 16.
+func TestSketchStagesNeverMiss(t *testing.T) {
+	withKernels(t, func(t *testing.T) {
+		rng := rand.New(rand.NewPCG(27, 28))
+		for _, kind := range []string{"gauss", "ints", "spiky", "scales"} {
+			for _, d := range []int{1, 5, 8, 17, 64, 100} {
+				const n = 2 * sketchChunk
+				keys := keyMaker(rng, kind, n, d)
+				sk := newSketch(d)
+				for j := 0; j < n; j++ {
+					sk.add(keys[j*d : (j+1)*d])
+				}
+				var qs qsketch
+				mask := make([]uint16, sketchChunk/sketchPanel)
+				for trial := 0; trial < 4; trial++ {
+					q := make([]float64, d)
+					for x := range q {
+						q[x] = rng.NormFloat64()
+					}
+					if trial == 3 {
+						q[0] *= 1e4
+					}
+					if !sk.quantise(q, &qs) {
+						t.Fatalf("%s d=%d: query refused", kind, d)
+					}
+					dots := make([]float64, n)
+					for j := range dots {
+						dots[j] = dot(q, keys[j*d:(j+1)*d])
+					}
+					var cs []float64
+					for x := 0; x < 6; x++ {
+						v := dots[rng.IntN(n)]
+						cs = append(cs, v, math.Nextafter(v, math.Inf(-1)), -math.Abs(v))
+					}
+					for _, c := range cs {
+						for ch := 0; ch < n/sketchChunk; ch++ {
+							b := sk.bounds(&qs, c, ch)
+							c0 := ch * sketchChunk
+							if b.ok1 {
+								sk.stage1(&qs, c0/sketchPanel, len(mask), &b.a1, mask)
+								for j := c0; j < c0+sketchChunk; j++ {
+									x := j - c0
+									if dots[j] > c && mask[x/sketchPanel]&(1<<(x%sketchPanel)) == 0 {
+										t.Fatalf("%s d=%d c=%v: stage 1 misses key %d (dot %v)", kind, d, c, j, dots[j])
+									}
+								}
+							}
+							if b.ok2 {
+								ids := make([]int32, 0, sketchChunk)
+								for j := c0; j < c0+sketchChunk; j++ {
+									ids = append(ids, int32(j))
+								}
+								kept := ids[:sk.stage2(&qs, ids, b.off2, b.t2)]
+								for j := c0; j < c0+sketchChunk; j++ {
+									if dots[j] > c && !slices.Contains(kept, int32(j)) {
+										t.Fatalf("%s d=%d c=%v: stage 2 misses key %d (dot %v)", kind, d, c, j, dots[j])
+									}
+								}
+							}
+							if kind == "gauss" && !(b.ok1 && b.ok2) {
+								t.Fatalf("%s d=%d c=%v: a chunk of ordinary keys passes whole (%v, %v)", kind, d, c, b.ok1, b.ok2)
 							}
 						}
 					}
@@ -352,4 +479,100 @@ func TestChooserProbes(t *testing.T) {
 	if c.sketch() || c.sketch() {
 		t.Fatal("a cheap probe must bring the tree back")
 	}
+}
+
+// BenchmarkSketchStages: where a decode's time goes at n = 2^20, d = 64,
+// Gaussian σ = 1, the paper's threshold, on one thread: stage 1 alone over
+// every chunk ("stage1-ms", the 4-bit stream; "stage1-avx2-ms" with the
+// AVX2 kernel where the AVX-512 one would run), the whole filter with the
+// exact ReLU² sums ("filter-ms"), and DenseRow on the same thread
+// ("dense-ms"); medians over the queries, by the thread's CPU time where
+// the platform has it (else the wall), in alternating order. Also the
+// fractions of keys passing stage 1 and stage 2 and reported.
+//
+//	go test ./attention -run '^$' -bench SketchStages -benchtime 40x
+func BenchmarkSketchStages(b *testing.B) {
+	if !useSketch {
+		b.Skip("no sketch on this platform")
+	}
+	const n, d = 1 << 20, 64
+	Q, K, V := benchData(b, n, 8, d)
+	e, err := NewEngine(K, V, IndexScan)
+	if err != nil {
+		b.Fatal(err)
+	}
+	p := Params{Kind: ReLU, Alpha: 2, B: PaperThreshold(n, 1)}
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(1))
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
+	st := &e.s
+	var w work
+	out := make([]float64, d)
+	if _, err := e.DenseRow(Q.RawRowView(0), 0, p, out); err != nil { // builds Kᵀ, Vᵀ
+		b.Fatal(err)
+	}
+	var s1, s1avx2, fl, dn []float64
+	var pass1, pass2, rep float64
+	mask := make([]uint16, sketchChunk/sketchPanel)
+	defer func(v bool) { useVNNI = v }(useVNNI)
+	kinds := 3
+	if hasVNNI {
+		kinds = 4
+	}
+	i := 0
+	for b.Loop() {
+		q := Q.RawRowView(i % 8)
+		c := p.scale(d) * p.B
+		c -= margin(c, norm2(q), st.kNorm)
+		for k := range kinds {
+			t0 := benchClock()
+			switch x := (i + k) % kinds; x {
+			case 0, 3:
+				useVNNI = hasVNNI && x == 0
+				if !st.sk.quantise(q, &w.q) {
+					b.Fatal("query refused")
+				}
+				np := 0
+				for c0 := 0; c0 < n; c0 += sketchChunk {
+					bd := st.sk.bounds(&w.q, c, c0/sketchChunk)
+					st.sk.stage1(&w.q, c0/sketchPanel, len(mask), &bd.a1, mask)
+					for _, m := range mask {
+						np += bits.OnesCount16(m)
+					}
+				}
+				useVNNI = hasVNNI
+				if x == 3 {
+					s1avx2 = append(s1avx2, benchMs(t0))
+					continue
+				}
+				s1 = append(s1, benchMs(t0))
+				pass1 += float64(np) / n
+			case 1:
+				stats, _, ok := st.filter(q, c, n, 1, &w, &p)
+				if !ok {
+					b.Fatal("query refused")
+				}
+				fl = append(fl, benchMs(t0))
+				pass2 += float64(stats.Reported) / n
+			case 2:
+				r, err := e.DenseRow(q, 0, p, out)
+				if err != nil {
+					b.Fatal(err)
+				}
+				dn = append(dn, benchMs(t0))
+				rep += float64(r.Count) / n
+			}
+		}
+		i++
+	}
+	b.ReportMetric(median(s1), "stage1-ms")
+	if len(s1avx2) > 0 {
+		b.ReportMetric(median(s1avx2), "stage1-avx2-ms")
+	}
+	b.ReportMetric(median(fl), "filter-ms")
+	b.ReportMetric(median(dn), "dense-ms")
+	b.ReportMetric(median(dn)/median(fl), "ratio")
+	b.ReportMetric(pass1/float64(i), "stage1-pass")
+	b.ReportMetric(pass2/float64(i), "stage2-pass")
+	b.ReportMetric(rep/float64(i), "reported")
 }

@@ -15,7 +15,9 @@ import (
 // path taken (one LeafScanned step over the whole part) exactly when the
 // sample's count reaches the cut. d = 16 runs with the default (no
 // estimate) and with a cut forced to 0.25 (64 sample rows exactly), to test the path with the AVX2
-// bound kernel too.
+// bound kernel too. Both ways of scanning a part whole run: over the
+// tree's leaf-ordered copy (an Auto without rows) and over the rows in id
+// order (AutoOver, as NewAuto).
 func TestAutoEstimateThenScan(t *testing.T) {
 	save := useAVX2
 	defer func() { useAVX2 = save; scanCutOverride = 0 }()
@@ -34,12 +36,16 @@ func TestAutoEstimateThenScan(t *testing.T) {
 		n := sampleMinPoints + 999
 		pts := genPoints(rng, "gauss", n, d)
 		tr := NewTree(d, pts, TreeOptions{})
+		orig := slices.Clone(pts)
 		for range 300 { // a small part without a sample, and a buffer
 			x := genPoints(rng, "gauss", 1, d)
 			tr.Insert(x)
 			pts = append(pts, x...)
 		}
-		au := &Auto{tr}
+		autos := []*Auto{{Tree: tr}, AutoOver(tr, orig)}
+		if autos[1].rows == nil {
+			t.Fatalf("d=%d: AutoOver dropped the rows", d)
+		}
 		p := tr.parts[0]
 		if p.sample == nil || len(tr.parts) < 2 || tr.parts[1].sample != nil || tr.buf.len() == 0 {
 			t.Fatalf("d=%d: parts %v: want a sampled first part, an unsampled second and a buffer", d, tr.Parts())
@@ -68,31 +74,47 @@ func TestAutoEstimateThenScan(t *testing.T) {
 					}
 				}
 				whole := float64(hits) >= cut*sampleRows
-				for _, avx := range []bool{false, save} {
-					useAVX2 = avx
-					got, st := collectSorted(t, au, a, c)
-					if !sameIDs(got, want) {
-						t.Fatalf("d=%d c=%v avx=%v: Collect %d ids, oracle %d", d, c, avx, len(got), len(want))
-					}
-					var vis []int
-					vst := au.Query(a, c, func(id int) bool { vis = append(vis, id); return true })
-					slices.Sort(vis)
-					if !sameIDs(vis, want) || vst != st {
-						t.Fatalf("d=%d c=%v avx=%v: Query %d ids %+v, oracle %d, Collect %+v", d, c, avx, len(vis), vst, len(want), st)
-					}
-					var trace Trace
-					au.Trace(a, c, &trace)
-					if trace.Stats != st || !sameIDs(slices.Sorted(slices.Values(trace.IDs)), want) {
-						t.Fatalf("d=%d c=%v: trace %+v, query %+v", d, c, trace.Stats, st)
-					}
-					checkSteps(t, tr, &trace, true)
-					s0 := trace.Steps[0]
-					took := s0.Part == 0 && s0.Node == 0 && s0.Decision == LeafScanned && s0.Count == p.len()
-					// The root can be decided by its bound first (pruned or
-					// reported whole) only far outside the data.
-					if root := s0.Decision == Pruned || s0.Decision == ReportedWhole; took != whole && !root {
-						t.Fatalf("d=%d c=%v: %d of %d sample rows above c (cut %v), but the first step is %+v",
-							d, c, hits, sampleRows, cut, s0)
+				for ai, au := range autos {
+					for _, avx := range []bool{false, save} {
+						useAVX2 = avx
+						got, st := collectSorted(t, au, a, c)
+						if !sameIDs(got, want) {
+							t.Fatalf("d=%d c=%v avx=%v: Collect %d ids, oracle %d", d, c, avx, len(got), len(want))
+						}
+						var vis []int
+						vst := au.Query(a, c, func(id int) bool { vis = append(vis, id); return true })
+						slices.Sort(vis)
+						if !sameIDs(vis, want) || vst != st {
+							t.Fatalf("d=%d c=%v avx=%v: Query %d ids %+v, oracle %d, Collect %+v", d, c, avx, len(vis), vst, len(want), st)
+						}
+						var trace Trace
+						au.Trace(a, c, &trace)
+						if trace.Stats != st || !sameIDs(slices.Sorted(slices.Values(trace.IDs)), want) {
+							t.Fatalf("d=%d c=%v: trace %+v, query %+v", d, c, trace.Stats, st)
+						}
+						checkSteps(t, tr, &trace, true)
+						s0 := trace.Steps[0]
+						took := s0.Part == 0 && s0.Node == 0 && s0.Decision == LeafScanned && s0.Count == p.len()
+						// The root can be decided by its bound first (pruned or
+						// reported whole) only far outside the data.
+						if root := s0.Decision == Pruned || s0.Decision == ReportedWhole; took != whole && !root {
+							t.Fatalf("d=%d c=%v auto %d: %d of %d sample rows above c (cut %v), but the first step is %+v",
+								d, c, ai, hits, sampleRows, cut, s0)
+						}
+						// Over the rows the first part's ids come ascending
+						// (the scan's order), over the leaf-ordered copy not.
+						if took {
+							var first []int
+							raw, _ := Collect(au, a, c, nil)
+							for _, id := range raw {
+								if id < p.len() {
+									first = append(first, id)
+								}
+							}
+							if sorted := slices.IsSorted(first); len(first) > 16 && sorted != (ai == 1) {
+								t.Fatalf("d=%d c=%v auto %d: ids ascending %v over the part scanned whole", d, c, ai, sorted)
+							}
+						}
 					}
 				}
 			}

@@ -35,7 +35,7 @@ func TestShellsMatchScan(t *testing.T) {
 							t.Fatalf("d=%d n=%d %s: shells requested, no centre", d, n, kind)
 						}
 						checkTree(t, tr, pts)
-						au := &Auto{tr}
+						au := &Auto{Tree: tr}
 						for qi := 0; qi < 2; qi++ {
 							a := genQuery(rng, kind, d)
 							for ci, c := range thresholds(rng, a, pts) {

@@ -435,7 +435,7 @@ func TestTraceMatchesQuery(t *testing.T) {
 			}
 			var trace Trace
 			a := genQuery(rng, kind, d)
-			au := &Auto{tr}
+			au := &Auto{Tree: tr}
 			for ci, c := range thresholds(rng, a, pts) {
 				var ix Index = tr
 				if ci%2 == 1 {
@@ -613,7 +613,7 @@ func TestAppendQueryMatchesQuery(t *testing.T) {
 	for range 30 {
 		tr.Insert(genPoints(rng, "gauss", 1, 3))
 	}
-	for _, ix := range []Index{tr, &Auto{tr}, NewScan(3, pts)} {
+	for _, ix := range []Index{tr, &Auto{Tree: tr}, NewScan(3, pts)} {
 		a := genQuery(rng, "gauss", 3)
 		for _, c := range []float64{-10, -1, 0, 1, 3} {
 			var want []int

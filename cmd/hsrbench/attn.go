@@ -285,8 +285,8 @@ const attnTol = 1e-12
 // by ref. The baseline of each row is the fastest of the dense contenders.
 //
 // units is what one call counts as in the per-unit times: m for decoding
-// (ms per decode), 1 for prefilling (ms per prefill).
-func runAttn(c config, out *reporter, section string, units int, p *reluProblem, ref attnImpl, dense, ours []attnImpl) {
+// (ms per decode), 1 for prefilling (ms per prefill). clock times the runs.
+func runAttn(c config, out *reporter, section string, units int, p *reluProblem, ref attnImpl, dense, ours []attnImpl, clock timer) {
 	wantOut := make([]float64, p.m*p.dv)
 	wantCnt := make([]int, p.m)
 	ref.prepare(p)(wantOut, wantCnt)
@@ -329,7 +329,7 @@ func runAttn(c config, out *reporter, section string, units int, p *reluProblem,
 			return units
 		}
 	}
-	tm := alternate(c.reps, c.minRun, fns)
+	tm := alternateChecked(c.reps, c.minRun, fns, nil, clock)
 	best := 0
 	for i := range dense {
 		if tm[i].Med < tm[best].Med {
@@ -366,15 +366,22 @@ func runDecode(c config, out *reporter, log io.Writer) {
 	out.header("decode", fmt.Sprintf("ReLU^%d decoding, %d single-query decodes per batch, n=%d, d=%d, b=sqrt(0.4 ln n)=%.4f, GOMAXPROCS=%d; ms per decode",
 		p.alpha, p.m, n, d, p.b, runtime.GOMAXPROCS(0)))
 	dense := []attnImpl{{"dense-dot", denseDot}, {"dense-dot-par", denseDotPar}, {"dense-gemv", denseGemv}, {"dense-gemvT-par", denseGemvTPar}}
-	runAttn(c, out, "decode", p.m, p, attnImpl{"ref", denseDot}, dense, decodeContenders())
+	runAttn(c, out, "decode", p.m, p, attnImpl{"ref", denseDot}, dense, decodeContenders(), wallTimer)
 	// The same at one thread each: the engine splits a decode over
 	// GOMAXPROCS goroutines, as the -par dense paths do, so both settings
-	// are compared like with like.
+	// are compared like with like. With one thread running Go code at a
+	// time, a run is timed by the process's CPU time (unless -wall): its
+	// time on that thread, without the time the core was given to other
+	// processes (see soloTimer).
 	prev := runtime.GOMAXPROCS(1)
 	defer runtime.GOMAXPROCS(prev)
-	out.header("decode-1t", "the same with GOMAXPROCS=1 (every contender on one thread); ms per decode")
+	clock1, name1 := timer(processTimer), processClockName
+	if c.wall {
+		clock1, name1 = wallTimer, "wall time"
+	}
+	out.header("decode-1t", "the same with GOMAXPROCS=1 (every contender on one thread), timed by "+name1+"; ms per decode")
 	dense1 := []attnImpl{{"dense-dot", denseDot}, {"dense-gemv", denseGemv}, {"dense-gemvT-par", denseGemvTPar}}
-	runAttn(c, out, "decode-1t", p.m, p, attnImpl{"ref", denseDot}, dense1, decodeContenders())
+	runAttn(c, out, "decode-1t", p.m, p, attnImpl{"ref", denseDot}, dense1, decodeContenders(), clock1)
 }
 
 func runPrefill(c config, out *reporter, log io.Writer) {
@@ -386,5 +393,5 @@ func runPrefill(c config, out *reporter, log io.Writer) {
 	// Two Dgemm paths; the baseline is whichever is faster. (Per-query dot
 	// loops, the reference here, are 1.5–2× slower than Dgemm: not timed.)
 	dense := []attnImpl{{"dense-gemm", denseGemm}, {"dense-attn", attnDense}}
-	runAttn(c, out, "prefill", 1, p, attnImpl{"ref", denseDotPar}, dense, prefillContenders())
+	runAttn(c, out, "prefill", 1, p, attnImpl{"ref", denseDotPar}, dense, prefillContenders(), wallTimer)
 }

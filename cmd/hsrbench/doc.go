@@ -24,7 +24,14 @@
 // the contenders run one after another in an order rotated every round, and
 // each run is a batch of queries timed as a whole. Reported: the median per
 // query (or per call) and the min–max spread over the rounds. Ratio is
-// baseline/ours: > 1 means ours is faster.
+// baseline/ours: > 1 means ours is faster. The single-threaded sections
+// (stream, grid, scaling) time a run by the CPU time of the thread that
+// runs it (Linux; -wall for the wall clock): on a shared machine the wall
+// time mostly measures when the scheduler gave the core to someone else,
+// the thread's CPU time still counts every cycle spent waiting on memory.
+// decode and prefill run goroutines in parallel and use the wall clock,
+// but for decode-1t: at GOMAXPROCS=1 one thread runs Go code at a time,
+// and a run is timed by the process's CPU time.
 //
 // Correctness is checked in every timed run, not once: each query's reported
 // set is summarised by its count and two order-independent checksums and

@@ -16,13 +16,13 @@ func engineContenders() []maker {
 		{"tree", func(d int, p []float64, _ map[string]hsr.Index) hsr.Index {
 			return hsr.NewTree(d, p, hsr.TreeOptions{})
 		}},
-		// hsr.Auto is the Tree plus a per-query choice (it embeds *Tree and
-		// holds nothing else; NewAuto is NewTree wrapped): wrapping the tree
-		// just built measures the same structure without a second build,
-		// which at n = 2^20, d = 128 takes tens of seconds.
+		// hsr.Auto is the Tree plus a per-query choice and the points in id
+		// order (NewAuto is NewTree plus a reference to its points):
+		// AutoOver the tree just built measures the same structure without
+		// a second build, which at n = 2^20, d = 128 takes tens of seconds.
 		{"auto", func(d int, p []float64, prior map[string]hsr.Index) hsr.Index {
 			if t, ok := prior["tree"].(*hsr.Tree); ok {
-				return &hsr.Auto{Tree: t}
+				return hsr.AutoOver(t, p)
 			}
 			return hsr.NewAuto(d, p, hsr.TreeOptions{})
 		}},

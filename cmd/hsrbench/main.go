@@ -35,6 +35,7 @@ type config struct {
 	seed     uint64
 	cpuProf  string // write a CPU profile of the whole run here
 	visit    bool   // grid/scaling: time Query with a callback instead of hsr.Collect
+	wall     bool   // time the single-threaded sections by the wall clock too
 
 	gridN     int
 	gridDims  []int
@@ -107,6 +108,7 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	dims := fs.String("d", "", "comma list of dimensions for the grid (default by mode)")
 	visit := fs.Bool("visit", false, "grid and scaling: time Index.Query with a callback per id instead of hsr.Collect")
 	prof := fs.String("cpuprofile", "", "write a CPU profile of the run to this file (go tool pprof)")
+	wall := fs.Bool("wall", false, "time every section by the wall clock (default: stream, grid and scaling by the thread's CPU time, decode-1t by the process's)")
 	data := fs.String("data", "", "comma list of data kinds for the grid: "+strings.Join(dataKinds, ","))
 	fs.Usage = func() {}
 	if err := fs.Parse(args); err != nil {
@@ -121,6 +123,7 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	c.json = *js
 	c.cpuProf = *prof
 	c.visit = *visit
+	c.wall = *wall
 	if set["reps"] {
 		if *reps < 1 || *reps > 1000 {
 			return config{}, fmt.Errorf("-reps %d: want 1..1000", *reps)
@@ -184,7 +187,7 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	return c, nil
 }
 
-const usage = `usage: hsrbench [-full] [-json] [-reps N] [-n MAX] [-cases LIST] [-seed S] [-d LIST] [-data LIST] [-visit] [-cpuprofile FILE]
+const usage = `usage: hsrbench [-full] [-json] [-reps N] [-n MAX] [-cases LIST] [-seed S] [-d LIST] [-data LIST] [-visit] [-wall] [-cpuprofile FILE]
   -full        the whole grid at n = 2^20 (default: quick, smaller n and fewer cells)
   -json        one JSON object per line instead of tables
   -reps N      timed rounds per measurement (medians reported)
@@ -194,8 +197,35 @@ const usage = `usage: hsrbench [-full] [-json] [-reps N] [-n MAX] [-cases LIST] 
   -d LIST      grid dimensions, e.g. 2,64
   -data LIST   grid data kinds: gaussian,decaying,massive,clustered (attention/gen)
   -visit       time Index.Query with a callback per id (default: hsr.Collect, as the engine does)
+  -wall        time every section by the wall clock (default, on Linux: stream, grid and
+               scaling by the CPU time of the thread running them, decode-1t by the
+               process's; decode at GOMAXPROCS and prefill always by the wall)
   -cpuprofile FILE  write a CPU profile of the run (go tool pprof)
 `
+
+// soloTimer is the clock of the single-threaded sections (stream, grid,
+// scaling): the CPU time of the thread that runs a contender, unless -wall.
+// On this machine, shared with builds and browser tests, the wall time of
+// a 70 ms scan moved by 0.78–1.19× between otherwise equal copies of the
+// points, timed alternately in one process, and its thread CPU time by
+// 0.96–1.02× (BenchmarkClocks, docs/performance.md):
+// the wall clock mostly measures when the scheduler gave the core away.
+// Thread CPU time still counts every cycle the contender stalls on memory.
+// decode and prefill run goroutines in parallel and keep the wall clock,
+// but for decode-1t (GOMAXPROCS=1), timed by the process's CPU time.
+func (c config) soloTimer() timer {
+	if c.wall {
+		return wallTimer
+	}
+	return threadTimer
+}
+
+func (c config) soloClockName() string {
+	if c.wall {
+		return "wall time"
+	}
+	return threadClockName
+}
 
 // loadAvg is the 1-minute load average (Linux), to judge how noisy a run was.
 func loadAvg() string {
@@ -246,8 +276,8 @@ func bench(c config, stdout, stderr io.Writer) int {
 	if c.full {
 		mode = "full"
 	}
-	out.comment(fmt.Sprintf("hsrbench %s: %s/%s GOMAXPROCS=%d %s reps=%d seed=%d; load average at start: %s",
-		mode, runtime.GOOS, runtime.GOARCH, runtime.GOMAXPROCS(0), runtime.Version(), c.reps, c.seed, loadAvg()))
+	out.comment(fmt.Sprintf("hsrbench %s: %s/%s GOMAXPROCS=%d %s reps=%d seed=%d; load average at start: %s; stream, grid, scaling timed by %s, decode-1t by %s, decode and prefill by wall time",
+		mode, runtime.GOOS, runtime.GOARCH, runtime.GOMAXPROCS(0), runtime.Version(), c.reps, c.seed, loadAvg(), c.soloClockName(), map[bool]string{false: processClockName, true: "wall time"}[c.wall]))
 	for _, s := range sectionNames {
 		if !c.sections[s] {
 			continue

@@ -89,7 +89,7 @@ func TestAttentionCatchesWrongOutput(t *testing.T) {
 	}}
 	var out bytes.Buffer
 	r := newReporter(&out, false)
-	runAttn(c, r, "decode", p.m, p, attnImpl{"ref", denseDot}, []attnImpl{{"dense-gemv", denseGemv}}, []attnImpl{wrong})
+	runAttn(c, r, "decode", p.m, p, attnImpl{"ref", denseDot}, []attnImpl{{"dense-gemv", denseGemv}}, []attnImpl{wrong}, wallTimer)
 	if r.failures == 0 || !strings.Contains(out.String(), "MISMATCH") {
 		t.Fatalf("a 1e-9 relative error went unnoticed:\n%s", out.String())
 	}
@@ -434,6 +434,22 @@ func TestVerdicts(t *testing.T) {
 	}
 	if v := got["auto time / scan time, worst grid cell"]; math.Abs(v.Got-1.3) > 1e-12 || !strings.Contains(v.Where, "d=8 massive k/n=0.5; 1 of 2 cells") {
 		t.Errorf("auto verdict %+v", v)
+	}
+
+	// Decoding: the figure is the worse of the two settings, against 6x.
+	for _, tc := range []struct {
+		par, one float64
+		want     string
+	}{{7, 6.5, "holds"}, {7, 5.9, "MISSED"}, {5.9, 8, "MISSED"}} {
+		rows := []row{
+			{Case: "decode", Contender: "hsr-auto", Baseline: "dense-gemvT-par", N: 1 << 20, Ratio: tc.par, OK: true},
+			{Case: "decode-1t", Contender: "hsr-auto", Baseline: "dense-gemvT-par", N: 1 << 20, Ratio: tc.one, OK: true},
+		}
+		for _, v := range verdicts(rows) {
+			if v.Target == "ReLU decoding: HSR vs fastest dense, exact" && (v.Status != tc.want || v.Got != min(tc.par, tc.one)) {
+				t.Errorf("decode %v/%v: %+v, want %s", tc.par, tc.one, v, tc.want)
+			}
+		}
 	}
 }
 

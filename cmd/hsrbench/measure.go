@@ -34,6 +34,16 @@ func summarize(ms []float64) timing {
 // are not timed at the mercy of one scheduler tick).
 const defaultMinRun = 5 * time.Millisecond
 
+// timer starts timing a run; the function it returns stops it and gives
+// the time the run took.
+type timer func() func() time.Duration
+
+// wallTimer times a run by the wall clock (time.Now).
+func wallTimer() func() time.Duration {
+	t0 := time.Now()
+	return func() time.Duration { return time.Since(t0) }
+}
+
 // alternate times the contenders side by side: each runs once untimed (warm-up,
 // and its correctness check runs too), then (if that was shorter than 20·minRun)
 // once more untimed in the same order, whose time sets how many batches make one run of at least minRun (so
@@ -43,14 +53,16 @@ const defaultMinRun = 5 * time.Millisecond
 // first or right after the same neighbour. Each fn performs one batch and
 // returns how many units (queries) it performed; the result is milliseconds
 // per unit. A GC runs before every timed run so that garbage from one
-// contender is not collected on another's clock.
+// contender is not collected on another's clock. Runs are timed by the wall
+// clock.
 func alternate(reps int, minRun time.Duration, fns []func() int) []timing {
-	return alternateChecked(reps, minRun, fns, nil)
+	return alternateChecked(reps, minRun, fns, nil, wallTimer)
 }
 
 // alternateChecked is alternate with checks[i] (if non-nil) called after
-// every run of fns[i], warm-up included, outside the timer.
-func alternateChecked(reps int, minRun time.Duration, fns []func() int, checks []func()) []timing {
+// every run of fns[i], warm-up included, outside the timer, and every run
+// (the calibrating ones too) timed by clock.
+func alternateChecked(reps int, minRun time.Duration, fns []func() int, checks []func(), clock timer) []timing {
 	check := func(i int) {
 		if checks != nil && checks[i] != nil {
 			checks[i]()
@@ -58,9 +70,9 @@ func alternateChecked(reps int, minRun time.Duration, fns []func() int, checks [
 	}
 	warm := make([]time.Duration, len(fns))
 	for i, f := range fns {
-		t0 := time.Now()
+		stop := clock()
 		f()
-		warm[i] = time.Since(t0)
+		warm[i] = stop()
 		check(i)
 	}
 	inner := make([]int, len(fns))
@@ -69,9 +81,9 @@ func alternateChecked(reps int, minRun time.Duration, fns []func() int, checks [
 		if warm[i] >= 20*minRun {
 			continue // long enough either way: no second untimed run
 		}
-		t0 := time.Now()
+		stop := clock()
 		f()
-		el := time.Since(t0)
+		el := stop()
 		check(i)
 		if el < minRun {
 			inner[i] = min(1000, int(minRun/max(el, time.Microsecond))+1)
@@ -82,12 +94,12 @@ func alternateChecked(reps int, minRun time.Duration, fns []func() int, checks [
 		for k := range fns {
 			i := (r + k) % len(fns)
 			runtime.GC()
-			t0 := time.Now()
+			stop := clock()
 			units := 0
 			for range inner[i] {
 				units += fns[i]()
 			}
-			el := time.Since(t0)
+			el := stop()
 			check(i)
 			ms[i] = append(ms[i], float64(el.Nanoseconds())/1e6/float64(max(units, 1)))
 		}

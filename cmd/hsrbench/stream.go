@@ -67,7 +67,7 @@ func runStream(c config, out *reporter, log io.Writer) {
 	bad := 0
 	var got setSum
 	visit := func(id int) bool { got.add(id); return true }
-	ts := alternate(c.reps, c.minRun, []func() int{
+	ts := alternateChecked(c.reps, c.minRun, []func() int{
 		func() int { sink += sum(pts); return 1 },
 		func() int {
 			for i := range qs {
@@ -97,7 +97,7 @@ func runStream(c config, out *reporter, log io.Writer) {
 			}
 			return q
 		},
-	})
+	}, nil, c.soloTimer())
 	gb := func(bytes, ms float64) float64 { return bytes / (ms * 1e-3) / 1e9 }
 	out.add(row{Case: "stream", D: d, N: n, Data: "gaussian", Contender: "scan", Baseline: "stream64",
 		BaselineMs: ts[0].Med, BaseMin: ts[0].Min, BaseMax: ts[0].Max,

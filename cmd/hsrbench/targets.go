@@ -7,7 +7,8 @@ import (
 	"strings"
 )
 
-// target is one figure issue 4 asks for, read off the rows of this run.
+// target is one figure issues 4 and 11 ask for, read off the rows of this
+// run.
 type target struct {
 	name string
 	want string
@@ -81,7 +82,8 @@ var targetList = []target{
 	treeTarget(3, "gaussian", 1e-4, 60),
 	treeTarget(8, "gaussian", 1e-4, 4),
 	treeTarget(64, "decaying", 1e-4, 5),
-	{name: "ReLU decoding: HSR vs fastest dense, exact", want: ">= 1x, ok", n: 1 << 20,
+	// Issue 4 asked for >= 1x; issue 11 for 6x, at both settings.
+	{name: "ReLU decoding: HSR vs fastest dense, exact", want: ">= 6x, ok", n: 1 << 20,
 		got: func(rows []row) (float64, string, int, bool) {
 			r, ok := oursRow(rows, "decode")
 			v, where := r.Ratio, fmt.Sprintf("%s %.2fx at GOMAXPROCS=%d", r.Contender, r.Ratio, runtime.GOMAXPROCS(0))
@@ -95,7 +97,7 @@ var targetList = []target{
 			}
 			return v, where, r.N, ok && r.OK
 		},
-		pass: func(v float64) bool { return v >= 1 }},
+		pass: func(v float64) bool { return v >= 6 }},
 	{name: "prefill m=n, causal: HSR vs dense gonum", want: ">= 1.7x, ok", n: 1 << 14,
 		got: func(rows []row) (float64, string, int, bool) {
 			r, ok := oursRow(rows, "prefill")
@@ -134,7 +136,7 @@ func verdicts(rows []row) []verdict {
 func (r *reporter) targets(c config) {
 	vs := verdicts(r.rows)
 	if !r.json {
-		fmt.Fprintf(r.w, "\n== targets (issue 4)\n")
+		fmt.Fprintf(r.w, "\n== targets (issues 4 and 11)\n")
 	}
 	for _, v := range vs {
 		if r.json {
