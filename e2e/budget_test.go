@@ -69,18 +69,7 @@ func TestBrowserFrameBudget(t *testing.T) {
 	// interactive budget while the pointer is down).
 	m0 := read()
 	start := time.Now()
-	moves := 0
-	for time.Since(start) < 4500*time.Millisecond {
-		// A triangle wave over the track, 1.5 s per sweep.
-		ph := math.Mod(time.Since(start).Seconds()/1.5, 2)
-		f := ph
-		if f > 1 {
-			f = 2 - f
-		}
-		p.mouse(chromedp.MouseMoved, xa+(xb-xa)*f, y, 1)
-		moves++
-		time.Sleep(20 * time.Millisecond)
-	}
+	moves := p.sweep(xa, xb, y, 4500*time.Millisecond, 20*time.Millisecond)
 	m := read()
 	p.mouse(chromedp.MouseReleased, xa+(xb-xa)*0.7, y, 1)
 	// the last k of each series, k = frames since the press
@@ -112,4 +101,22 @@ func TestBrowserFrameBudget(t *testing.T) {
 	t.Logf("load: first frame %.0f ms, ready %.0f ms after navigation start; wasm %.2f MB raw, %.2f MB on the wire",
 		m.FirstFrameMs, m.ReadyMs, m.WasmBytes/1e6, m.WasmTransferBytes/1e6)
 	p.checkConsoleClean()
+}
+
+// sweep moves the held mouse back and forth between x = xa and xb at
+// height y, a triangle wave of 1.5 s per sweep, one move every step, for
+// dur, and returns the number of moves.
+func (p *page) sweep(xa, xb, y float64, dur, step time.Duration) int {
+	start := time.Now()
+	moves := 0
+	for time.Since(start) < dur {
+		f := math.Mod(time.Since(start).Seconds()/1.5, 2)
+		if f > 1 {
+			f = 2 - f
+		}
+		p.mouse(chromedp.MouseMoved, xa+(xb-xa)*f, y, 1)
+		moves++
+		time.Sleep(step)
+	}
+	return moves
 }

@@ -3,7 +3,6 @@ package e2e
 import (
 	"bytes"
 	"fmt"
-	"math"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -72,20 +71,8 @@ func TestBrowserFrameIntervals(t *testing.T) {
 			pid := chromedp.FromContext(chrome.ctx).Browser.Process().Pid
 			cpu0 := treeCPUByType(pid)
 			p.evalFloat(`(hsrvizMeasure.start(), 0)`)
-			start := time.Now()
-			moves := 0
-			for time.Since(start) < 6*time.Second {
-				// A triangle wave over the track, 1.5 s per sweep, a move
-				// every 16 ms (a mouse reports at 60 Hz or more).
-				ph := math.Mod(time.Since(start).Seconds()/1.5, 2)
-				f := ph
-				if f > 1 {
-					f = 2 - f
-				}
-				p.mouse(chromedp.MouseMoved, xa+(xb-xa)*f, y, 1)
-				moves++
-				time.Sleep(16 * time.Millisecond)
-			}
+			// a move every 16 ms: a mouse reports at 60 Hz or more
+			moves := p.sweep(xa, xb, y, 6*time.Second, 16*time.Millisecond)
 			raw, err := chromedp.Run(p.ctx, chromedp.Evaluate[[]float64](`hsrvizMeasure.stop()`))
 			if err != nil {
 				t.Fatal(err)
