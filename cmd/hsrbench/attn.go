@@ -329,7 +329,7 @@ func runAttn(c config, out *reporter, section string, units int, p *reluProblem,
 			return units
 		}
 	}
-	tm := alternateChecked(c.reps, c.minRun, fns, nil, clock)
+	tm := alternateChecked(c.reps, c.minRun, 0, fns, nil, clock)
 	best := 0
 	for i := range dense {
 		if tm[i].Med < tm[best].Med {

@@ -154,7 +154,7 @@ func runCell(c config, out *reporter, k cell, bs []built) {
 			}
 		}
 	}
-	tm := alternateChecked(c.reps, c.minRun, fns, checks, c.soloTimer())
+	tm := alternateChecked(c.reps, c.minRun, c.cellTotal, fns, checks, c.soloTimer())
 	nq := float64(len(k.qs))
 	var rep float64
 	for _, w := range k.want {
@@ -166,7 +166,7 @@ func runCell(c config, out *reporter, k cell, bs []built) {
 			Contender: bs[b].name, Baseline: bs[0].name,
 			BaselineMs: tm[0].Med, BaseMin: tm[0].Min, BaseMax: tm[0].Max,
 			Ms: tm[b].Med, Min: tm[b].Min, Max: tm[b].Max,
-			OK: ts[b].bad == 0 && ts[0].bad == 0, Reps: c.reps, Units: len(k.qs),
+			OK: ts[b].bad == 0 && ts[0].bad == 0, Reps: len(tm[b].Runs), Units: len(k.qs),
 			Reported: rep / nq, Dots: float64(st.DotProducts) / nq, Nodes: float64(st.NodesVisited) / nq,
 			BuildMs: bs[b].buildMs,
 			Info: fmt.Sprintf("dots/n=%.3g nodes=%.0f build=%.0fms", float64(st.DotProducts)/nq/float64(k.n),

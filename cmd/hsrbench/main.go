@@ -26,16 +26,19 @@ var dataKinds = []string{"gaussian", "decaying", "massive", "clustered"}
 
 // config is everything a run depends on; flags fill it, tests build it directly.
 type config struct {
-	full     bool
-	json     bool
-	reps     int
-	minRun   time.Duration // shortest timed run (tests set 0)
-	nMax     int           // cap on every n
-	sections map[string]bool
-	seed     uint64
-	cpuProf  string // write a CPU profile of the whole run here
-	visit    bool   // grid/scaling: time Query with a callback instead of hsr.Collect
-	wall     bool   // time the single-threaded sections by the wall clock too
+	full   bool
+	json   bool
+	reps   int
+	minRun time.Duration // shortest timed run (tests set 0)
+	// cellTotal: a grid or scaling cell runs more rounds than reps where
+	// they are cheap, as many as fill cellTotal (at most 4·reps; 0: reps).
+	cellTotal time.Duration
+	nMax      int // cap on every n
+	sections  map[string]bool
+	seed      uint64
+	cpuProf   string // write a CPU profile of the whole run here
+	visit     bool   // grid/scaling: time Query with a callback instead of hsr.Collect
+	wall      bool   // time the single-threaded sections by the wall clock too
 
 	gridN     int
 	gridDims  []int
@@ -60,7 +63,7 @@ type config struct {
 
 func defaultConfig(full bool) config {
 	c := config{
-		full: full, reps: 5, nMax: 1 << 20, seed: 1, minRun: defaultMinRun,
+		full: full, reps: 5, nMax: 1 << 20, seed: 1, minRun: defaultMinRun, cellTotal: defaultCellTotal,
 		streamN: 1 << 20, streamD: 64,
 		attnD: 64, alpha: 2,
 	}

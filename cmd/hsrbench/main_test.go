@@ -224,11 +224,13 @@ func TestAlternateRunsEveryContender(t *testing.T) {
 	var order []int
 	fns := make([]func() int, 3)
 	for i := range fns {
-		fns[i] = func() int { calls[i]++; order = append(order, i); time.Sleep(2 * time.Millisecond); return 4 }
+		fns[i] = func() int { calls[i]++; order = append(order, i); return 4 }
 	}
-	// Each run takes 2 ms ≥ minRun: one batch per timed run, and a warm-up
+	// Each run takes 2 ms ≥ minRun by a fake clock (a sleep could take
+	// 20 ms on a loaded machine): one batch per timed run, and a warm-up
 	// under 20·minRun, so a calibration run follows it.
-	ts := alternate(5, time.Millisecond, fns)
+	twoMs := func() func() time.Duration { return func() time.Duration { return 2 * time.Millisecond } }
+	ts := alternateChecked(5, time.Millisecond, 0, fns, nil, twoMs)
 	for i, c := range calls {
 		if c != 7 || len(ts[i].Runs) != 5 {
 			t.Errorf("contender %d: %d calls, %d timed runs; want 7 (warm-up + calibration + 5) and 5", i, c, len(ts[i].Runs))
@@ -464,6 +466,25 @@ func TestSameKeysAsGen(t *testing.T) {
 		}
 		if got, want := gen.Fingerprint(genPoints(k.String(), 3000, 6, 9)), gen.Fingerprint(K.RawMatrix().Data); got != want {
 			t.Errorf("%v: hsrbench's keys hash %s, gen's %s", k, got, want)
+		}
+	}
+}
+
+// TestAlternateRounds: cheap rounds are repeated up to the cell's total
+// (at least reps, at most 4·reps), timed by the clock given.
+func TestAlternateRounds(t *testing.T) {
+	fake := func() func() time.Duration { return func() time.Duration { return time.Millisecond } }
+	fns := []func() int{func() int { return 1 }, func() int { return 1 }}
+	for _, tc := range []struct {
+		total time.Duration
+		want  int
+	}{{0, 3}, {time.Millisecond, 3}, {10 * time.Millisecond, 5}, {time.Second, 12}} {
+		// minRun 0: one batch per run, so a round is two runs, 2 ms.
+		tm := alternateChecked(3, 0, tc.total, fns, nil, fake)
+		for i, x := range tm {
+			if len(x.Runs) != tc.want || x.Med != 1 {
+				t.Errorf("total %v: contender %d ran %d rounds (median %v ms), want %d at 1 ms", tc.total, i, len(x.Runs), x.Med, tc.want)
+			}
 		}
 	}
 }

@@ -34,6 +34,15 @@ func summarize(ms []float64) timing {
 // are not timed at the mercy of one scheduler tick).
 const defaultMinRun = 5 * time.Millisecond
 
+// defaultCellTotal is the least measured time of a grid or scaling cell's
+// rounds: a cell whose round is short (d ≤ 3: tree queries of tens of µs,
+// scans of 1–3 ms) runs more rounds, up to 4·reps, for little time. Such
+// cells are the noisiest for their size: at d = 2, k/n = 10⁻² the tree's
+// runs spread over 35–68 µs per query and the scan's over 1.6–3.6 ms in one
+// run, and the 5-round median ratio moved between 38 and 46 from run to
+// run (docs/performance.md).
+const defaultCellTotal = 500 * time.Millisecond
+
 // timer starts timing a run; the function it returns stops it and gives
 // the time the run took.
 type timer func() func() time.Duration
@@ -56,13 +65,15 @@ func wallTimer() func() time.Duration {
 // contender is not collected on another's clock. Runs are timed by the wall
 // clock.
 func alternate(reps int, minRun time.Duration, fns []func() int) []timing {
-	return alternateChecked(reps, minRun, fns, nil, wallTimer)
+	return alternateChecked(reps, minRun, 0, fns, nil, wallTimer)
 }
 
 // alternateChecked is alternate with checks[i] (if non-nil) called after
-// every run of fns[i], warm-up included, outside the timer, and every run
-// (the calibrating ones too) timed by clock.
-func alternateChecked(reps int, minRun time.Duration, fns []func() int, checks []func(), clock timer) []timing {
+// every run of fns[i], warm-up included, outside the timer, every run (the
+// calibrating ones too) timed by clock, and more rounds where they are
+// cheap: as many as fill minTotal at the calibrated time of a round, at
+// least reps and at most 4·reps (0: reps).
+func alternateChecked(reps int, minRun, minTotal time.Duration, fns []func() int, checks []func(), clock timer) []timing {
 	check := func(i int) {
 		if checks != nil && checks[i] != nil {
 			checks[i]()
@@ -76,9 +87,11 @@ func alternateChecked(reps int, minRun time.Duration, fns []func() int, checks [
 		check(i)
 	}
 	inner := make([]int, len(fns))
+	var round time.Duration // the calibrated time of one round
 	for i, f := range fns {
 		inner[i] = 1
 		if warm[i] >= 20*minRun {
+			round += warm[i]
 			continue // long enough either way: no second untimed run
 		}
 		stop := clock()
@@ -88,9 +101,14 @@ func alternateChecked(reps int, minRun time.Duration, fns []func() int, checks [
 		if el < minRun {
 			inner[i] = min(1000, int(minRun/max(el, time.Microsecond))+1)
 		}
+		round += el * time.Duration(inner[i])
+	}
+	rounds := reps
+	if minTotal > 0 && round > 0 {
+		rounds = min(4*reps, max(reps, int((minTotal+round-1)/round)))
 	}
 	ms := make([][]float64, len(fns))
-	for r := 0; r < reps; r++ {
+	for r := 0; r < rounds; r++ {
 		for k := range fns {
 			i := (r + k) % len(fns)
 			runtime.GC()

@@ -67,7 +67,7 @@ func runStream(c config, out *reporter, log io.Writer) {
 	bad := 0
 	var got setSum
 	visit := func(id int) bool { got.add(id); return true }
-	ts := alternateChecked(c.reps, c.minRun, []func() int{
+	ts := alternateChecked(c.reps, c.minRun, 0, []func() int{
 		func() int { sink += sum(pts); return 1 },
 		func() int {
 			for i := range qs {
