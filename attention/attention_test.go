@@ -178,14 +178,7 @@ func TestReLUExactTies(t *testing.T) {
 		for _, b := range []float64{-1, 0, 0.5, 1, 2} {
 			for _, unscaled := range []bool{false, true} {
 				p := Params{Kind: ReLU, Alpha: 2, B: b, Unscaled: unscaled, Causal: true}
-				dn, err := Dense(Q, K, V, p)
-				if err != nil {
-					t.Fatal(err)
-				}
-				hs, err := HSR(Q, K, V, p)
-				if err != nil {
-					t.Fatal(err)
-				}
+				dn, hs := denseAndHSR(t, Q, K, V, p)
 				for i, q := range Qr {
 					want := oracle(q, i, Kr, Vr, p, nil)
 					for _, s := range want.scores {
@@ -238,14 +231,7 @@ func TestSoftmaxBound(t *testing.T) {
 			for _, ix := range []IndexKind{IndexScan, IndexTree, IndexAuto} {
 				p.Index = ix
 				name := fmt.Sprintf("d=%d tau=%v topr=%d causal=%v %v", d, p.Tau, p.TopR, p.Causal, ix)
-				dn, err := Dense(Q, K, V, p)
-				if err != nil {
-					t.Fatal(err)
-				}
-				hs, err := HSR(Q, K, V, p)
-				if err != nil {
-					t.Fatal(err)
-				}
+				dn, hs := denseAndHSR(t, Q, K, V, p)
 				errs := RowError(dn.Out, hs.Out)
 				for i, q := range Qr {
 					full := oracle(q, i, Kr, Vr, p, nil)
@@ -538,4 +524,18 @@ func TestNoNaN(t *testing.T) {
 			}
 		}
 	}
+}
+
+// denseAndHSR computes the dense reference and the HSR result of p.
+func denseAndHSR(t *testing.T, Q, K, V *mat.Dense, p Params) (dense, hsr *Result) {
+	t.Helper()
+	dense, err := Dense(Q, K, V, p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	hsr, err = HSR(Q, K, V, p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return dense, hsr
 }

@@ -177,14 +177,7 @@ func TestBrowserSliderDrag(t *testing.T) {
 // touch screen: touches must work like the mouse.
 func TestBrowserTouchDrag(t *testing.T) {
 	p := openPageWith(t, "", true, 1)
-	if e, null := p.call(`hsrviz.play(false)`); !null {
-		t.Fatal(e)
-	}
-	s0 := p.waitSettled("!s.playing")
-	w, err := panelByName(s0.Widgets, "b")
-	if err != nil {
-		t.Fatalf("the b slider: %v", err)
-	}
+	s0, w := p.pausedWidget("b")
 	y := float64(w.Y + w.H/2)
 	p.touchDrag(float64(w.X+w.W*0.7), y, float64(w.X+w.W*0.25), y, 8, 50*time.Millisecond)
 	s := p.waitSettled(fmt.Sprintf("s.params.b !== %v", s0.Params.B))

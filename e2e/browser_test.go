@@ -444,3 +444,18 @@ func (p *page) evalFloat(expr string) float64 {
 	}
 	return v
 }
+
+// pausedWidget pauses the trace animation, waits until the app rests, and
+// returns the state and the region of the named widget (a drag's target).
+func (p *page) pausedWidget(name string) (viz.Snapshot, viz.Region) {
+	p.t.Helper()
+	if e, null := p.call(`hsrviz.play(false)`); !null {
+		p.t.Fatal(e)
+	}
+	s := p.waitSettled("!s.playing")
+	w, err := panelByName(s.Widgets, name)
+	if err != nil {
+		p.t.Fatalf("the %s widget: %v", name, err)
+	}
+	return s, w
+}

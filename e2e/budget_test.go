@@ -31,14 +31,7 @@ func TestBrowserFrameBudget(t *testing.T) {
 		t.Skip("a measurement, not a check: HSRVIZ_MEASURE=1 go test ./e2e -run FrameBudget -v")
 	}
 	p := openPage(t, "n=16384&d=64&m=64&paper_b=true")
-	if e, null := p.call(`hsrviz.play(false)`); !null {
-		t.Fatal(e)
-	}
-	s0 := p.waitSettled("!s.playing")
-	w, err := panelByName(s0.Widgets, "b")
-	if err != nil {
-		t.Fatalf("the b slider: %v", err)
-	}
+	s0, w := p.pausedWidget("b")
 	y := float64(w.Y + w.H/2)
 	xa, xb := float64(w.X+w.W*0.2), float64(w.X+w.W*0.8)
 	type metrics struct {

@@ -9,6 +9,7 @@ import (
 	"github.com/hsrviz/hsrviz/attention"
 	"github.com/hsrviz/hsrviz/attention/gen"
 	"github.com/hsrviz/hsrviz/hsr"
+	"github.com/hsrviz/hsrviz/internal/ring"
 	"github.com/hsrviz/hsrviz/viz/input"
 )
 
@@ -621,32 +622,13 @@ func (a *App) noteActivity(in *input.Input) {
 }
 
 // FrameWork records the Go time of one frame as measured by the platform.
-func (a *App) FrameWork(d time.Duration) { a.frames.add(d) }
+func (a *App) FrameWork(d time.Duration) { a.frames.Add(d) }
 
 // frameRing keeps the last frames' work times.
-type frameRing struct {
-	buf [1024]time.Duration
-	n   int // frames recorded in all
-}
+type frameRing struct{ ring.Durations }
 
 // statFrames is how many of the last frames FrameStats summarises.
 const statFrames = 240
-
-func (r *frameRing) add(d time.Duration) {
-	r.buf[r.n%len(r.buf)] = d
-	r.n++
-}
-
-// last returns the last k recorded times (at most the ring's size), oldest
-// first, in milliseconds.
-func (r *frameRing) last(k int) []float64 {
-	k = max(0, min(k, r.n, len(r.buf)))
-	v := make([]float64, k)
-	for i := range v {
-		v[i] = r.buf[(r.n-k+i)%len(r.buf)].Seconds() * 1000
-	}
-	return v
-}
 
 // FrameStats summarises the reported frame times (milliseconds).
 type FrameStats struct {
@@ -668,13 +650,13 @@ func Summarize(v []float64, count int) FrameStats {
 	return FrameStats{P50: q(0.5), P95: q(0.95), Max: s[k-1], Count: count}
 }
 
-func (r *frameRing) stats() FrameStats { return Summarize(r.last(statFrames), r.n) }
+func (r *frameRing) stats() FrameStats { return Summarize(r.Last(statFrames), r.N()) }
 
 // FrameTimes returns the Go work of the last k frames reported through
 // FrameWork (at most 1024), oldest first, in milliseconds, and how many
 // frames have been reported in all: a measurement can take the frames
 // after a moment it noted.
-func (a *App) FrameTimes(k int) ([]float64, int) { return a.frames.last(k), a.frames.n }
+func (a *App) FrameTimes(k int) ([]float64, int) { return a.frames.Last(k), a.frames.N() }
 
 // Region is a named rectangle of the last laid-out scene.
 type Region struct {

@@ -12,6 +12,7 @@ import (
 	"github.com/hajimehoshi/ebiten/v2"
 	"github.com/hajimehoshi/ebiten/v2/inpututil"
 
+	"github.com/hsrviz/hsrviz/internal/ring"
 	"github.com/hsrviz/hsrviz/viz/input"
 	"github.com/hsrviz/hsrviz/viz/scene"
 )
@@ -53,7 +54,7 @@ type Game struct {
 	frames     int
 
 	// Per-frame Go time of the three parts, for Breakdown.
-	partUpdate, partScene, partRender ring
+	partUpdate, partScene, partRender partRing
 
 	errMsg  string    // last recovered panic, shown as a banner
 	errTime time.Time // when it happened
@@ -263,7 +264,7 @@ const bannerTime = 20 * time.Second
 // (inside Do or a hook).
 func (g *Game) Breakdown() map[string]float64 {
 	out := map[string]float64{}
-	for name, r := range map[string]*ring{"update": &g.partUpdate, "scene": &g.partScene, "render": &g.partRender} {
+	for name, r := range map[string]*partRing{"update": &g.partUpdate, "scene": &g.partScene, "render": &g.partRender} {
 		p50, p95 := r.quantiles()
 		out[name+"_p50_ms"], out[name+"_p95_ms"] = p50, p95
 	}
@@ -280,30 +281,14 @@ func (g *Game) Recent(k int) map[string][]float64 {
 	return map[string][]float64{"update": g.partUpdate.last(k), "scene": g.partScene.last(k), "render": g.partRender.last(k)}
 }
 
-// ring keeps the last durations.
-type ring struct {
-	buf [1024]time.Duration
-	n   int
-}
+// partRing keeps the last durations of one part of the frame.
+type partRing struct{ ring.Durations }
 
-func (r *ring) add(d time.Duration) {
-	r.buf[r.n%len(r.buf)] = d
-	r.n++
-}
-
-// last returns the last k durations (at most the ring's size), oldest
-// first, in milliseconds.
-func (r *ring) last(k int) []float64 {
-	k = max(0, min(k, r.n, len(r.buf)))
-	v := make([]float64, k)
-	for i := range v {
-		v[i] = r.buf[(r.n-k+i)%len(r.buf)].Seconds() * 1e3
-	}
-	return v
-}
+func (r *partRing) add(d time.Duration)  { r.Add(d) }
+func (r *partRing) last(k int) []float64 { return r.Last(k) }
 
 // quantiles are the median and 95th percentile of the last 240 durations.
-func (r *ring) quantiles() (p50, p95 float64) {
+func (r *partRing) quantiles() (p50, p95 float64) {
 	v := r.last(240)
 	k := len(v)
 	if k == 0 {
