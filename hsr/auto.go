@@ -40,13 +40,17 @@ import (
 // sampleRows dot products are not counted in Stats (the steps of a Trace
 // add up to Stats).
 //
-// A part scanned whole reads the rows in id order where Auto has them
-// (NewAuto, AutoOver: the points it was built from, for the first part
-// while no Insert has merged into it), exactly the reads of a Scan over
-// them and its kernel, with no id array; else the tree's leaf-ordered
-// copy and its ids (4 more bytes per row: measured 4% of the scan at
-// d = 8, k/n = 0.5, enough to put Auto past 1.1× the scan in one run of
-// three with the noise of a shared machine).
+// Where Auto has the rows in id order (NewAuto, AutoOver: the points it
+// was built from, for the first part while no Insert has merged into it),
+// a part scanned whole reads them, exactly the reads of a Scan over them
+// and its kernel, with no id array; else the tree's leaf-ordered copy and
+// its ids (4 more bytes per row: measured 4% of the scan at d = 8,
+// k/n = 0.5, enough to put Auto past 1.1× the scan in one run of three
+// with the noise of a shared machine). With rows, the frontier loop is
+// first probed (probeScans): where nearly every point straddles c at the
+// frontier and the loop's first batch would fail, it would scan all that
+// is left, and the rows are scanned whole instead; at d ≥ 16 on
+// isotropic keys that is every query.
 //
 // A scanned frontier node appears in a Trace as a LeafScanned step on an
 // internal node (Count points, Count dot products); a part scanned whole,
