@@ -39,13 +39,17 @@ import (
 // sampleRows dot products are not counted in Stats (the steps of a Trace
 // add up to Stats).
 //
-// A part scanned whole reads the rows in id order where Auto has them
-// (NewAuto, AutoOver: the points it was built from, for the first part
-// while no Insert has merged into it), exactly the reads of a Scan over
-// them and its kernel, with no id array; else the tree's leaf-ordered
-// copy and its ids (4 more bytes per row: measured 4% of the scan at
-// d = 8, k/n = 0.5, enough to put Auto past 1.1× the scan in one run of
-// three with the noise of a shared machine).
+// Where Auto has the rows in id order (NewAuto, AutoOver: the points it
+// was built from, for the first part while no Insert has merged into it),
+// a part scanned whole reads them, exactly the reads of a Scan over them
+// and its kernel, with no id array; else the tree's leaf-ordered copy and
+// its ids (4 more bytes per row: measured 4% of the scan at d = 8,
+// k/n = 0.5, enough to put Auto past 1.1× the scan in one run of three
+// with the noise of a shared machine). With rows, the frontier loop is
+// first probed (probeScans): where nearly every point straddles c at the
+// frontier and the loop's first batch would fail, it would scan all that
+// is left, and the rows are scanned whole instead; at d ≥ 16 on
+// isotropic keys that is every query.
 //
 // A scanned frontier node appears in a Trace as a LeafScanned step on an
 // internal node (Count points, Count dot products); a part scanned whole,
@@ -188,6 +192,9 @@ func (p *part) queryAutoRows(q *query, pi int, rows []float64) {
 	for m, fs := n, FrontierSize(p.d); m > 2*fs; m /= 2 {
 		limit++
 	}
+	if rows != nil && p.probeScans(q, pi, eps, limit) && p.scanRows(q, pi, eps, rows) {
+		return
+	}
 	fp := frontierPool.Get().(*[]frame)
 	fr := (*fp)[:0]
 	p.walk(q, pi, eps, []frame{{0, 0, -1}}, limit, &fr, false)
@@ -268,6 +275,76 @@ func (p *part) queryAutoRows(q *query, pi int, rows []float64) {
 	*fp = fr[:0]
 	frontierPool.Put(fp)
 }
+
+// probeScans says, before anything is reported, whether the frontier
+// loop below would scan (nearly) the whole part: at least probeWhole of
+// its points lie in frontier nodes whose interval straddles c (found by a
+// walk of the top levels that only bounds nodes), and the most promising
+// of them, walked by the tree, costs more than autoKeep × its points (the
+// loop's first batch fails, and it then scans every node left). Then
+// scanRows does that work over the rows in id order instead of the
+// leaf-ordered copy and its ids; the probe (the top levels' bounds and
+// one frontier node's walk, ~0.2% of a scan at d = 128) is the price.
+// It leaves no trace in q: its ids go to a scratch slice, its Stats and
+// Trace steps are undone.
+func (p *part) probeScans(q *query, pi int, eps float64, limit int32) bool {
+	n := p.len()
+	cur := []frame{{0, 0, -1}}
+	var next []frame
+	best, bestT := frame{}, 2.0
+	straddle := 0
+	for len(cur) > 0 {
+		next = next[:0]
+		for _, f := range cur {
+			nd := p.nodes[f.node]
+			lo, hi := p.bound(q, int(f.node), eps)
+			switch {
+			case hi <= q.c || lo > q.c:
+			case nd.right == 0 || f.depth == limit:
+				straddle += int(nd.end - nd.start)
+				t := (hi - q.c) / (hi - lo)
+				if t != t {
+					t = 1
+				}
+				if t < bestT {
+					best, bestT = f, t
+				}
+			default:
+				next = append(next, frame{f.node + 1, f.depth + 1, -1}, frame{nd.right, f.depth + 1, -1})
+			}
+		}
+		cur, next = next, cur
+	}
+	if float64(straddle) < probeWhole*float64(n) || bestT > 1 {
+		return false
+	}
+	nd := p.nodes[best.node]
+	pts := float64(nd.end - nd.start)
+	st0, out0, budget0 := *q.st, q.out, q.budget
+	steps0 := 0
+	if q.tr != nil {
+		steps0 = len(q.tr.Steps)
+	}
+	scratch := probePool.Get().(*[]int)
+	*scratch = (*scratch)[:0]
+	q.out, q.budget = scratch, autoBudget*pts
+	p.walk(q, pi, eps, []frame{{best.node, 0, -1}}, -1, nil, false)
+	work := nodeWeight(p.d)*float64(q.st.NodesVisited-st0.NodesVisited) + float64(q.st.DotProducts-st0.DotProducts)
+	*q.st, q.out, q.budget = st0, out0, budget0
+	if q.tr != nil {
+		q.tr.Steps = q.tr.Steps[:steps0]
+	}
+	probePool.Put(scratch)
+	return work > autoKeep*pts
+}
+
+// probeWhole is the least share of a part's points in straddling frontier
+// nodes for which probeScans lets the rows stand in for the frontier
+// loop's scan: then scanning all rows costs at most 1/0.97 of scanning
+// what the loop would.
+const probeWhole = 0.97
+
+var probePool = sync.Pool{New: func() any { s := make([]int, 0, 1024); return &s }}
 
 // scanRows scans part p whole over rows, its points in id order, as
 // Scan does over its own (the same kernels, ids ascending), and records

@@ -22,9 +22,10 @@
 //
 // Method: each contender runs once untimed, then -reps rounds; within a round
 // the contenders run one after another in an order rotated every round, and
-// each run is a batch of queries timed as a whole. A grid or scaling cell
-// whose round is short runs more rounds, as many as fill 0.5 s (at most
-// 4·reps): the cheap cells are the noisiest for their size. Reported: the median per
+// each run is a batch of queries timed as a whole. With -full a grid or
+// scaling cell runs 9 rounds (the Auto target reads the worst of 90 cells),
+// and one whose round is short more, as many as fill 0.5 s (at most 4×):
+// the cheap cells are the noisiest for their size. Reported: the median per
 // query (or per call) and the min–max spread over the rounds. Ratio is
 // baseline/ours: > 1 means ours is faster. The single-threaded sections
 // (stream, grid, scaling) time a run by the CPU time of the thread that

@@ -20,8 +20,16 @@ func engineContenders() []maker {
 		// order (NewAuto is NewTree plus a reference to its points):
 		// AutoOver the tree just built measures the same structure without
 		// a second build, which at n = 2^20, d = 128 takes tens of seconds.
+		// Its points in id order are the scan's own copy (the same values):
+		// where Auto scans them it reads the very bytes the baseline reads,
+		// so such a cell compares the work and not where in memory each
+		// copy landed (two copies of the same points scan at speeds 2–10%
+		// apart on this machine; BenchmarkClocks, docs/performance.md).
 		{"auto", func(d int, p []float64, prior map[string]hsr.Index) hsr.Index {
 			if t, ok := prior["tree"].(*hsr.Tree); ok {
+				if s, ok := prior["scan"].(*hsr.Scan); ok {
+					p = s.Points()
+				}
 				return hsr.AutoOver(t, p)
 			}
 			return hsr.NewAuto(d, p, hsr.TreeOptions{})

@@ -154,7 +154,7 @@ func runCell(c config, out *reporter, k cell, bs []built) {
 			}
 		}
 	}
-	tm := alternateChecked(c.reps, c.minRun, c.cellTotal, fns, checks, c.soloTimer())
+	tm := alternateChecked(c.cellReps, c.minRun, c.cellTotal, fns, checks, c.soloTimer())
 	nq := float64(len(k.qs))
 	var rep float64
 	for _, w := range k.want {

@@ -18,7 +18,7 @@ import (
 // tinyConfig runs every section in well under a second per section.
 func tinyConfig() config {
 	c := defaultConfig(false)
-	c.reps, c.minRun = 1, 0
+	c.reps, c.cellReps, c.minRun = 1, 1, 0
 	c.streamN, c.streamD = 2048, 16
 	c.gridN, c.gridDims, c.gridFracs, c.gridData, c.gridQ = 2048, []int{2, 9}, []float64{1e-3, 0.1, 0.5}, dataKinds, 3
 	c.decodeN, c.decodeM, c.prefillN, c.attnD = 4096, 3, 300, 16
@@ -389,7 +389,7 @@ func TestFlagValidation(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !c.full || c.reps != 2 || c.gridN != 4096 || c.prefillN != 4096 || c.sections["grid"] || !c.sections["decode"] ||
+	if !c.full || c.reps != 2 || c.cellReps != 2 || c.gridN != 4096 || c.prefillN != 4096 || c.sections["grid"] || !c.sections["decode"] ||
 		!c.sections["prefill"] || !c.sections["scaling"] || len(c.gridDims) != 2 || c.gridData[0] != "massive" {
 		t.Errorf("parsed %+v", c)
 	}

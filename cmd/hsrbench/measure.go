@@ -36,7 +36,7 @@ const defaultMinRun = 5 * time.Millisecond
 
 // defaultCellTotal is the least measured time of a grid or scaling cell's
 // rounds: a cell whose round is short (d ≤ 3: tree queries of tens of µs,
-// scans of 1–3 ms) runs more rounds, up to 4·reps, for little time. Such
+// scans of 1–3 ms) runs more rounds, up to 4·cellReps, for little time. Such
 // cells are the noisiest for their size: at d = 2, k/n = 10⁻² the tree's
 // runs spread over 35–68 µs per query and the scan's over 1.6–3.6 ms in one
 // run, and the 5-round median ratio moved between 38 and 46 from run to
