@@ -61,6 +61,11 @@ func newEventQueue() *eventQueue {
 	}
 	on(win, "pointerdown", pointer(input.PointerPress))
 	on(win, "pointerup", pointer(input.PointerLift))
+	// A release the page will never see (the browser cancelled the
+	// pointer, or the window lost focus with the button held) is a
+	// release: otherwise the button would stay held until polling wins.
+	on(win, "pointercancel", pointer(input.PointerLift))
+	on(win, "blur", func(js.Value) { q.push(input.Event{Kind: input.PointerLift}) })
 	return q
 }
 

@@ -155,7 +155,7 @@ func inputHeld() bool {
 // input or Wake. Called at the end of Update with the model locked.
 func (g *Game) schedule() {
 	w := wakeState{
-		inputHeld: inputHeld(),
+		inputHeld: inputHeld() || g.in.catch.Pending(), // a queued release still to show
 		drew:      g.rend.Drew,
 		banner:    g.errMsg != "" && time.Since(g.errTime) < bannerTime,
 	}

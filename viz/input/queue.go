@@ -27,24 +27,48 @@ type Event struct {
 }
 
 // Catcher merges queued events into polled input. The zero value is ready.
+//
+// When a queue is present, the mouse button's state comes from the queued
+// events alone, one press or release per tick and in order, never from
+// polling: the polled state and the queue are read at different moments
+// (the browser delivers its pointerdown, which the queue sees, and its
+// mousedown, which Ebiten polls, as two events, and a tick can run between
+// them), and mixing the two once turned a single click into two. Polling
+// still gives the pointer's position between presses and releases, and it
+// resynchronises the button if the two disagree for resyncTicks ticks with
+// nothing queued (an event the page never delivered).
 type Catcher struct {
-	lift    bool // a click's release is owed to the next tick
-	liftX   float32
-	liftY   float32
-	started bool
+	pending  []Event // pointer events not yet shown, oldest first
+	down     bool    // the button as last shown
+	disagree int     // ticks the polled button has disagreed, with nothing queued
 }
+
+// resyncTicks is how long polling must disagree with the queue before it
+// wins: longer than the few ticks the two can differ by in one frame.
+const resyncTicks = 30
+
+// maxPending bounds the pointer events carried from tick to tick.
+const maxPending = 64
 
 // Merge puts the tick's queued events into in, whose Keys it replaces (the
 // queue has every key press, in order; repeats only for the keys that
-// repeat). A press of the mouse button that the polled pointer 0 does not
-// show (it was released within the tick) is shown this tick, down at the
-// press's position, and its release the next tick, so a click of any speed
-// reaches the widgets as a press and a release.
+// repeat), and sets the mouse button (pointer 0) from the queued pointer
+// events: each press and each release is shown for a tick of its own at
+// its position, so a click of any speed reaches the widgets as a press and
+// a release, and two clicks as two.
 func (c *Catcher) Merge(in *Input, events []Event, repeats func(key string) bool) {
 	in.Keys = in.Keys[:0]
 	for _, e := range events {
-		if e.Kind == KeyPress && e.Key != "" && (!e.Repeat || repeats(e.Key)) {
-			in.Keys = append(in.Keys, e.Key)
+		switch e.Kind {
+		case KeyPress:
+			if e.Key != "" && (!e.Repeat || repeats(e.Key)) {
+				in.Keys = append(in.Keys, e.Key)
+			}
+		case PointerPress, PointerLift:
+			if len(c.pending) >= maxPending {
+				c.pending = c.pending[1:]
+			}
+			c.pending = append(c.pending, e)
 		}
 	}
 	mouse := -1
@@ -57,32 +81,31 @@ func (c *Catcher) Merge(in *Input, events []Event, repeats func(key string) bool
 		return
 	}
 	m := &in.Pointers[mouse]
-	if c.lift {
-		// The release owed from the last tick (a new press waits a tick).
-		c.lift = false
-		m.X, m.Y, m.Down = c.liftX, c.liftY, false
-		return
-	}
-	if m.Down {
-		return // polling shows the button held: nothing was missed
-	}
-	for i, e := range events {
-		if e.Kind != PointerPress {
-			continue
+	for len(c.pending) > 0 {
+		e := c.pending[0]
+		c.pending = c.pending[1:]
+		if down := e.Kind == PointerPress; down != c.down {
+			// (An event that changes nothing, a release while up such
+			// as a blur's, takes no tick.)
+			c.down, c.disagree = down, 0
+			m.X, m.Y, m.Down = e.X, e.Y, down
+			return
 		}
-		// Pressed and, since the button is up now, released within the
-		// tick: down now at the press, up next tick at the release.
-		m.X, m.Y, m.Down = e.X, e.Y, true
-		c.lift, c.liftX, c.liftY = true, e.X, e.Y
-		for _, u := range events[i+1:] {
-			if u.Kind == PointerLift {
-				c.liftX, c.liftY = u.X, u.Y
-				break
-			}
-		}
-		return
 	}
+	if m.Down != c.down {
+		c.disagree++
+		if c.disagree >= resyncTicks {
+			c.down, c.disagree = m.Down, 0
+		}
+	} else {
+		c.disagree = 0
+	}
+	m.Down = c.down
 }
+
+// Pending reports whether pointer events wait to be shown in later ticks:
+// the platform keeps ticking until they have been.
+func (c *Catcher) Pending() bool { return len(c.pending) > 0 }
 
 // KeyNameForCode maps a browser KeyboardEvent.code (the physical key) to
 // the names of Input.Keys, as the Ebiten layer's KeyName maps Ebiten keys;
