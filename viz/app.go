@@ -144,12 +144,13 @@ func (a *App) invalidate() error {
 		a.scaleIdx = map[int]*scaleEngines{}
 		a.rows, a.scaling, a.trace, a.timing = nil, nil, nil, nil
 	}
-	qk := queryKey{m: p.M, d: p.D, sigma: p.Sigma, seed: p.Seed, data: p.Data}
+	qk := queryKey{m: p.M, d: p.D, sigma: p.Sigma, seed: p.Seed, data: p.Data, qvec: p.QVec}
 	if a.q == nil || qk != a.qKey {
 		q, err := queries(p)
 		if err != nil {
 			return err
 		}
+		applyQVec(p, q)
 		a.q = q
 		a.qKey = qk
 		a.qVer++
@@ -164,6 +165,7 @@ type queryKey struct {
 	sigma float64
 	seed  uint64
 	data  gen.Kind
+	qvec  string // Params.QVec: a dragged query (querydrag.go)
 }
 
 func (a *App) rowsKey() rowsKey {
@@ -677,6 +679,7 @@ type Snapshot struct {
 	Playing  bool              `json:"playing"`
 	Panels   []Region          `json:"panels"`
 	Widgets  []Region          `json:"widgets"`
+	Buttons  []Region          `json:"buttons,omitempty"` // the header's buttons ("help")
 	Frame    FrameStats        `json:"frame"`
 	Hash     string            `json:"hash"`
 	Error    string            `json:"error"`
@@ -698,6 +701,7 @@ func (a *App) Snapshot() Snapshot {
 	}
 	s.Panels = append([]Region(nil), a.ui.panels...)
 	s.Widgets = append([]Region(nil), a.ui.widgets...)
+	s.Buttons = a.helpRegions()
 	return s
 }
 

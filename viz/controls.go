@@ -26,6 +26,7 @@ type controls struct {
 	speed               *widget.Slider
 	seed                *widget.NumberField
 	data, kind, index   *widget.Select
+	text                *widget.Select
 	paper               *widget.Button
 	play, back, fwd     *widget.Button
 	buttons             []*widget.Button // the animation row, laid out by hand
@@ -34,7 +35,7 @@ type controls struct {
 
 func newControls() *controls {
 	c := &controls{theme: widget.LightTheme()}
-	c.theme.TextSize = 12
+	c.theme.TextSize = 12 * textScale
 	int0 := func(v float64) string { return strconv.Itoa(int(math.Round(v))) }
 	c.b = &widget.Slider{Base: widget.Base{Name: "b", Label: "threshold b"}, Step: 0.01}
 	c.paper = &widget.Button{Base: widget.Base{Name: "paper_b", Label: "paper b = σ²·√(0.4 ln n)"}}
@@ -49,6 +50,7 @@ func newControls() *controls {
 	c.sigma = &widget.Slider{Base: widget.Base{Name: "sigma", Label: "σ of the entries"}, Min: MinSigma, Max: MaxSigma, Scale: widget.Log10}
 	c.data = &widget.Select{Base: widget.Base{Name: "data", Label: "data"}, Options: DataNames()}
 	c.index = &widget.Select{Base: widget.Base{Name: "index", Label: "index"}, Options: IndexNames()}
+	c.text = newTextSizeSelect()
 	c.seed = &widget.NumberField{Base: widget.Base{Name: "seed", Label: "seed (r: new)"}, Parse: widget.ParseRange(0, 1e15, true), Format: int0}
 	c.speed = &widget.Slider{Base: widget.Base{Name: "speed", Label: "animation steps/s (− +)"}, Min: MinSpeed, Max: MaxSpeed, Scale: widget.Log10}
 	c.play = &widget.Button{Base: widget.Base{Name: "play", Label: "pause"}}
@@ -56,7 +58,7 @@ func newControls() *controls {
 	c.fwd = &widget.Button{Base: widget.Base{Name: "step_forward", Label: "step →"}}
 	c.buttons = []*widget.Button{c.play, c.back, c.fwd}
 	c.form = &widget.Form{Theme: &c.theme, Gap: 5, MinColW: 160}
-	c.form.Add(c.b, c.paper, c.n, c.d, c.m, c.query, c.kind, c.alpha, c.gamma, c.sigma, c.data, c.index, c.seed, c.speed)
+	c.form.Add(c.b, c.paper, c.n, c.d, c.m, c.query, c.kind, c.alpha, c.gamma, c.sigma, c.data, c.index, c.seed, c.speed, c.text)
 	return c
 }
 
@@ -103,6 +105,7 @@ func (c *controls) sync(p Params, playing bool) {
 	if !c.index.Open {
 		c.index.SetValue(p.Index.String())
 	}
+	c.syncText(p.Text)
 	if playing {
 		c.play.Label = "pause"
 	} else {
@@ -229,6 +232,10 @@ func (a *App) handleWidgets(in *input.Input) {
 		case "index":
 			if v, err := hsr.ParseIndexKind(c.index.Value()); err == nil {
 				p.Index = v
+			}
+		case "text":
+			if v, err := parseTextSize(c.text.Value()); err == nil {
+				p.Text = v
 			}
 		}
 	}

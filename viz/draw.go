@@ -21,7 +21,7 @@ func (p painter) line(x0, y0, x1, y1 float32, c color.RGBA, w float32) {
 }
 
 func (p painter) text(x, y float32, s string, size float32, c color.RGBA, al scene.Align) {
-	p.s.Add(scene.Text{X: x, Y: y, S: s, Size: size, Color: c, Align: al})
+	p.s.Add(scene.Text{X: x, Y: y, S: s, Size: size * textScale, Color: c, Align: al})
 }
 
 func (p painter) circle(x, y, r float32, fill, stroke color.RGBA, sw float32) {
@@ -31,7 +31,7 @@ func (p painter) circle(x, y, r float32, fill, stroke color.RGBA, sw float32) {
 // fitText shortens s with "…" until it fits in w. The answers are cached:
 // the same labels are fitted every frame.
 func fitText(s string, size, w float32) string {
-	k := fitKey{s, size, w}
+	k := fitKey{s, size * textScale, w}
 	fits.mu.Lock()
 	f, ok := fits.m[k]
 	fits.mu.Unlock()

@@ -48,16 +48,16 @@ const (
 func computeLayout(w, h int, controls bool, scroll float32, names []string) layout {
 	W, H := float32(w), float32(h)
 	L := layout{w: W, h: H, panels: map[string]rect{}}
-	L.header = rect{0, 0, W, headerH}
-	top := float32(headerH)
+	L.header = rect{0, 0, W, scaled(headerH)}
+	top := scaled(headerH)
 	// the control column: one column of widgets, or two when the window is
 	// too short for one; without room for the panels beside it, the narrow
 	// (scrolling) layout
 	cwid := float32(0)
 	if controls {
-		cwid = controlW
-		if controlsHeight(controlW) > H-top-gap {
-			cwid = controlW2
+		cwid = scaled(controlW)
+		if controlsHeight(cwid) > H-top-gap {
+			cwid = scaled(controlW2)
 		}
 	}
 	bandH := float32(0)

@@ -104,6 +104,10 @@ func (a *App) geometry() *geoCache {
 	}
 	padx, pady := 0.06*(g.bx1-g.bx0), 0.06*(g.by1-g.by0)
 	g.bx0, g.bx1, g.by0, g.by1 = g.bx0-padx, g.bx1+padx, g.by0-pady, g.by1+pady
+	if old := a.ui.geo; old != nil && a.ui.qdrag.active {
+		// the query is being dragged: the view stays put under the pointer
+		g.bx0, g.bx1, g.by0, g.by1 = old.bx0, old.bx1, old.by0, old.by1
+	}
 	a.ui.geo = g
 	return g
 }
@@ -135,6 +139,7 @@ func (*geometryPanel) draw(a *App, p painter, r rect, title string) {
 		caption = "d = 1: → is q·k/|q| (exact); ↑ only spreads the points"
 	}
 	body := p.panelFrame(r, title, caption)
+	a.ui.qdrag.tipOK = false
 	g := a.geometry()
 	if g == nil {
 		a.drawWaiting(p, body)
@@ -229,21 +234,16 @@ func (*geometryPanel) draw(a *App, p painter, r rect, title string) {
 		s += fmt.Sprintf("   (showing %s keys)", fmtInt(len(g.ids)))
 	}
 	p.text(x, ly, fitText(s, sizeLabel, plot.X+plot.W-x), sizeLabel, colText, scene.AlignLeft)
-	// hover: the nearest drawn key
-	if h, ok := a.hoverIn(plot); ok {
-		best, bd := -1, float32(8*8)
-		for i := range g.xs {
-			dx, dy := v.X(g.xs[i])-h.X, v.Y(g.ys[i])-h.Y
-			if dd := dx*dx + dy*dy; dd < bd {
-				best, bd = i, dd
-			}
-		}
-		if best >= 0 {
-			X, Y := v.X(g.xs[best]), v.Y(g.ys[best])
-			p.circle(X, Y, 7, color.RGBA{}, colHover, 2)
-			p.tooltip(X, Y, a.keyInfo(g.ids[best]), r)
+	a.ui.geoDrawn = geoDrawn{ok: true, v: v, plot: plot}
+	// a hovered heatmap cell: its key's point
+	if j := a.hoveredKey(); j >= 0 && a.ui.hover.Panel != PanelGeometry {
+		x, y := g.pr.xy(a.data.key_(j), j)
+		if X, Y := v.X(x), v.Y(y); plot.contains(X, Y) {
+			p.circle(X, Y, 7, colTransparent, colHover, 2.5)
+			p.circle(X, Y, 2.5, colHover, colTransparent, 0)
 		}
 	}
+	a.drawHover(p, PanelGeometry, r)
 }
 
 // cValue is the offset c of the traced query (√d·b for ReLU, √d·τ for top-r).
@@ -415,6 +415,14 @@ func (a *App) drawArrow(p painter, v view, plot rect, qx, qy, qnorm float64) {
 		return
 	}
 	ux, uy := dx/L, dy/L
+	if a.p.D == 2 {
+		// the head is the drag handle (querydrag.go)
+		qd := &a.ui.qdrag
+		qd.tipX, qd.tipY, qd.tipOK, qd.v, qd.plot = X1, Y1, true, v, plot
+		if qd.active {
+			p.circle(X1, Y1, 9, colTransparent, colHover, 2)
+		}
+	}
 	p.line(X0, Y0, X1-ux*6, Y1-uy*6, colQuery, 3)
 	head := scene.Polygon{Fill: colQuery,
 		Xs: []float32{X1, X1 - ux*12 - uy*6, X1 - ux*12 + uy*6},

@@ -274,7 +274,10 @@ func lum(c color.RGBA) float64 {
 type heatmapPanel struct {
 	heat     heatCache
 	memo     panelMemo
-	hoverRow int // the row under the pointer at the last draw (-1: none)
+	hoverRow int // unused; kept for newPanels' literal
+	// where the maps were last drawn and their columns (hover.go's hit test)
+	maps [3]rect
+	cols int
 }
 
 func (*heatmapPanel) name() string  { return PanelHeatmap }
@@ -282,7 +285,11 @@ func (*heatmapPanel) title() string { return "Attention weights: dense vs HSR" }
 
 // click shows the query of the row clicked.
 func (hp *heatmapPanel) click(a *App, x, y float32) {
-	if i := hp.hoverRow; i >= 0 && i < a.p.M && i != a.p.Query {
+	h := hp.hit(a, x, y)
+	if h == nil {
+		return
+	}
+	if i := h.Query; i >= 0 && i < a.p.M && i != a.p.Query {
 		q := a.p
 		q.Query = i
 		_ = a.SetParams(q)
@@ -329,8 +336,8 @@ func (hp *heatmapPanel) draw(a *App, p painter, r rect, title string) {
 	dmax = math.Max(dmax, 1e-6*vmax)
 	hc := &hp.heat
 	hc.update(rows, nb, W, H, dmax)
-	// Unchanged maps and no pointer over the panel: the same items as last
-	// frame (a hovered cell highlights its row and column, so no memo then).
+	// Unchanged maps: the same items as last frame; the hovered cell's
+	// highlight and tooltip are drawn over them (hover.go).
 	type key struct {
 		r            rect
 		caption      string
@@ -338,15 +345,11 @@ func (hp *heatmapPanel) draw(a *App, p painter, r rect, title string) {
 		keys         [3]string
 		nb, n, m, q  int
 		dshown, dmax float64
+		text         float32
 	}
-	var k any
-	if _, hovering := a.hoverIn(r); !hovering {
-		k = key{r, caption, a.p.Kind, hc.key, nb, a.p.N, a.p.M, a.p.Query, dshown, dmax}
-		if hp.memo.key == k {
-			hp.hoverRow = -1
-		}
-	}
+	k := key{r, caption, a.p.Kind, hc.key, nb, a.p.N, a.p.M, a.p.Query, dshown, dmax, textScale}
 	p.memo(&hp.memo, k, func() { hp.drawNow(a, p, r, title, caption, body, rows, W, H, dshown) })
+	a.drawHover(p, PanelHeatmap, r)
 }
 
 // drawNow draws the heatmap panel whose maps hp.heat holds.
@@ -411,29 +414,14 @@ func (hp *heatmapPanel) drawNow(a *App, p painter, r rect, title, caption string
 		ry := mr.Y + mr.H*float32(a.p.Query)/float32(m)
 		p.rect(rect{mr.X - 4, ry, 3, max(1, mr.H/float32(m))}, colQuery, color.RGBA{}, 0)
 	}
-	// hover: highlight the row and the column in all three maps (llm-viz style)
-	hp.hoverRow = -1
-	for k := 0; k < 3; k++ {
-		mr := mapRects[k]
-		h, ok := a.hoverIn(mr)
-		if !ok {
-			continue
-		}
-		i := min(m-1, int((h.Y-mr.Y)/mr.H*float32(m)))
-		c := min(cols-1, int((h.X-mr.X)/mr.W*float32(cols)))
-		for _, o := range mapRects {
-			p.rect(rect{o.X, o.Y + o.H*float32(i)/float32(m), o.W, max(1, o.H/float32(m))}, color.RGBA{}, colHover, 1.5)
-			p.rect(rect{o.X + o.W*float32(c)/float32(cols), o.Y, max(1, o.W/float32(cols)), o.H}, color.RGBA{}, colHover, 1.5)
-		}
-		if rr := rows[i]; rr != nil {
-			p.tooltip(h.X, h.Y, a.cellInfo(i, c, cols, rr), r)
-		}
-		hp.hoverRow = i
-	}
+	// hover (hover.go) highlights the row and the column in all three maps (llm-viz style)
+	hp.maps, hp.cols = mapRects, cols
 }
 
-// cellInfo is the hover text of heatmap cell (row i, column c of cols).
-func (a *App) cellInfo(i, c, cols int, rr *rowResult) []string {
+// cellInfo is the key of heatmap cell (row i, column c of cols), the one
+// of largest dense weight among the keys the column covers, and its hover
+// text (−1, nil: no key).
+func (a *App) cellInfo(i, c, cols int, rr *rowResult) (int, []string) {
 	nb := len(rr.dense)
 	b0, b1 := c*nb/cols, max(c*nb/cols+1, (c+1)*nb/cols)
 	best := b0
@@ -444,7 +432,7 @@ func (a *App) cellInfo(i, c, cols int, rr *rowResult) []string {
 	}
 	j := int(rr.arg[best])
 	if j < 0 {
-		return nil
+		return -1, nil
 	}
 	ds := a.data
 	d := ds.d
@@ -461,5 +449,5 @@ func (a *App) cellInfo(i, c, cols int, rr *rowResult) []string {
 		rep = "yes"
 	}
 	lines = append(lines, "reported by the HSR query: "+rep+" · click: show this query")
-	return lines
+	return j, lines
 }

@@ -96,6 +96,7 @@ type treePanel struct {
 	imgKey string
 	imgSeq int
 	bars   []bar // the interval bars laid out (reused)
+	plot   rect  // the interval view's plot as last drawn (hover.go)
 }
 
 func (*treePanel) name() string  { return PanelTree }
@@ -120,6 +121,7 @@ func (tp *treePanel) draw(a *App, p painter, r rect, title string) {
 		area = rect{area.X, area.Y + boxH, area.W, area.H - boxH}
 	}
 	tp.drawIntervals(a, p, area, k)
+	a.drawHover(p, PanelTree, r)
 	// counters at this step
 	c := a.stepCounters()
 	y := area.Y + area.H + 4
@@ -228,18 +230,12 @@ func (tp *treePanel) drawIntervals(a *App, p painter, r rect, k int) {
 	p.text(plot.X, ay, fmt.Sprintf("q·x = %.3g", lo), sizeSmall, colMuted, scene.AlignLeft)
 	p.text(plot.X+plot.W, ay, fmt.Sprintf("%.3g", hi), sizeSmall, colMuted, scene.AlignRight)
 	p.text(cx, ay, fmt.Sprintf("c = %.3g", t.C), sizeSmall, colQuery, scene.AlignCenter)
-	// hover a bar
-	if h, ok := a.hoverIn(plot); ok {
-		for i := k - 1; i >= 0; i-- {
+	tp.plot = plot
+	// a hovered heatmap cell or point: the node that decided its key
+	if j := a.hoveredKey(); j >= 0 {
+		if i := stepOfKey(t, k, a.data.key_(j)); i >= 0 {
 			b := bars[i]
-			if h.X >= b.x0-1 && h.X <= b.x1+1 && h.Y >= b.y-1 && h.Y <= b.y+b.h+1 {
-				s := t.Steps[i]
-				p.rect(rect{b.x0 - 1, b.y - 1, b.x1 - b.x0 + 2, b.h + 2}, color.RGBA{}, colHover, 2)
-				p.tooltip(h.X, h.Y, []string{fmt.Sprintf("step %d: level %d, %d keys below", i+1, s.Depth, s.Count),
-					fmt.Sprintf("q·x over the box ∈ [%.4g, %.4g]", s.Min, s.Max),
-					fmt.Sprintf("→ %s (%d reported, %d dot products)", s.Decision, s.Reported, s.DotProducts)}, r)
-				break
-			}
+			p.rect(rect{b.x0 - 2, b.y - 2, b.x1 - b.x0 + 4, b.h + 4}, colTransparent, colHover, 2.5)
 		}
 	}
 }
@@ -287,6 +283,19 @@ func (tp *treePanel) drawBoxes(a *App, p painter, r rect, k int) {
 			if br, ok := clip(s.Lo[0], s.Lo[1], s.Hi[0], s.Hi[1]); ok {
 				p.rect(rect{br.X - 1, br.Y - 1, br.W + 2, br.H + 2}, color.RGBA{}, colText, 2.5)
 			}
+		}
+	}
+	if j := a.hoveredKey(); j >= 0 {
+		// a hovered heatmap cell or point: its key and the box that decided it
+		if i := stepOfKey(t, k, a.data.key_(j)); i >= 0 && len(t.Steps[i].Lo) >= 2 {
+			s := t.Steps[i]
+			if br, ok := clip(s.Lo[0], s.Lo[1], s.Hi[0], s.Hi[1]); ok {
+				p.rect(rect{br.X - 1, br.Y - 1, br.W + 2, br.H + 2}, colTransparent, colHover, 2.5)
+			}
+		}
+		x, y := g.pr.xy(a.data.key_(j), j)
+		if X, Y := v.X(x), v.Y(y); r.contains(X, Y) {
+			p.circle(X, Y, 5, colTransparent, colHover, 2)
 		}
 	}
 	p.rect(r, color.RGBA{}, colBorder, 1)

@@ -36,6 +36,12 @@ type Params struct {
 	// Controls hides the control column when false (embedding in a lesson
 	// page, as TensorFlow Playground does); keys still work.
 	Controls bool `json:"controls"`
+	// Text scales every text and the layout around it (projectors): 1 is
+	// the default sizes, 0.75…3 (textscale.go).
+	Text float64 `json:"text"`
+	// QVec is a query dragged by hand (d = 2): "i:x,y" replaces row i of Q
+	// by (x, y); "" is the generated queries only (querydrag.go).
+	QVec string `json:"qvec"`
 }
 
 // Limits of the parameters. MaxND bounds the key matrix (n·d float64s,
@@ -76,7 +82,7 @@ func IndexNames() []string { return names(hsr.IndexKinds()) }
 // and the tree's boxes can be drawn, at the paper's threshold.
 func DefaultParams() Params {
 	p := Params{N: 4096, D: 2, M: 32, PaperB: true, Alpha: 2, Sigma: 1, Seed: 1,
-		Data: gen.Gaussian, Kind: attention.ReLU, Gamma: 0.5, Index: hsr.IndexTree, Query: 0, Speed: 6, Controls: true}
+		Data: gen.Gaussian, Kind: attention.ReLU, Gamma: 0.5, Index: hsr.IndexTree, Query: 0, Speed: 6, Controls: true, Text: 1}
 	p.B = p.paperB()
 	return p
 }
@@ -133,6 +139,11 @@ func (p Params) Validate() error {
 		return fmt.Errorf("query must be in 0…m−1 = 0…%d (got %d)", p.M-1, p.Query)
 	case !finite(p.Speed) || p.Speed < MinSpeed || p.Speed > MaxSpeed:
 		return fmt.Errorf("speed must be in %g…%g steps/s (got %v)", MinSpeed, MaxSpeed, p.Speed)
+	case !finite(p.Text) || p.Text < MinText || p.Text > MaxText:
+		return fmt.Errorf("text must be in %g…%g (a text-size scale, 1 = default; got %v)", MinText, MaxText, p.Text)
+	}
+	if err := p.validQVec(); err != nil {
+		return err
 	}
 	return nil
 }
@@ -143,10 +154,11 @@ func (p *Params) normalize() {
 	if p.PaperB && p.N >= 2 && p.Sigma > 0 {
 		p.B = p.paperB()
 	}
+	p.normalizeHover()
 }
 
 // hashOrder is the field order of Hash (stable, readable).
-var hashOrder = []string{"n", "d", "m", "b", "paper_b", "alpha", "sigma", "seed", "data", "kind", "gamma", "index", "query", "speed", "controls"}
+var hashOrder = []string{"n", "d", "m", "b", "paper_b", "alpha", "sigma", "seed", "data", "kind", "gamma", "index", "query", "speed", "controls", "text", "qvec"}
 
 func (p Params) fields() map[string]string {
 	f := func(x float64) string { return strconv.FormatFloat(x, 'g', -1, 64) }
@@ -155,7 +167,7 @@ func (p Params) fields() map[string]string {
 		"b": f(p.B), "paper_b": strconv.FormatBool(p.PaperB), "alpha": strconv.Itoa(p.Alpha),
 		"sigma": f(p.Sigma), "seed": strconv.FormatUint(p.Seed, 10), "data": p.Data.String(), "kind": p.Kind.String(),
 		"gamma": f(p.Gamma), "index": p.Index.String(), "query": strconv.Itoa(p.Query), "speed": f(p.Speed),
-		"controls": strconv.FormatBool(p.Controls),
+		"controls": strconv.FormatBool(p.Controls), "text": f(p.Text), "qvec": p.QVec,
 	}
 }
 
@@ -365,6 +377,10 @@ func (p *Params) setField(k, v string) error {
 		return atof(&p.Speed)
 	case "controls":
 		return atob(&p.Controls)
+	case "text":
+		return atof(&p.Text)
+	case "qvec":
+		p.QVec = v
 	default:
 		return fmt.Errorf("unknown parameter %q (known: %s)", k, strings.Join(hashOrder, ", "))
 	}

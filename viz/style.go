@@ -46,7 +46,7 @@ func rgba(r, g, b, a uint8) color.RGBA {
 
 func withAlpha(c color.RGBA, a uint8) color.RGBA { return rgba(c.R, c.G, c.B, a) }
 
-// Text sizes (logical pixels).
+// Text sizes (logical pixels), at text scale 1 (textscale.go).
 const (
 	sizeTitle   = 15
 	sizeCaption = 12
@@ -56,7 +56,7 @@ const (
 )
 
 // textWidth measures text with the renderer's font metrics.
-func textWidth(s string, size float32) float32 { return scene.TextWidth(s, size) }
+func textWidth(s string, size float32) float32 { return scene.TextWidth(s, size*textScale) }
 
 // lineHeight is the vertical advance of one text line.
-func lineHeight(size float32) float32 { return scene.TextHeight(size) }
+func lineHeight(size float32) float32 { return scene.TextHeight(size * textScale) }

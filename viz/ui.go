@@ -28,6 +28,7 @@ type uiState struct {
 	lastItems         int          // items of the last scene
 	lastGood          *scene.Scene // the last scene drawn without a panic
 	help              bool
+	hoverState        // hover.go: the hovered thing, taps, the help button, the query drag
 }
 
 // hoverIn returns the pointer if it is inside r.
@@ -40,9 +41,12 @@ func (a *App) hoverIn(r rect) (input.Pointer, bool) {
 
 // handleInput applies one tick of input: pointer position, keys, widgets.
 func (a *App) handleInput(in *input.Input) {
-	if p, ok := in.Primary(); ok {
-		a.ui.pointer, a.ui.hasPtr = p, true
+	a.trackPointer(in)
+	if a.handleQueryDrag(in) {
+		a.ui.noteDown(a, in)
+		return
 	}
+	a.ui.noteDown(a, in)
 	a.handleWidgets(in)
 	a.handleKeys(in)
 	a.handleClicks(in)
@@ -77,12 +81,12 @@ func (a *App) scrollBy(dy float32) {
 // handleClicks: a click (press and release in one place) goes to the
 // panel under it, if it takes clicks (clicker).
 func (a *App) handleClicks(in *input.Input) {
-	p, ok := in.Primary()
+	p, ok := a.primary(in)
 	down := ok && p.Down
 	if down && !a.ui.clickDown {
 		a.ui.clickX, a.ui.clickY = p.X, p.Y
 	}
-	if !down && a.ui.clickDown && ok && abs32(p.X-a.ui.clickX) < 4 && abs32(p.Y-a.ui.clickY) < 4 {
+	if !down && a.ui.clickDown && ok && abs32(p.X-a.ui.clickX) < 4 && abs32(p.Y-a.ui.clickY) < 4 && !a.handleHelpTap(p.X, p.Y) {
 		for _, pn := range a.panels {
 			if c, ok := pn.(clicker); ok && a.ui.lay.panels[pn.name()].contains(p.X, p.Y) {
 				c.click(a, p.X, p.Y)
@@ -122,10 +126,12 @@ func (a *App) Scene(w, h int) (out *scene.Scene) {
 	s := &scene.Scene{W: w, H: h, Background: colBackground, Items: make([]scene.Item, 0, a.ui.lastItems+16)}
 	defer func() { a.ui.lastItems = len(s.Items) }()
 	p := painter{s}
+	useTextScale(a.p.Text)
 	L := computeLayout(w, h, a.p.Controls, a.ui.scroll, a.panelNames())
 	a.ui.w, a.ui.h, a.ui.lay = w, h, L
 	a.ui.scenes++
 	a.ui.panels = a.ui.panels[:0]
+	a.ui.hover = a.hoverHit()
 	group := func(r rect, draw func(p painter, r rect)) {
 		g := s.BeginGroup(r.X, r.Y, r.W, r.H)
 		draw(p, r)
@@ -170,13 +176,10 @@ func (a *App) drawHeader(p painter, r rect) {
 			p.progressBar(rect{x, r.Y + r.H/2 - 3, bw, 6}, pct/100, label)
 		}
 	}
-	right := "h: help"
+	right := r.X + r.W - a.drawHelpButton(p, r)
 	if a.errMsg != "" {
-		right = a.errMsg
-		p.text(r.X+r.W-12, r.Y+10, fitText(right, sizeCaption, r.W/2), sizeCaption, colError, scene.AlignRight)
-		return
+		p.text(right-12, r.Y+10, fitText(a.errMsg, sizeCaption, r.W/2), sizeCaption, colError, scene.AlignRight)
 	}
-	p.text(r.X+r.W-12, r.Y+10, right, sizeCaption, colMuted, scene.AlignRight)
 }
 
 // workLabel says what the pending work is doing now.
