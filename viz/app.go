@@ -484,12 +484,15 @@ func (a *App) computeTrace(tk traceKey) error {
 }
 
 // stepCounters sums the trace's work over its first a.step steps.
-func (a *App) stepCounters() hsr.Stats {
+func (a *App) stepCounters() hsr.Stats { return a.countersAt(a.step) }
+
+// countersAt sums the trace's work over its first k steps.
+func (a *App) countersAt(k int) hsr.Stats {
 	var s hsr.Stats
 	if a.trace == nil {
 		return s
 	}
-	for _, st := range a.trace.Steps[:a.step] {
+	for _, st := range a.trace.Steps[:min(k, len(a.trace.Steps))] {
 		s.NodesVisited++
 		switch st.Decision {
 		case hsr.Pruned:

@@ -57,7 +57,7 @@ func newControls() *controls {
 	c.back = &widget.Button{Base: widget.Base{Name: "step_back", Label: "← step"}}
 	c.fwd = &widget.Button{Base: widget.Base{Name: "step_forward", Label: "step →"}}
 	c.buttons = []*widget.Button{c.play, c.back, c.fwd}
-	c.form = &widget.Form{Theme: &c.theme, Gap: 5, MinColW: 160}
+	c.form = &widget.Form{Theme: &c.theme, Gap: 5, MinColW: 160 * textScale}
 	c.form.Add(c.b, c.paper, c.n, c.d, c.m, c.query, c.kind, c.alpha, c.gamma, c.sigma, c.data, c.index, c.seed, c.speed, c.text)
 	return c
 }
@@ -308,16 +308,17 @@ func region(b *widget.Base) Region {
 func (a *App) drawHelp(p painter, r rect) {
 	p.rect(r, rgba(0x10, 0x14, 0x18, 0x90), colBorder, 0)
 	lh := lineHeight(sizeCaption) + 4
-	w := float32(420)
-	h := lh*float32(len(keyHelp)+3) + 20
+	w := min(scaled(470), r.W-16)
+	h := lh*float32(len(keyHelp)+4) + 20
 	box := rect{r.X + (r.W-w)/2, r.Y + max(20, (r.H-h)/2), w, h}
 	p.rect(box, colPanel, colBorder, 1)
 	p.text(box.X+16, box.Y+12, "Keys", sizeTitle, colText, scene.AlignLeft)
 	y := box.Y + 12 + lh + 6
 	for _, kv := range keyHelp {
 		p.text(box.X+16, y, kv[0], sizeCaption, colAccent, scene.AlignLeft)
-		p.text(box.X+120, y, kv[1], sizeCaption, colText, scene.AlignLeft)
+		p.text(box.X+16+scaled(104), y, kv[1], sizeCaption, colText, scene.AlignLeft)
 		y += lh
 	}
-	p.text(box.X+16, y+4, "Hover points, bars and heatmap cells for their numbers. h or Esc closes.", sizeSmall, colMuted, scene.AlignLeft)
+	p.text(box.X+16, y+4, "Hover (or tap) points, bars and heatmap cells for their numbers.", sizeSmall, colMuted, scene.AlignLeft)
+	p.text(box.X+16, y+4+lineHeight(sizeSmall)+2, "Drag the arrow's head to move the query (d = 2). h, Esc or a tap closes.", sizeSmall, colMuted, scene.AlignLeft)
 }

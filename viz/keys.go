@@ -26,6 +26,7 @@ var keyHelp = [][2]string{
 	{"i", "cycle index: tree / scan / auto"},
 	{"r", "new random seed"},
 	{"c", "hide / show the controls"},
+	{"t T", "text size up / down (1×, 1.25×, 1.5×, 2×)"},
 	{"h ?", "this help"},
 }
 
@@ -105,6 +106,8 @@ func (a *App) handleKeys(in *input.Input) {
 			p.Seed %= 1000000
 		case "c":
 			p.Controls = !p.Controls
+		case "t", "T":
+			p.Text = nextTextSize(p.Text, textKeyDir(k, in.Shift))
 		case "h", "?":
 			a.ui.help = !a.ui.help
 			continue

@@ -65,7 +65,7 @@ func computeLayout(w, h int, controls bool, scroll float32, names []string) layo
 		bandH = controlsHeight(W - 2*gap)
 	}
 	switch {
-	case W < 1000 && H > W*1.2 && W >= 600 && H-top-bandH-gap >= float32(rowsOf(len(names), 2))*240:
+	case W < 1000 && H > W*1.2 && W >= 600 && H-top-bandH-gap >= float32(rowsOf(len(names), 2))*scaled(tabletRowH):
 		// tall and medium (a portrait tablet): controls in a band on top, panels 2×3
 		y := top
 		if controls {
@@ -74,7 +74,7 @@ func computeLayout(w, h int, controls bool, scroll float32, names []string) layo
 		}
 		grid(L.panels, names, gap, y, W-2*gap, H-y-gap, 2)
 		L.content = H
-	case W-cwid >= 560 && H >= 420:
+	case W-cwid >= scaled(560) && H >= scaled(420):
 		left := float32(gap)
 		if controls {
 			L.controls = rect{gap, top, cwid, H - top - gap}
@@ -82,12 +82,16 @@ func computeLayout(w, h int, controls bool, scroll float32, names []string) layo
 		}
 		cw := W - left - gap
 		ch := H - top - gap
-		if cw >= 900 || cw > ch*1.6 {
+		if cw >= scaled(900) || (cw > ch*1.6 && cw >= scaled(600)) {
 			grid(L.panels, names, left, top, cw, ch, 3)
 		} else {
 			grid(L.panels, names, left, top, cw, ch, 2)
 		}
 		L.content = H
+	case W-2*gap >= scaled(2*wideScrollColW):
+		// wide, but too short for the control column at this text size
+		// (a projector with large text): scroll two columns (textscale.go)
+		wideScroll(&L, names, controls, top, scroll)
 	default:
 		L.narrow = true
 		// the most interesting picture first, then the controls, then the rest

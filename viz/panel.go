@@ -69,5 +69,12 @@ type memoPanel struct {
 func (m *memoPanel) name() string  { return m.id }
 func (m *memoPanel) title() string { return m.heading }
 func (m *memoPanel) draw(a *App, p painter, r rect, title string) {
-	p.memo(&m.memo, m.key(a, r), func() { m.paint(a, p, r, title) })
+	var k any
+	if mk := m.key(a, r); mk != nil {
+		k = struct {
+			k    any
+			text float32
+		}{mk, textScale}
+	}
+	p.memo(&m.memo, k, func() { m.paint(a, p, r, title) })
 }

@@ -138,14 +138,15 @@ func (*geometryPanel) draw(a *App, p painter, r rect, title string) {
 	if d == 1 {
 		caption = "d = 1: → is q·k/|q| (exact); ↑ only spreads the points"
 	}
-	body := p.panelFrame(r, title, caption)
+	body := p.panelFrameWrapped(r, title, caption)
 	a.ui.qdrag.tipOK = false
 	g := a.geometry()
 	if g == nil {
 		a.drawWaiting(p, body)
 		return
 	}
-	legendH := lineHeight(sizeLabel) + 6
+	legend := a.geoLegend(g, body.W)
+	legendH := legend.h + 6
 	plot := rect{body.X, body.Y, body.W, body.H - legendH}
 	v := g.view(plot)
 	p.s.Add(scene.Rect{X: plot.X, Y: plot.Y, W: plot.W, H: plot.H, Fill: rgb(0xFB, 0xFB, 0xFC)})
@@ -206,34 +207,7 @@ func (*geometryPanel) draw(a *App, p painter, r rect, title string) {
 	a.drawArrow(p, v, plot, qx, qy, g.pr.qnorm)
 	// frame
 	p.rect(plot, color.RGBA{}, colBorder, 1)
-	// legend
-	nrep := len(a.trace.IDs)
-	ly := plot.Y + plot.H + 4
-	x := plot.X
-	drawLegendDot := func(filled bool) {
-		cy := ly + lineHeight(sizeLabel)/2
-		if filled {
-			p.circle(x+5, cy, 4, colReported, colReportedDark, 1.2)
-		} else {
-			p.circle(x+5, cy, 3.5, color.RGBA{}, colFaint, 1.2)
-		}
-		x += 13
-	}
-	drawLegendDot(true)
-	s := fmt.Sprintf("reported (%s of %s)", fmtInt(nrep), fmtInt(a.data.n))
-	p.text(x, ly, s, sizeLabel, colText, scene.AlignLeft)
-	x += textWidth(s, sizeLabel) + 12
-	drawLegendDot(false)
-	s = "not reported"
-	p.text(x, ly, s, sizeLabel, colText, scene.AlignLeft)
-	x += textWidth(s, sizeLabel) + 12
-	p.line(x, ly+lineHeight(sizeLabel)/2, x+14, ly+lineHeight(sizeLabel)/2, colQuery, 2)
-	x += 18
-	s = "q·k = √d·b"
-	if len(g.ids) < a.data.n {
-		s += fmt.Sprintf("   (showing %s keys)", fmtInt(len(g.ids)))
-	}
-	p.text(x, ly, fitText(s, sizeLabel, plot.X+plot.W-x), sizeLabel, colText, scene.AlignLeft)
+	legend.draw(p, plot.X, plot.Y+plot.H+4)
 	a.ui.geoDrawn = geoDrawn{ok: true, v: v, plot: plot}
 	// a hovered heatmap cell: its key's point
 	if j := a.hoveredKey(); j >= 0 && a.ui.hover.Panel != PanelGeometry {
@@ -432,14 +406,56 @@ func (a *App) drawArrow(p painter, v view, plot rect, qx, qy, qnorm float64) {
 	if clipped || !v.exactAspect() {
 		label += fmt.Sprintf("  |q| = %.3g", qnorm)
 	}
-	tx, ty := X1+uy*10, Y1-ux*10-lineHeight(sizeLabel)
-	al := scene.AlignLeft
-	if ux > 0.3 {
-		al = scene.AlignRight
-		tx = X1
-		ty = Y1 + 8
+	lx, ly := a.placeQueryLabel(label, plot, v, X0, Y0, X1, Y1)
+	p.text(lx, ly, label, sizeLabel, colQuery, scene.AlignLeft)
+}
+
+// placeQueryLabel picks where the query's label goes: of a few places
+// around the arrow's head, inside the plot, the one over the fewest drawn
+// keys, clear of the arrow itself (ties: the first listed).
+func (a *App) placeQueryLabel(label string, plot rect, v view, X0, Y0, X1, Y1 float32) (float32, float32) {
+	w, h := textWidth(label, sizeLabel), lineHeight(sizeLabel)
+	const m = 6
+	cands := [][2]float32{
+		{X1 + m, Y1 - h - m}, {X1 + m, Y1 + m}, {X1 - w - m, Y1 - h - m}, {X1 - w - m, Y1 + m},
+		{X1 - w/2, Y1 - h - 2*m}, {X1 - w/2, Y1 + 2*m}, {X1 + 2*m, Y1 - h/2}, {X1 - w - 2*m, Y1 - h/2},
 	}
-	p.text(tx, ty, label, sizeLabel, colQuery, al)
+	g := a.ui.geo
+	best, bestCost := 0, -1
+	for k, c := range cands {
+		r := rect{c[0], c[1], w, h}
+		cost := 0
+		if r.X < plot.X || r.Y < plot.Y || r.X+r.W > plot.X+plot.W || r.Y+r.H > plot.Y+plot.H {
+			cost += 1 << 20
+		}
+		if segmentHitsRect(X0, Y0, X1, Y1, r) {
+			cost += 1 << 16
+		}
+		if g != nil {
+			for i := range g.xs {
+				if r.inset(-2).contains(v.X(g.xs[i]), v.Y(g.ys[i])) {
+					cost++
+				}
+			}
+		}
+		if bestCost < 0 || cost < bestCost {
+			best, bestCost = k, cost
+		}
+	}
+	return cands[best][0], cands[best][1]
+}
+
+// segmentHitsRect reports whether the segment (x0, y0)–(x1, y1) meets r
+// (sampled: the arrow is a few hundred pixels at most).
+func segmentHitsRect(x0, y0, x1, y1 float32, r rect) bool {
+	const n = 32
+	for i := 0; i <= n; i++ {
+		t := float32(i) / n
+		if r.contains(x0+(x1-x0)*t, y0+(y1-y0)*t) {
+			return true
+		}
+	}
+	return false
 }
 
 func (v view) exactAspect() bool { return math.Abs(v.sx-v.sy) < 1e-9*v.sx }

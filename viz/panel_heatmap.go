@@ -301,10 +301,10 @@ func (hp *heatmapPanel) draw(a *App, p painter, r rect, title string) {
 	if a.p.Kind == attention.Softmax {
 		caption = fmt.Sprintf("Softmax keeps the top r = n^γ = %d keys per row; colour = weight ÷ row max.", a.p.TopR())
 	}
-	body := panelBody(r)
+	body := panelBodyWrapped(r, caption)
 	rows, nb := hp.heatRows(a)
 	if nb == 0 {
-		p.panelFrame(r, title, caption)
+		p.panelFrameWrapped(r, title, caption)
 		a.drawWaiting(p, body)
 		return
 	}
@@ -316,7 +316,7 @@ func (hp *heatmapPanel) draw(a *App, p painter, r rect, title string) {
 	mapW := body.W - barW
 	W, H := int(mapW), int(each)
 	if W < 10 || H < 6 {
-		p.panelFrame(r, title, caption)
+		p.panelFrameWrapped(r, title, caption)
 		return
 	}
 	// colour scales (per row maxima kept with the rows)
@@ -354,24 +354,28 @@ func (hp *heatmapPanel) draw(a *App, p painter, r rect, title string) {
 
 // drawNow draws the heatmap panel whose maps hp.heat holds.
 func (hp *heatmapPanel) drawNow(a *App, p painter, r rect, title, caption string, body rect, rows []*rowResult, W, H int, dshown float64) {
-	p.panelFrame(r, title, caption)
+	p.panelFrameWrapped(r, title, caption)
 	hc := &hp.heat
 	nb := hc.nb
 	lh := lineHeight(sizeLabel)
-	names := []string{"dense: all n·m scores computed",
-		"HSR-sparse: reported keys only (white: never computed)",
-		"difference HSR − dense"}
+	// each label in the longest wording that fits (never cut)
+	diff := fmt.Sprintf("max |diff| %.2g", dshown)
+	third := []string{"difference HSR − dense, " + diff, "HSR − dense, " + diff}
 	if a.p.Kind == attention.ReLU {
-		names[2] = "HSR − dense (ReLU^α: exact)"
+		third = []string{"HSR − dense (ReLU^α: exact), " + diff, "HSR − dense (exact), " + diff, "HSR − dense, " + diff}
 	}
 	if a.p.Kind == attention.Softmax {
-		names[2] = "HSR − dense (kept keys gain, dropped lose)"
+		third = []string{"HSR − dense (kept keys gain, dropped lose), " + diff, "HSR − dense (kept gain, dropped lose), " + diff,
+			"HSR − dense, " + diff}
 	}
-	names[2] += fmt.Sprintf(", max |diff| %.2g", dshown)
+	names := []string{
+		fitFirst(sizeLabel, body.W, "dense: all n·m scores computed", "dense: all scores"),
+		fitFirst(sizeLabel, body.W, "HSR-sparse: reported keys only (white: never computed)", "HSR-sparse: reported keys only", "HSR-sparse"),
+		fitFirst(sizeLabel, body.W, third...)}
 	y := body.Y
 	var mapRects [3]rect
 	for k := 0; k < 3; k++ {
-		p.text(body.X, y, fitText(names[k], sizeLabel, body.W), sizeLabel, colText, scene.AlignLeft)
+		p.text(body.X, y, names[k], sizeLabel, colText, scene.AlignLeft)
 		y += lh + 2
 		mr := rect{body.X, y, float32(W), float32(H)}
 		mapRects[k] = mr
@@ -403,10 +407,14 @@ func (hp *heatmapPanel) drawNow(a *App, p painter, r rect, title, caption string
 	// axis note
 	cols := min(nb, W)
 	note := fmt.Sprintf("m = %d queries × n = %s keys", a.p.M, fmtInt(a.p.N))
+	short := fmt.Sprintf("m = %d × n = %s", a.p.M, fmtInt(a.p.N))
+	alts := []string{note, short}
 	if cols < a.p.N {
-		note += fmt.Sprintf("  (each column = max over %s keys)", fmtNum(float64(a.p.N)/float64(cols)))
+		per := fmtNum(float64(a.p.N) / float64(cols))
+		alts = []string{note + fmt.Sprintf("  (each column = max over %s keys)", per),
+			short + fmt.Sprintf(" (a column: max of %s keys)", per), short + fmt.Sprintf(" (column = max of %s)", per), short}
 	}
-	p.text(body.X, y, fitText(note, sizeSmall, body.W), sizeSmall, colMuted, scene.AlignLeft)
+	p.text(body.X, y, fitFirst(sizeSmall, body.W, alts...), sizeSmall, colMuted, scene.AlignLeft)
 	// the selected query's row
 	m := a.p.M
 	for k := 0; k < 3; k++ {

@@ -5,6 +5,7 @@ import (
 	"image"
 	"image/color"
 	"math"
+	"strings"
 
 	"github.com/hsrviz/hsrviz/hsr"
 	"github.com/hsrviz/hsrviz/viz/scene"
@@ -104,7 +105,7 @@ func (*treePanel) title() string { return "The tree at work: the real query trac
 
 func (tp *treePanel) draw(a *App, p painter, r rect, title string) {
 	caption := "Each node: q·x over its box spans [min, max]; vs the line c it is pruned, reported or opened"
-	body := p.panelFrame(r, title, caption)
+	body := p.panelFrameWrapped(r, title, caption)
 	t := a.trace
 	if t == nil || len(t.Steps) == 0 {
 		a.drawWaiting(p, body)
@@ -113,7 +114,11 @@ func (tp *treePanel) draw(a *App, p painter, r rect, title string) {
 	k := a.step
 	lh := lineHeight(sizeLabel)
 	legendH := lh + 6
-	countersH := 2*lh + 8
+	status, detail := a.traceStatus(k, a.playing, body.W)
+	// the height of the last step's (widest) lines, so that the plots
+	// keep their size while the trace plays
+	fs, fd := a.traceStatus(len(t.Steps), true, body.W)
+	countersH := float32(max(len(status)+len(detail), len(fs)+len(fd)))*(lh+2) + 4
 	area := rect{body.X, body.Y, body.W, body.H - legendH - countersH}
 	if a.p.D == 2 && area.H > 260 {
 		boxH := area.H * 0.52
@@ -121,26 +126,42 @@ func (tp *treePanel) draw(a *App, p painter, r rect, title string) {
 		area = rect{area.X, area.Y + boxH, area.W, area.H - boxH}
 	}
 	tp.drawIntervals(a, p, area, k)
-	a.drawHover(p, PanelTree, r)
-	// counters at this step
-	c := a.stepCounters()
+	// counters at this step, flowed onto as many lines as they need
 	y := area.Y + area.H + 4
-	state := "paused"
-	if a.playing {
-		state = fmt.Sprintf("playing %s steps/s", fmtNum(a.p.Speed))
+	for _, l := range status {
+		p.text(body.X, y, l, sizeLabel, colText, scene.AlignLeft)
+		y += lh + 2
 	}
-	line1 := fmt.Sprintf("step %d / %d (%s)   nodes visited %d · pruned %d · reported whole %d · opened %d · leaves scanned %d",
-		k, len(t.Steps), state, c.NodesVisited, c.Pruned, c.ReportedWhole, c.Opened, c.LeavesScanned)
-	line2 := fmt.Sprintf("dot products so far %s of %s keys · keys reported so far %s of %s",
-		fmtInt(c.DotProducts), fmtInt(a.data.n), fmtInt(c.Reported), fmtInt(t.Stats.Reported))
-	if k > 0 {
-		s := t.Steps[k-1]
-		line2 += fmt.Sprintf("   · last: level %d, [%.3g, %.3g] → %s", s.Depth, s.Min, s.Max, s.Decision)
+	for _, l := range detail {
+		p.text(body.X, y, l, sizeLabel, colMuted, scene.AlignLeft)
+		y += lh + 2
 	}
-	p.text(body.X, y, fitText(line1, sizeLabel, body.W), sizeLabel, colText, scene.AlignLeft)
-	p.text(body.X, y+lh+2, fitText(line2, sizeLabel, body.W), sizeLabel, colMuted, scene.AlignLeft)
 	// legend
 	a.drawDecisionLegend(p, rect{body.X, body.Y + body.H - legendH + 4, body.W, lh})
+	a.drawHover(p, PanelTree, r)
+}
+
+// traceStatus is the trace's state at step k as lines of width w: the
+// step and the node counts, then the work so far and the last step.
+func (a *App) traceStatus(k int, playing bool, w float32) (status, detail []string) {
+	t := a.trace
+	c := a.countersAt(k)
+	state := "paused"
+	if playing {
+		state = fmt.Sprintf("playing %s steps/s", fmtNum(a.p.Speed))
+	}
+	status = flowParts([]string{fmt.Sprintf("step %d / %d (%s)", k, len(t.Steps), state),
+		fmt.Sprintf("nodes visited %d", c.NodesVisited), fmt.Sprintf("pruned %d", c.Pruned),
+		fmt.Sprintf("reported whole %d", c.ReportedWhole), fmt.Sprintf("opened %d", c.Opened),
+		fmt.Sprintf("leaves scanned %d", c.LeavesScanned)}, " · ", sizeLabel, w)
+	last := ""
+	if k > 0 {
+		s := t.Steps[k-1]
+		last = fmt.Sprintf("last: level %d, [%.3g, %.3g] → %s", s.Depth, s.Min, s.Max, s.Decision)
+	}
+	detail = flowParts([]string{fmt.Sprintf("dot products so far %s of %s keys", fmtInt(c.DotProducts), fmtInt(a.data.n)),
+		fmt.Sprintf("keys reported so far %s of %s", fmtInt(c.Reported), fmtInt(t.Stats.Reported)), last}, " · ", sizeLabel, w)
+	return status, detail
 }
 
 // drawDecisionLegend shows the four decisions with their colour and cue.
@@ -214,8 +235,12 @@ func (tp *treePanel) drawIntervals(a *App, p painter, r rect, k int) {
 	// the sides of the threshold
 	cx := bars[0].cx
 	p.rect(rect{cx, plot.Y, plot.X + plot.W - cx, plot.H}, withAlpha(colReported, 0x0C), color.RGBA{}, 0)
-	p.text(cx-6, r.Y, "← pruned side", sizeSmall, colMuted, scene.AlignRight)
-	p.text(cx+6, r.Y, "reported side →", sizeSmall, colMuted, scene.AlignLeft)
+	if s := fitFirst(sizeSmall, cx-6-r.X, "← pruned side", "← pruned", ""); s != "" && !strings.HasSuffix(s, "…") {
+		p.text(cx-6, r.Y, s, sizeSmall, colMuted, scene.AlignRight)
+	}
+	if s := fitFirst(sizeSmall, r.X+r.W-cx-6, "reported side →", "reported →", ""); s != "" && !strings.HasSuffix(s, "…") {
+		p.text(cx+6, r.Y, s, sizeSmall, colMuted, scene.AlignLeft)
+	}
 	for _, b := range bars[:k] {
 		drawDecisionSwatch(p, rect{b.x0, b.y, b.x1 - b.x0, b.h}, b.decision)
 	}
@@ -227,9 +252,7 @@ func (tp *treePanel) drawIntervals(a *App, p painter, r rect, k int) {
 	// value axis
 	lo, hi := bars[0].lo, bars[0].hi
 	ay := plot.Y + plot.H + 2
-	p.text(plot.X, ay, fmt.Sprintf("q·x = %.3g", lo), sizeSmall, colMuted, scene.AlignLeft)
-	p.text(plot.X+plot.W, ay, fmt.Sprintf("%.3g", hi), sizeSmall, colMuted, scene.AlignRight)
-	p.text(cx, ay, fmt.Sprintf("c = %.3g", t.C), sizeSmall, colQuery, scene.AlignCenter)
+	axisLabels(p, plot, ay, cx, lo, hi, t.C)
 	tp.plot = plot
 	// a hovered heatmap cell or point: the node that decided its key
 	if j := a.hoveredKey(); j >= 0 {
@@ -237,6 +260,28 @@ func (tp *treePanel) drawIntervals(a *App, p painter, r rect, k int) {
 			b := bars[i]
 			p.rect(rect{b.x0 - 2, b.y - 2, b.x1 - b.x0 + 4, b.h + 4}, colTransparent, colHover, 2.5)
 		}
+	}
+}
+
+// axisLabels writes the interval view's value axis at height y: c under
+// its line (kept inside the plot), and the ends lo and hi where they do
+// not run into it (a shorter form first, then left out).
+func axisLabels(p painter, plot rect, y, cx float32, lo, hi, c float64) {
+	const m = 6
+	cs := fmt.Sprintf("c = %.3g", c)
+	cw := textWidth(cs, sizeSmall)
+	cxl := max(plot.X, min(plot.X+plot.W-cw, cx-cw/2))
+	cr := rect{cxl - m, y, cw + 2*m, lineHeight(sizeSmall)}
+	p.text(cxl, y, cs, sizeSmall, colQuery, scene.AlignLeft)
+	for _, s := range []string{fmt.Sprintf("q·x = %.3g", lo), fmt.Sprintf("%.3g", lo)} {
+		if w := textWidth(s, sizeSmall); !cr.overlaps(rect{plot.X, y, w, cr.H}) {
+			p.text(plot.X, y, s, sizeSmall, colMuted, scene.AlignLeft)
+			break
+		}
+	}
+	hs := fmt.Sprintf("%.3g", hi)
+	if w := textWidth(hs, sizeSmall); !cr.overlaps(rect{plot.X + plot.W - w, y, w, cr.H}) {
+		p.text(plot.X+plot.W, y, hs, sizeSmall, colMuted, scene.AlignRight)
 	}
 }
 

@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/hsrviz/hsrviz/viz/plot"
 	"github.com/hsrviz/hsrviz/viz/widget"
 )
 
@@ -41,6 +42,7 @@ func useTextScale(s float64) {
 		s = 1
 	}
 	textScale = float32(s)
+	plot.TextScale = textScale
 }
 
 // scaled is a layout length that grows with the text (a header that holds
@@ -93,6 +95,7 @@ func newTextSizeSelect() *widget.Select {
 // is not one of the choices is added to them) and sizes the widgets' text.
 func (c *controls) syncText(s float64) {
 	c.theme.TextSize = 12 * textScale
+	c.form.MinColW = 160 * textScale
 	if c.text.Open {
 		return
 	}
@@ -100,4 +103,52 @@ func (c *controls) syncText(s float64) {
 		c.text.Options = append(textSizeOptions(), fmtTextSize(s))
 		c.text.SetValue(fmtTextSize(s))
 	}
+}
+
+// tabletRowH is the least height of a panel row in the portrait-tablet
+// layout (controls in a band on top, panels 2×3): at 768×1024 the band
+// leaves 3 rows of 236 px, and the panels read well from 200 px on.
+const tabletRowH = 200
+
+// wideScrollColW is the least width of a panel column in the wide
+// scrolling layout.
+const wideScrollColW = 400
+
+// wideScroll lays out a window wide enough for two panel columns but too
+// short for the control column beside the panels at the text size (a
+// projector with large text): the first row of panels (the pictures),
+// then the controls in a band, then the other panels, two columns, the
+// whole scrolling as the narrow layout does.
+func wideScroll(L *layout, names []string, controls bool, top, scroll float32) {
+	L.narrow = true
+	W, H := L.w, L.h
+	y := top - scroll
+	colW := (W - 3*gap) / 2
+	ph := max(scaled(300), min(H*0.7, colW*0.85))
+	for i, name := range names {
+		if i == 2 && controls {
+			ctlH := controlsHeight(W - 2*gap)
+			L.controls = rect{gap, y, W - 2*gap, ctlH}
+			y += ctlH + gap
+		}
+		x := gap + float32(i%2)*(colW+gap)
+		L.panels[name] = rect{x, y, colW, ph}
+		if i%2 == 1 || i == len(names)-1 {
+			y += ph + gap
+		}
+	}
+	if controls && len(names) <= 2 {
+		ctlH := controlsHeight(W - 2*gap)
+		L.controls = rect{gap, y, W - 2*gap, ctlH}
+		y += ctlH + gap
+	}
+	L.content = y + scroll
+}
+
+// textKeyDir is the direction of the text-size keys: t up, T (or shift) down.
+func textKeyDir(k string, shift bool) int {
+	if k == "T" || shift {
+		return -1
+	}
+	return 1
 }

@@ -19,10 +19,14 @@ type Style struct {
 	Panel    color.RGBA // legend background
 }
 
-// DefaultStyle is dark text on a light background.
+// TextScale multiplies DefaultStyle's text size (the visualizer's
+// text-size setting for projectors sets it before it draws).
+var TextScale float32 = 1
+
+// DefaultStyle is dark text on a light background, at 11 px × TextScale.
 func DefaultStyle() Style {
 	return Style{
-		TextSize: 11,
+		TextSize: 11 * TextScale,
 		Text:     color.RGBA{0x20, 0x22, 0x28, 0xff},
 		Axis:     color.RGBA{0x50, 0x54, 0x5c, 0xff},
 		Grid:     color.RGBA{0xe4, 0xe6, 0xea, 0xff},
