@@ -223,12 +223,13 @@ func (tp *treePanel) drawIntervals(a *App, p painter, r rect, k int) {
 		depth = max(depth, s.Depth)
 	}
 	rowH := plot.H / float32(depth+1)
+	every := max(1, int(math.Ceil(float64(lineHeight(sizeSmall)/rowH)))) // level labels that do not overlap
 	for lv := 0; lv <= depth; lv++ {
 		y := plot.Y + rowH*float32(lv)
 		if lv > 0 {
 			p.line(plot.X, y, plot.X+plot.W, y, colGrid, 1)
 		}
-		if rowH >= lineHeight(sizeSmall)-2 || lv%2 == 0 {
+		if lv%every == 0 {
 			p.text(plot.X-4, y+rowH/2-lineHeight(sizeSmall)/2, fmt.Sprintf("level %d", lv), sizeSmall, colMuted, scene.AlignRight)
 		}
 	}
