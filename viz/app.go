@@ -682,7 +682,9 @@ type Snapshot struct {
 	Playing  bool              `json:"playing"`
 	Panels   []Region          `json:"panels"`
 	Widgets  []Region          `json:"widgets"`
-	Buttons  []Region          `json:"buttons,omitempty"` // the header's buttons ("help")
+	Buttons  []Region          `json:"buttons,omitempty"` // handles outside the controls: "help" (header), "query" (the arrow's head, d = 2)
+	Hover    *Inspection       `json:"hover,omitempty"`   // what the tooltip shows (hover.go)
+	Help     bool              `json:"help"`              // the help overlay is open
 	Frame    FrameStats        `json:"frame"`
 	Hash     string            `json:"hash"`
 	Error    string            `json:"error"`
@@ -704,7 +706,7 @@ func (a *App) Snapshot() Snapshot {
 	}
 	s.Panels = append([]Region(nil), a.ui.panels...)
 	s.Widgets = append([]Region(nil), a.ui.widgets...)
-	s.Buttons = a.helpRegions()
+	s.Buttons, s.Hover, s.Help = a.helpRegions(), a.ui.hover, a.ui.help
 	return s
 }
 

@@ -384,6 +384,32 @@ type hoverState struct {
 	qdrag        queryDrag
 	qdragWasDown bool // the pointer was down at the last tick
 	geoDrawn     geoDrawn
+	tapBefore    inspectID // what was hovered when the last press began
+}
+
+// inspectID identifies what an Inspection is about.
+type inspectID struct {
+	panel, kind      string
+	query, key, step int
+}
+
+func (in *Inspection) id() inspectID {
+	if in == nil {
+		return inspectID{}
+	}
+	return inspectID{in.Panel, in.Kind, in.Query, in.Key, in.Step}
+}
+
+// tapClicks reports whether a press and release at p is a click for the
+// panels: always for the mouse; for a finger, only a tap on what the
+// previous tap already shows (the first tap shows the tooltip, as a
+// hover; the second acts, as a click).
+func (a *App) tapClicks(p input.Pointer) bool {
+	if p.ID == 0 {
+		return true
+	}
+	now := a.inspectAt(p.X, p.Y)
+	return now != nil && now.id() == a.ui.tapBefore
 }
 
 // noteDown remembers whether the pointer is down (a drag starts on a press).
@@ -413,11 +439,16 @@ func (a *App) drawHelpButton(p painter, r rect) float32 {
 	return w + 8
 }
 
-// helpRegions is the help button's region for Snapshot().Widgets.
+// helpRegions is the help button's region and the query handle's (a
+// square around the arrow's head) for Snapshot().Buttons.
 func (a *App) helpRegions() []Region {
 	b := a.ui.helpBtn
 	if b.W == 0 {
 		return nil
 	}
-	return []Region{{Name: "help", X: b.X, Y: b.Y, W: b.W, H: b.H}}
+	out := []Region{{Name: "help", X: b.X, Y: b.Y, W: b.W, H: b.H}}
+	if qd := &a.ui.qdrag; qd.tipOK && a.p.D == 2 {
+		out = append(out, Region{Name: "query", X: qd.tipX - dragGrab/2, Y: qd.tipY - dragGrab/2, W: dragGrab, H: dragGrab})
+	}
+	return out
 }

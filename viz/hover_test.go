@@ -217,20 +217,35 @@ func TestTapIsHover(t *testing.T) {
 	if want := a.Inspect(x, y); want == nil || h.Text != want.Text {
 		t.Errorf("the tap shows %q, Inspect there %+v", h.Text, want)
 	}
+	// the first tap only shows; a second tap on the same cell acts (a
+	// click on a row shows that query)
+	if a.p.Query != 0 || h.Query == 0 {
+		t.Fatalf("the first tap changed the query to %d (cell row %d)", a.p.Query, h.Query)
+	}
+	tick(mouse, input.Pointer{ID: 1, X: x, Y: y, Down: true})
+	tick(mouse, input.Pointer{ID: 1, X: x, Y: y})
+	if a.p.Query != h.Query {
+		t.Errorf("a second tap on row %d's cell: query %d", h.Query, a.p.Query)
+	}
 	// the mouse moves: the hover follows it again
 	tick(input.Pointer{ID: 0, X: 5, Y: 5})
 	if a.ui.hover != nil {
 		t.Errorf("the mouse moved to the header; hover %+v", a.ui.hover)
 	}
 	// the help button opens the help on a tap, and a tap closes it
-	b := a.Snapshot().Buttons
-	if len(b) != 1 || b[0].Name != "help" {
-		t.Fatalf("header buttons %+v", b)
+	var hb Region
+	for _, b := range a.Snapshot().Buttons {
+		if b.Name == "help" {
+			hb = b
+		}
 	}
-	bx, by := b[0].X+b[0].W/2, b[0].Y+b[0].H/2
+	if hb.W == 0 || hb.Y+hb.H > a.ui.lay.header.H {
+		t.Fatalf("no help button in the header: %+v", a.Snapshot().Buttons)
+	}
+	bx, by := hb.X+hb.W/2, hb.Y+hb.H/2
 	tick(mouse, input.Pointer{ID: 1, X: bx, Y: by, Down: true})
 	tick(mouse, input.Pointer{ID: 1, X: bx, Y: by})
-	if !a.ui.help {
+	if !a.ui.help || !a.Snapshot().Help {
 		t.Fatal("tapping the help button did not open the help")
 	}
 	tick(mouse, input.Pointer{ID: 2, X: 600, Y: 400, Down: true})

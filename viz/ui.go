@@ -85,8 +85,10 @@ func (a *App) handleClicks(in *input.Input) {
 	down := ok && p.Down
 	if down && !a.ui.clickDown {
 		a.ui.clickX, a.ui.clickY = p.X, p.Y
+		a.ui.tapBefore = a.ui.hover.id() // hover.go: a first tap only hovers
 	}
-	if !down && a.ui.clickDown && ok && abs32(p.X-a.ui.clickX) < 4 && abs32(p.Y-a.ui.clickY) < 4 && !a.handleHelpTap(p.X, p.Y) {
+	if !down && a.ui.clickDown && ok && abs32(p.X-a.ui.clickX) < 4 && abs32(p.Y-a.ui.clickY) < 4 && !a.handleHelpTap(p.X, p.Y) &&
+		a.tapClicks(p) {
 		for _, pn := range a.panels {
 			if c, ok := pn.(clicker); ok && a.ui.lay.panels[pn.name()].contains(p.X, p.Y) {
 				c.click(a, p.X, p.Y)
