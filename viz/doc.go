@@ -24,7 +24,15 @@
 //     App.rows, App.trace, App.scaling, App.timing, App.geometry) and draw;
 //     each owns what it keeps between frames.
 //   - Input flows back through App.Update: widgets (viz/widget), the key
-//     map (keys.go), hover and clicks (ui.go, clicker).
+//     map (keys.go), clicks (ui.go, clicker), the query's drag at d = 2
+//     (querydrag.go: a parameter, qvec, so a link keeps it). Hover, a tap
+//     and App.Inspect (the JS API's inspect) share one hit test,
+//     App.inspectAt (hover.go), over where the panels drew last frame; a
+//     hovered cell's key is also marked in the geometry and tree panels.
+//   - Text sizes are the style.go sizes times Params.Text (textscale.go):
+//     textWidth, lineHeight and painter.text apply the scale, so layouts
+//     measured with them adapt; captions and status lines wrap or take a
+//     shorter wording instead of "…" (textfit.go).
 //
 // # Cost and responsiveness
 //
@@ -88,6 +96,8 @@
 //     app, the flags, the URL hash and the JS API take it from gen.Kinds.
 //   - An index kind: package hsr (IndexKind, indexKindNames, New) and
 //     attention's newIndex; everything else takes it from hsr.IndexKinds.
+//   - Hover for a new panel: a hit method returning an *Inspection and a
+//     case in App.inspectAt (hover.go); draw with a.drawHover at the end.
 //   - A JS API call: cmd/wasm/api_js.go (bridge.install), with its Go side
 //     as an App method here so it is testable without a browser.
 package viz

@@ -191,6 +191,8 @@ func paramUsage(name string) string {
 		"query":    "which query row the geometry and tree panels show (0 to m−1)",
 		"speed":    fmt.Sprintf("animation steps per second, %g to %g", viz.MinSpeed, viz.MaxSpeed),
 		"controls": "show the control column (false: panels only, keys still work)",
+		"text":     fmt.Sprintf("text-size scale for projectors, %g to %g (1 = default sizes)", viz.MinText, viz.MaxText),
+		"qvec":     "a dragged query at d = 2: i:x,y replaces row i of Q by (x, y) (\"\" = none)",
 	}[name]
 	if u == "" {
 		u = "parameter " + name
