@@ -197,7 +197,29 @@ func TestBrowserDragQuery(t *testing.T) {
 		t.Fatal(err)
 	}
 	x, y := float64(h.X+h.W/2), float64(h.Y+h.H/2)
-	p.drag(x, y, x-70, y+50, 6, 60*time.Millisecond)
+	type recent struct {
+		Frames int                  `json:"frames"`
+		Recent map[string][]float64 `json:"recent"`
+	}
+	read := func() recent {
+		raw, err := chromedp.Run(p.ctx, chromedp.Evaluate[[]byte](`hsrviz.metrics()`))
+		var m recent
+		if err != nil || json.Unmarshal(raw, &m) != nil {
+			t.Fatalf("hsrviz.metrics(): %v", err)
+		}
+		return m
+	}
+	m0 := read()
+	p.drag(x, y, x-70, y+50, 12, 40*time.Millisecond)
+	m := read()
+	if nf := m.Frames - m0.Frames; nf > 0 {
+		w := viz.Summarize(m.Recent["work"][max(0, len(m.Recent["work"])-nf):], nf)
+		part := func(k string) viz.FrameStats {
+			return viz.Summarize(m.Recent[k][max(0, len(m.Recent[k])-nf):], nf)
+		}
+		t.Logf("dragging the query at n = 2048, d = 2, m = 8: %d frames, Go work per frame p50 %.2f ms, p95 %.2f ms, max %.2f ms (p50/max: update %.2f/%.2f, scene %.2f/%.2f, render %.2f/%.2f)",
+			nf, w.P50, w.P95, w.Max, part("update").P50, part("update").Max, part("scene").P50, part("scene").Max, part("render").P50, part("render").Max)
+	}
 	s := p.waitSettled(`s.params.qvec !== ""`)
 	if s.Params.QVec == "" || s.Params.Query != 1 {
 		t.Fatalf("after the drag: qvec %q query %d", s.Params.QVec, s.Params.Query)

@@ -385,6 +385,10 @@ type hoverState struct {
 	qdragWasDown bool // the pointer was down at the last tick
 	geoDrawn     geoDrawn
 	tapBefore    inspectID // what was hovered when the last press began
+	qlabel       struct {  // the query label's place (panel_geometry.go)
+		key  any
+		x, y float32
+	}
 }
 
 // inspectID identifies what an Inspection is about.

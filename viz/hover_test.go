@@ -1,7 +1,9 @@
 package viz
 
 import (
+	"bytes"
 	"fmt"
+	"image"
 	"math"
 	"slices"
 	"strings"
@@ -270,9 +272,33 @@ func TestDragQueryArrow(t *testing.T) {
 	v := a.ui.geoDrawn.v
 	ex, ey := x-70, y+45
 	pointerAt(a, x, y, false)
-	for _, p := range [][2]float32{{x, y}, {x - 30, y + 20}, {ex, ey}} {
+	inPlace := 0
+	for k, p := range [][2]float32{{x, y}, {x - 30, y + 20}, {x - 50, y + 35}, {ex, ey}} {
+		before := append([]byte(nil), a.ui.geo.img.Pix...)
 		pointerAt(a, p[0], p[1], true)
 		a.Scene(w, h)
+		// the keys' layers, updated in place while the query moves, equal
+		// a full repaint, and change only inside the rectangle they report
+		g := a.ui.geo
+		full := paintKeyLayerInto(nil, g, g.v, g.plot, true)
+		if !bytes.Equal(g.img.Pix, full.Pix) {
+			t.Fatalf("drag step %d: the reported layer differs from a full repaint", k)
+		}
+		if g.rasterBase != "" {
+			inPlace++
+			for o := 0; o < len(before); o += 4 {
+				px := image.Point{(o / 4) % full.Rect.Dx(), (o / 4) / full.Rect.Dx()}
+				if !bytes.Equal(before[o:o+4], full.Pix[o:o+4]) && !px.In(g.rasterChanged) {
+					t.Fatalf("drag step %d: pixel %v changed outside %v", k, px, g.rasterChanged)
+				}
+			}
+		}
+		if hollow := paintKeyLayerInto(nil, g, g.v, g.plot, false); !bytes.Equal(g.hollow.Pix, hollow.Pix) {
+			t.Fatalf("drag step %d: the hollow layer differs from a full repaint", k)
+		}
+	}
+	if inPlace < 2 {
+		t.Errorf("%d of the drag's frames updated the reported layer in place, want most", inPlace)
 	}
 	pointerAt(a, ex, ey, false)
 	a.Settle()

@@ -76,6 +76,12 @@ func (a *App) geometry() *geoCache {
 	if old := a.ui.geo; old != nil {
 		g.imgSeq = old.imgSeq
 		g.img, g.hollow = old.img, old.hollow // pixel buffers to reuse
+		if g.pr.exact && old.base[0] == base[0] {
+			// d = 2: the keys are drawn where they are, whatever the query;
+			// the layers stay valid where the view is the same (a dragged
+			// query), and the reported one is updated where keys change sides
+			g.hollowKey, g.painted, g.paintedLayout, g.rasterKey = old.hollowKey, old.painted, old.paintedLayout, old.rasterKey
+		}
 	}
 	g.repAll = make([]bool, ds.n)
 	for _, id := range a.trace.IDs {
@@ -176,12 +182,16 @@ func (*geometryPanel) draw(a *App, p painter, r rect, title string) {
 	}
 	// two cached layers: every key hollow (changes with the data and the
 	// query), and the reported keys filled (changes with the threshold)
-	hkey := fmt.Sprintf("geoall/%d/%d/%d/%dx%d", a.dataVer, a.qVer, a.p.Query, int(plot.W), int(plot.H))
+	positions := fmt.Sprintf("%d/%d/%d", a.dataVer, a.qVer, a.p.Query)
+	if g.pr.exact {
+		positions = fmt.Sprintf("%d/%g/%g/%g/%g", a.dataVer, v.x0, v.x1, v.y0, v.y1) // the keys where they are, in this view
+	}
+	hkey := fmt.Sprintf("geoall/%s/%dx%d", positions, int(plot.W), int(plot.H))
 	if g.hollowKey != hkey {
 		g.hollow = paintKeyLayerInto(g.hollow, g, v, plot, false)
 		g.hollowKey = hkey
 	}
-	layout := fmt.Sprintf("%d/%d/%d/%dx%d", a.dataVer, a.qVer, a.p.Query, int(plot.W), int(plot.H))
+	layout := fmt.Sprintf("%s/%dx%d", positions, int(plot.W), int(plot.H))
 	key := fmt.Sprintf("georep/%s/%g/%s", layout, g.key.c, a.p.Index)
 	if g.imgKey != key {
 		g.imgSeq++
@@ -414,13 +424,24 @@ func (a *App) drawArrow(p painter, v view, plot rect, qx, qy, qnorm float64) {
 // around the arrow's head, inside the plot, the one over the fewest drawn
 // keys, clear of the arrow itself (ties: the first listed).
 func (a *App) placeQueryLabel(label string, plot rect, v view, X0, Y0, X1, Y1 float32) (float32, float32) {
+	g := a.ui.geo
+	type labelKey struct {
+		label                 string
+		plot                  rect
+		x0, y0, x1, y1, scale float32
+		keys                  *geoCache
+		view                  view
+	}
+	k := labelKey{label, plot, X0, Y0, X1, Y1, textScale, g, v}
+	if a.ui.qlabel.key == k {
+		return a.ui.qlabel.x, a.ui.qlabel.y // drawn every frame: the same place as last time
+	}
 	w, h := textWidth(label, sizeLabel), lineHeight(sizeLabel)
 	const m = 6
 	cands := [][2]float32{
 		{X1 + m, Y1 - h - m}, {X1 + m, Y1 + m}, {X1 - w - m, Y1 - h - m}, {X1 - w - m, Y1 + m},
 		{X1 - w/2, Y1 - h - 2*m}, {X1 - w/2, Y1 + 2*m}, {X1 + 2*m, Y1 - h/2}, {X1 - w - 2*m, Y1 - h/2},
 	}
-	g := a.ui.geo
 	best, bestCost := 0, -1
 	for k, c := range cands {
 		r := rect{c[0], c[1], w, h}
@@ -442,6 +463,7 @@ func (a *App) placeQueryLabel(label string, plot rect, v view, X0, Y0, X1, Y1 fl
 			best, bestCost = k, cost
 		}
 	}
+	a.ui.qlabel.key, a.ui.qlabel.x, a.ui.qlabel.y = k, cands[best][0], cands[best][1]
 	return cands[best][0], cands[best][1]
 }
 
