@@ -1,6 +1,8 @@
 package viz
 
 import (
+	"fmt"
+
 	"github.com/hsrviz/hsrviz/attention"
 	"github.com/hsrviz/hsrviz/viz/plot"
 	"github.com/hsrviz/hsrviz/viz/scene"
@@ -30,12 +32,17 @@ func scalingPanelKey(a *App, r rect) any {
 }
 
 func (a *App) drawScalingNow(p painter, r rect, title string) {
-	caption := "Mean per query on the first n' keys, at the paper's b(n')"
+	// One definition of "mean" with the Numbers panel: the same m queries.
+	mq := min(a.p.M, maxScalingQueries)
+	if sj := a.scaling; sj != nil {
+		mq = sj.mq
+	}
+	caption := fmt.Sprintf("Mean over the m = %d queries on the first n' keys, at the paper's b(n')", mq)
 	if !a.p.PaperB && a.p.Kind == attention.ReLU {
-		caption = "At a FIXED b the count grows like n (slope 1); p: paper's b(n)"
+		caption = fmt.Sprintf("Mean over the m = %d queries; at a FIXED b the count grows like n (p: paper's b)", mq)
 	}
 	if a.p.Kind == attention.Softmax {
-		caption = "Top r = n'^γ kept: the reported slope is γ"
+		caption = fmt.Sprintf("Mean over the m = %d queries; top r = n'^γ kept: the reported slope is γ", mq)
 	}
 	body := p.panelFrame(r, title, caption)
 	sj := a.scaling
@@ -66,7 +73,11 @@ func (a *App) drawScalingNow(p painter, r rect, title string) {
 		{Name: "dot products", X: xs, Y: dots, Color: colOpened, Points: true, Line: true, Fit: fit(dots)},
 		{Name: "nodes visited", X: xs, Y: nodes, Color: colMuted, Points: true, Line: true},
 	}
-	ch.References = []plot.Reference{{Slope: 0.8, Label: "theory: slope 4/5", Color: colQuery}}
+	// The theory's slope for this setting, drawn through the data's
+	// geometric mean (theory gives the slope, not the level).
+	if x0, y0, ok := sj.anchor(); ok {
+		ch.References = []plot.Reference{{Slope: sj.theorySlope(), X0: x0, Y0: y0, Label: sj.theoryLabel(), Color: colQuery}}
+	}
 	ch.Draw(p.s)
 	if !sj.complete {
 		p.progressBar(rect{body.X + body.W - 90, body.Y + body.H - 8, 80, 4}, float64(len(sj.points))/float64(len(sj.sizes)), "")
