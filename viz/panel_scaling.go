@@ -31,31 +31,27 @@ func scalingPanelKey(a *App, r rect) any {
 	return k
 }
 
-func (a *App) drawScalingNow(p painter, r rect, title string) {
-	// One definition of "mean" with the Numbers panel: the same m queries.
+// scalingCaption says what the series is: the mean over the same m
+// queries as the Numbers panel, at which threshold.
+func (a *App) scalingCaption() string {
 	mq := min(a.p.M, maxScalingQueries)
 	if sj := a.scaling; sj != nil {
 		mq = sj.mq
 	}
-	caption := fmt.Sprintf("Mean over the m = %d queries on the first n' keys, at the paper's b(n')", mq)
-	if !a.p.PaperB && a.p.Kind == attention.ReLU {
-		caption = fmt.Sprintf("Mean over the m = %d queries; at a FIXED b the count grows like n (p: paper's b)", mq)
+	switch {
+	case a.p.Kind == attention.Softmax:
+		return fmt.Sprintf("Mean of m = %d queries on n' keys; top r = n'^γ kept", mq)
+	case !a.p.PaperB:
+		return fmt.Sprintf("Mean of m = %d queries on n' keys; FIXED b (p: paper's)", mq)
 	}
-	if a.p.Kind == attention.Softmax {
-		caption = fmt.Sprintf("Mean over the m = %d queries; top r = n'^γ kept: the reported slope is γ", mq)
-	}
-	body := p.panelFrame(r, title, caption)
-	sj := a.scaling
-	if sj != nil && sj.complete && len(sj.points) < 2 {
-		// Nothing to wait for: say what a plot needs.
-		msg := fitText(sj.noSlope(), sizeCaption, body.W-8)
-		p.text(body.X+body.W/2, body.Y+body.H/2-lineHeight(sizeCaption)/2, msg, sizeCaption, colMuted, scene.AlignCenter)
-		return
-	}
-	if sj == nil || len(sj.points) < 2 {
-		a.drawWaiting(p, body)
-		return
-	}
+	return fmt.Sprintf("Mean of m = %d queries on n' keys at the paper's b(n')", mq)
+}
+
+// scalingChart is the plot of the series in body: the measured points,
+// their fits, and the theory's slope for the setting (4/5, 1 or γ) drawn
+// through the data's geometric mean (sj.anchor: theory gives the slope,
+// not the level). sj has at least two points.
+func scalingChart(sj *scalingJob, body rect) *plot.XY {
 	var xs, rep, dots, nodes []float64
 	for _, pt := range sj.points {
 		xs = append(xs, float64(pt.n))
@@ -73,12 +69,31 @@ func (a *App) drawScalingNow(p painter, r rect, title string) {
 		{Name: "dot products", X: xs, Y: dots, Color: colOpened, Points: true, Line: true, Fit: fit(dots)},
 		{Name: "nodes visited", X: xs, Y: nodes, Color: colMuted, Points: true, Line: true},
 	}
-	// The theory's slope for this setting, drawn through the data's
-	// geometric mean (theory gives the slope, not the level).
 	if x0, y0, ok := sj.anchor(); ok {
 		ch.References = []plot.Reference{{Slope: sj.theorySlope(), X0: x0, Y0: y0, Label: sj.theoryLabel(), Color: colQuery}}
 	}
-	ch.Draw(p.s)
+	return ch
+}
+
+func (a *App) drawScalingNow(p painter, r rect, title string) {
+	body := p.panelFrame(r, title, a.scalingCaption())
+	sj := a.scaling
+	if sj != nil && sj.complete && len(sj.points) < 2 {
+		// Nothing to wait for: say what a plot needs.
+		msg := fitText(sj.noSlope(), sizeCaption, body.W-8)
+		p.text(body.X+body.W/2, body.Y+body.H/2-lineHeight(sizeCaption)/2, msg, sizeCaption, colMuted, scene.AlignCenter)
+		return
+	}
+	if sj == nil || len(sj.points) < 2 {
+		a.drawWaiting(p, body)
+		return
+	}
+	scalingChart(sj, body).Draw(p.s)
+	if _, _, ok := sj.anchor(); !ok && sj.complete {
+		// An empty series: say so over the plot (Numbers flags it too).
+		msg := fitText("no key reported at any n': nothing to fit (lower b)", sizeCaption, body.W-8)
+		p.text(body.X+body.W/2, body.Y+body.H/3, msg, sizeCaption, colError, scene.AlignCenter)
+	}
 	if !sj.complete {
 		p.progressBar(rect{body.X + body.W - 90, body.Y + body.H - 8, 80, 4}, float64(len(sj.points))/float64(len(sj.sizes)), "")
 	}
