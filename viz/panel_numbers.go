@@ -228,7 +228,10 @@ func (a *App) workLine() numberLine {
 		short: "work per query vs dense (model)", compact: fmt.Sprintf("%s vs %s (%s)", fmtSI(hsrW), fmtSI(s.workDense), fmtRatio(ratio))}
 	switch {
 	case s.allEmpty():
-		l.note = "no key reported: nothing attended to, not a speed-up"
+		// No ratio: a search that finds nothing is not a speed-up.
+		l.value = fmt.Sprintf("%s vs dense %s: nothing attended", fmtSI(hsrW), fmtSI(s.workDense))
+		l.compact = fmt.Sprintf("%s vs %s, nothing attended", fmtSI(hsrW), fmtSI(s.workDense))
+		l.note = "no key reported: the search found nothing to attend to, not a speed-up"
 	case ratio > 1:
 		l.ok = 1
 	default:

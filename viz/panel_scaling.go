@@ -92,7 +92,7 @@ func (a *App) drawScalingNow(p painter, r rect, title string) {
 	if _, _, ok := sj.anchor(); !ok && sj.complete {
 		// An empty series: say so over the plot (Numbers flags it too).
 		msg := fitText("no key reported at any n': nothing to fit (lower b)", sizeCaption, body.W-8)
-		p.text(body.X+body.W/2, body.Y+body.H/3, msg, sizeCaption, colError, scene.AlignCenter)
+		p.text(body.X+body.W/2, body.Y+body.H*0.7, msg, sizeCaption, colError, scene.AlignCenter)
 	}
 	if !sj.complete {
 		p.progressBar(rect{body.X + body.W - 90, body.Y + body.H - 8, 80, 4}, float64(len(sj.points))/float64(len(sj.sizes)), "")
