@@ -19,7 +19,7 @@
 //     baseline. Weights(Q, K, p) gives the m×n weight matrix for heatmaps.
 //   - NewEngine(K, V, kind) builds the index once (O(n·d) for the scan,
 //     O(n log n) for the tree) and, for the scan and the automatic index,
-//     the sketch (O(n·d), n·(d+4) bytes; see "Decoding" below);
+//     the sketch (O(n·d), ~1.5·n·d bytes; see "Decoding" below);
 //     Engine.Row(q, i, p, out) is one row: one half-space query <q, k> > c
 //     with c = sqrt(d)·b (ReLU^α) or sqrt(d)·τ (softmax), answered by the
 //     sketch or the index, then O(|S_i|·(d+dv)) to re-score the reported
@@ -47,24 +47,25 @@
 //
 // # Decoding: the sketch
 //
-// At head dimension no tree prunes isotropic keys (hsr's notes: at d = 64
-// the tree opens every node), and a float64 scan reads as many bytes as the
-// dense path, so a half-space query could at best tie with dense decoding.
-// The sketch is a certified int8 copy of the keys (sketch.go; the "vector
-// approximation file" of high-dimensional search): per key a float32 scale
-// s_j and codes k̃_j ∈ [−127, 127]^d, per chunk of 512 keys bounds on ‖k_j‖
-// and on ‖k_j − s_j·k̃_j‖. A query is quantised to int16 codes; an AVX2
-// kernel computes the integer dot products exactly (VPMADDWD), scales them
-// in float32 and compares with a per-chunk float32 threshold lowered by
-// the Cauchy–Schwarz bound of both quantisations plus the float32 rounding,
-// so every key with <q, k> > c passes (TestSketchNeverMisses checks it at
-// thresholds one ulp from real dot products). Candidates are then
-// re-scored with the same float64 dot product as every other path, their
-// K and V rows prefetched a few candidates ahead. One pass reads d + 4
-// bytes per key instead of 8d; at the paper's threshold ~20% more keys
-// than the reported ones are re-scored. A row is split into segments of
-// 32768 keys filtered by GOMAXPROCS goroutines (Engine.Row, Cache.Attend;
-// Batch and HSR run rows in parallel instead).
+// At head dimension no tree prunes isotropic keys (at d = 64 the tree opens
+// every node), and a float64 scan reads as many bytes as the dense path, so
+// a half-space query could at best tie with dense decoding. The sketch
+// (sketch.go; the "vector approximation file" of high-dimensional search)
+// is two certified low-precision copies of the keys: stage 1 streams 4-bit
+// codes of every key with its scale and a residual byte (d/2 + 5 bytes
+// per key instead of 8d), stage 2 reads one int8 row (d bytes) of the keys
+// stage 1 passes (~7% at d = 64 and the paper's threshold), and the
+// survivors (~1.2× the reported keys) are re-scored with the same float64
+// dot product as every other path, their K and V rows prefetched a
+// pipeline step ahead. Each stage compares an exact integer dot product of
+// the quantised query and key, scaled in float32, with a threshold lowered
+// by the Cauchy–Schwarz bound of both quantisations plus the float32
+// rounding, so every key with <q, k> > c passes both (TestSketchNeverMisses
+// and TestSketchStagesNeverMiss check it at thresholds one ulp from real
+// dot products). A row is split into segments of 32768 keys filtered by
+// GOMAXPROCS goroutines (Engine.Row, Cache.Attend; Batch and HSR run rows
+// in parallel instead). Memory: ~1.5·n·d bytes (101 MiB at n = 2^20,
+// d = 64, beside 512 MiB of K).
 //
 // Which path answers: IndexScan uses the sketch (a linear scan of the
 // compressed copy) where it pays, d ≥ 8 (below, the float64 scan and the
@@ -74,31 +75,14 @@
 // work (hsr's units: hsr.Stats.Work, a node weighted as hsr.Auto weighs it) exceeds the
 // sketch's estimate; then it probes the tree again after 64, 128, … 4096
 // queries. IndexTree always uses the tree. The sketch is built only where
-// the AVX2 kernel runs (amd64); elsewhere (wasm) the index answers.
+// the AVX2 kernels run (amd64); elsewhere (wasm) the index answers.
 //
-// Measured at n = 2^20, d = 64, Gaussian σ = 1, the paper's threshold (~1.1%
-// of the keys reported), on the 2-core machine of shared/notes, sharing it
-// with other work; ratios dense time / HSR time side by side, medians:
-//
-//	                                 2 threads each        1 thread each
-//	hsrbench -full -cases decode,prefill (α = 2, 8 decodes a batch, 5
-//	rounds), vs the fastest of 4 dense paths (gonum Dgemv over Kᵀ in
-//	blocks won 7 of 8 times, the 4-accumulator dot loop once):
-//	  IndexAuto (sketch)             3.81 4.83 3.87 3.62   3.37 3.66 3.76 3.22
-//	  IndexScan (sketch)             3.52 3.98 3.36 3.36   3.41 4.25 3.78 3.97
-//	go test -bench Decode1M_Ratio (α = 1, 20 queries), vs DenseRow:
-//	  IndexAuto                      3.96 4.09 4.76 3.66   4.04 3.82 4.08 3.78
-//	  IndexScan                      3.75 3.80 4.69 3.28   3.80 3.37 3.79 3.26
-//
-// (four runs each, load average 3.5–5.6). Per decode that was 4–17 ms
-// against 19–55 ms for dense. Every output was checked against the dense
-// loop (max relative difference 1.2e-14, same key counts). Where the time
-// goes (one thread, quiet): the sketch pass ~2.2 ms (68 MiB at ~30 GB/s,
-// the bandwidth floor), the ~11000 candidates' exact re-check and value
-// sums ~1.5 ms (prefetched cache misses: 8946 keys have a positive weight,
-// and an exact path must read their float64 K and V rows). Prefill at
-// m = n = 2^14 (causal, d = 64) stayed at 3.6–5.6× dense gonum
-// (Prefill16K_Ratio 4.85 5.56 5.44 5.27; hsrbench 5.27 3.64 4.60 4.35).
+// At n = 2^20, d = 64, Gaussian σ = 1, the paper's threshold (~1.1% of the
+// keys reported), HSR decoding runs ~6–7× faster than the fastest dense
+// path, at two threads and at one; the dated measurements, the commands
+// that reproduce them and where the time goes are in docs/performance.md.
+// Every output is checked against the dense loop (max relative difference
+// 1.2e-14, same key counts).
 //
 // # Exactness of the ReLU^α path
 //
@@ -122,11 +106,12 @@
 // # Kernels
 //
 // On amd64 with AVX2 and FMA, small assembly kernels do the inner loops: a
-// 4×16 float32 score block (Prefill's filter), the sketch's int8 filter
-// (8 keys per step, a mask byte out), a float64 dot product (re-scoring),
-// axpy (value sums) and a row prefetch. Elsewhere (wasm, other CPUs)
-// portable Go runs instead (hsr.Dot, gonum Sgemm, qfilterGo) with the same
-// contracts; the tests run both.
+// 4×16 float32 score block (Prefill's filter), the sketch's two filters
+// (stage 1: 16 keys per step, a 16-bit mask out, with AVX-512 VNNI where
+// the CPU has it; stage 2: one int8 row per candidate), a float64 dot
+// product (re-scoring), axpy (value sums) and row prefetches. Elsewhere
+// (wasm, other CPUs) portable Go runs instead (hsr.Dot, gonum Sgemm,
+// qfilter4Go, qcheckGo) with the same contracts; the tests run all.
 // A float64 4×8 twin of the score kernel can replace Dgemm inside Dense
 // (off by default; the benchmarks use it to report the speed-up against a
 // dense path with equally hand-tuned code).
