@@ -325,15 +325,16 @@ func numbersKey(a *App, r rect) any {
 }
 
 // Numbers panel layouts, tried in order until every line fits whole: one
-// column with notes; two columns of compact cells (short label over short
-// value); one column of compact lines (label and value side by side where
-// they fit, else one over the other).
+// column with notes; one column of compact lines (short label and short
+// value side by side where they fit, else one over the other); two
+// columns of compact cells (short label over short value). When none fits
+// (a tiny window) the compact column shows what fits.
 type numbersLayout int
 
 const (
 	layoutFull numbersLayout = iota
-	layoutTwoCols
 	layoutOneCol
+	layoutTwoCols
 	numLayouts
 )
 
@@ -430,12 +431,31 @@ func placeNumbers(lines []numberLine, body rect, lay numbersLayout) (pl []placed
 			y += rowH
 		}
 	case layoutOneCol:
-		// The label column: as wide as the widest label that leaves its
-		// value room beside it (capped at half the width).
+		// The label column: of the widths that fit some label (at most
+		// 60% of the body), the one that puts the most lines side by side
+		// (the rest go one over the other).
+		inline := func(l numberLine, labelW float32) bool {
+			vw := body.W - labelW
+			if l.ok != 0 {
+				vw -= mark
+			}
+			return textWidth(l.shortLabel(), sizeLabel)+8 <= labelW && textWidth(l.compactValue(), sizeNumber) <= vw
+		}
 		var labelW float32
-		for _, l := range lines {
-			if !l.flag {
-				labelW = max(labelW, min(textWidth(l.shortLabel(), sizeLabel)+8, body.W/2))
+		best := -1
+		for _, c := range lines {
+			w := textWidth(c.shortLabel(), sizeLabel) + 8
+			if c.flag || w > body.W*0.6 {
+				continue
+			}
+			k := 0
+			for _, l := range lines {
+				if !l.flag && inline(l, w) {
+					k++
+				}
+			}
+			if k > best || (k == best && w < labelW) {
+				best, labelW = k, w
 			}
 		}
 		for _, l := range lines {
@@ -443,18 +463,14 @@ func placeNumbers(lines []numberLine, body rect, lay numbersLayout) (pl []placed
 				pl = append(pl, flag(l, l.shortLabel()))
 				continue
 			}
-			vw := body.W - labelW
-			if l.ok != 0 {
-				vw -= mark
-			}
-			if textWidth(l.shortLabel(), sizeLabel)+8 <= labelW && textWidth(l.compactValue(), sizeNumber) <= vw {
+			if inline(l, labelW) {
 				h := lh + 4
 				pl = append(pl, placed{x: body.X, y: y, w: body.W, h: h, labelW: labelW})
 				y += h
 				continue
 			}
 			wantW(l.shortLabel(), sizeLabel, body.W)
-			vw = body.W
+			vw := body.W
 			if l.ok != 0 {
 				vw -= mark
 			}
@@ -489,7 +505,7 @@ func (a *App) drawNumbersNow(p painter, r rect, title string) []Region {
 		a.drawWaiting(p, body)
 		return nil
 	}
-	lay := layoutOneCol
+	lay := numLayouts
 	var pl []placed
 	for l := layoutFull; l < numLayouts; l++ {
 		var ok bool
@@ -498,8 +514,9 @@ func (a *App) drawNumbersNow(p painter, r rect, title string) []Region {
 			break
 		}
 	}
-	if lay == layoutOneCol {
-		pl, _ = placeNumbers(lines, body, layoutOneCol)
+	if lay == numLayouts {
+		lay = layoutOneCol
+		pl, _ = placeNumbers(lines, body, lay)
 	}
 	lh := lineHeight(sizeNumber)
 	lb := lineHeight(sizeLabel)
