@@ -42,10 +42,21 @@ func searchWork(st hsr.Stats, d int) float64 { return float64(d) * st.Work(d) }
 func attnWork(count, d, dv int) float64      { return float64(count) * float64(d+dv) }
 func denseWork(n, d, dv int) float64         { return float64(n) * float64(d+dv) }
 
-// sublinearSlope is the largest fitted slope of work against n that the
-// Numbers panel calls sublinear: below it the fit over the scaling sizes
-// is clearly under the dense cost's slope 1.
-const sublinearSlope = 0.95
+// slopeWord says what a fitted slope of work against n means, over the
+// scaling sizes (a range of 16× at the default n, so a few hundredths are
+// noise and overheads): below 0.9 "sublinear" (scaling_work_sublinear),
+// up to 1.1 "about linear, like dense", above "superlinear".
+const sublinearSlope = 0.9
+
+func slopeWord(slope float64) string {
+	switch {
+	case slope < sublinearSlope:
+		return "sublinear"
+	case slope <= 1.1:
+		return "about linear, like dense"
+	}
+	return "superlinear"
+}
 
 // gaussianExpected is the exact expected number of keys reported per row,
 // averaged over the rows, when the keys' columns are independent N(0, σ_t²)

@@ -262,10 +262,7 @@ func (a *App) slopeLine() numberLine {
 		l.value = "no slope"
 		l.note = sj.noSlope()
 	default:
-		word := "not sublinear"
-		if sj.slopeWork < sublinearSlope {
-			word = "sublinear"
-		}
+		word := slopeWord(sj.slopeWork)
 		l.value = fmt.Sprintf("slope %.2f: %s", sj.slopeWork, word)
 		l.compact = fmt.Sprintf("%.2f, %s", sj.slopeWork, word)
 		l.note = fmt.Sprintf("fit over n' = %s…%s (panel 5); %s", fmtInt(sj.sizes[0]), fmtInt(sj.sizes[len(sj.sizes)-1]), theory)
