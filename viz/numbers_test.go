@@ -270,6 +270,29 @@ func TestScalingMeanIsNumbersMean(t *testing.T) {
 		if last.reported != num["reported_mean"] {
 			t.Errorf("%s: scaling mean %v at n, Numbers mean %v", hash, last.reported, num["reported_mean"])
 		}
+		// The point at n' = n/2 against a plain loop over the first n/2
+		// keys at that size's threshold (ReLU^α).
+		if a.p.Kind == attention.ReLU {
+			half := sj.points[len(sj.points)-2]
+			ph := a.p
+			ph.N = half.n
+			ph.normalize()
+			Q, K, _, err := gen.Generate(ph.spec(ph.M))
+			if err != nil {
+				t.Fatal(err)
+			}
+			total := 0
+			for i := range ph.M {
+				for j := range ph.N {
+					if naiveDot(Q.RawRowView(i), K.RawRowView(j))/math.Sqrt(float64(ph.D)) > ph.B {
+						total++
+					}
+				}
+			}
+			if want := float64(total) / float64(ph.M); half.n != a.p.N/2 || half.reported != want {
+				t.Errorf("%s: scaling point n'=%d mean %v, the plain loop over the first %d keys %v", hash, half.n, half.reported, ph.N, want)
+			}
+		}
 		m := "m = " + itoa(a.p.M)
 		if c := a.scalingCaption(); !strings.Contains(c, m) {
 			t.Errorf("%s: scaling caption %q does not say %s", hash, c, m)

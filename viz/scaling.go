@@ -77,6 +77,20 @@ func (a *App) stepScaling() error {
 	want := sj.key.index
 	var e *attention.Engine
 	if nn == ds.n {
+		ap := a.scalingParams(nn)
+		if jb := a.rows; sj.qi == 0 && jb != nil && jb.complete && jb.key == a.rowsKey() && jb.m == sj.mq &&
+			ap.B == jb.ap.B && ap.Kind == jb.ap.Kind && ap.TopR == jb.ap.TopR && ap.Index == jb.ap.Index {
+			// At n' = n the rows job ran the same engine rows (same
+			// queries, threshold, kind and index; α changes no count):
+			// its counts are this point, in one unit.
+			for i := range jb.rows {
+				r := &jb.rows[i]
+				sj.addRow(r.count, r.row.Stats, ds.d)
+			}
+			sj.qi = sj.mq
+			sj.endPoint(nn)
+			return nil
+		}
 		e = ds.engine(want)
 	} else {
 		se := a.scaleIdx[nn]
@@ -111,31 +125,42 @@ func (a *App) stepScaling() error {
 	if err != nil {
 		return err
 	}
-	sj.acc.reported += float64(row.Count)
-	sj.acc.dots += float64(row.Stats.DotProducts)
-	sj.acc.nodes += float64(row.Stats.NodesVisited)
-	sj.acc.work += searchWork(row.Stats, d) + attnWork(row.Count, d, valueDim)
-	sj.acc.queries++
+	sj.addRow(row.Count, row.Stats, d)
 	sj.qi++
 	if sj.qi == sj.mq {
-		p := sj.acc
-		p.n = nn
-		p.reported /= float64(p.queries)
-		p.dots /= float64(p.queries)
-		p.nodes /= float64(p.queries)
-		p.work /= float64(p.queries)
-		sj.points = append(sj.points, p)
-		sj.acc = scalePoint{}
-		sj.qi = 0
-		sj.next++
-		if sj.next == len(sj.sizes) {
-			sj.complete = true
-			sj.slopeReported, sj.interReported = sj.fit(func(p scalePoint) float64 { return p.reported })
-			sj.slopeDots, sj.interDots = sj.fit(func(p scalePoint) float64 { return p.dots })
-			sj.slopeWork, sj.interWork = sj.fit(func(p scalePoint) float64 { return p.work })
-		}
+		sj.endPoint(nn)
 	}
 	return nil
+}
+
+// addRow adds one query row's count and work to the point in progress.
+func (sj *scalingJob) addRow(count int, st hsr.Stats, d int) {
+	sj.acc.reported += float64(count)
+	sj.acc.dots += float64(st.DotProducts)
+	sj.acc.nodes += float64(st.NodesVisited)
+	sj.acc.work += searchWork(st, d) + attnWork(count, d, valueDim)
+	sj.acc.queries++
+}
+
+// endPoint closes the point of size nn (its mq queries are in) and, after
+// the last size, fits the slopes.
+func (sj *scalingJob) endPoint(nn int) {
+	p := sj.acc
+	p.n = nn
+	p.reported /= float64(p.queries)
+	p.dots /= float64(p.queries)
+	p.nodes /= float64(p.queries)
+	p.work /= float64(p.queries)
+	sj.points = append(sj.points, p)
+	sj.acc = scalePoint{}
+	sj.qi = 0
+	sj.next++
+	if sj.next == len(sj.sizes) {
+		sj.complete = true
+		sj.slopeReported, sj.interReported = sj.fit(func(p scalePoint) float64 { return p.reported })
+		sj.slopeDots, sj.interDots = sj.fit(func(p scalePoint) float64 { return p.dots })
+		sj.slopeWork, sj.interWork = sj.fit(func(p scalePoint) float64 { return p.work })
+	}
 }
 
 // scalingParams is the attention at size nn: the paper's threshold for nn
