@@ -682,13 +682,16 @@ type Snapshot struct {
 	Playing  bool              `json:"playing"`
 	Panels   []Region          `json:"panels"`
 	Widgets  []Region          `json:"widgets"`
-	Buttons  []Region          `json:"buttons,omitempty"` // handles outside the controls: "help" (header), "query" (the arrow's head, d = 2)
+	Buttons  []Region          `json:"buttons,omitempty"` // handles outside the controls: "help", "text" (header), "query" (the arrow's head, d = 2)
 	Hover    *Inspection       `json:"hover,omitempty"`   // what the tooltip shows (hover.go)
 	Help     bool              `json:"help"`              // the help overlay is open
 	Frame    FrameStats        `json:"frame"`
 	Hash     string            `json:"hash"`
 	Error    string            `json:"error"`
 	Builds   int               `json:"index_builds"`
+	// NumberLines is where the numbers panel drew each line, by id, in
+	// order (an empty rectangle: the line did not fit).
+	NumberLines []Region `json:"number_lines,omitempty"`
 }
 
 // Snapshot returns the current state.
@@ -707,6 +710,7 @@ func (a *App) Snapshot() Snapshot {
 	s.Panels = append([]Region(nil), a.ui.panels...)
 	s.Widgets = append([]Region(nil), a.ui.widgets...)
 	s.Buttons, s.Hover, s.Help = a.helpRegions(), a.ui.hover, a.ui.help
+	s.NumberLines = a.numberLineRegions()
 	return s
 }
 

@@ -26,7 +26,6 @@ type controls struct {
 	speed               *widget.Slider
 	seed                *widget.NumberField
 	data, kind, index   *widget.Select
-	text                *widget.Select
 	paper               *widget.Button
 	play, back, fwd     *widget.Button
 	buttons             []*widget.Button // the animation row, laid out by hand
@@ -50,7 +49,6 @@ func newControls() *controls {
 	c.sigma = &widget.Slider{Base: widget.Base{Name: "sigma", Label: "σ of the entries"}, Min: MinSigma, Max: MaxSigma, Scale: widget.Log10}
 	c.data = &widget.Select{Base: widget.Base{Name: "data", Label: "data"}, Options: DataNames()}
 	c.index = &widget.Select{Base: widget.Base{Name: "index", Label: "index"}, Options: IndexNames()}
-	c.text = newTextSizeSelect()
 	c.seed = &widget.NumberField{Base: widget.Base{Name: "seed", Label: "seed (r: new)"}, Parse: widget.ParseRange(0, 1e15, true), Format: int0}
 	c.speed = &widget.Slider{Base: widget.Base{Name: "speed", Label: "animation steps/s (− +)"}, Min: MinSpeed, Max: MaxSpeed, Scale: widget.Log10}
 	c.play = &widget.Button{Base: widget.Base{Name: "play", Label: "pause"}}
@@ -58,7 +56,7 @@ func newControls() *controls {
 	c.fwd = &widget.Button{Base: widget.Base{Name: "step_forward", Label: "step →"}}
 	c.buttons = []*widget.Button{c.play, c.back, c.fwd}
 	c.form = &widget.Form{Theme: &c.theme, Gap: 5, MinColW: 160 * textScale}
-	c.form.Add(c.b, c.paper, c.n, c.d, c.m, c.query, c.kind, c.alpha, c.gamma, c.sigma, c.data, c.index, c.seed, c.speed, c.text)
+	c.form.Add(c.b, c.paper, c.n, c.d, c.m, c.query, c.kind, c.alpha, c.gamma, c.sigma, c.data, c.index, c.seed, c.speed)
 	return c
 }
 
@@ -105,7 +103,7 @@ func (c *controls) sync(p Params, playing bool) {
 	if !c.index.Open {
 		c.index.SetValue(p.Index.String())
 	}
-	c.syncText(p.Text)
+	c.syncText()
 	if playing {
 		c.play.Label = "pause"
 	} else {
@@ -232,10 +230,6 @@ func (a *App) handleWidgets(in *input.Input) {
 		case "index":
 			if v, err := hsr.ParseIndexKind(c.index.Value()); err == nil {
 				p.Index = v
-			}
-		case "text":
-			if v, err := parseTextSize(c.text.Value()); err == nil {
-				p.Text = v
 			}
 		}
 	}

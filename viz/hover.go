@@ -175,6 +175,12 @@ func (a *App) handleHelpTap(x, y float32) bool {
 		a.ui.help = true
 		return true
 	}
+	if a.ui.textBtn.W > 0 && a.ui.textBtn.contains(x, y) {
+		p := a.p
+		p.Text = nextTextSize(p.Text, 1)
+		_ = a.SetParams(p)
+		return true
+	}
 	return false
 }
 
@@ -381,6 +387,7 @@ type hoverState struct {
 	touched      bool        // the pointer is the last touch, not the mouse
 	staleMouse   [2]float32  // the mouse's position when the touch came
 	helpBtn      rect        // the header's help button as last drawn
+	textBtn      rect        // the header's text-size button as last drawn
 	qdrag        queryDrag
 	qdragWasDown bool // the pointer was down at the last tick
 	geoDrawn     geoDrawn
@@ -427,30 +434,39 @@ var colTransparent = color.RGBA{}
 // helpLabel is the header's help button.
 const helpLabel = "? help"
 
-// drawHelpButton draws the tappable help button at the right of the
-// header r and returns the width it takes.
+// drawHelpButton draws the header's tappable buttons at the right of r,
+// the help and the text size, and returns the width they take.
 func (a *App) drawHelpButton(p painter, r rect) float32 {
-	w := textWidth(helpLabel, sizeCaption) + 18
 	h := min(r.H-8, lineHeight(sizeCaption)+10)
-	b := rect{r.X + r.W - 8 - w, r.Y + (r.H-h)/2, w, h}
-	a.ui.helpBtn = b
-	fill := colPanel
-	if a.ui.help {
-		fill = colGrid
+	x := r.X + r.W - 8
+	button := func(label string, on bool) rect {
+		w := textWidth(label, sizeCaption) + 18
+		x -= w
+		b := rect{x, r.Y + (r.H-h)/2, w, h}
+		x -= 6
+		fill := colPanel
+		if on {
+			fill = colGrid
+		}
+		p.rect(b, fill, colBorder, 1)
+		p.text(b.X+b.W/2, b.Y+(b.H-lineHeight(sizeCaption))/2, label, sizeCaption, colAccent, scene.AlignCenter)
+		return b
 	}
-	p.rect(b, fill, colBorder, 1)
-	p.text(b.X+b.W/2, b.Y+(b.H-lineHeight(sizeCaption))/2, helpLabel, sizeCaption, colAccent, scene.AlignCenter)
-	return w + 8
+	a.ui.helpBtn = button(helpLabel, a.ui.help)
+	a.ui.textBtn = button(textLabel(a.p.Text), false)
+	return r.X + r.W - x
 }
 
-// helpRegions is the help button's region and the query handle's (a
-// square around the arrow's head) for Snapshot().Buttons.
+// helpRegions is the header buttons' regions ("help", "text") and the
+// query handle's (a square around the arrow's head, "query") for
+// Snapshot().Buttons.
 func (a *App) helpRegions() []Region {
 	b := a.ui.helpBtn
 	if b.W == 0 {
 		return nil
 	}
-	out := []Region{{Name: "help", X: b.X, Y: b.Y, W: b.W, H: b.H}}
+	t := a.ui.textBtn
+	out := []Region{{Name: "help", X: b.X, Y: b.Y, W: b.W, H: b.H}, {Name: "text", X: t.X, Y: t.Y, W: t.W, H: t.H}}
 	if qd := &a.ui.qdrag; qd.tipOK && a.p.D == 2 {
 		out = append(out, Region{Name: "query", X: qd.tipX - dragGrab/2, Y: qd.tipY - dragGrab/2, W: dragGrab, H: dragGrab})
 	}

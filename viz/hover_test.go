@@ -454,6 +454,20 @@ func TestTextScale(t *testing.T) {
 	if a.p.Text != 2 {
 		t.Errorf("t T T: text %v want 2", a.p.Text)
 	}
+	// the header's text button: a tap moves to the next size
+	a.Scene(1280, 800)
+	var tb Region
+	for _, b := range a.Snapshot().Buttons {
+		if b.Name == "text" {
+			tb = b
+		}
+	}
+	for _, down := range []bool{true, false} {
+		a.Update(input.Input{DT: 1.0 / 60, Pointers: []input.Pointer{{ID: 1, X: tb.X + tb.W/2, Y: tb.Y + tb.H/2, Down: down}}})
+	}
+	if a.p.Text != 1 {
+		t.Errorf("the text button after 2×: %v want 1", a.p.Text)
+	}
 	if _, err := ParseHash("text=5"); err == nil {
 		t.Error("text=5 accepted")
 	}

@@ -1,17 +1,14 @@
 package viz
 
 import (
-	"fmt"
 	"math"
 	"strconv"
-	"strings"
 
 	"github.com/hsrviz/hsrviz/viz/plot"
-	"github.com/hsrviz/hsrviz/viz/widget"
 )
 
-// The text-size setting (Params.Text, the "text size" control, the keys t
-// and T): every text of the scene is drawn at its size times the scale, and
+// The text-size setting (Params.Text, the header's "text" button, the
+// keys t and T): every text of the scene is drawn at its size times the scale, and
 // every measurement the layouts make (textWidth, lineHeight, the widgets'
 // theme, the header's and the control column's sizes) uses the scaled size,
 // so the panels lay themselves out around the larger text rather than
@@ -29,7 +26,7 @@ const (
 	MaxText = 3.0
 )
 
-// TextSizes are the choices of the "text size" control and of the t key.
+// TextSizes are the choices of the text button and of the t key.
 var TextSizes = []float64{1, 1.25, 1.5, 2}
 
 // textScale is the scale of the App drawing now (see above).
@@ -66,44 +63,17 @@ func nextTextSize(s float64, dir int) float64 {
 	return TextSizes[((i+dir)%k+k)%k]
 }
 
-// textSizeOptions are the select widget's option labels.
-func textSizeOptions() []string {
-	out := make([]string, len(TextSizes))
-	for i, v := range TextSizes {
-		out[i] = fmtTextSize(v)
-	}
-	return out
-}
-
-func fmtTextSize(v float64) string { return strconv.FormatFloat(v, 'g', -1, 64) + "×" }
-
-// parseTextSize reads a select option back ("1.5×").
-func parseTextSize(s string) (float64, error) {
-	v, err := strconv.ParseFloat(strings.TrimSuffix(s, "×"), 64)
-	if err != nil {
-		return 0, fmt.Errorf("text size %q is not a number", s)
-	}
-	return v, nil
-}
-
-// newTextSizeSelect is the "text size" control.
-func newTextSizeSelect() *widget.Select {
-	return &widget.Select{Base: widget.Base{Name: "text", Label: "text size (t)"}, Options: textSizeOptions()}
-}
-
-// syncText shows the text scale s in the control (a scale from a link that
-// is not one of the choices is added to them) and sizes the widgets' text.
-func (c *controls) syncText(s float64) {
+// syncText sizes the widgets' text and columns at the text scale.
+func (c *controls) syncText() {
 	c.theme.TextSize = 12 * textScale
 	c.form.MinColW = 160 * textScale
-	if c.text.Open {
-		return
-	}
-	if !c.text.SetValue(fmtTextSize(s)) {
-		c.text.Options = append(textSizeOptions(), fmtTextSize(s))
-		c.text.SetValue(fmtTextSize(s))
-	}
 }
+
+// The "text size" control is a button in the header (it takes no room
+// from the control column): a click or tap moves to the next size.
+
+// textLabel is the text-size button's label at scale s.
+func textLabel(s float64) string { return "text " + strconv.FormatFloat(s, 'g', -1, 64) + "×" }
 
 // tabletRowH is the least height of a panel row in the portrait-tablet
 // layout (controls in a band on top, panels 2×3): at 768×1024 the band
