@@ -417,6 +417,8 @@ func (a *App) drawArrow(p painter, v view, plot rect, qx, qy, qnorm float64) {
 		label += fmt.Sprintf("  |q| = %.3g", qnorm)
 	}
 	lx, ly := a.placeQueryLabel(label, plot, v, X0, Y0, X1, Y1)
+	// on a light backing: keys under it stay visible, the label readable
+	p.rect(rect{lx - 2, ly, textWidth(label, sizeLabel) + 4, lineHeight(sizeLabel)}, withAlpha(colPanel, 0xC8), colTransparent, 0)
 	p.text(lx, ly, label, sizeLabel, colQuery, scene.AlignLeft)
 }
 

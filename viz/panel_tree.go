@@ -345,5 +345,7 @@ func (tp *treePanel) drawBoxes(a *App, p painter, r rect, k int) {
 		}
 	}
 	p.rect(r, color.RGBA{}, colBorder, 1)
-	p.text(r.X+4, r.Y+2, "the tree's boxes on the plane (d = 2)", sizeSmall, colMuted, scene.AlignLeft)
+	boxesLabel := "the tree's boxes on the plane (d = 2)"
+	p.rect(rect{r.X + 1, r.Y + 1, textWidth(boxesLabel, sizeSmall) + 6, lineHeight(sizeSmall) + 2}, withAlpha(colPanel, 0xC8), colTransparent, 0)
+	p.text(r.X+4, r.Y+2, boxesLabel, sizeSmall, colMuted, scene.AlignLeft)
 }
