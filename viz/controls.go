@@ -113,7 +113,7 @@ func (c *controls) sync(p Params, playing bool) {
 
 // layoutControls places the animation buttons on a row and the form below.
 func (c *controls) layout(r rect) {
-	bh := float32(28)
+	bh := scaled(28)
 	bw := (r.W - 2*6) / 3
 	for i, b := range c.buttons {
 		b.Rect = widget.Rect{X: r.X + float32(i)*(bw+6), Y: r.Y, W: bw, H: bh}
@@ -125,7 +125,7 @@ func (c *controls) layout(r rect) {
 
 // controlsInner is the area of the controls inside the control card.
 func controlsInner(r rect) rect {
-	return rect{r.X + 10, r.Y + 10, r.W - 20, r.H - 20 - helpLineH}
+	return rect{r.X + 10, r.Y + 10, r.W - 20, r.H - 20 - scaled(helpLineH)}
 }
 
 const helpLineH = 18
@@ -139,7 +139,7 @@ func controlsHeight(w float32) float32 {
 	for _, wd := range c.form.Widgets {
 		total += wd.PreferredHeight(&c.theme) + c.form.Gap
 	}
-	return total/float32(cols) + 28 + 10 + 20 + helpLineH + 40
+	return total/float32(cols) + scaled(28) + 10 + 20 + scaled(helpLineH) + 40
 }
 
 func (a *App) ctl() *controls {
@@ -280,7 +280,7 @@ func (a *App) drawControls(p painter, r rect) {
 		a.ui.widgets = append(a.ui.widgets, region(w.Common()))
 	}
 	help := "space play · ← → step · [ ] b · p paper b · h help"
-	p.text(r.X+10, r.Y+r.H-helpLineH, fitText(help, sizeSmall, r.W-20), sizeSmall, colMuted, scene.AlignLeft)
+	p.text(r.X+10, r.Y+r.H-scaled(helpLineH), fitText(help, sizeSmall, r.W-20), sizeSmall, colMuted, scene.AlignLeft)
 }
 
 // overlayOpen reports whether a list is open (drawn over other widgets and
