@@ -493,6 +493,31 @@ func TestTabletLayout(t *testing.T) {
 	}
 }
 
+// TestLayoutsAdaptToText: with larger text every panel keeps at least the
+// height of a grid row at that scale (the layout scrolls instead of
+// squeezing the plots), and the grid stays at scale 1.
+func TestLayoutsAdaptToText(t *testing.T) {
+	t.Cleanup(func() { useTextScale(1) })
+	for _, text := range []float64{1.25, 1.5, 2} {
+		a := settled(t, fmt.Sprintf("text=%g", text))
+		for _, sz := range [][2]int{{1280, 800}, {1280, 720}, {1920, 1080}, {1024, 768}} {
+			a.Scene(sz[0], sz[1])
+			for name, r := range a.ui.lay.panels {
+				if r.H < float32(gridRowMin*text)-gap {
+					t.Errorf("text %g at %v: panel %s is %.0f px tall", text, sz, name, r.H)
+				}
+			}
+		}
+	}
+	a := settled(t, "")
+	for _, sz := range [][2]int{{1280, 800}, {1280, 720}, {1920, 1080}, {1024, 768}} {
+		a.Scene(sz[0], sz[1])
+		if a.ui.lay.narrow {
+			t.Errorf("text 1 at %v: not the grid", sz)
+		}
+	}
+}
+
 // ellipsized lists the scene's texts cut with "…" inside the named panels
 // (and the header and controls, when listed).
 func ellipsized(a *App, s *scene.Scene, names ...string) []string {

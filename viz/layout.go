@@ -74,7 +74,7 @@ func computeLayout(w, h int, controls bool, scroll float32, names []string) layo
 		}
 		grid(L.panels, names, gap, y, W-2*gap, H-y-gap, 2)
 		L.content = H
-	case W-cwid >= scaled(560) && H >= scaled(420):
+	case W-cwid >= scaled(560) && H >= scaled(420) && !gridTooShort(W, H, cwid, top, controls, len(names)):
 		left := float32(gap)
 		if controls {
 			L.controls = rect{gap, top, cwid, H - top - gap}
@@ -82,7 +82,7 @@ func computeLayout(w, h int, controls bool, scroll float32, names []string) layo
 		}
 		cw := W - left - gap
 		ch := H - top - gap
-		if cw >= scaled(900) || (cw > ch*1.6 && cw >= scaled(600)) {
+		if gridCols(cw, ch) == 3 {
 			grid(L.panels, names, left, top, cw, ch, 3)
 		} else {
 			grid(L.panels, names, left, top, cw, ch, 2)

@@ -122,3 +122,32 @@ func textKeyDir(k string, shift bool) int {
 	}
 	return 1
 }
+
+// gridCols is the number of panel columns of the grid beside the controls
+// in a cw×ch area: 3 when wide (in text units), else 2.
+func gridCols(cw, ch float32) int {
+	if cw >= scaled(900) || (cw > ch*1.6 && cw >= scaled(600)) {
+		return 3
+	}
+	return 2
+}
+
+// gridRowMin is the least height of a grid row at a text scale above 1:
+// below it, larger text leaves the plots no room, and the layout scrolls.
+const gridRowMin = 220
+
+// gridTooShort reports whether, with the text scaled up, the grid beside
+// the controls would give its rows less than gridRowMin (scaled). At scale
+// 1 the grid is always taken (the layouts stay as they were).
+func gridTooShort(W, H, cwid, top float32, controls bool, k int) bool {
+	if textScale <= 1 {
+		return false
+	}
+	left := float32(gap)
+	if controls {
+		left += cwid + gap
+	}
+	cw, ch := W-left-gap, H-top-gap
+	rows := rowsOf(k, gridCols(cw, ch))
+	return ch/float32(rows) < scaled(gridRowMin)
+}
