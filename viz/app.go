@@ -615,8 +615,13 @@ func (a *App) noteActivity(in *input.Input) {
 	p, ok := in.Primary()
 	switch {
 	case !ok:
-	case !a.ui.hasPtr || p.X != a.ui.pointer.X || p.Y != a.ui.pointer.Y || p.Down != a.ptrDown:
+	case !a.ui.hasRaw || p.X != a.ui.rawPtr.X || p.Y != a.ui.rawPtr.Y || p.Down != a.ptrDown:
 		active = true
+	}
+	if ok {
+		// last tick's pointer as polled (the hover point may stay where a
+		// finger lifted, hover.go)
+		a.ui.rawPtr, a.ui.hasRaw = p, true
 	}
 	a.ptrDown = ok && p.Down
 	if active {

@@ -391,8 +391,10 @@ type hoverState struct {
 	qdrag        queryDrag
 	qdragWasDown bool // the pointer was down at the last tick
 	geoDrawn     geoDrawn
-	tapBefore    inspectID // what was hovered when the last press began
-	qlabel       struct {  // the query label's place (panel_geometry.go)
+	tapBefore    inspectID     // what was hovered when the last press began
+	rawPtr       input.Pointer // the primary pointer as polled last tick (App.noteActivity)
+	hasRaw       bool
+	qlabel       struct { // the query label's place (panel_geometry.go)
 		key  any
 		x, y float32
 	}

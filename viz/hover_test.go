@@ -216,6 +216,14 @@ func TestTapIsHover(t *testing.T) {
 	if h == nil || h.Kind != "cell" || h.Panel != PanelHeatmap {
 		t.Fatalf("after a tap: hover %+v", h)
 	}
+	// the finger is gone and the mouse has not moved: the input rests
+	// (work waiting for rest runs), though the hover stays at the tap
+	for k := 0; k < 40; k++ {
+		tick(mouse)
+	}
+	if a.quiet < idleAfter || a.TickBudget() < IdleBudget {
+		t.Errorf("after a tap the input does not rest: quiet %.2f s, budget %v", a.quiet, a.TickBudget())
+	}
 	if want := a.Inspect(x, y); want == nil || h.Text != want.Text {
 		t.Errorf("the tap shows %q, Inspect there %+v", h.Text, want)
 	}
