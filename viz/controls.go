@@ -26,6 +26,8 @@ type controls struct {
 	speed               *widget.Slider
 	seed                *widget.NumberField
 	data, kind, index   *widget.Select
+	share, tau          *widget.Select // how b is chosen, how softmax keeps (thresholds.go)
+	shareExtra          float64        // the share shown when it is not one of ShareOptions
 	paper               *widget.Button
 	play, back, fwd     *widget.Button
 	buttons             []*widget.Button // the animation row, laid out by hand
@@ -37,7 +39,9 @@ func newControls() *controls {
 	c.theme.TextSize = 12
 	int0 := func(v float64) string { return strconv.Itoa(int(math.Round(v))) }
 	c.b = &widget.Slider{Base: widget.Base{Name: "b", Label: "threshold b"}, Step: 0.01}
-	c.paper = &widget.Button{Base: widget.Base{Name: "paper_b", Label: "paper b = σ²·√(0.4 ln n)"}}
+	c.paper = &widget.Button{Base: widget.Base{Name: "paper_b", Label: "paper b = σ_s·√(0.4 ln n)"}}
+	c.share = &widget.Select{Base: widget.Base{Name: "share", Label: "b from share of keys per row"}, Options: shareLabels(0)}
+	c.tau = &widget.Select{Base: widget.Base{Name: "tau", Label: "softmax keeps"}, Options: tauLabels}
 	c.n = &widget.Slider{Base: widget.Base{Name: "n", Label: "keys n"}, Min: 6, Max: 20, Step: 1,
 		Format: func(v float64) string { return fmt.Sprintf("2^%d = %s", int(v), fmtInt(1<<int(v))) }}
 	c.d = &widget.Slider{Base: widget.Base{Name: "d", Label: "dimension d"}, Min: 1, Max: MaxD, Step: 1, Scale: widget.Log10, Format: int0}
@@ -56,7 +60,7 @@ func newControls() *controls {
 	c.fwd = &widget.Button{Base: widget.Base{Name: "step_forward", Label: "step →"}}
 	c.buttons = []*widget.Button{c.play, c.back, c.fwd}
 	c.form = &widget.Form{Theme: &c.theme, Gap: 5, MinColW: 160}
-	c.form.Add(c.b, c.paper, c.n, c.d, c.m, c.query, c.kind, c.alpha, c.gamma, c.sigma, c.data, c.index, c.seed, c.speed)
+	c.form.Add(c.b, c.paper, c.share, c.n, c.d, c.m, c.query, c.kind, c.tau, c.alpha, c.gamma, c.sigma, c.data, c.index, c.seed, c.speed)
 	return c
 }
 
@@ -72,11 +76,7 @@ func (c *controls) sync(p Params, playing bool) {
 	c.b.Step = 0.01 * s2
 	set(c.b, p.B)
 	c.b.Format = func(v float64) string { return fmt.Sprintf("%.3g", v) }
-	if p.PaperB {
-		c.b.Label = "threshold b (paper's)"
-	} else {
-		c.b.Label = "threshold b ([ ])"
-	}
+	c.b.Label = bLabel(p)
 	set(c.n, math.Round(math.Log2(float64(p.N))))
 	set(c.d, float64(p.D))
 	set(c.m, float64(p.M))
@@ -88,9 +88,12 @@ func (c *controls) sync(p Params, playing bool) {
 	set(c.sigma, p.Sigma)
 	set(c.speed, p.Speed)
 	c.alpha.Disabled = p.Kind != attention.ReLU
-	c.b.Disabled = p.Kind != attention.ReLU // softmax top-r sets its own threshold per row
-	c.paper.Disabled = p.Kind != attention.ReLU
-	c.gamma.Disabled = p.Kind != attention.Softmax
+	topr := p.thresholdHow() == HowTopR // softmax top-r sets its own threshold per row
+	c.b.Disabled = topr
+	c.paper.Disabled = topr
+	c.share.Disabled = topr
+	c.tau.Disabled = p.Kind != attention.Softmax
+	c.gamma.Disabled = !topr
 	if !c.seed.Editing {
 		c.seed.Value = float64(p.Seed)
 	}
@@ -103,6 +106,7 @@ func (c *controls) sync(p Params, playing bool) {
 	if !c.index.Open {
 		c.index.SetValue(p.Index.String())
 	}
+	c.syncThreshold(p)
 	if playing {
 		c.play.Label = "pause"
 	} else {
@@ -196,9 +200,14 @@ func (a *App) handleWidgets(in *input.Input) {
 		switch w.Common().Name {
 		case "b":
 			p.B = math.Round(c.b.Value*1e6) / 1e6
-			p.PaperB = false
+			p.PaperB, p.Share = false, 0
 		case "paper_b":
-			p.PaperB = true
+			p.PaperB, p.Share = true, 0
+		case "share":
+			p.Share = c.shareValue()
+			p.PaperB = p.PaperB && p.Share == 0
+		case "tau":
+			p.Tau = TauMode(c.tau.Index)
 		case "n":
 			p.N = 1 << int(math.Round(c.n.Value))
 		case "d":
@@ -285,7 +294,7 @@ func (a *App) drawControls(p painter, r rect) {
 // overlayOpen reports whether a list is open (drawn over other widgets and
 // possibly over the panels).
 func (c *controls) overlayOpen() bool {
-	for _, s := range []*widget.Select{c.data, c.kind, c.index} {
+	for _, s := range []*widget.Select{c.data, c.kind, c.index, c.share, c.tau} {
 		if s != nil && s.Overlay() {
 			return true
 		}

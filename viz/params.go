@@ -57,7 +57,7 @@ const (
 	MaxAlpha = 8
 	MinSigma = 0.1 // below, the scores shrink to a dot on screen
 	MaxSigma = 10.0
-	MaxAbsB  = 100.0
+	MaxAbsB  = 1e6 // scores of massive data reach hundreds: the measured b must fit
 	MinSpeed = 0.25
 	MaxSpeed = 240.0
 )

@@ -14,7 +14,7 @@ import (
 // How the threshold b is chosen, and the measured score sample behind it.
 //
 // b is set one of three ways (Params.ThresholdHow): fixed (the b slider),
-// the paper's b = σ̂·√(0.4 ln n) with the MEASURED spread σ̂ of the scores
+// the paper's b = σ_s·√(0.4 ln n) with the MEASURED spread σ̂ of the scores
 // shown (paper_b), or the share s of keys reported per row (share). The
 // last two depend on the data: they are known once the keys and the
 // queries exist. The spread job below measures them, a query row per unit
@@ -415,13 +415,13 @@ func (a *App) thresholdInfo() *ThresholdInfo {
 func thresholdText(t *ThresholdInfo) string {
 	switch t.How {
 	case HowPaper:
-		return fmt.Sprintf("b = %.3g: paper's b = σ̂·√(0.4 ln n) with measured spread σ̂ = %.3g (isotropic σ² = %.3g)", t.B, t.Sigma, t.SigmaIso)
+		return fmt.Sprintf("b = %.3g: paper's b with measured spread σ_s = %.3g (σ² = %.3g if isotropic)", t.B, t.Sigma, t.SigmaIso)
 	case HowShare:
-		return fmt.Sprintf("b = %.3g: set so that %s of keys are reported per row (measured spread σ̂ = %.3g)", t.B, pct(t.Share), t.Sigma)
+		return fmt.Sprintf("b = %.3g: set so that %s of keys are reported per row (σ_s = %.3g)", t.B, pct(t.Share), t.Sigma)
 	case HowTopR:
 		return "softmax keeps the top r = n^γ scores of each row: b is not used"
 	}
-	return fmt.Sprintf("b = %.3g: fixed (measured spread σ̂ = %.3g, so b = %.2g σ̂)", t.B, t.Sigma, t.B/t.Sigma)
+	return fmt.Sprintf("b = %.3g: fixed (measured spread σ_s = %.3g, so b = %.2g σ_s)", t.B, t.Sigma, t.B/t.Sigma)
 }
 
 // pct formats a share as a percentage with up to 3 significant digits.
@@ -449,4 +449,64 @@ func (a *App) keptMass() (mean, lo float64) {
 		lo = math.Min(lo, k)
 	}
 	return mean, lo
+}
+
+// tauLabels are the tau select's options, in TauMode order.
+var tauLabels = []string{TauTopR: "top r = n^γ per row", TauPaper: "every score ≥ b"}
+
+// shareLabels are the share select's options: "off" and ShareOptions as
+// percentages, plus s when it is not one of them (a share from a link).
+func shareLabels(s float64) []string {
+	out := []string{"off (b fixed or paper's)"}
+	found := s == 0
+	for _, v := range ShareOptions[1:] {
+		out = append(out, pct(v))
+		found = found || v == s
+	}
+	if !found {
+		out = append(out, pct(s))
+	}
+	return out
+}
+
+// shareValue is the share the share select shows.
+func (c *controls) shareValue() float64 {
+	i := c.share.Index
+	switch {
+	case i <= 0:
+		return 0
+	case i < len(ShareOptions):
+		return ShareOptions[i]
+	}
+	return c.shareExtra
+}
+
+// syncThreshold shows p's share and tau in their selects.
+func (c *controls) syncThreshold(p Params) {
+	if !c.share.Open {
+		c.share.Options = shareLabels(p.Share)
+		c.shareExtra = p.Share
+		c.share.Index = len(c.share.Options) - 1
+		for i, v := range ShareOptions {
+			if v == p.Share {
+				c.share.Index = i
+			}
+		}
+	}
+	if !c.tau.Open {
+		c.tau.Index = int(p.Tau)
+	}
+}
+
+// bLabel is the b slider's label: how b is chosen.
+func bLabel(p Params) string {
+	switch p.thresholdHow() {
+	case HowPaper:
+		return "threshold b (paper's, σ_s measured)"
+	case HowShare:
+		return "threshold b (share " + pct(p.Share) + ")"
+	case HowTopR:
+		return "threshold b (unused: top r)"
+	}
+	return "threshold b (fixed, [ ])"
 }
