@@ -718,6 +718,7 @@ func (a *App) Snapshot() Snapshot {
 	}
 	s.Panels = append([]Region(nil), a.ui.panels...)
 	s.Widgets = append([]Region(nil), a.ui.widgets...)
+	s.Widgets = append(s.Widgets, a.histTabRegions()...)
 	return s
 }
 

@@ -85,3 +85,17 @@ func (a *App) drawHistogramNow(p painter, r rect, title string) {
 	}
 	h.Draw(p.s)
 }
+
+// histTabRegions is panel 6's view tabs as widgets named hist_counts and
+// hist_scores (Snapshot().Widgets), once drawn.
+func (a *App) histTabRegions() []Region {
+	h, ok := a.panelByName(PanelHistogram).(*histogramPanel)
+	if !ok || h.tabs[0].W == 0 {
+		return nil
+	}
+	out := make([]Region, len(h.tabs))
+	for i, t := range h.tabs {
+		out[i] = Region{Name: "hist_" + histNames[i], X: t.X, Y: t.Y, W: t.W, H: t.H}
+	}
+	return out
+}

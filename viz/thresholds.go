@@ -115,46 +115,47 @@ func (p Params) thresholdHow() string {
 // dataThreshold reports whether p's b depends on the data (paper or share).
 func (p Params) dataThreshold() bool { return p.Share > 0 || p.PaperB }
 
-// impliedThreshold applies what a partial update says about how b is
-// chosen: an explicit b turns off the paper's b and the share (unless the
-// update gives them too), a share turns off the paper's b, the paper's b
-// turns off the share. given tells which fields the update names. The
-// hash, the JSON patch and the desktop flags all go through it.
+// impliedOff is the one rule of how a partial update chooses b: an
+// explicit b turns off the paper's b and the share (unless the update
+// gives them too), a share turns off the paper's b, the paper's b turns
+// off the share. given tells which fields the update names; paper and
+// share are the values it gives them.
+func impliedOff(given func(k string) bool, paper bool, share float64) (paperOff, shareOff bool) {
+	paperOff = !given("paper_b") && (given("b") || given("share") && share > 0)
+	shareOff = !given("share") && (given("b") || given("paper_b") && paper)
+	return paperOff, shareOff
+}
+
+// impliedThreshold applies impliedOff to p, whose named fields are set:
+// the hash and the JSON patch go through it.
 func (p *Params) impliedThreshold(given func(k string) bool) {
-	if given("b") && !given("paper_b") {
+	paperOff, shareOff := impliedOff(given, p.PaperB, p.Share)
+	if paperOff {
 		p.PaperB = false
 	}
-	if given("b") && !given("share") {
-		p.Share = 0
-	}
-	if given("share") && p.Share > 0 && !given("paper_b") {
-		p.PaperB = false
-	}
-	if given("paper_b") && p.PaperB && !given("share") {
+	if shareOff {
 		p.Share = 0
 	}
 }
 
-// ImpliedThreshold returns the fields (JSON names → text) an update that
-// sets the fields in given implies about how b is chosen, for a caller
-// that builds a complete hash from a base and a few changed fields (the
-// desktop flags): see Params.impliedThreshold. values holds the changed
-// fields' text.
+// ImpliedThreshold returns the fields (JSON names → text) that an update
+// naming the fields in given, with the texts in values, implies about how
+// b is chosen (impliedOff), for a caller that builds a whole hash from a
+// base and a few changed fields: the desktop flags.
 func ImpliedThreshold(given map[string]bool, values map[string]string) map[string]string {
 	var p Params
-	if v, ok := values["paper_b"]; ok {
+	if v, ok := values["paper_b"]; ok && given["paper_b"] {
 		_ = p.setField("paper_b", v)
 	}
-	if v, ok := values["share"]; ok {
+	if v, ok := values["share"]; ok && given["share"] {
 		_ = p.setField("share", v)
 	}
-	paper, share := p.PaperB, p.Share
-	p.impliedThreshold(func(k string) bool { return given[k] })
+	paperOff, shareOff := impliedOff(func(k string) bool { return given[k] }, p.PaperB, p.Share)
 	out := map[string]string{}
-	if p.PaperB != paper {
+	if paperOff {
 		out["paper_b"] = "false"
 	}
-	if p.Share != share {
+	if shareOff {
 		out["share"] = "0"
 	}
 	return out

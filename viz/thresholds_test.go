@@ -247,3 +247,42 @@ func TestThresholdPNG(t *testing.T) {
 		f.Close()
 	}
 }
+
+// TestThresholdPatches: a patch naming one way of choosing b turns the
+// others off, through the JSON API and the URL hash alike.
+func TestThresholdPatches(t *testing.T) {
+	a, err := NewApp(DefaultParams())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		json, hash string
+		paper      bool
+		share      float64
+	}{
+		{`{"share":0.05}`, "share=0.05", false, 0.05},
+		{`{"paper_b":true}`, "paper_b=true", true, 0},
+		{`{"share":0.02,"tau":"paper","kind":"softmax"}`, "share=0.02&tau=paper&kind=softmax", false, 0.02},
+		{`{"b":1}`, "b=1", false, 0},
+	} {
+		if err := a.SetParamsJSON([]byte(c.json)); err != nil {
+			t.Fatal(err)
+		}
+		if p := a.Params(); p.PaperB != c.paper || p.Share != c.share {
+			t.Errorf("%s: paper_b %v share %v", c.json, p.PaperB, p.Share)
+		}
+		p, err := PatchHash(DefaultParams(), c.hash)
+		if err != nil || p.PaperB != c.paper || p.Share != c.share {
+			t.Errorf("#%s: paper_b %v share %v (%v)", c.hash, p.PaperB, p.Share, err)
+		}
+		if q, err := ParseHash(p.Hash()); err != nil || q != p {
+			t.Errorf("#%s: hash round trip %v", c.hash, err)
+		}
+	}
+	for _, bad := range []string{`{"share":-0.1}`, `{"share":1.5}`, `{"tau":"top"}`, `{"hist":"bars"}`, `{"share":0.1,"paper_b":true}`} {
+		before := a.Params()
+		if err := a.SetParamsJSON([]byte(bad)); err == nil || a.Params() != before {
+			t.Errorf("%s: accepted (%v)", bad, err)
+		}
+	}
+}
