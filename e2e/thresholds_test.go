@@ -17,13 +17,13 @@ func TestBrowserThresholds(t *testing.T) {
 		t.Fatalf("paper's b: threshold %+v, b %v, reported %v", s.Threshold, s.Params.B, s.Numbers["reported_total"])
 	}
 	compareNumbers(t, "paper b", s.Numbers, oracleFor(t, s).Numbers)
-	for _, name := range []string{"b", "paper_b", "share", "tau", "hist_counts", "hist_scores"} {
+	for _, name := range []string{"b", "paper_b", "share", "tau"} {
 		if _, err := panelByName(s.Widgets, name); err != nil {
 			t.Errorf("control %s: %v", name, err)
 		}
 	}
 	// The scores tab switches panel 6's view (a click, as a user does).
-	tab, err := panelByName(s.Widgets, "hist_scores")
+	tab, err := panelByName(s.Tabs, "hist_scores")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -697,6 +697,9 @@ type Snapshot struct {
 	// KeptMass is, for softmax, the share of each row's dense exp-mass on
 	// the kept keys: the mean and the smallest over the rows shown.
 	KeptMass *KeptMass `json:"kept_mass,omitempty"`
+	// Tabs are clickable regions inside panels: panel 6's views
+	// (hist_counts, hist_scores).
+	Tabs []Region `json:"tabs,omitempty"`
 }
 
 // Snapshot returns the current state.
@@ -718,7 +721,7 @@ func (a *App) Snapshot() Snapshot {
 	}
 	s.Panels = append([]Region(nil), a.ui.panels...)
 	s.Widgets = append([]Region(nil), a.ui.widgets...)
-	s.Widgets = append(s.Widgets, a.histTabRegions()...)
+	s.Tabs = a.histTabRegions()
 	return s
 }
 

@@ -87,7 +87,7 @@ func (a *App) drawHistogramNow(p painter, r rect, title string) {
 }
 
 // histTabRegions is panel 6's view tabs as widgets named hist_counts and
-// hist_scores (Snapshot().Widgets), once drawn.
+// hist_scores (Snapshot().Tabs), once drawn.
 func (a *App) histTabRegions() []Region {
 	h, ok := a.panelByName(PanelHistogram).(*histogramPanel)
 	if !ok || h.tabs[0].W == 0 {
