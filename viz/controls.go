@@ -28,6 +28,7 @@ type controls struct {
 	data, kind, index   *widget.Select
 	share, tau          *widget.Select // how b is chosen, how softmax keeps (thresholds.go)
 	shareExtra          float64        // the share shown when it is not one of ShareOptions
+	sigmaS              float64        // the measured score spread (0: not yet): the b slider's scale
 	paper               *widget.Button
 	play, back, fwd     *widget.Button
 	buttons             []*widget.Button // the animation row, laid out by hand
@@ -67,6 +68,9 @@ func newControls() *controls {
 // sync shows p in the widgets (except one being dragged or edited).
 func (c *controls) sync(p Params, playing bool) {
 	s2 := p.Sigma * p.Sigma
+	if c.sigmaS > 0 {
+		s2 = c.sigmaS // the b slider spans the scores' measured spread
+	}
 	set := func(s *widget.Slider, v float64) {
 		if !s.Active {
 			s.Value = s.Snap(v)
@@ -148,6 +152,9 @@ func controlsHeight(w float32) float32 {
 func (a *App) ctl() *controls {
 	if a.ui.ctl == nil {
 		a.ui.ctl = newControls()
+	}
+	if a.spreadDone() {
+		a.ui.ctl.sigmaS = a.spread.sigma
 	}
 	return a.ui.ctl
 }
