@@ -5,10 +5,12 @@ import (
 	"math"
 	"os"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/hsrviz/hsrviz/attention"
 	"github.com/hsrviz/hsrviz/attention/gen"
+	"github.com/hsrviz/hsrviz/viz/input"
 	"github.com/hsrviz/hsrviz/viz/scene"
 )
 
@@ -283,6 +285,76 @@ func TestThresholdPatches(t *testing.T) {
 		before := a.Params()
 		if err := a.SetParamsJSON([]byte(bad)); err == nil || a.Params() != before {
 			t.Errorf("%s: accepted (%v)", bad, err)
+		}
+	}
+}
+
+// TestSpreadUnits: the score sample is a unit per query row (plus one to
+// start), runs before the trace and the rows, and is reused when b, the
+// share, the mode, tau or the view change: no new sample, no new build.
+func TestSpreadUnits(t *testing.T) {
+	var ran []unitKind
+	unitHook = func(k unitKind) { ran = append(ran, k) }
+	defer func() { unitHook = nil }()
+	a := settled(t, "n=8192&d=16&m=12&data=decaying&paper_b=true")
+	count := func(k unitKind) (n, first, last int) {
+		first, last = -1, -1
+		for i, x := range ran {
+			if x == k {
+				n++
+				if first < 0 {
+					first = i
+				}
+				last = i
+			}
+		}
+		return
+	}
+	n, _, lastSpread := count(uSpread)
+	_, firstTrace, _ := count(uTrace)
+	_, firstRow, _ := count(uRowsHSR)
+	if n != 12+1 || lastSpread > firstTrace || lastSpread > firstRow {
+		t.Errorf("spread units: %d (want 13), the last at %d, the first trace at %d, the first row at %d", n, lastSpread, firstTrace, firstRow)
+	}
+	sj, builds, b0 := a.spread, a.IndexBuilds(), a.Params().B
+	for _, patch := range []string{`{"share":0.1}`, `{"kind":"softmax","tau":"paper"}`, `{"hist":"scores"}`, `{"paper_b":true}`, `{"b":0.5}`} {
+		ran = ran[:0]
+		if err := a.SetParamsJSON([]byte(patch)); err != nil {
+			t.Fatal(err)
+		}
+		a.Settle()
+		if n, _, _ := count(uSpread); n != 0 || a.spread != sj || a.IndexBuilds() != builds {
+			t.Errorf("%s: %d spread units, new sample %v, builds %d → %d", patch, n, a.spread != sj, builds, a.IndexBuilds())
+		}
+	}
+	if err := a.SetParamsJSON([]byte(`{"paper_b":true}`)); err != nil || a.Params().B != b0 {
+		t.Errorf("back to the paper's b: b = %v, want %v at once (%v)", a.Params().B, b0, err)
+	}
+}
+
+// TestHistTabsClick: a click on panel 6's tabs switches its view, and the
+// view is in the snapshot's params and hash.
+func TestHistTabsClick(t *testing.T) {
+	a := settled(t, "n=1024&d=2&m=8")
+	a.Scene(1280, 800)
+	for _, want := range []HistMode{HistScores, HistCounts} {
+		var tab *Region
+		for _, r := range a.Snapshot().Tabs {
+			if r.Name == "hist_"+want.String() {
+				tab = &r
+			}
+		}
+		if tab == nil {
+			t.Fatalf("no tab hist_%v in %+v", want, a.Snapshot().Tabs)
+		}
+		x, y := tab.X+tab.W/2, tab.Y+tab.H/2
+		for _, down := range []bool{false, true, false} {
+			a.Update(input.Input{DT: 1.0 / 60, Pointers: []input.Pointer{{X: x, Y: y, Down: down}}})
+		}
+		a.Settle()
+		a.Scene(1280, 800)
+		if s := a.Snapshot(); s.Params.Hist != want || !strings.Contains(s.Hash, "hist="+want.String()) {
+			t.Errorf("after a click on %s: hist %v, hash %s", tab.Name, s.Params.Hist, s.Hash)
 		}
 	}
 }
