@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"math"
+	"strings"
 	"testing"
 
 	"github.com/chromedp/chromedp"
@@ -56,5 +57,22 @@ func TestBrowserThresholds(t *testing.T) {
 	compareNumbers(t, "tau paper", s.Numbers, oracleFor(t, s).Numbers)
 	p.screenshot("browser-thresholds.png")
 	t.Logf("b = %.4g (%s), kept exp-mass mean %.3g", s.Params.B, s.Threshold.Text, s.KeptMass.Mean)
+	p.checkConsoleClean()
+}
+
+// TestBrowserBadHashMeasuredB: a link with a bad field and the paper's b
+// keeps its address as typed after b is measured (a measurement is not a
+// change of the user's).
+func TestBrowserBadHashMeasuredB(t *testing.T) {
+	const typed = "#n=banana&d=64&data=decaying"
+	p := openPage(t, typed[1:])
+	s := p.waitSettled(`s.threshold && s.threshold.how === "paper"`)
+	if !strings.Contains(s.Error, `n: bad value "banana"`) || !(s.Numbers["reported_total"] > 0) {
+		t.Errorf("error %q, reported %v", s.Error, s.Numbers["reported_total"])
+	}
+	p.waitAnimationFrames(30)
+	if h := p.evalFloat(`location.hash === "` + typed + `" ? 1 : 0`); h != 1 {
+		t.Error("the address bar was rewritten once b was measured")
+	}
 	p.checkConsoleClean()
 }

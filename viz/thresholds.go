@@ -511,3 +511,15 @@ func bLabel(p Params) string {
 	}
 	return "threshold b (fixed, [ ])"
 }
+
+// SameChoice reports whether p and q are the same parameters as a user
+// chose them: equal, or equal but for b where both take b from the data
+// (paper_b or share), b being then the App's measurement, not a choice.
+// (A link with bad fields keeps its address as typed while the user's
+// choice stays the same: cmd/wasm.)
+func (p Params) SameChoice(q Params) bool {
+	if p.dataThreshold() && q.dataThreshold() {
+		p.B, q.B = 0, 0
+	}
+	return p == q
+}

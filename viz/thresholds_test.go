@@ -358,3 +358,19 @@ func TestHistTabsClick(t *testing.T) {
 		}
 	}
 }
+
+// TestSameChoice: a measured b is not a choice of the user's.
+func TestSameChoice(t *testing.T) {
+	p := DefaultParams()
+	a := settled(t, p.Hash())
+	if q := a.Params(); q == p || !q.SameChoice(p) {
+		t.Errorf("paper b measured %v vs placeholder %v: equal %v, same choice %v", q.B, p.B, q == p, q.SameChoice(p))
+	}
+	q := p
+	q.PaperB, q.B = false, 0.5
+	r := q
+	r.B = 0.6
+	if q.SameChoice(r) || q.SameChoice(p) {
+		t.Error("a fixed b is a choice")
+	}
+}
