@@ -359,6 +359,16 @@ func (a *App) paperBAt(nn int) float64 {
 	return attention.PaperThreshold(nn, a.spread.sigma)
 }
 
+// scoreSpread is the measured spread σ_s of the current scores (ok false
+// until the sample is complete): the Gaussian expectation beside a count
+// should use it rather than the isotropic σ².
+func (a *App) scoreSpread() (sigma float64, ok bool) {
+	if !a.spreadDone() {
+		return math.NaN(), false
+	}
+	return a.spread.sigma, true
+}
+
 // measuredB is the b the current mode gives from the complete sample.
 func (a *App) measuredB() (float64, bool) {
 	if !a.spreadDone() || !a.p.dataThreshold() {
