@@ -18,7 +18,7 @@ func TestBrowserThresholds(t *testing.T) {
 		t.Fatalf("paper's b: threshold %+v, b %v, reported %v", s.Threshold, s.Params.B, s.Numbers["reported_total"])
 	}
 	compareNumbers(t, "paper b", s.Numbers, oracleFor(t, s).Numbers)
-	for _, name := range []string{"b", "paper_b", "share", "tau"} {
+	for _, name := range []string{"b", "share", "kind"} {
 		if _, err := panelByName(s.Widgets, name); err != nil {
 			t.Errorf("control %s: %v", name, err)
 		}

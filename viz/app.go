@@ -700,6 +700,9 @@ type Snapshot struct {
 	// Tabs are clickable regions inside panels: panel 6's views
 	// (hist_counts, hist_scores).
 	Tabs []Region `json:"tabs,omitempty"`
+	// NumberLines is where the numbers panel drew each line, by id, in
+	// order (an empty rectangle: the line did not fit).
+	NumberLines []Region `json:"number_lines,omitempty"`
 }
 
 // Snapshot returns the current state.
@@ -722,6 +725,7 @@ func (a *App) Snapshot() Snapshot {
 	s.Panels = append([]Region(nil), a.ui.panels...)
 	s.Widgets = append([]Region(nil), a.ui.widgets...)
 	s.Tabs = a.histTabRegions()
+	s.NumberLines = a.numberLineRegions()
 	return s
 }
 

@@ -359,16 +359,6 @@ func (a *App) paperBAt(nn int) float64 {
 	return attention.PaperThreshold(nn, a.spread.sigma)
 }
 
-// scoreSpread is the measured spread σ_s of the current scores (ok false
-// until the sample is complete): the Gaussian expectation beside a count
-// should use it rather than the isotropic σ².
-func (a *App) scoreSpread() (sigma float64, ok bool) {
-	if !a.spreadDone() {
-		return math.NaN(), false
-	}
-	return a.spread.sigma, true
-}
-
 // measuredB is the b the current mode gives from the complete sample.
 func (a *App) measuredB() (float64, bool) {
 	if !a.spreadDone() || !a.p.dataThreshold() {
@@ -462,50 +452,82 @@ func (a *App) keptMass() (mean, lo float64) {
 	return mean, lo
 }
 
-// tauLabels are the tau select's options, in TauMode order.
-var tauLabels = []string{TauTopR: "top r = n^γ per row", TauPaper: "every score ≥ b"}
+// kindLabels are the attention select's options: ReLU^α and the two ways
+// softmax keeps its keys (kindIndex, kindChoice).
+var kindLabels = []string{"relu", "softmax, top r = n^γ", "softmax, scores ≥ b"}
 
-// shareLabels are the share select's options: "off" and ShareOptions as
-// percentages, plus s when it is not one of them (a share from a link).
+// kindIndex is p's option in kindLabels.
+func kindIndex(p Params) int {
+	switch {
+	case p.Kind == attention.ReLU:
+		return 0
+	case p.Tau == TauPaper:
+		return 2
+	}
+	return 1
+}
+
+// kindChoice is the kind and tau of option i of kindLabels (tau unchanged
+// for ReLU^α).
+func kindChoice(i int, tau TauMode) (attention.Kind, TauMode) {
+	switch i {
+	case 1:
+		return attention.Softmax, TauTopR
+	case 2:
+		return attention.Softmax, TauPaper
+	}
+	return attention.ReLU, tau
+}
+
+// shareLabels are the "b set by" select's options: the slider (fixed b),
+// the paper's b with the measured spread, then ShareOptions as shares of
+// keys per row, plus s when it is not one of them (a share from a link).
 func shareLabels(s float64) []string {
-	out := []string{"off (b fixed or paper's)"}
+	out := []string{"the slider (fixed b)", "paper's b, σ_s measured"}
 	found := s == 0
 	for _, v := range ShareOptions[1:] {
-		out = append(out, pct(v))
+		out = append(out, pct(v)+" of keys per row")
 		found = found || v == s
 	}
 	if !found {
-		out = append(out, pct(s))
+		out = append(out, pct(s)+" of keys per row")
 	}
 	return out
 }
 
-// shareValue is the share the share select shows.
-func (c *controls) shareValue() float64 {
+// shareChoice is the paper_b and share the "b set by" select chooses.
+func (c *controls) shareChoice() (paper bool, share float64) {
 	i := c.share.Index
 	switch {
 	case i <= 0:
-		return 0
-	case i < len(ShareOptions):
-		return ShareOptions[i]
+		return false, 0
+	case i == 1:
+		return true, 0
+	case i-1 < len(ShareOptions):
+		return false, ShareOptions[i-1]
 	}
-	return c.shareExtra
+	return false, c.shareExtra
 }
 
-// syncThreshold shows p's share and tau in their selects.
+// syncThreshold shows how p chooses b in the "b set by" select.
 func (c *controls) syncThreshold(p Params) {
-	if !c.share.Open {
-		c.share.Options = shareLabels(p.Share)
-		c.shareExtra = p.Share
+	if c.share.Open {
+		return
+	}
+	c.share.Options = shareLabels(p.Share)
+	c.shareExtra = p.Share
+	switch {
+	case p.PaperB:
+		c.share.Index = 1
+	case p.Share == 0:
+		c.share.Index = 0
+	default:
 		c.share.Index = len(c.share.Options) - 1
-		for i, v := range ShareOptions {
+		for i, v := range ShareOptions[1:] {
 			if v == p.Share {
-				c.share.Index = i
+				c.share.Index = i + 2
 			}
 		}
-	}
-	if !c.tau.Open {
-		c.tau.Index = int(p.Tau)
 	}
 }
 
