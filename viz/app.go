@@ -186,6 +186,9 @@ func (a *App) scalingKey() scalingKey {
 	} else {
 		k.gamma = 0
 	}
+	if p.Kind == attention.Softmax {
+		k.tau = p.Tau
+	}
 	return k
 }
 

@@ -1,6 +1,8 @@
 package viz
 
 import (
+	"strings"
+
 	"github.com/hsrviz/hsrviz/attention"
 	"github.com/hsrviz/hsrviz/viz/plot"
 )
@@ -35,6 +37,11 @@ func newHistogramPanel() panel {
 			}{r, a.sum, a.spread, a.p.B, a.p.thresholdHow()}
 		},
 		paint: func(a *App, p painter, r rect, title string) {
+			if a.p.Hist == HistScores {
+				num, _, _ := strings.Cut(title, " · ")
+				title = num + " · Scores and the threshold"
+			}
+			title = fitText(title, sizeTitle, r.W-20-histTabsWidth()-8) // clear of the tabs
 			if a.p.Hist == HistScores {
 				a.drawScoresNow(p, r, title)
 			} else {

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"math"
 	"sort"
-	"strings"
 
 	"github.com/hsrviz/hsrviz/attention"
 	"github.com/hsrviz/hsrviz/viz/plot"
@@ -82,8 +81,7 @@ func (a *App) drawScoresNow(p painter, r rect, title string) {
 		caption = fmt.Sprintf("Scores s = <q,k>/√d: %d queries × %s keys%s", a.spread.m, fmtInt(t.SampleKeys),
 			map[bool]string{true: " (all)", false: " (even sample)"}[t.SampleKeys == a.p.N])
 	}
-	num, _, _ := strings.Cut(title, " · ")
-	body := p.panelFrame(r, num+" · Score distribution and threshold", caption)
+	body := p.panelFrame(r, title, caption)
 	if t == nil {
 		a.drawWaiting(p, body)
 		return
@@ -93,17 +91,23 @@ func (a *App) drawScoresNow(p painter, r rect, title string) {
 	lines := []string{t.Text}
 	switch {
 	case how == HowTopR:
-		lines = append(lines, fmt.Sprintf("top r = %d per row; blue: the scores ≥ their row's τ_i (its r-th largest)", a.p.TopR()))
+		lines = append(lines, fmt.Sprintf("top r = %d per row; blue: scores ≥ their row's τ_i", a.p.TopR()))
 	default:
+		if how == HowPaper && t.SigmaIso != t.Sigma {
+			// What the isotropic assumption σ_s = σ² would have given.
+			bIso := attention.PaperThreshold(a.p.N, t.SigmaIso)
+			lines = append(lines, fmt.Sprintf("σ² = %.3g would give b = %.3g: %s of scores above", t.SigmaIso, bIso,
+				pct(float64(sj.countAbove(bIso))/float64(sj.cnt))))
+		}
 		rep := ""
 		if s := a.sum; s != nil && s.key == a.rowsKey() {
-			rep = fmt.Sprintf("; rows report %s of keys (mean)", pct(s.mean/float64(s.n)))
+			rep = fmt.Sprintf("; rows report %s of keys", pct(s.mean/float64(s.n)))
 		}
-		lines = append(lines, fmt.Sprintf("above b: %s of the sample's scores%s", pct(t.SampleAbove), rep))
+		lines = append(lines, fmt.Sprintf("above b: %s of the sample%s", pct(t.SampleAbove), rep))
 	}
 	if a.p.Kind == attention.Softmax {
 		if mean, lo := a.keptMass(); !math.IsNaN(mean) && a.shownRows.key == a.rowsKey() {
-			lines = append(lines, fmt.Sprintf("kept exp-mass Σ_kept e^s / Σ e^s: mean %s, min %s over %d rows", pct(mean), pct(lo), len(a.shownRows.rows)))
+			lines = append(lines, fmt.Sprintf("kept exp-mass: mean %s, min %s (%d rows)", pct(mean), pct(lo), len(a.shownRows.rows)))
 		} else {
 			lines = append(lines, "kept exp-mass: computing the rows…")
 		}
@@ -170,6 +174,15 @@ func (a *App) drawScoresNow(p painter, r rect, title string) {
 		}
 		p.text(f.Area.X+4, f.Area.Y+2, fitText(curveLabel, sizeSmall, f.Area.W/2), sizeSmall, colAccent, scene.AlignLeft)
 	}
+}
+
+// histTabsWidth is the width of panel 6's two tabs.
+func histTabsWidth() float32 {
+	w := float32(0)
+	for _, l := range histNames {
+		w += textWidth(l, sizeSmall) + 12 + 4
+	}
+	return w
 }
 
 // drawHistTabs draws the two view tabs at the right of panel 6's title

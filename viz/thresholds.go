@@ -416,13 +416,13 @@ func (a *App) thresholdInfo() *ThresholdInfo {
 func thresholdText(t *ThresholdInfo) string {
 	switch t.How {
 	case HowPaper:
-		return fmt.Sprintf("b = %.3g: paper's b with measured spread σ_s = %.3g (σ² = %.3g if isotropic)", t.B, t.Sigma, t.SigmaIso)
+		return fmt.Sprintf("b = %.3g: paper's b with measured spread σ_s = %.3g", t.B, t.Sigma)
 	case HowShare:
-		return fmt.Sprintf("b = %.3g: set so that %s of keys are reported per row (σ_s = %.3g)", t.B, pct(t.Share), t.Sigma)
+		return fmt.Sprintf("b = %.3g: share %s of keys per row (σ_s = %.3g)", t.B, pct(t.Share), t.Sigma)
 	case HowTopR:
 		return "softmax keeps the top r = n^γ scores of each row: b is not used"
 	}
-	return fmt.Sprintf("b = %.3g: fixed (measured spread σ_s = %.3g, so b = %.2g σ_s)", t.B, t.Sigma, t.B/t.Sigma)
+	return fmt.Sprintf("b = %.3g: fixed (σ_s = %.3g measured: b = %.2g σ_s)", t.B, t.Sigma, t.B/t.Sigma)
 }
 
 // pct formats a share as a percentage with up to 3 significant digits.

@@ -374,3 +374,27 @@ func TestSameChoice(t *testing.T) {
 		t.Error("a fixed b is a choice")
 	}
 }
+
+// TestTauPaperNumbers: with tau = paper no "top r" is claimed, and the
+// scaling theory is that of the threshold (4/5 at the paper's b, 1 at a
+// fixed one), not γ.
+func TestTauPaperNumbers(t *testing.T) {
+	for _, c := range []struct {
+		hash  string
+		slope float64
+	}{
+		{"n=4096&d=8&m=8&kind=softmax&tau=paper&paper_b=true", 0.8},
+		{"n=4096&d=8&m=8&kind=softmax&tau=paper&share=0.05", 1},
+		{"n=4096&d=8&m=8&kind=softmax&tau=topr&gamma=0.6", 0.6},
+	} {
+		a := settled(t, c.hash)
+		num, _ := a.numbers()
+		_, hasTopR := num["top_r"]
+		if hasTopR != (a.p.Tau == TauTopR) || num["bound_holds"] != 1 {
+			t.Errorf("%s: top_r given %v, bound holds %v", c.hash, hasTopR, num["bound_holds"])
+		}
+		if got := a.scaling.theorySlope(); got != c.slope {
+			t.Errorf("%s: theory slope %v, want %v", c.hash, got, c.slope)
+		}
+	}
+}
