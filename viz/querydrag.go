@@ -16,6 +16,11 @@ import (
 // recompute as for any new parameter, a unit per tick while the pointer
 // moves, so no frame stalls).
 //
+// While the pointer drags the query, a b measured from the scores (paper
+// b, share) stays as last measured, so that every tick's unit goes to the
+// trace of the moved query; the sample of the scores is taken again when
+// the pointer lets go, and b, the rows and the numbers follow.
+//
 // Choice: the dragged query is a parameter, Params.QVec = "i:x,y" (row i
 // of Q replaced by (x, y), written with 4 significant digits), so a link
 // reproduces it and the JS API can set it. One row at a time: dragging
