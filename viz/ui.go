@@ -163,24 +163,25 @@ func (a *App) Scene(w, h int) (out *scene.Scene) {
 func (a *App) drawHeader(p painter, r rect) {
 	p.rect(r, colPanel, color.RGBA{}, 0)
 	p.line(r.X, r.Y+r.H-0.5, r.X+r.W, r.Y+r.H-0.5, colBorder, 1)
+	// the buttons (help, text size) at the right, the rest left of them
+	right := r.X + r.W - a.drawHelpButton(p, r)
 	title := "HSR attention: which keys does a query need?"
-	if r.W < 620 {
+	if r.W < 620 || 12+textWidth(title, 16)+140 > right {
 		title = "HSR attention"
 	}
-	p.text(12, r.Y+8, title, 16, colText, scene.AlignLeft)
+	p.text(12, r.Y+(r.H-lineHeight(16))/2, title, 16, colText, scene.AlignLeft)
 	x := 12 + textWidth(title, 16) + 18
 	if a.pending() {
-		bw := min(float32(160), r.W-x-120)
+		bw := min(float32(160), right-x-120)
 		if bw > 30 {
 			// whole percents: the header is redrawn when the number changes
 			pct := math.Floor(100 * a.progress())
-			label := fitText(fmt.Sprintf("%s… %d%%", a.workLabel(), int(pct)), sizeSmall, r.W-(x+bw+6)-90)
+			label := fitText(fmt.Sprintf("%s… %d%%", a.workLabel(), int(pct)), sizeSmall, right-(x+bw+6)-8)
 			p.progressBar(rect{x, r.Y + r.H/2 - 3, bw, 6}, pct/100, label)
 		}
 	}
-	right := r.X + r.W - a.drawHelpButton(p, r)
 	if a.errMsg != "" {
-		p.text(right-12, r.Y+10, fitText(a.errMsg, sizeCaption, r.W/2), sizeCaption, colError, scene.AlignRight)
+		p.text(right-12, r.Y+(r.H-lineHeight(sizeCaption))/2, fitText(a.errMsg, sizeCaption, min(r.W/2, right-x)), sizeCaption, colError, scene.AlignRight)
 	}
 }
 
