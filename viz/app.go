@@ -55,6 +55,7 @@ type App struct {
 
 	ui     uiState
 	panels []panel // newPanels: each owns what it keeps between frames
+	io     ioState // export requests and their results (export.go)
 }
 
 type traceKey struct {
@@ -97,6 +98,7 @@ func (a *App) Params() Params { return a.p }
 
 // SetParams replaces the parameters (validated; on error nothing changes).
 func (a *App) SetParams(p Params) error {
+	p = p.customSwitch(a.p, func(string) bool { return false })
 	p.normalize()
 	return a.switchTo(p, p.Validate())
 }
@@ -144,7 +146,7 @@ func (a *App) invalidate() error {
 		a.scaleIdx = map[int]*scaleEngines{}
 		a.rows, a.scaling, a.trace, a.timing = nil, nil, nil, nil
 	}
-	qk := queryKey{m: p.M, d: p.D, sigma: p.Sigma, seed: p.Seed, data: p.Data}
+	qk := queryKey{m: p.M, d: p.D, sigma: p.Sigma, seed: p.Seed, data: p.Data, files: p.customTensors()}
 	if a.q == nil || qk != a.qKey {
 		q, err := queries(p)
 		if err != nil {
@@ -164,6 +166,7 @@ type queryKey struct {
 	sigma float64
 	seed  uint64
 	data  gen.Kind
+	files *Tensors // data custom: the loaded files
 }
 
 func (a *App) rowsKey() rowsKey {
@@ -453,7 +456,7 @@ func (a *App) computeTrace(tk traceKey) error {
 		if jb := a.rows; jb != nil && jb.key == a.rowsKey() && jb.rows[i].done {
 			t = jb.rows[i].row.Threshold
 		} else {
-			row, err := e.Row(q, i, ap, make([]float64, valueDim))
+			row, err := e.Row(q, i, ap, make([]float64, ds.dv))
 			if err != nil {
 				return fmt.Errorf("row %d: %w", i, err)
 			}

@@ -26,6 +26,8 @@ var keyHelp = [][2]string{
 	{"i", "cycle index: tree / scan / auto"},
 	{"r", "new random seed"},
 	{"c", "hide / show the controls"},
+	{"e", "export: PNGs, data (JSON, CSV), Q K V (.npy)"},
+	{"o", "load your own Q, K, V .npy files"},
 	{"h ?", "this help"},
 }
 
@@ -105,6 +107,12 @@ func (a *App) handleKeys(in *input.Input) {
 			p.Seed %= 1000000
 		case "c":
 			p.Controls = !p.Controls
+		case "e":
+			a.Request(RequestExport)
+			continue
+		case "o":
+			a.Request(RequestOpenFiles)
+			continue
 		case "h", "?":
 			a.ui.help = !a.ui.help
 			continue

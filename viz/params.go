@@ -36,6 +36,9 @@ type Params struct {
 	// Controls hides the control column when false (embedding in a lesson
 	// page, as TensorFlow Playground does); keys still work.
 	Controls bool `json:"controls"`
+	// custom is the loaded .npy files while any are loaded (custom.go):
+	// data "custom" is valid only with them; no link or JSON carries them.
+	custom *Tensors
 }
 
 // Limits of the parameters. MaxND bounds the key matrix (n·d float64s,
@@ -102,6 +105,9 @@ func oneOf(v string, set []string) bool {
 
 // Validate returns an error naming the first bad field and its allowed range.
 func (p Params) Validate() error {
+	if p.Data == gen.Custom {
+		return p.validateCustom() // n, d, m from the files (custom.go)
+	}
 	finite := func(x float64) bool { return !math.IsNaN(x) && !math.IsInf(x, 0) }
 	switch {
 	case p.N < MinN || p.N > MaxN:
@@ -258,8 +264,11 @@ func PatchHash(base Params, h string) (Params, error) {
 		good = append(good, f)
 	}
 	apply := func(p Params, f field) Params {
-		m := p.M
+		m, old := p.M, p
 		_ = p.setField(f.k, f.v)
+		if f.k == "data" {
+			p = p.customSwitch(old, func(k string) bool { return seen[k] })
+		}
 		if f.k == "b" && !seen["paper_b"] {
 			p.PaperB = false
 		}
@@ -411,6 +420,7 @@ func (p Params) applyPatch(patch []byte) (Params, error) {
 			q.PaperB = false
 		}
 	}
+	q = q.customSwitch(p, func(k string) bool { _, ok := raw[k]; return ok })
 	if _, ok := raw["m"]; ok && q.Query >= q.M && q.M >= 1 {
 		if _, ok := raw["query"]; !ok {
 			q.Query = q.M - 1 // shrinking m keeps the selected query valid

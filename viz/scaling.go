@@ -77,7 +77,7 @@ func (a *App) stepScaling() error {
 		if se == nil {
 			se = &scaleEngines{}
 			s, err := attention.NewEngineWith(mat.NewDense(nn, ds.d, ds.K[:nn*ds.d]),
-				mat.NewDense(nn, valueDim, ds.V[:nn*valueDim]), hsr.IndexScan, engineOptions)
+				mat.NewDense(nn, ds.dv, ds.V[:nn*ds.dv]), hsr.IndexScan, engineOptions)
 			if err != nil {
 				return err
 			}
@@ -98,8 +98,8 @@ func (a *App) stepScaling() error {
 	d := ds.d
 	q := a.q[sj.qi*d : (sj.qi+1)*d]
 	ap := a.scalingParams(nn)
-	if len(sj.out) != valueDim {
-		sj.out = make([]float64, valueDim)
+	if len(sj.out) != ds.dv {
+		sj.out = make([]float64, ds.dv)
 	}
 	row, err := e.Row(q, sj.qi, ap, sj.out)
 	if err != nil {

@@ -171,6 +171,9 @@ func (a *App) drawHeader(p painter, r rect) {
 		}
 	}
 	right := "h: help"
+	if a.io.status != "" {
+		right = fitText(a.io.status, sizeCaption, r.W/2) // export.go: files written, link copied
+	}
 	if a.errMsg != "" {
 		right = a.errMsg
 		p.text(r.X+r.W-12, r.Y+10, fitText(right, sizeCaption, r.W/2), sizeCaption, colError, scene.AlignRight)
