@@ -109,6 +109,11 @@ func (c *controls) sync(p Params, playing bool) {
 	}
 	custom := p.Data == gen.Custom // n and d are the files'; σ and the seed make nothing
 	c.n.Disabled, c.d.Disabled, c.sigma.Disabled, c.seed.Disabled = custom, custom, custom, custom
+	c.n.Format = func(v float64) string { return fmt.Sprintf("2^%d = %s", int(v), fmtInt(1<<int(v))) }
+	if custom {
+		n := p.N
+		c.n.Format = func(float64) string { return fmtInt(n) + " (your files)" }
+	}
 	if !c.index.Open {
 		c.index.SetValue(p.Index.String())
 	}

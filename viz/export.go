@@ -287,15 +287,18 @@ func (a *App) ExportFiles(frame *image.RGBA, scale float64) ([]ExportFile, error
 			files = append(files, ExportFile{"panel-" + r.Name + ".png", b})
 		}
 	}
-	js, err := json.MarshalIndent(data, "", " ")
-	if err != nil {
+	var js bytes.Buffer
+	enc := json.NewEncoder(&js)
+	enc.SetEscapeHTML(false) // the hash's '&' stays readable
+	enc.SetIndent("", " ")
+	if err := enc.Encode(data); err != nil {
 		return nil, err
 	}
 	q, k, v, err := a.ExportNPY()
 	if err != nil {
 		return nil, err
 	}
-	files = append(files, ExportFile{"data.json", append(js, '\n')}, ExportFile{"rows.csv", data.RowsCSV()},
+	files = append(files, ExportFile{"data.json", js.Bytes()}, ExportFile{"rows.csv", data.RowsCSV()},
 		ExportFile{"numbers.csv", data.NumbersCSV()}, ExportFile{"q.npy", q}, ExportFile{"k.npy", k}, ExportFile{"v.npy", v})
 	var readme strings.Builder
 	fmt.Fprintf(&readme, "hsrviz export of the picture #%s\n\n", data.Hash)
@@ -385,6 +388,10 @@ func (a *App) TakeRequests() []Request {
 	a.io.requests = keep
 	return out
 }
+
+// PendingRequests is the number of queued requests (an export waiting
+// for the computation keeps the platform's frames coming).
+func (a *App) PendingRequests() int { return len(a.io.requests) }
 
 // SetStatus shows a platform's result (files written, link copied) in the
 // header until the next one.

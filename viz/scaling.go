@@ -1,6 +1,8 @@
 package viz
 
 import (
+	"fmt"
+
 	"gonum.org/v1/gonum/mat"
 
 	"github.com/hsrviz/hsrviz/attention"
@@ -154,7 +156,7 @@ func (sj *scalingJob) fit(y func(scalePoint) float64) (slope, intercept float64)
 // slope needs two sizes with something to fit.
 func (sj *scalingJob) noSlope() string {
 	if len(sj.sizes) < 2 {
-		return "n = 256 is one size: a slope needs two (raise n)"
+		return fmt.Sprintf("n = %s is one size: a slope needs two (raise n above 256)", fmtInt(sj.sizes[len(sj.sizes)-1]))
 	}
 	used := 0
 	for _, p := range sj.points {
