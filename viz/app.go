@@ -684,6 +684,9 @@ type Snapshot struct {
 	Hash     string            `json:"hash"`
 	Error    string            `json:"error"`
 	Builds   int               `json:"index_builds"`
+	// NumberLines is where the numbers panel drew each line, by id, in
+	// order (an empty rectangle: the line did not fit).
+	NumberLines []Region `json:"number_lines,omitempty"`
 }
 
 // Snapshot returns the current state.
@@ -701,6 +704,7 @@ func (a *App) Snapshot() Snapshot {
 	}
 	s.Panels = append([]Region(nil), a.ui.panels...)
 	s.Widgets = append([]Region(nil), a.ui.widgets...)
+	s.NumberLines = a.numberLineRegions()
 	return s
 }
 

@@ -160,7 +160,7 @@ func controlsHeight(w float32) float32 {
 	for _, wd := range c.form.Widgets {
 		total += wd.PreferredHeight(&c.theme) + c.form.Gap
 	}
-	return total/float32(cols) + 28 + 10 + 20 + helpLineH + 40 + ioRowH
+	return total/float32(cols) + 28 + 10 + 20 + helpLineH + 40 // the slack holds the io row (ioRowH)
 }
 
 func (a *App) ctl() *controls {

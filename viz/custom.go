@@ -297,6 +297,7 @@ func (a *App) LoadState(t *Tensors) (done bool, err error) {
 type filler interface {
 	Done() int
 	Fill(dst []float64) int
+	ColumnSigmas() []float64 // nil: not independent Gaussian columns
 }
 
 // copyFiller hands out the rows of a loaded matrix.
@@ -306,6 +307,9 @@ type copyFiller struct {
 }
 
 func (c *copyFiller) Done() int { return c.next }
+
+// ColumnSigmas is nil: loaded data have no known distribution.
+func (c *copyFiller) ColumnSigmas() []float64 { return nil }
 
 func (c *copyFiller) Fill(dst []float64) int {
 	k := min(len(dst)/c.cols, len(c.src)/c.cols-c.next)

@@ -21,7 +21,7 @@ import (
 // npyBytes encodes r×c values as .npy with the given descr ('<f4', '<f8').
 func npyBytes(r, c int, x []float64, descr string) []byte {
 	var b bytes.Buffer
-	h := []byte("{'descr': '" + descr + "', 'fortran_order': False, 'shape': (" + itoa(r) + ", " + itoa(c) + "), }")
+	h := []byte("{'descr': '" + descr + "', 'fortran_order': False, 'shape': (" + npyItoa(r) + ", " + npyItoa(c) + "), }")
 	for (10+len(h)+1)%64 != 0 {
 		h = append(h, ' ')
 	}
@@ -41,7 +41,7 @@ func npyBytes(r, c int, x []float64, descr string) []byte {
 	return b.Bytes()
 }
 
-func itoa(i int) string { return strings.TrimSpace(strings.Replace(fmtInt(i), ",", "", -1)) }
+func npyItoa(i int) string { return strings.TrimSpace(strings.Replace(fmtInt(i), ",", "", -1)) }
 
 // randMat is r×c N(0, σ²) values with a spread decaying over the columns
 // (like a real head's keys), rounded to float32 so that a '<f4' file holds
