@@ -300,6 +300,21 @@ func TestBrowserExportAndLoad(t *testing.T) {
 	p.mouse("mousePressed", float64(w.X+w.W/2), float64(w.Y+w.H/2), 1)
 	p.mouse("mouseReleased", float64(w.X+w.W/2), float64(w.Y+w.H/2), 0)
 	p.waitJS("the export download", `!!window.hsrvizLastDownload && hsrvizLastDownload.name.endsWith(".zip") && hsrvizLastDownload.bytes > 1000`)
+	s = p.waitSettled(`(s.status || "").includes(".zip")`)
+	// Copy link: the page's link, copied (Clipboard API or the copy command).
+	w, err = panelByName(s.Widgets, "copy_link")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.mouse("mousePressed", float64(w.X+w.W/2), float64(w.Y+w.H/2), 1)
+	p.mouse("mouseReleased", float64(w.X+w.W/2), float64(w.Y+w.H/2), 0)
+	s = p.waitSettled(`(s.status || "").startsWith("link copied") || s.error.includes("could not copy")`)
+	if !strings.HasPrefix(s.Status, "link copied") {
+		t.Errorf("copy link: status %q, error %q", s.Status, s.Error)
+	}
+	if link, err := chromedp.Run(p.ctx, chromedp.Evaluate[bool](`hsrvizLastLink === location.href && location.hash === "#" + hsrviz.hash()`)); err != nil || !link {
+		t.Errorf("the copied link is not the page's: %v", err)
+	}
 	p.checkConsoleClean()
 }
 

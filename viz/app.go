@@ -683,6 +683,7 @@ type Snapshot struct {
 	Frame    FrameStats        `json:"frame"`
 	Hash     string            `json:"hash"`
 	Error    string            `json:"error"`
+	Status   string            `json:"status,omitempty"` // the last export or copy result (export.go)
 	Builds   int               `json:"index_builds"`
 	// NumberLines is where the numbers panel drew each line, by id, in
 	// order (an empty rectangle: the line did not fit).
@@ -694,7 +695,7 @@ func (a *App) Snapshot() Snapshot {
 	busy := a.pending()
 	nums, none := a.numbers()
 	s := Snapshot{Ready: a.everReady, Busy: busy, Progress: 1, Params: a.p, Numbers: nums, None: none,
-		Step: a.step, Playing: a.playing, Frame: a.frames.stats(), Hash: a.p.Hash(), Error: a.errMsg,
+		Step: a.step, Playing: a.playing, Frame: a.frames.stats(), Hash: a.p.Hash(), Error: a.errMsg, Status: a.io.status,
 		Builds: a.indexBuilds}
 	if busy {
 		s.Progress = a.progress()

@@ -242,25 +242,38 @@ func (b *bridge) copyLink() {
 	if t := b.app.Params(); t.Data.String() == "custom" {
 		note = " (it cannot carry your files)"
 	}
+	// done and fallback run with the game locked: called from AfterDraw,
+	// or from a promise callback through game.Do.
 	done := func(ok bool, why string) {
-		b.game.Do(func() {
-			if ok {
-				b.app.SetStatus("link copied" + note)
-			} else {
-				b.app.ShowError("could not copy the link (" + why + "); copy it from the address bar")
-			}
-			b.game.Wake()
-		})
+		if ok {
+			b.app.SetStatus("link copied" + note)
+		} else {
+			b.app.ShowError("could not copy the link (" + why + "); copy it from the address bar")
+		}
+		b.game.Wake()
 	}
 	js.Global().Set("hsrvizLastLink", href)
+	// The old way, for pages without the Clipboard API or whose write it
+	// refuses (no focus): a selected text area and the copy command.
+	fallback := func(why string) {
+		doc := js.Global().Get("document")
+		ta := doc.Call("createElement", "textarea")
+		ta.Set("value", href)
+		ta.Get("style").Set("cssText", "position:fixed;top:0;left:0;opacity:0")
+		doc.Get("body").Call("appendChild", ta)
+		ta.Call("select")
+		ok := doc.Call("execCommand", "copy").Truthy()
+		ta.Call("remove")
+		done(ok, why)
+	}
 	cb := js.Global().Get("navigator").Get("clipboard")
 	if cb.Type() != js.TypeObject || cb.Get("writeText").Type() != js.TypeFunction {
-		done(false, "this page has no clipboard access")
+		fallback("this page has no clipboard access")
 		return
 	}
 	var ok, fail js.Func
 	ok = js.FuncOf(func(js.Value, []js.Value) any {
-		go done(true, "")
+		go b.game.Do(func() { done(true, "") })
 		ok.Release()
 		fail.Release()
 		return nil
@@ -270,7 +283,7 @@ func (b *bridge) copyLink() {
 		if len(args) > 0 && args[0].Type() == js.TypeObject {
 			why = args[0].Get("message").String()
 		}
-		go done(false, why)
+		go b.game.Do(func() { fallback(why) })
 		ok.Release()
 		fail.Release()
 		return nil
