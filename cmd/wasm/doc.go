@@ -19,6 +19,10 @@
 //	                  the counts frames and rafFrames), to measure exactly an interaction;
 //	                  asleep: no frames are drawn until input or a set/step/play call
 //	hsrviz.ready      true once the first full compute is done
+//	hsrviz.exportPNG(panel?)  a Promise of a PNG data URL of the view or a panel (api_io_js.go)
+//	hsrviz.exportData()       the picture's rows, numbers and parameters (viz.ExportData)
+//	hsrviz.load({q, k, v})    show your own .npy files; a Promise (rejected: nothing changed)
 //
-// Bad calls (wrong types, unknown fields) return an error string; they never throw.
+// Bad calls (wrong types, unknown fields) return an error string (the
+// Promise-returning calls reject with an Error); they never throw.
 package main
