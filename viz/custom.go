@@ -136,8 +136,11 @@ func maxAbs(x []float64) float64 {
 	return m
 }
 
-// Describe is the one line the screen shows for the loaded files.
-func (t *Tensors) Describe() string {
+// Describe is the one line the controls show for the loaded files.
+func (t *Tensors) Describe() string { return "a link cannot carry your files: " + t.shapes() }
+
+// shapes says the matrices' shapes and the cut of Q.
+func (t *Tensors) shapes() string {
 	q := fmt.Sprintf("Q %d×%d", t.M, t.D)
 	if t.M < t.MFile {
 		q = fmt.Sprintf("Q %d×%d (first %d of %d rows)", t.M, t.D, t.M, t.MFile)
@@ -146,7 +149,7 @@ func (t *Tensors) Describe() string {
 	if t.VGenerated {
 		v = "V generated"
 	}
-	return fmt.Sprintf("a link cannot carry your files: %s, K %d×%d, %s", q, t.N, t.D, v)
+	return fmt.Sprintf("%s, K %d×%d, %s", q, t.N, t.D, v)
 }
 
 // ClassifyNPY assigns dropped or picked files to Q, K and V by name: a
@@ -274,6 +277,7 @@ func (a *App) LoadNPY(q, k, v []byte, names [3]string) (*Tensors, error) {
 		a.errMsg = "load: " + err.Error()
 		return nil, fmt.Errorf("load: %w", err)
 	}
+	a.io.status = "loaded " + t.shapes() + " (a link cannot carry them)"
 	return t, nil
 }
 

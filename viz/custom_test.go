@@ -187,7 +187,8 @@ func TestLoadCustomAgainstHsrattnBinary(t *testing.T) {
 	if _, err := a.LoadNPY(f.q, f.k, f.v, [3]string{"Q.npy", "K.npy", "V.npy"}); err != nil {
 		t.Fatal(err)
 	}
-	if a.Params().M != MaxM || !strings.Contains(a.Tensors().Describe(), "first 256 of 300 rows") {
+	if a.Params().M != MaxM || !strings.Contains(a.Tensors().Describe(), "first 256 of 300 rows") ||
+		!strings.Contains(a.Snapshot().Status, "first 256 of 300 rows") {
 		t.Fatalf("m = %d, %q: Q's rows must be cut to MaxM and the cut said", a.Params().M, a.Tensors().Describe())
 	}
 	if err := a.SetParamsJSON([]byte(`{"b": 0.4, "alpha": 2, "index": "auto"}`)); err != nil {

@@ -111,19 +111,7 @@ func (h *ioHooks) afterUpdate() {
 		}
 		data[i], files[i] = b, names[x]
 	}
-	if _, err := h.app.LoadNPY(data[0], data[1], data[2], files); err == nil {
-		h.app.SetStatus("loaded " + strings.Join(nonEmpty(files[:]), ", "))
-	}
-}
-
-func nonEmpty(s []string) []string {
-	var out []string
-	for _, x := range s {
-		if x != "" {
-			out = append(out, x)
-		}
-	}
-	return out
+	_, _ = h.app.LoadNPY(data[0], data[1], data[2], files) // the header shows the result
 }
 
 // scripted reports whether -export-png or -export-json asks for a run
