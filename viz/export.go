@@ -128,6 +128,9 @@ func (a *App) hsrattnCommand() string {
 	p := a.p
 	c := "hsrattn -q q.npy -k k.npy -v v.npy -out o.npy -stats stats.json -index " + p.Index.String()
 	if p.Kind == attention.Softmax {
+		if ap := p.attention(); ap.TopR == 0 {
+			return c + " -kind softmax -tau " + strconv.FormatFloat(ap.Tau, 'g', -1, 64)
+		}
 		return c + " -kind softmax -topr " + strconv.Itoa(p.TopR())
 	}
 	return c + " -alpha " + strconv.Itoa(p.Alpha) + " -b " + strconv.FormatFloat(p.B, 'g', -1, 64)

@@ -59,7 +59,9 @@ func bruteRows(Q, K *mat.Dense, p Params) (sets [][]int, weights []map[int]float
 			s[j] = dot / math.Sqrt(float64(d))
 		}
 		thr := p.B
-		if p.Kind == attention.Softmax {
+		if p.Kind == attention.Softmax && p.Tau == TauPaper {
+			// every key scoring ≥ b
+		} else if p.Kind == attention.Softmax {
 			sorted := append([]float64(nil), s...)
 			sort.Sort(sort.Reverse(sort.Float64Slice(sorted)))
 			thr = sorted[p.TopR()-1]
@@ -144,7 +146,8 @@ func checkRowsAgainst(t *testing.T, rows []ExportRow, Q, K *mat.Dense, p Params)
 }
 
 func TestExportDataEqualsBruteForce(t *testing.T) {
-	for _, patch := range []string{`{}`, `{"d": 8, "n": 2048, "b": 0.5}`, `{"kind": "softmax", "gamma": 0.4, "d": 3}`} {
+	for _, patch := range []string{`{}`, `{"d": 8, "n": 2048, "b": 0.5}`, `{"kind": "softmax", "gamma": 0.4, "d": 3}`,
+		`{"kind": "softmax", "tau": "paper", "b": 1.2, "paper_b": false, "d": 4}`, `{"share": 0.05, "d": 16}`} {
 		p := DefaultParams()
 		p.N, p.M = 2048, 24
 		p, err := p.applyPatch([]byte(patch))
@@ -152,6 +155,7 @@ func TestExportDataEqualsBruteForce(t *testing.T) {
 			t.Fatal(err)
 		}
 		a := settledApp(t, p)
+		p = a.Params() // b as the app chose it (the paper's b follows the measured spread)
 		e, err := a.ExportData()
 		if err != nil {
 			t.Fatal(err)

@@ -23,7 +23,7 @@ type Params struct {
 	D      int            `json:"d"`       // dimension of queries and keys
 	M      int            `json:"m"`       // queries shown in the heatmap
 	B      float64        `json:"b"`       // ReLU threshold (score units)
-	PaperB bool           `json:"paper_b"` // b follows σ_s·sqrt(0.4 ln n), σ_s = σ²
+	PaperB bool           `json:"paper_b"` // b follows σ̂·sqrt(0.4 ln n), σ̂ the measured spread of the scores (thresholds.go)
 	Alpha  int            `json:"alpha"`   // ReLU^α exponent
 	Sigma  float64        `json:"sigma"`   // entries of Q and K are N(0, σ²) (before the data kind's shaping)
 	Seed   uint64         `json:"seed"`
@@ -36,6 +36,13 @@ type Params struct {
 	// Controls hides the control column when false (embedding in a lesson
 	// page, as TensorFlow Playground does); keys still work.
 	Controls bool `json:"controls"`
+	// How b is chosen and what panel 6 shows (thresholds.go): Share > 0
+	// sets b so that this share of keys is reported per row (0: off); Tau
+	// is how softmax keeps its keys (top r = n^γ, or every key ≥ b); Hist
+	// is panel 6's view (the counts per row, or the score distribution).
+	Share float64  `json:"share"`
+	Tau   TauMode  `json:"tau"`
+	Hist  HistMode `json:"hist"`
 	// custom is the loaded .npy files while any are loaded (custom.go):
 	// data "custom" is valid only with them; no link or JSON carries them.
 	custom *Tensors
@@ -53,7 +60,7 @@ const (
 	MaxAlpha = 8
 	MinSigma = 0.1 // below, the scores shrink to a dot on screen
 	MaxSigma = 10.0
-	MaxAbsB  = 100.0
+	MaxAbsB  = 1e6 // scores of massive data reach hundreds: the measured b must fit
 	MinSpeed = 0.25
 	MaxSpeed = 240.0
 )
@@ -84,8 +91,10 @@ func DefaultParams() Params {
 	return p
 }
 
-// paperB is the paper's threshold for p's n and σ: attention.PaperThreshold
-// with the score spread σ_s = σ² of N(0, σ²) queries and keys.
+// paperB is the paper's threshold for p's n and σ if the scores had the
+// spread σ_s = σ² of isotropic N(0, σ²) queries and keys: a placeholder
+// until the App has measured the real spread σ̂ and set b =
+// PaperThreshold(n, σ̂) (thresholds.go, App.paperBAt).
 func (p Params) paperB() float64 {
 	return attention.PaperThreshold(p.N, attention.ScoreSigma(p.Sigma, p.D, false))
 }
@@ -140,19 +149,17 @@ func (p Params) Validate() error {
 	case !finite(p.Speed) || p.Speed < MinSpeed || p.Speed > MaxSpeed:
 		return fmt.Errorf("speed must be in %g…%g steps/s (got %v)", MinSpeed, MaxSpeed, p.Speed)
 	}
-	return nil
+	return p.validateThreshold()
 }
 
-// normalize keeps derived fields consistent: with PaperB the threshold
-// follows n and σ.
-func (p *Params) normalize() {
-	if p.PaperB && p.N >= 2 && p.Sigma > 0 {
-		p.B = p.paperB()
-	}
-}
+// normalize keeps derived fields consistent. With PaperB or a Share the
+// threshold depends on the data: the App measures it and sets B once the
+// keys and queries exist (thresholds.go, App.applyThreshold); until then B
+// keeps its last value, a placeholder nothing is computed with.
+func (p *Params) normalize() {}
 
 // hashOrder is the field order of Hash (stable, readable).
-var hashOrder = []string{"n", "d", "m", "b", "paper_b", "alpha", "sigma", "seed", "data", "kind", "gamma", "index", "query", "speed", "controls"}
+var hashOrder = []string{"n", "d", "m", "b", "paper_b", "alpha", "sigma", "seed", "data", "kind", "gamma", "index", "query", "speed", "controls", "share", "tau", "hist"}
 
 func (p Params) fields() map[string]string {
 	f := func(x float64) string { return strconv.FormatFloat(x, 'g', -1, 64) }
@@ -162,6 +169,7 @@ func (p Params) fields() map[string]string {
 		"sigma": f(p.Sigma), "seed": strconv.FormatUint(p.Seed, 10), "data": p.Data.String(), "kind": p.Kind.String(),
 		"gamma": f(p.Gamma), "index": p.Index.String(), "query": strconv.Itoa(p.Query), "speed": f(p.Speed),
 		"controls": strconv.FormatBool(p.Controls),
+		"share":    f(p.Share), "tau": p.Tau.String(), "hist": p.Hist.String(),
 	}
 }
 
@@ -199,7 +207,6 @@ func ParseHash(h string) (Params, error) {
 		keys = append(keys, k)
 	}
 	sort.Strings(keys)
-	bSet, paperSet := false, false
 	for _, k := range keys {
 		v := vals[k]
 		if len(v) != 1 {
@@ -208,12 +215,9 @@ func ParseHash(h string) (Params, error) {
 		if err := p.setField(k, v[0]); err != nil {
 			return Params{}, fmt.Errorf("hash: %v", err)
 		}
-		bSet = bSet || k == "b"
-		paperSet = paperSet || k == "paper_b"
 	}
-	if bSet && !paperSet {
-		p.PaperB = false // an explicit b in a hand-written hash wins over the default paper_b
-	}
+	// An explicit b in a hand-written hash wins over the default paper_b.
+	p.impliedThreshold(func(k string) bool { _, ok := vals[k]; return ok })
 	p.normalize()
 	if err := p.Validate(); err != nil {
 		return Params{}, fmt.Errorf("hash: %v", err)
@@ -269,8 +273,8 @@ func PatchHash(base Params, h string) (Params, error) {
 		if f.k == "data" {
 			p = p.customSwitch(old, func(k string) bool { return seen[k] })
 		}
-		if f.k == "b" && !seen["paper_b"] {
-			p.PaperB = false
+		if f.k == "b" || f.k == "share" || f.k == "paper_b" {
+			p.impliedThreshold(func(k string) bool { return seen[k] })
 		}
 		if f.k == "m" && p.M != m && p.Query >= p.M && !seen["query"] {
 			p.Query = p.M - 1 // shrinking m keeps the selected query valid
@@ -374,6 +378,12 @@ func (p *Params) setField(k, v string) error {
 		return atof(&p.Speed)
 	case "controls":
 		return atob(&p.Controls)
+	case "share":
+		return atof(&p.Share)
+	case "tau":
+		return parseInto(&p.Tau, ParseTauMode, v, bad(strings.Join(TauNames(), ", ")))
+	case "hist":
+		return parseInto(&p.Hist, ParseHistMode, v, bad(strings.Join(HistNames(), ", ")))
 	default:
 		return fmt.Errorf("unknown parameter %q (known: %s)", k, strings.Join(hashOrder, ", "))
 	}
@@ -415,11 +425,7 @@ func (p Params) applyPatch(patch []byte) (Params, error) {
 	if err := dec.Decode(&q); err != nil {
 		return p, fmt.Errorf("params: %v", err)
 	}
-	if _, ok := raw["b"]; ok {
-		if _, ok := raw["paper_b"]; !ok {
-			q.PaperB = false
-		}
-	}
+	q.impliedThreshold(func(k string) bool { _, ok := raw[k]; return ok })
 	q = q.customSwitch(p, func(k string) bool { _, ok := raw[k]; return ok })
 	if _, ok := raw["m"]; ok && q.Query >= q.M && q.M >= 1 {
 		if _, ok := raw["query"]; !ok {
