@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io"
+	"io/fs"
 	"math"
 	"path"
 	"strings"
@@ -279,6 +281,52 @@ func (a *App) LoadNPY(q, k, v []byte, names [3]string) (*Tensors, error) {
 	}
 	a.io.status = "loaded " + t.shapes() + " (a link cannot carry them)"
 	return t, nil
+}
+
+// maxRead bounds what LoadFS reads of a file: more than a file the app
+// accepts, so that ParseTensors names a file that is too large.
+const maxRead = maxFileBytes + 1
+
+// LoadFS loads the .npy files at the root of fsys (files dropped on the
+// desktop window: ebiten.DroppedFiles), told apart by name (ClassifyNPY).
+// On error nothing changes and the message is shown and returned.
+func (a *App) LoadFS(fsys fs.FS) (*Tensors, error) {
+	fail := func(err error) (*Tensors, error) {
+		a.errMsg = "load: " + err.Error()
+		return nil, fmt.Errorf("load: %w", err)
+	}
+	entries, err := fs.ReadDir(fsys, ".")
+	if err != nil {
+		return fail(err)
+	}
+	var names []string
+	for _, e := range entries {
+		if !e.IsDir() && strings.HasSuffix(strings.ToLower(e.Name()), ".npy") {
+			names = append(names, e.Name())
+		}
+	}
+	q, k, v, err := ClassifyNPY(names)
+	if err != nil {
+		return fail(err)
+	}
+	var data [3][]byte
+	var files [3]string
+	for i, x := range []int{q, k, v} {
+		if x < 0 {
+			continue
+		}
+		f, err := fsys.Open(names[x])
+		if err != nil {
+			return fail(err)
+		}
+		b, err := io.ReadAll(io.LimitReader(f, maxRead))
+		f.Close()
+		if err != nil {
+			return fail(fmt.Errorf("%s: %v", names[x], err))
+		}
+		data[i], files[i] = b, names[x]
+	}
+	return a.LoadNPY(data[0], data[1], data[2], files)
 }
 
 // Tensors returns the loaded files (nil if none), shown or not.

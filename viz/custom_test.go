@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"testing/fstest"
 
 	"github.com/hsrviz/hsrviz/attention"
 	"github.com/hsrviz/hsrviz/attention/gen"
@@ -378,5 +379,27 @@ func TestClassifyNPY(t *testing.T) {
 		if err != nil || q != c.q || k != c.k || v != c.v {
 			t.Errorf("%v: %d %d %d %v", c.names, q, k, v, err)
 		}
+	}
+}
+
+// LoadFS reads dropped files (the desktop window's ebiten.DroppedFiles)
+// by name, and a folder without Q and K is refused, changing nothing.
+func TestLoadFS(t *testing.T) {
+	f := makeFiles(13, 6, 300, 5, 2)
+	a, err := NewApp(DefaultParams())
+	if err != nil {
+		t.Fatal(err)
+	}
+	before := a.Params()
+	if _, err := a.LoadFS(fstest.MapFS{"k.npy": {Data: f.k}, "notes.txt": {Data: []byte("x")}}); err == nil ||
+		!strings.Contains(err.Error(), "at least Q and K") || a.Params() != before {
+		t.Fatalf("K alone: %v", err)
+	}
+	tens, err := a.LoadFS(fstest.MapFS{"head0_q.npy": {Data: f.q}, "head0_k.npy": {Data: f.k}, "head0_v.npy": {Data: f.v}, "notes.txt": {Data: []byte("x")}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tens.Names != [3]string{"head0_q.npy", "head0_k.npy", "head0_v.npy"} || a.Params().N != 300 || a.Params().D != 5 || tens.DV != 2 {
+		t.Fatalf("loaded %v n %d d %d dv %d", tens.Names, a.Params().N, a.Params().D, tens.DV)
 	}
 }

@@ -4,12 +4,9 @@ import (
 	"fmt"
 	"image"
 	"io"
-	"io/fs"
 	"os"
 	"path"
 	"path/filepath"
-	"sort"
-	"strings"
 	"time"
 
 	"github.com/hajimehoshi/ebiten/v2"
@@ -69,49 +66,11 @@ type ioHooks struct {
 }
 
 // afterUpdate loads files dropped on the window (ebiten.DroppedFiles is
-// valid during Update).
+// valid during Update); the header shows the result.
 func (h *ioHooks) afterUpdate() {
-	fsys := ebiten.DroppedFiles()
-	if fsys == nil {
-		return
+	if fsys := ebiten.DroppedFiles(); fsys != nil {
+		_, _ = h.app.LoadFS(fsys)
 	}
-	entries, err := fs.ReadDir(fsys, ".")
-	if err != nil {
-		h.app.ShowError("dropped files: " + err.Error())
-		return
-	}
-	var names []string
-	for _, e := range entries {
-		if !e.IsDir() && strings.HasSuffix(strings.ToLower(e.Name()), ".npy") {
-			names = append(names, e.Name())
-		}
-	}
-	sort.Strings(names)
-	q, k, v, err := viz.ClassifyNPY(names)
-	if err != nil {
-		h.app.ShowError("load: " + err.Error())
-		return
-	}
-	var data [3][]byte
-	var files [3]string
-	for i, x := range []int{q, k, v} {
-		if x < 0 {
-			continue
-		}
-		f, err := fsys.Open(names[x])
-		if err != nil {
-			h.app.ShowError("load: " + err.Error())
-			return
-		}
-		b, err := io.ReadAll(io.LimitReader(f, maxRead+1))
-		f.Close()
-		if err != nil {
-			h.app.ShowError("load: " + names[x] + ": " + err.Error())
-			return
-		}
-		data[i], files[i] = b, names[x]
-	}
-	_, _ = h.app.LoadNPY(data[0], data[1], data[2], files) // the header shows the result
 }
 
 // scripted reports whether -export-png or -export-json asks for a run

@@ -132,6 +132,9 @@ func Parse(args []string, stderr io.Writer) (Options, error) {
 	if i := strings.IndexByte(h, '#'); i >= 0 {
 		h = h[i+1:]
 	}
+	if o.Q != "" {
+		h = dropFileFields(h) // io.go: the files give data, n, d, m
+	}
 	base, err := viz.ParseHash(h)
 	if err != nil {
 		return o, fmt.Errorf("flag -hash: %v", err)

@@ -2,7 +2,9 @@ package cli
 
 import (
 	"fmt"
+	"net/url"
 	"os"
+	"strings"
 )
 
 // checkIO checks the tensor and export flags before anything starts: -q
@@ -45,4 +47,23 @@ func checkIO(o *Options) error {
 	f.Close()
 	os.Remove(f.Name())
 	return nil
+}
+
+// dropFileFields removes from a link's hash the fields that -q/-k files
+// give (data, n, d, m, query): the link of a custom picture names
+// data=custom, which only the files can reproduce, so with the same files
+// and the link the desktop shows the same picture.
+func dropFileFields(h string) string {
+	var keep []string
+	for _, part := range strings.Split(h, "&") {
+		k, _, _ := strings.Cut(part, "=")
+		if k, err := url.QueryUnescape(k); err == nil {
+			switch k {
+			case "data", "n", "d", "m", "query":
+				continue
+			}
+		}
+		keep = append(keep, part)
+	}
+	return strings.Join(keep, "&")
 }

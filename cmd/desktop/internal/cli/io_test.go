@@ -31,6 +31,8 @@ func TestIOFlags(t *testing.T) {
 		{[]string{"-q", q, "-k", filepath.Join(dir, "missing.npy")}, "flag -k"},
 		{[]string{"-q", dir, "-k", q}, "not a regular file"},
 		{[]string{"-q", q, "-k", q, "-n", "1024"}, "-n and -d cannot go with -q/-k"},
+		{[]string{"-q", q, "-k", q, "-hash", "n=50&d=8&m=6&b=0.75&paper_b=false&data=custom&kind=softmax&query=5"}, ""},
+		{[]string{"-hash", "n=50&data=custom"}, "flag -hash"},
 		{[]string{"-export-dir", filepath.Join(dir, "nodir")}, "flag -export-dir"},
 		{[]string{"-export-dir", file}, "not a directory"},
 		{[]string{"-export-png", filepath.Join(dir, "nodir", "x.png")}, "flag -export-png"},
@@ -44,6 +46,8 @@ func TestIOFlags(t *testing.T) {
 			t.Errorf("%v: %v, want %q", c.args, err, c.want)
 		case c.want == "" && o.Q != q:
 			t.Errorf("%v: -q not kept", c.args)
+		case c.want == "" && len(c.args) > 4 && c.args[4] == "-hash" && (o.Params.B != 0.75 || o.Params.Kind.String() != "softmax"):
+			t.Errorf("%v: the link's other fields were lost: %+v", c.args, o.Params)
 		}
 	}
 }
