@@ -332,8 +332,9 @@ func (a *App) LoadFS(fsys fs.FS) (*Tensors, error) {
 // Tensors returns the loaded files (nil if none), shown or not.
 func (a *App) Tensors() *Tensors { return a.p.custom }
 
-// LoadState says whether the loaded t is shown with complete results
-// (done), or the computation failed (err); neither: still computing.
+// LoadState says whether the loaded t is shown (done: every attention row
+// of the current parameters is in; the scaling series and the timing may
+// still run), or the computation failed (err); neither: still computing.
 func (a *App) LoadState(t *Tensors) (done bool, err error) {
 	if a.p.customTensors() != t {
 		return false, errors.New("load: other data were chosen before these were shown")
@@ -341,7 +342,7 @@ func (a *App) LoadState(t *Tensors) (done bool, err error) {
 	if a.failed != nil {
 		return false, fmt.Errorf("load: %v", a.failed)
 	}
-	return a.sum != nil && a.sum.key == a.rowsKey() && !a.pending(), nil
+	return a.sum != nil && a.sum.key == a.rowsKey(), nil
 }
 
 // filler is a source of rows filled a block per unit: attention/gen's
