@@ -57,6 +57,7 @@ type App struct {
 
 	ui     uiState
 	panels []panel // newPanels: each owns what it keeps between frames
+	io     ioState // export requests and their results (export.go)
 }
 
 type traceKey struct {
@@ -100,6 +101,7 @@ func (a *App) Params() Params { return a.p }
 
 // SetParams replaces the parameters (validated; on error nothing changes).
 func (a *App) SetParams(p Params) error {
+	p = p.customSwitch(a.p, func(string) bool { return false })
 	p.normalize()
 	return a.switchTo(p, p.Validate())
 }
@@ -147,7 +149,7 @@ func (a *App) invalidate() error {
 		a.scaleIdx = map[int]*scaleEngines{}
 		a.rows, a.scaling, a.trace, a.timing = nil, nil, nil, nil
 	}
-	qk := queryKey{m: p.M, d: p.D, sigma: p.Sigma, seed: p.Seed, data: p.Data, qvec: p.QVec}
+	qk := queryKey{m: p.M, d: p.D, sigma: p.Sigma, seed: p.Seed, data: p.Data, files: p.customTensors(), qvec: p.QVec}
 	if a.q == nil || qk != a.qKey {
 		q, err := queries(p)
 		if err != nil {
@@ -169,7 +171,8 @@ type queryKey struct {
 	sigma float64
 	seed  uint64
 	data  gen.Kind
-	qvec  string // Params.QVec: a dragged query (querydrag.go)
+	files *Tensors // data custom: the loaded files
+	qvec  string   // Params.QVec: a dragged query (querydrag.go)
 }
 
 func (a *App) rowsKey() rowsKey {
@@ -470,7 +473,7 @@ func (a *App) computeTrace(tk traceKey) error {
 		if jb := a.rows; jb != nil && jb.key == a.rowsKey() && jb.rows[i].done {
 			t = jb.rows[i].row.Threshold
 		} else {
-			row, err := e.Row(q, i, ap, make([]float64, valueDim))
+			row, err := e.Row(q, i, ap, make([]float64, ds.dv))
 			if err != nil {
 				return fmt.Errorf("row %d: %w", i, err)
 			}
@@ -708,6 +711,7 @@ type Snapshot struct {
 	Frame    FrameStats        `json:"frame"`
 	Hash     string            `json:"hash"`
 	Error    string            `json:"error"`
+	Status   string            `json:"status,omitempty"` // the last export or copy result (export.go)
 	Builds   int               `json:"index_builds"`
 	// Threshold says how b was chosen and what the score sample measured
 	// (thresholds.go); nil before the sample exists.
@@ -728,7 +732,7 @@ func (a *App) Snapshot() Snapshot {
 	busy := a.pending()
 	nums, none := a.numbers()
 	s := Snapshot{Ready: a.everReady, Busy: busy, Progress: 1, Params: a.p, Numbers: nums, None: none,
-		Step: a.step, Playing: a.playing, Frame: a.frames.stats(), Hash: a.p.Hash(), Error: a.errMsg,
+		Step: a.step, Playing: a.playing, Frame: a.frames.stats(), Hash: a.p.Hash(), Error: a.errMsg, Status: a.io.status,
 		Builds: a.indexBuilds}
 	if busy {
 		s.Progress = a.progress()

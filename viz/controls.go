@@ -32,6 +32,7 @@ type controls struct {
 	sigmaS              float64        // the measured score spread (0: not yet): the b slider's scale
 	play, back, fwd     *widget.Button
 	buttons             []*widget.Button // the animation row, laid out by hand
+	io                  []*widget.Button // export, copy link, load .npy: the bottom row (export.go)
 	theme               widget.Theme
 }
 
@@ -58,6 +59,8 @@ func newControls() *controls {
 	c.back = &widget.Button{Base: widget.Base{Name: "step_back", Label: "← step"}}
 	c.fwd = &widget.Button{Base: widget.Base{Name: "step_forward", Label: "step →"}}
 	c.buttons = []*widget.Button{c.play, c.back, c.fwd}
+	c.io = []*widget.Button{{Base: widget.Base{Name: "export", Label: "export (e)"}},
+		{Base: widget.Base{Name: "copy_link", Label: "copy link"}}, {Base: widget.Base{Name: "load", Label: "load .npy"}}}
 	c.form = &widget.Form{Theme: &c.theme, Gap: 5, MinColW: 160 * textScale}
 	c.form.Add(c.b, c.share, c.n, c.d, c.m, c.query, c.kind, c.alpha, c.gamma, c.sigma, c.data, c.index, c.seed, c.speed)
 	return c
@@ -101,7 +104,18 @@ func (c *controls) sync(p Params, playing bool) {
 		c.kind.Index = kindIndex(p)
 	}
 	if !c.data.Open {
+		c.data.Options = DataNames()
+		if p.custom != nil {
+			c.data.Options = append(c.data.Options, gen.Custom.String()) // the loaded files
+		}
 		c.data.SetValue(p.Data.String())
+	}
+	custom := p.Data == gen.Custom // n and d are the files'; σ and the seed make nothing
+	c.n.Disabled, c.d.Disabled, c.sigma.Disabled, c.seed.Disabled = custom, custom, custom, custom
+	c.n.Format = func(v float64) string { return fmt.Sprintf("2^%d = %s", int(v), fmtInt(1<<int(v))) }
+	if custom {
+		n := p.N
+		c.n.Format = func(float64) string { return fmtInt(n) + " (your files)" }
 	}
 	if !c.index.Open {
 		c.index.SetValue(p.Index.String())
@@ -123,8 +137,13 @@ func (c *controls) layout(r rect) {
 		b.Rect = widget.Rect{X: r.X + float32(i)*(bw+6), Y: r.Y, W: bw, H: bh}
 		b.Theme = &c.theme
 	}
-	c.form.Rect = widget.Rect{X: r.X, Y: r.Y + bh + 10, W: r.W, H: r.H - bh - 10}
+	c.form.Rect = widget.Rect{X: r.X, Y: r.Y + bh + 10, W: r.W, H: r.H - bh - 10 - ioRowH}
 	c.form.Layout()
+	iw := (r.W - 2*4) / 3
+	for i, b := range c.io {
+		b.Rect = widget.Rect{X: r.X + float32(i)*(iw+4), Y: r.Y + r.H - ioRowH + 4, W: iw, H: ioRowH - 4}
+		b.Theme = &c.theme
+	}
 }
 
 // controlsInner is the area of the controls inside the control card.
@@ -133,6 +152,9 @@ func controlsInner(r rect) rect {
 }
 
 const helpLineH = 18
+
+// ioRowH is the height of the export / link / load row.
+const ioRowH = 26
 
 // controlsHeight is the height the controls need at width w (narrow layout).
 func controlsHeight(w float32) float32 {
@@ -143,7 +165,7 @@ func controlsHeight(w float32) float32 {
 	for _, wd := range c.form.Widgets {
 		total += wd.PreferredHeight(&c.theme) + c.form.Gap
 	}
-	return total/float32(cols) + scaled(28) + 10 + 20 + scaled(helpLineH) + 40
+	return total/float32(cols) + scaled(28) + 10 + 20 + scaled(helpLineH) + 40 // the slack holds the io row (ioRowH)
 }
 
 func (a *App) ctl() *controls {
@@ -193,6 +215,11 @@ func (a *App) handleWidgets(in *input.Input) {
 			case "step_forward":
 				a.StepAnimation(1)
 			}
+		}
+	}
+	for i, b := range c.io {
+		if b.Handle(in) {
+			a.Request([]Request{RequestExport, RequestCopyLink, RequestOpenFiles}[i])
 		}
 	}
 	changed := c.form.Handle(in)
@@ -284,7 +311,14 @@ func (a *App) drawControls(p painter, r rect) {
 	for _, w := range c.form.Widgets {
 		a.ui.widgets = append(a.ui.widgets, region(w.Common()))
 	}
+	for _, b := range c.io {
+		b.Draw(p.s)
+		a.ui.widgets = append(a.ui.widgets, region(b.Common()))
+	}
 	help := "space play · ← → step · [ ] b · p paper b · h help"
+	if t := a.p.customTensors(); t != nil {
+		help = t.Describe() // a link cannot carry the files: say so
+	}
 	p.text(r.X+10, r.Y+r.H-scaled(helpLineH), fitText(help, sizeSmall, r.W-20), sizeSmall, colMuted, scene.AlignLeft)
 }
 

@@ -116,6 +116,17 @@
 // interacts: batches of whole passes over the m queries, alternating
 // sides, each side's fastest round (timing.go says why the fastest).
 //
+// # Your own data and the export
+//
+// Data kind custom (custom.go) shows loaded .npy files through the same
+// jobs: the dataset fills from them a block per unit as it does from
+// attention/gen's streams; Params.custom holds them, so data custom is
+// valid only while they are loaded and no link carries them. The export
+// (export.go) builds the files from the current, complete picture: the
+// rows' reported keys, scores and weights as JSON and CSV, Q, K, V as
+// .npy, and PNG crops of a frame the platform read; the platform delivers
+// them (TakeRequests).
+//
 // # Where to add things
 //
 //   - A panel: a new file panel_<name>.go with a type implementing panel

@@ -27,10 +27,11 @@ type dataKey struct {
 	data  gen.Kind
 	sigma float64
 	seed  uint64
+	files *Tensors // data custom: the loaded files (custom.go); nil otherwise
 }
 
 func (p Params) dataKey() dataKey {
-	return dataKey{n: p.N, d: p.D, data: p.Data, sigma: p.Sigma, seed: p.Seed}
+	return dataKey{n: p.N, d: p.D, data: p.Data, sigma: p.Sigma, seed: p.Seed, files: p.customTensors()}
 }
 
 // valueDim is the width of V: enough columns for an honest output check.
@@ -46,8 +47,9 @@ type dataset struct {
 	key     dataKey
 	version int
 	n, d    int
-	K, V    []float64   // n×d keys and n×valueDim values, as attention/gen makes them
-	ks, vs  *gen.Stream // the generators, filled a block per unit
+	dv      int       // columns of V: valueDim, or the loaded V's
+	K, V    []float64 // n×d keys and n×dv values, as attention/gen makes them (or the loaded files)
+	ks, vs  filler    // the generators (or the loaded files, custom.go), filled a block per unit
 	engines [3]*attention.Engine
 	cov     []float64 // d×d covariance of a key sample (geometry projection)
 	mean    []float64
@@ -55,6 +57,9 @@ type dataset struct {
 }
 
 func newDataset(p Params, version int) (*dataset, error) {
+	if t := p.customTensors(); t != nil {
+		return t.dataset(p, version), nil
+	}
 	sp := p.spec(0)
 	ks, err := gen.NewStream(sp, gen.MatrixK)
 	if err != nil {
@@ -64,7 +69,7 @@ func newDataset(p Params, version int) (*dataset, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &dataset{key: p.dataKey(), version: version, n: p.N, d: p.D,
+	return &dataset{key: p.dataKey(), version: version, n: p.N, d: p.D, dv: valueDim,
 		K: make([]float64, p.N*p.D), V: make([]float64, p.N*valueDim), ks: ks, vs: vs}, nil
 }
 
@@ -113,9 +118,9 @@ func (a *App) stepData() error {
 		rows := max(1, genBlock/ds.d)
 		from := ds.ks.Done()
 		k := ds.ks.Fill(ds.K[from*ds.d : min(ds.n, from+rows)*ds.d])
-		ds.vs.Fill(ds.V[from*valueDim : (from+k)*valueDim])
+		ds.vs.Fill(ds.V[from*ds.dv : (from+k)*ds.dv])
 	case ds.engines[hsr.IndexScan] == nil:
-		e, err := attention.NewEngineWith(mat.NewDense(ds.n, ds.d, ds.K), mat.NewDense(ds.n, valueDim, ds.V),
+		e, err := attention.NewEngineWith(mat.NewDense(ds.n, ds.d, ds.K), mat.NewDense(ds.n, ds.dv, ds.V),
 			hsr.IndexScan, engineOptions)
 		if err != nil {
 			return err
@@ -184,8 +189,12 @@ func sampleCovariance(K []float64, n, d, s int) (mean, cov []float64) {
 }
 
 // queries is Q, m×d, from attention/gen (the data kind shapes the queries
-// as it shapes the keys; changing m keeps the first rows).
+// as it shapes the keys; changing m keeps the first rows), or the first m
+// rows of the loaded Q (custom.go).
 func queries(p Params) ([]float64, error) {
+	if t := p.customTensors(); t != nil {
+		return append([]float64(nil), t.Q[:p.M*p.D]...), nil
+	}
 	st, err := gen.NewStream(p.spec(p.M), gen.MatrixQ)
 	if err != nil {
 		return nil, err
@@ -295,7 +304,7 @@ func (a *App) startRows() {
 	}
 	a.rows = &rowsJob{key: a.rowsKey(), ap: a.p.attention(), m: m, n: n, nb: min(n, heatBins), rows: make([]rowResult, m),
 		s: a.rowBuf.s, eh: a.rowBuf.eh, inS: a.rowBuf.inS,
-		o: make([]float64, valueDim), oh: make([]float64, valueDim)}
+		o: make([]float64, a.data.dv), oh: make([]float64, a.data.dv)}
 }
 
 // binOf maps key j to its heatmap bin.
@@ -370,7 +379,7 @@ func (a *App) stepRows() error {
 				if jb.inS[j] {
 					jb.zKept += w
 				}
-				v := ds.V[j*valueDim : (j+1)*valueDim]
+				v := ds.V[j*ds.dv : (j+1)*ds.dv]
 				for t := range jb.o {
 					jb.o[t] += w * v[t]
 				}

@@ -27,6 +27,8 @@ var keyHelp = [][2]string{
 	{"r", "new random seed"},
 	{"c", "hide / show the controls"},
 	{"t T", "text size up / down (1×, 1.25×, 1.5×, 2×)"},
+	{"e", "export: PNGs, data (JSON, CSV), Q K V (.npy)"},
+	{"o", "load your own Q, K, V .npy files"},
 	{"h ?", "this help"},
 }
 
@@ -108,6 +110,12 @@ func (a *App) handleKeys(in *input.Input) {
 			p.Controls = !p.Controls
 		case "t", "T":
 			p.Text = nextTextSize(p.Text, textKeyDir(k, in.Shift))
+		case "e":
+			a.Request(RequestExport)
+			continue
+		case "o":
+			a.Request(RequestOpenFiles)
+			continue
 		case "h", "?":
 			a.ui.help = !a.ui.help
 			continue

@@ -103,7 +103,7 @@ func (a *App) rowsDone(jb *rowsJob) {
 		}
 		s.stats.Add(r.row.Stats)
 		s.workSearch += searchWork(r.row.Stats, ds.d)
-		s.workAttn += attnWork(r.count, ds.d, valueDim)
+		s.workAttn += attnWork(r.count, ds.d, ds.dv)
 		s.maxErr = math.Max(s.maxErr, r.maxErr)
 		if jb.key.kind == attention.Softmax {
 			s.bound = math.Max(s.bound, r.bound)
@@ -120,7 +120,7 @@ func (a *App) rowsDone(jb *rowsJob) {
 	s.mean = float64(s.total) / float64(jb.m)
 	s.workSearch /= float64(jb.m)
 	s.workAttn /= float64(jb.m)
-	s.workDense = denseWork(jb.n, ds.d, valueDim)
+	s.workDense = denseWork(jb.n, ds.d, ds.dv)
 	s.dotsDense = jb.n * jb.m
 	s.countBound = attention.CountBound(jb.n)
 	s.gaussExpect, s.gaussNone = a.gaussianExpected(jb)

@@ -227,7 +227,7 @@ func (a *App) workLine() numberLine {
 	l := numberLine{id: "work", label: "work per query (model)",
 		value: fmt.Sprintf("%s vs dense %s (%s)", fmtSI(hsrW), fmtSI(s.workDense), fmtRatio(ratio)),
 		note: fmt.Sprintf("multiply-adds: search %s + attention %s (d+dv = %d per key) vs n·(d+dv)",
-			fmtSI(s.workSearch), fmtSI(s.workAttn), s.d+valueDim), wideNote: true,
+			fmtSI(s.workSearch), fmtSI(s.workAttn), s.d+a.data.dv), wideNote: true,
 		short: "work per query vs dense (model)", compact: fmt.Sprintf("%s vs %s (%s)", fmtSI(hsrW), fmtSI(s.workDense), fmtRatio(ratio))}
 	switch {
 	case s.allEmpty():

@@ -43,6 +43,9 @@ type Params struct {
 	Share float64  `json:"share"`
 	Tau   TauMode  `json:"tau"`
 	Hist  HistMode `json:"hist"`
+	// custom is the loaded .npy files while any are loaded (custom.go):
+	// data "custom" is valid only with them; no link or JSON carries them.
+	custom *Tensors
 	// Text scales every text and the layout around it (projectors): 1 is
 	// the default sizes, 0.75…3 (textscale.go).
 	Text float64 `json:"text"`
@@ -117,6 +120,9 @@ func oneOf(v string, set []string) bool {
 
 // Validate returns an error naming the first bad field and its allowed range.
 func (p Params) Validate() error {
+	if p.Data == gen.Custom {
+		return p.validateCustom() // n, d, m from the files (custom.go)
+	}
 	finite := func(x float64) bool { return !math.IsNaN(x) && !math.IsInf(x, 0) }
 	switch {
 	case p.N < MinN || p.N > MaxN:
@@ -276,8 +282,11 @@ func PatchHash(base Params, h string) (Params, error) {
 		good = append(good, f)
 	}
 	apply := func(p Params, f field) Params {
-		m := p.M
+		m, old := p.M, p
 		_ = p.setField(f.k, f.v)
+		if f.k == "data" {
+			p = p.customSwitch(old, func(k string) bool { return seen[k] })
+		}
 		if f.k == "b" || f.k == "share" || f.k == "paper_b" {
 			p.impliedThreshold(func(k string) bool { return seen[k] })
 		}
@@ -435,6 +444,7 @@ func (p Params) applyPatch(patch []byte) (Params, error) {
 		return p, fmt.Errorf("params: %v", err)
 	}
 	q.impliedThreshold(func(k string) bool { _, ok := raw[k]; return ok })
+	q = q.customSwitch(p, func(k string) bool { _, ok := raw[k]; return ok })
 	if _, ok := raw["m"]; ok && q.Query >= q.M && q.M >= 1 {
 		if _, ok := raw["query"]; !ok {
 			q.Query = q.M - 1 // shrinking m keeps the selected query valid

@@ -1,6 +1,7 @@
 package viz
 
 import (
+	"fmt"
 	"math"
 
 	"gonum.org/v1/gonum/mat"
@@ -86,7 +87,7 @@ func (a *App) stepScaling() error {
 			// its counts are this point, in one unit.
 			for i := range jb.rows {
 				r := &jb.rows[i]
-				sj.addRow(r.count, r.row.Stats, ds.d)
+				sj.addRow(r.count, r.row.Stats, ds.d, ds.dv)
 			}
 			sj.qi = sj.mq
 			sj.endPoint(nn)
@@ -98,7 +99,7 @@ func (a *App) stepScaling() error {
 		if se == nil {
 			se = &scaleEngines{}
 			s, err := attention.NewEngineWith(mat.NewDense(nn, ds.d, ds.K[:nn*ds.d]),
-				mat.NewDense(nn, valueDim, ds.V[:nn*valueDim]), hsr.IndexScan, engineOptions)
+				mat.NewDense(nn, ds.dv, ds.V[:nn*ds.dv]), hsr.IndexScan, engineOptions)
 			if err != nil {
 				return err
 			}
@@ -119,14 +120,14 @@ func (a *App) stepScaling() error {
 	d := ds.d
 	q := a.q[sj.qi*d : (sj.qi+1)*d]
 	ap := a.scalingParams(nn)
-	if len(sj.out) != valueDim {
-		sj.out = make([]float64, valueDim)
+	if len(sj.out) != ds.dv {
+		sj.out = make([]float64, ds.dv)
 	}
 	row, err := e.Row(q, sj.qi, ap, sj.out)
 	if err != nil {
 		return err
 	}
-	sj.addRow(row.Count, row.Stats, d)
+	sj.addRow(row.Count, row.Stats, d, ds.dv)
 	sj.qi++
 	if sj.qi == sj.mq {
 		sj.endPoint(nn)
@@ -135,11 +136,11 @@ func (a *App) stepScaling() error {
 }
 
 // addRow adds one query row's count and work to the point in progress.
-func (sj *scalingJob) addRow(count int, st hsr.Stats, d int) {
+func (sj *scalingJob) addRow(count int, st hsr.Stats, d, dv int) {
 	sj.acc.reported += float64(count)
 	sj.acc.dots += float64(st.DotProducts)
 	sj.acc.nodes += float64(st.NodesVisited)
-	sj.acc.work += searchWork(st, d) + attnWork(count, d, valueDim)
+	sj.acc.work += searchWork(st, d) + attnWork(count, d, dv)
 	sj.acc.queries++
 }
 
@@ -190,7 +191,7 @@ func (sj *scalingJob) fit(y func(scalePoint) float64) (slope, intercept float64)
 // slope needs two sizes with something to fit.
 func (sj *scalingJob) noSlope() string {
 	if len(sj.sizes) < 2 {
-		return "n = 256 is one size: a slope needs two (raise n)"
+		return fmt.Sprintf("n = %s is one size: a slope needs two (raise n above 256)", fmtInt(sj.sizes[len(sj.sizes)-1]))
 	}
 	used := 0
 	for _, p := range sj.points {

@@ -180,6 +180,10 @@ func (a *App) drawHeader(p painter, r rect) {
 			p.progressBar(rect{x, r.Y + r.H/2 - 3, bw, 6}, pct/100, label)
 		}
 	}
+	if a.errMsg == "" && a.io.status != "" {
+		// export.go: files written, link copied
+		p.text(right-12, r.Y+(r.H-lineHeight(sizeCaption))/2, fitText(a.io.status, sizeCaption, min(r.W/2, right-x)), sizeCaption, colMuted, scene.AlignRight)
+	}
 	if a.errMsg != "" {
 		p.text(right-12, r.Y+(r.H-lineHeight(sizeCaption))/2, fitText(a.errMsg, sizeCaption, min(r.W/2, right-x)), sizeCaption, colError, scene.AlignRight)
 	}

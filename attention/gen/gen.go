@@ -46,9 +46,12 @@ const (
 	Decaying
 	Massive
 	Clustered
+	// Custom names data the caller brings (the visualizer's loaded .npy
+	// files). It is not generated: it is not in Kinds, and Spec refuses it.
+	Custom
 )
 
-var kindNames = []string{Gaussian: "gaussian", Decaying: "decaying", Massive: "massive", Clustered: "clustered"}
+var kindNames = []string{Gaussian: "gaussian", Decaying: "decaying", Massive: "massive", Clustered: "clustered", Custom: "custom"}
 
 func (k Kind) String() string { return enum.String(kindNames, "Kind", k) }
 
@@ -117,6 +120,8 @@ func (s Spec) Validate() error {
 		return nil
 	}
 	switch {
+	case s.Kind == Custom:
+		return fmt.Errorf("gen: data kind custom is the caller's own data, not generated")
 	case s.Kind > Clustered:
 		return fmt.Errorf("gen: unknown data kind %d", uint8(s.Kind))
 	case s.N < 1:

@@ -41,7 +41,13 @@ func main() {
 		fmt.Fprintln(os.Stderr, "hsrviz-desktop:", err)
 		os.Exit(2)
 	}
+	if err := loadFlags(app, o); err != nil {
+		fmt.Fprintln(os.Stderr, "hsrviz-desktop:", err)
+		os.Exit(1)
+	}
 	g := ebitenview.New(app)
+	ioh := &ioHooks{app: app, game: g, o: o} // io.go: export, dropped files
+	g.AfterUpdate = ioh.afterUpdate
 	var sw *stateWriter
 	if o.State != "" {
 		sw = &stateWriter{path: o.State}
@@ -54,6 +60,7 @@ func main() {
 	g.AfterDraw = func(frame int, screen *ebiten.Image) {
 		// After a frame (not after Update) so the snapshot's panel and
 		// widget rectangles are those of the picture on screen.
+		ioh.afterDraw(screen)
 		if sw != nil {
 			if err := sw.write(app.Snapshot(), g.Asleep()); err != nil {
 				log.Printf("hsrviz-desktop: -state: %v", err)
@@ -69,7 +76,7 @@ func main() {
 			g.Quit()
 		}
 	}
-	if o.ExitAfter > 0 {
+	if o.ExitAfter > 0 || ioh.scripted() {
 		// The frames to count come although the picture rests.
 		g.KeepAwake = func() bool { return true }
 	}
@@ -85,6 +92,10 @@ func main() {
 	ebiten.SetRunnableOnUnfocused(true)
 	if err := ebiten.RunGame(g); err != nil {
 		fmt.Fprintln(os.Stderr, "hsrviz-desktop:", err)
+		os.Exit(1)
+	}
+	if ioh.failed != nil {
+		fmt.Fprintln(os.Stderr, "hsrviz-desktop:", ioh.failed)
 		os.Exit(1)
 	}
 	if shotErr != nil {

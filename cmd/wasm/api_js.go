@@ -157,6 +157,7 @@ func (b *bridge) install() {
 			}
 		}
 	}
+	b.installIO() // exportPNG, exportData, load (api_io_js.go)
 }
 
 // keepTyped leaves the address bar as the user typed it (a link with bad

@@ -22,6 +22,10 @@
 //	                  query, key, step, dot, score, weight, dense_weight, reported, text}, or null
 //	                  (viz.App.Inspect, the tooltip's own hit test; api_inspect_js.go)
 //	hsrviz.ready      true once the first full compute is done
+//	hsrviz.exportPNG(panel?)  a Promise of a PNG data URL of the view or a panel (api_io_js.go)
+//	hsrviz.exportData()       the picture's rows, numbers and parameters (viz.ExportData)
+//	hsrviz.load({q, k, v})    show your own .npy files; a Promise (rejected: nothing changed)
 //
-// Bad calls (wrong types, unknown fields) return an error string; they never throw.
+// Bad calls (wrong types, unknown fields) return an error string (the
+// Promise-returning calls reject with an Error); they never throw.
 package main

@@ -32,6 +32,11 @@ type Options struct {
 	ExitAfter  int    // quit after this many frames (0: run until closed)
 	Width      int
 	Height     int
+	// Your own tensors and the export (package viz: custom.go, export.go).
+	Q, K, V    string // .npy files shown as data custom (-q -k, -v optional)
+	ExportDir  string // where the export key / button writes its files
+	ExportPNG  string // scripted: save the view as PNG once computed, then quit
+	ExportJSON string // scripted: save the data behind it as JSON once computed, then quit
 }
 
 // paramFields lists the JSON names of viz.Params and whether each is a
@@ -75,6 +80,12 @@ func Parse(args []string, stderr io.Writer) (Options, error) {
 	fs.IntVar(&o.ExitAfter, "exit-after", 0, "quit after `N` frames (0 = run until the window is closed)")
 	fs.IntVar(&o.Width, "width", 1280, "initial window width in logical pixels")
 	fs.IntVar(&o.Height, "height", 800, "initial window height in logical pixels")
+	fs.StringVar(&o.Q, "q", "", "show your own queries: Q (m×d) from the .npy `FILE` (with -k; n, d, m come from the files)")
+	fs.StringVar(&o.K, "k", "", "your own keys: K (n×d) from the .npy `FILE` (with -q)")
+	fs.StringVar(&o.V, "v", "", "your own values: V (n×dv) from the .npy `FILE` (optional; else generated)")
+	fs.StringVar(&o.ExportDir, "export-dir", "", "the export (key e, button export) writes a new folder of files in `DIR` (default: the current directory)")
+	fs.StringVar(&o.ExportPNG, "export-png", "", "save the view as PNG to `FILE` once the picture is computed, then quit")
+	fs.StringVar(&o.ExportJSON, "export-json", "", "save the data behind the picture as JSON to `FILE` once computed, then quit")
 	def := viz.DefaultParams()
 	defJSON, _ := json.Marshal(def)
 	var defMap map[string]any
@@ -105,7 +116,10 @@ func Parse(args []string, stderr io.Writer) (Options, error) {
 	if o.Width < 200 || o.Height < 150 || o.Width > 16384 || o.Height > 16384 {
 		return o, fmt.Errorf("flags -width/-height must be in 200…16384 × 150…16384 (got %d×%d)", o.Width, o.Height)
 	}
-	for _, f := range []struct{ name, path string }{{"screenshot", o.Screenshot}, {"state", o.State}} {
+	if err := checkIO(&o); err != nil {
+		return o, err
+	}
+	for _, f := range []struct{ name, path string }{{"screenshot", o.Screenshot}, {"state", o.State}, {"export-png", o.ExportPNG}, {"export-json", o.ExportJSON}} {
 		if f.path == "" {
 			continue
 		}
@@ -118,12 +132,18 @@ func Parse(args []string, stderr io.Writer) (Options, error) {
 	if i := strings.IndexByte(h, '#'); i >= 0 {
 		h = h[i+1:]
 	}
+	if o.Q != "" {
+		h = dropFileFields(h) // io.go: the files give data, n, d, m
+	}
 	base, err := viz.ParseHash(h)
 	if err != nil {
 		return o, fmt.Errorf("flag -hash: %v", err)
 	}
 	set := map[string]bool{}
 	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	if o.Q != "" && (set["n"] || set["d"]) {
+		return o, fmt.Errorf("flags -n and -d cannot go with -q/-k: n and d come from the files")
+	}
 	q, err := url.ParseQuery(base.Hash())
 	if err != nil {
 		return o, fmt.Errorf("flag -hash: %v", err)
