@@ -681,6 +681,7 @@ type Snapshot struct {
 	Hash     string            `json:"hash"`
 	Error    string            `json:"error"`
 	Builds   int               `json:"index_builds"`
+	Lesson   LessonState       `json:"lesson"`
 }
 
 // Snapshot returns the current state.
@@ -689,7 +690,7 @@ func (a *App) Snapshot() Snapshot {
 	nums, none := a.numbers()
 	s := Snapshot{Ready: a.everReady, Busy: busy, Progress: 1, Params: a.p, Numbers: nums, None: none,
 		Step: a.step, Playing: a.playing, Frame: a.frames.stats(), Hash: a.p.Hash(), Error: a.errMsg,
-		Builds: a.indexBuilds}
+		Builds: a.indexBuilds, Lesson: a.lessonState()}
 	if busy {
 		s.Progress = a.progress()
 	}

@@ -26,6 +26,8 @@ var keyHelp = [][2]string{
 	{"i", "cycle index: tree / scan / auto"},
 	{"r", "new random seed"},
 	{"c", "hide / show the controls"},
+	{"PgDn PgUp", "lesson: next / previous chapter"},
+	{"l", "open the lesson / leave it (free play)"},
 	{"h ?", "this help"},
 }
 

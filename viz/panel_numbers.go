@@ -141,6 +141,7 @@ func numbersKey(a *App, r rect) any {
 func (a *App) drawNumbersNow(p painter, r rect, title string) {
 	body := p.panelFrame(r, title, "Counts and times measured now; theory lines are marked")
 	lines := a.numberLines()
+	a.explainReset(PanelNumbers) // each row explains itself on hover (glossary)
 	if lines == nil {
 		a.drawWaiting(p, body)
 		return
@@ -181,6 +182,7 @@ func (a *App) drawNumbersNow(p painter, r rect, title string) {
 			nx = body.X
 		}
 		p.text(nx, y+lh, fitText(l.note, sizeSmall, body.X+body.W-nx), sizeSmall, colMuted, scene.AlignLeft)
+		a.explain(PanelNumbers, rect{body.X, y, body.W, rowH}, l.label)
 		y += rowH
 		p.line(body.X, y-2, body.X+body.W, y-2, colGrid, 1)
 	}
