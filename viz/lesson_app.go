@@ -265,3 +265,6 @@ func (a *App) handleLessonKeys(in *input.Input) {
 		}
 	}
 }
+
+// PanelNames lists the panels' names in order (the values of Params.Panel).
+func PanelNames() []string { return append([]string(nil), allPanelNames()...) }

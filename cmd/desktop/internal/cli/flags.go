@@ -124,6 +124,13 @@ func Parse(args []string, stderr io.Writer) (Options, error) {
 	}
 	set := map[string]bool{}
 	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	if set["lesson"] {
+		// The chapter's parameters first, the other flags over them (as a
+		// link #lesson=id&… does).
+		if base, err = viz.PatchHash(base, "lesson="+url.QueryEscape(vals["lesson"].v)); err != nil {
+			return o, fmt.Errorf("flag -lesson: %v", strings.TrimPrefix(err.Error(), "hash: "))
+		}
+	}
 	q, err := url.ParseQuery(base.Hash())
 	if err != nil {
 		return o, fmt.Errorf("flag -hash: %v", err)
@@ -191,6 +198,9 @@ func paramUsage(name string) string {
 		"query":    "which query row the geometry and tree panels show (0 to m−1)",
 		"speed":    fmt.Sprintf("animation steps per second, %g to %g", viz.MinSpeed, viz.MaxSpeed),
 		"controls": "show the control column (false: panels only, keys still work)",
+		"lesson":   "open the guided lesson at this chapter id (with its parameters; other flags go over them); empty = free play",
+		"panel":    "show this panel alone, filling the window: " + strings.Join(viz.PanelNames(), ", ") + "; empty = all",
+		"freeze":   "ignore input but the lesson's Back/Next (for a projector or a kiosk)",
 	}[name]
 	if u == "" {
 		u = "parameter " + name
