@@ -59,7 +59,10 @@ func main() {
 				log.Printf("hsrviz-desktop: -state: %v", err)
 			}
 		}
-		if o.ExitAfter > 0 && frame >= o.ExitAfter {
+		// A screenshot waits for the picture to be current (every row
+		// and number computed, or an error shown), whatever the machine's
+		// speed: the README's pictures are made this way.
+		if o.ExitAfter > 0 && frame >= o.ExitAfter && (o.Screenshot == "" || current(app)) {
 			if o.Screenshot != "" {
 				shotErr = savePNG(o.Screenshot, screen)
 			}
@@ -89,6 +92,13 @@ func main() {
 		fmt.Fprintln(os.Stderr, "hsrviz-desktop: -screenshot:", shotErr)
 		os.Exit(1)
 	}
+}
+
+// current reports whether the app's picture is complete: ready, nothing
+// pending, or stopped by an error.
+func current(app *viz.App) bool {
+	s := app.Snapshot()
+	return (s.Ready && !s.Busy) || s.Error != ""
 }
 
 // savePNG writes the screen to path atomically: a reader never sees half

@@ -71,7 +71,7 @@ func Parse(args []string, stderr io.Writer) (Options, error) {
 	var o Options
 	hash := fs.String("hash", "", "start from a browser link's state: the part after '#' (or the whole URL)")
 	fs.StringVar(&o.State, "state", "", "write the app's state (JSON snapshot) to `FILE` whenever it changes (for tests and scripts)")
-	fs.StringVar(&o.Screenshot, "screenshot", "", "save the window as PNG to `FILE` after -exit-after frames, then quit")
+	fs.StringVar(&o.Screenshot, "screenshot", "", "save the window as PNG to `FILE` once -exit-after frames are drawn and the picture is current, then quit")
 	fs.IntVar(&o.ExitAfter, "exit-after", 0, "quit after `N` frames (0 = run until the window is closed)")
 	fs.IntVar(&o.Width, "width", 1280, "initial window width in logical pixels")
 	fs.IntVar(&o.Height, "height", 800, "initial window height in logical pixels")
