@@ -197,3 +197,36 @@ func TestBrowserEmbed(t *testing.T) {
 		t.Errorf("screenshot %v", img.Bounds())
 	}
 }
+
+// TestDesktopLesson: -lesson opens the chapter on the desktop with the
+// link's parameters, PageDown (a presenter's clicker) moves to the next
+// chapter, and the window outlines that chapter's panel (real X pixels).
+func TestDesktopLesson(t *testing.T) {
+	chs, err := viz.Chapters()
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := startDesktop(t, "-lesson", chs[1].ID)
+	want, _ := viz.ParseHash("lesson=" + chs[1].ID)
+	s := d.waitState("chapter 2", func(s viz.Snapshot) bool { return s.Lesson.Current == 1 })
+	if s.Params != want {
+		t.Errorf("-lesson %s: %+v\nwant %+v", chs[1].ID, s.Params, want)
+	}
+	d.key("Next", func(x viz.Snapshot) bool { return x.Lesson.Current == 2 })
+	s = d.waitState("chapter 3", func(s viz.Snapshot) bool { return s.Lesson.Current == 2 })
+	if want, _ := viz.ParseHash("lesson=" + chs[2].ID); s.Params != want || s.Lesson.Panel != chs[2].Panel {
+		t.Errorf("PageDown: %+v %+v", s.Params, s.Lesson)
+	}
+	time.Sleep(300 * time.Millisecond) // the window shows the state file's frame
+	img := readPNG(t, d.shot("desktop-lesson.png"))
+	for _, r := range s.Panels {
+		if r.Name == viz.PanelControls {
+			continue
+		}
+		cr, cg, cb, _ := img.At(int(r.X)+1, int(r.Y+r.H/2)).RGBA()
+		outlined := cr>>8 == 0x1F && cg>>8 == 0x4E && cb>>8 == 0xA8
+		if outlined != (r.Name == s.Lesson.Panel) {
+			t.Errorf("panel %s outlined=%v (pixel %02x%02x%02x), chapter's panel %s", r.Name, outlined, cr>>8, cg>>8, cb>>8, s.Lesson.Panel)
+		}
+	}
+}

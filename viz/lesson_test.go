@@ -345,6 +345,40 @@ func TestGlossaryCovers(t *testing.T) {
 	}
 }
 
+// TestLessonFold: "Hide text" folds the card to its title row, the panels
+// move up into the room, and "Show text" brings the text back.
+func TestLessonFold(t *testing.T) {
+	a := settled(t, "lesson="+LessonChapters()[2].ID+"&n=1024")
+	a.Scene(1280, 800)
+	y0, h0 := a.Snapshot().Panels[0].Y, a.ui.lesson.card.H
+	click := func(name string) {
+		t.Helper()
+		for _, w := range a.Snapshot().Widgets {
+			if w.Name == name {
+				a.Update(input.Input{Pointers: []input.Pointer{{X: w.X + 4, Y: w.Y + 4, Down: true}}})
+				a.Update(input.Input{Pointers: []input.Pointer{{X: w.X + 4, Y: w.Y + 4}}})
+				a.Scene(1280, 800)
+				return
+			}
+		}
+		t.Fatalf("no widget %s", name)
+	}
+	click("lesson_fold")
+	y1, h1 := a.Snapshot().Panels[0].Y, a.ui.lesson.card.H
+	if !(h1 < h0/2 && y1 == y0-(h0-h1)) || a.LessonIndex() != 2 {
+		t.Errorf("folded: card %v→%v, first panel y %v→%v, chapter %d", h0, h1, y0, y1, a.LessonIndex())
+	}
+	for _, it := range a.Scene(1280, 800).Items {
+		if tx, ok := it.(scene.Text); ok && strings.HasPrefix(tx.S, "Try:") {
+			t.Error("folded card still shows its text")
+		}
+	}
+	click("lesson_fold")
+	if a.ui.lesson.card.H != h0 || a.Snapshot().Panels[0].Y != y0 {
+		t.Errorf("unfolded: card %v want %v", a.ui.lesson.card.H, h0)
+	}
+}
+
 // TestWriteLessonPNG writes a chapter's picture for inspection when
 // HSRVIZ_PNG names a directory.
 func TestWriteLessonPNG(t *testing.T) {
@@ -364,6 +398,17 @@ func TestWriteLessonPNG(t *testing.T) {
 	} {
 		a := settled(t, c.hash)
 		a.Scene(c.w, c.h)
+		if c.name == "lesson_softmax" { // a glossary tooltip over the first Numbers row
+			r := a.ui.lesson.owned[PanelNumbers][0].r
+			a.ui.pointer, a.ui.hasPtr = input.Pointer{X: r.X + 40, Y: r.Y + 8}, true
+		}
+		if c.name == "lesson_tree_720" { // and over a control
+			for _, w := range a.Snapshot().Widgets {
+				if w.Name == "paper_b" {
+					a.ui.pointer, a.ui.hasPtr = input.Pointer{X: w.X + 30, Y: w.Y + 8}, true
+				}
+			}
+		}
 		img := scene.Rasterize(a.Scene(c.w, c.h))
 		f, err := os.Create(dir + "/hsrviz_" + c.name + ".png")
 		if err != nil {

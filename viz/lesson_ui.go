@@ -23,6 +23,8 @@ import (
 // lessonUI is what the lesson and the glossary keep between frames.
 type lessonUI struct {
 	back, next, exit *widget.Button
+	fold             *widget.Button // hides the card's text (the title row stays)
+	folded           bool
 	theme            widget.Theme
 	card             rect                     // this frame's card (zero W: none)
 	owned            map[string][]glossRegion // regions a panel registered when it last drew
@@ -42,6 +44,7 @@ func (a *App) lessonUI() *lessonUI {
 		u.back = &widget.Button{Base: widget.Base{Name: "lesson_back", Label: "‹ Back", Theme: &u.theme}}
 		u.next = &widget.Button{Base: widget.Base{Name: "lesson_next", Label: "Next ›", Theme: &u.theme}}
 		u.exit = &widget.Button{Base: widget.Base{Name: "lesson_exit", Label: "Free play ×", Theme: &u.theme}}
+		u.fold = &widget.Button{Base: widget.Base{Name: "lesson_fold", Label: "Hide text", Theme: &u.theme}}
 	}
 	return u
 }
@@ -51,7 +54,7 @@ func (a *App) lessonUI() *lessonUI {
 func (a *App) handleLesson(in *input.Input) {
 	u := a.lessonUI()
 	if u.card.W > 0 {
-		for _, b := range []*widget.Button{u.back, u.next, u.exit} {
+		for _, b := range []*widget.Button{u.back, u.next, u.exit, u.fold} {
 			if b.Rect.W == 0 || b.Disabled {
 				continue
 			}
@@ -67,6 +70,8 @@ func (a *App) handleLesson(in *input.Input) {
 				a.lessonStep(1)
 			case "lesson_exit":
 				_ = a.OpenLesson(-1)
+			case "lesson_fold":
+				u.folded = !u.folded
 			}
 		}
 	}
@@ -156,8 +161,11 @@ func (a *App) lessonCardHeight(w, H float32) float32 {
 	if !ok {
 		return 0
 	}
-	lines, _ := cardLines(c, w-2*cardPad)
 	top := cardTop(w)
+	if a.ui.lesson.folded {
+		return 2*cardPad + top - 4
+	}
+	lines, _ := cardLines(c, w-2*cardPad)
 	full := 2*cardPad + top + float32(len(lines))*lineHeight(cardText)
 	return min(full, max(cardPad*2+top+2*lineHeight(cardText), H*0.3))
 }
@@ -179,23 +187,39 @@ func (a *App) drawLessonCard(p painter, r rect) {
 	u.back.Disabled = k == 0
 	u.next.Disabled = k == len(chs)-1
 	var shown []*widget.Button
-	for _, b := range []*widget.Button{u.exit, u.next, u.back} {
+	u.fold.Label = "Hide text"
+	if u.folded {
+		u.fold.Label = "Show text"
+	}
+	for _, b := range []*widget.Button{u.exit, u.fold, u.next, u.back} {
 		if b == u.exit && a.p.Freeze {
 			b.Rect = widget.Rect{}
 			continue
 		}
-		bx -= cardButtonW
-		b.Rect = widget.Rect{X: bx, Y: y - 3, W: cardButtonW, H: bh}
-		bx -= 6
 		shown = append(shown, b)
 	}
-	head := fmt.Sprintf("Lesson %d of %d", k+1, len(chs))
-	p.text(x, y+1, head, sizeCaption, colAccent, scene.AlignLeft)
-	tx, ty, tw := x+textWidth(head, sizeCaption)+12, y-1, bx-(x+textWidth(head, sizeCaption)+12)-6
-	if titleOwnRow(r.W) {
-		tx, ty, tw = x, y+cardRowH-4, r.W-2*cardPad
+	bw := float32(cardButtonW)
+	narrow := titleOwnRow(r.W)
+	if narrow { // the buttons share the first row
+		bw = (r.W - 2*cardPad - 6*float32(len(shown)-1)) / float32(len(shown))
 	}
-	p.text(tx, ty, fitText(c.Title, sizeTitle, tw), sizeTitle, colText, scene.AlignLeft)
+	for _, b := range shown {
+		bx -= bw
+		b.Rect = widget.Rect{X: bx, Y: y - 3, W: bw, H: bh}
+		bx -= 6
+	}
+	head := fmt.Sprintf("Lesson %d of %d", k+1, len(chs))
+	hy := y + 1
+	if narrow {
+		hy = y + cardRowH - 2
+	}
+	p.text(x, hy, head, sizeCaption, colAccent, scene.AlignLeft)
+	tx := x + textWidth(head, sizeCaption) + 12
+	tw := r.X + r.W - cardPad - tx
+	if !narrow {
+		tw = bx - tx
+	}
+	p.text(tx, hy-2, fitText(c.Title, sizeTitle, tw), sizeTitle, colText, scene.AlignLeft)
 	// keep a.ui.widgets free of last frame's card buttons
 	ws := a.ui.widgets[:0]
 	for _, w := range a.ui.widgets {
@@ -207,6 +231,9 @@ func (a *App) drawLessonCard(p painter, r rect) {
 	for _, b := range shown {
 		b.Draw(p.s)
 		a.ui.widgets = append(a.ui.widgets, region(b.Common()))
+	}
+	if u.folded {
+		return
 	}
 	// text, then what to try
 	lines, tryAt := cardLines(c, r.W-2*cardPad)

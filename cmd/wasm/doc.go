@@ -19,6 +19,8 @@
 //	                  the counts frames and rafFrames), to measure exactly an interaction;
 //	                  asleep: no frames are drawn until input or a set/step/play call
 //	hsrviz.ready      true once the first full compute is done
+//	hsrviz.lesson()   {chapters: [{id, title}], current}; lesson(k) or lesson(id) opens a
+//	                  chapter with its parameters, lesson(-1) leaves the lesson (api_lesson_js.go)
 //
 // Bad calls (wrong types, unknown fields) return an error string; they never throw.
 package main
