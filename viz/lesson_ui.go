@@ -28,6 +28,8 @@ type lessonUI struct {
 	theme            widget.Theme
 	card             rect                     // this frame's card (zero W: none)
 	owned            map[string][]glossRegion // regions a panel registered when it last drew
+	tip              glossHit                 // this frame's glossary tooltip (tipOn), drawn by drawTipIn
+	tipOn            bool
 }
 
 // glossRegion is a rectangle whose glossary entry is key.
@@ -86,6 +88,7 @@ func (a *App) handleLesson(in *input.Input) {
 // open), without header or controls.
 func (a *App) layoutFor(w, h int) layout {
 	u := a.lessonUI()
+	u.tip, u.tipOn = a.glossHover() // from the last frame's regions, before Scene resets them
 	W, H := float32(w), float32(h)
 	cardH := a.lessonCardHeight(W-2*gap, H)
 	u.card = rect{}
@@ -232,6 +235,7 @@ func (a *App) drawLessonCard(p painter, r rect) {
 		b.Draw(p.s)
 		a.ui.widgets = append(a.ui.widgets, region(b.Common()))
 	}
+	defer a.drawTipIn(p, r)
 	if u.folded {
 		return
 	}
@@ -256,9 +260,11 @@ func (a *App) drawLessonCard(p painter, r rect) {
 	}
 }
 
-// markPanel outlines the chapter's panel and dims the others (drawn last
-// inside each panel's group).
+// markPanel outlines the chapter's panel and dims the others, and draws
+// the glossary tooltip if it is this panel's (drawn last inside each
+// panel's group).
 func (a *App) markPanel(p painter, r rect, name string) {
+	defer a.drawTipIn(p, r)
 	c, _, ok := a.chapter()
 	if !ok {
 		return
@@ -324,76 +330,99 @@ func (a *App) explain(owner string, r rect, key string) {
 // titleStripH is the height of a panel's title and caption (panelFrame).
 func titleStripH() float32 { return 7 + lineHeight(sizeTitle) + lineHeight(sizeCaption) }
 
-// glossAt is the glossary entry for the point (x, y) of the last scene:
-// a region a panel registered (a Numbers row), a widget, or a panel's
-// title and caption.
-func (a *App) glossAt(x, y float32) (lesson.Entry, bool) {
+// glossHit is what the pointer rests on: the entry, and the rectangle of
+// the group the tooltip is drawn in (the panel, the controls or the card:
+// drawn inside its group, the tooltip keeps the retained drawing).
+type glossHit struct {
+	e     lesson.Entry
+	group rect
+}
+
+// glossAt is the glossary entry for the point (x, y) of the last scene: a
+// region a panel registered (a Numbers row), a widget (the controls or
+// the lesson card), or a panel's title and caption.
+func (a *App) glossAt(x, y float32) (glossHit, bool) {
 	g, err := glossarySet()
 	if err != nil {
-		return lesson.Entry{}, false
+		return glossHit{}, false
+	}
+	find := func(key string, group rect) (glossHit, bool) {
+		e, ok := g.Lookup(key)
+		return glossHit{e, group}, ok
 	}
 	u := a.lessonUI()
+	L := a.ui.lay
 	for owner, rs := range u.owned {
-		if pr, ok := a.ui.lay.panels[owner]; !ok || !pr.contains(x, y) {
+		pr, ok := L.panels[owner]
+		if !ok || !pr.contains(x, y) {
 			continue
 		}
 		for _, gr := range rs {
 			if gr.r.contains(x, y) {
-				return g.Lookup(gr.key)
+				return find(gr.key, pr)
 			}
 		}
 	}
 	for _, w := range a.ui.widgets {
-		if (rect{w.X, w.Y, w.W, w.H}).contains(x, y) {
-			return g.Lookup(w.Name)
+		if !(rect{w.X, w.Y, w.W, w.H}).contains(x, y) {
+			continue
+		}
+		switch {
+		case u.card.contains(x, y):
+			return find(w.Name, u.card)
+		case L.controls.contains(x, y):
+			return find(w.Name, L.controls)
 		}
 	}
 	for _, pn := range a.ui.panels {
 		if pn.Name != PanelControls && (rect{pn.X, pn.Y, pn.W, titleStripH()}).contains(x, y) {
-			return g.Lookup(pn.Name)
+			return find(pn.Name, rect{pn.X, pn.Y, pn.W, pn.H})
 		}
 	}
-	return lesson.Entry{}, false
+	return glossHit{}, false
 }
 
 // Tooltip returns the glossary text shown at (x, y) ("" if none): the
 // entry's name, text and reference, one per line.
 func (a *App) Tooltip(x, y float32) string {
-	e, ok := a.glossAt(x, y)
+	h, ok := a.glossAt(x, y)
 	if !ok {
 		return ""
 	}
-	return strings.Join(glossLines(e), "\n")
-}
-
-func glossLines(e lesson.Entry) []string {
-	out := []string{e.Name, e.Text}
-	if e.Ref != "" {
-		out = append(out, "Paper: "+e.Ref)
+	out := []string{h.e.Name, h.e.Text}
+	if h.e.Ref != "" {
+		out = append(out, "Paper: "+h.e.Ref)
 	}
-	return out
+	return strings.Join(out, "\n")
 }
 
-// drawGlossTip draws the glossary tooltip under the pointer, if it rests
-// on a region with an entry (a tap leaves the pointer there on touch).
-// It is drawn over the groups, so the scene goes ungrouped while shown.
-func (a *App) drawGlossTip(p painter, w, h int) {
+// glossHover is the tooltip to draw this frame, if the pointer rests on a
+// region with an entry (a tap leaves the pointer there on touch); Scene
+// asks before it lays out the groups.
+func (a *App) glossHover() (glossHit, bool) {
 	if !a.ui.hasPtr || a.ui.pointer.Down || a.ui.help || (a.ui.ctl != nil && a.ui.ctl.overlayOpen()) {
+		return glossHit{}, false
+	}
+	return a.glossAt(a.ui.pointer.X, a.ui.pointer.Y)
+}
+
+// drawTipIn draws this frame's glossary tooltip if it belongs to the group
+// of rectangle r, near the pointer and inside r.
+func (a *App) drawTipIn(p painter, r rect) {
+	h, ok := a.ui.lesson.tip, a.ui.lesson.tipOn
+	if !ok || h.group != r {
 		return
 	}
+	e := h.e
 	x, y := a.ui.pointer.X, a.ui.pointer.Y
-	e, ok := a.glossAt(x, y)
-	if !ok {
-		return
-	}
-	const maxW = 330
+	maxW := min(330, r.W-24)
 	lh := lineHeight(sizeLabel)
 	body := wrapText(e.Text, sizeLabel, maxW)
 	var ref []string
 	if e.Ref != "" {
 		ref = wrapText("Paper: "+e.Ref, sizeSmall, maxW)
 	}
-	bw := textWidth(e.Name, sizeLabel)
+	bw := min(textWidth(e.Name, sizeLabel), maxW)
 	for _, l := range body {
 		bw = max(bw, textWidth(l, sizeLabel))
 	}
@@ -402,17 +431,18 @@ func (a *App) drawGlossTip(p painter, w, h int) {
 	}
 	bw += 16
 	bh := lh*float32(1+len(body)) + lineHeight(sizeSmall)*float32(len(ref)) + 14
-	W, H := float32(w), float32(h)
 	bx, by := x+16, y+18
-	if bx+bw > W-4 {
-		bx = max(4, x-16-bw)
+	if bx+bw > r.X+r.W-4 {
+		bx = x - 16 - bw
 	}
-	if by+bh > H-4 {
-		by = max(4, y-12-bh)
+	if by+bh > r.Y+r.H-4 {
+		by = y - 12 - bh
 	}
+	bx = max(r.X+4, min(bx, r.X+r.W-4-bw))
+	by = max(r.Y+4, min(by, r.Y+r.H-4-bh))
 	p.rect(rect{bx, by, bw, bh}, rgba(0x1F, 0x23, 0x28, 0xF2), color.RGBA{}, 0)
 	ty := by + 6
-	p.text(bx+8, ty, e.Name, sizeLabel, rgb(0xFF, 0xE0, 0x8A), scene.AlignLeft)
+	p.text(bx+8, ty, fitText(e.Name, sizeLabel, bw-16), sizeLabel, rgb(0xFF, 0xE0, 0x8A), scene.AlignLeft)
 	ty += lh
 	for _, l := range body {
 		p.text(bx+8, ty, l, sizeLabel, colPanel, scene.AlignLeft)
@@ -422,5 +452,4 @@ func (a *App) drawGlossTip(p painter, w, h int) {
 		p.text(bx+8, ty, l, sizeSmall, rgb(0xB8, 0xC4, 0xD0), scene.AlignLeft)
 		ty += lineHeight(sizeSmall)
 	}
-	p.s.Groups = nil // over the groups
 }

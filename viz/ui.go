@@ -146,7 +146,7 @@ func (a *App) Scene(w, h int) (out *scene.Scene) {
 	}
 	if L.controls.W > 0 {
 		a.ui.panels = append(a.ui.panels, Region{Name: PanelControls, X: L.controls.X, Y: L.controls.Y, W: L.controls.W, H: L.controls.H})
-		group(L.controls, a.drawControls)
+		group(L.controls, func(p painter, r rect) { a.drawControls(p, r); a.drawTipIn(p, r) })
 	}
 	if c := a.ui.lesson.card; c.W > 0 {
 		group(c, a.drawLessonCard)
@@ -154,7 +154,6 @@ func (a *App) Scene(w, h int) (out *scene.Scene) {
 	if L.header.W > 0 {
 		group(L.header, a.drawHeader)
 	}
-	a.drawGlossTip(p, w, h)
 	if a.ui.help {
 		a.drawHelp(p, rect{0, 0, float32(w), float32(h)})
 	}
