@@ -83,7 +83,8 @@ func ParseGlossary(file string, data []byte) (*Glossary, error) {
 // Lookup finds the entry for s: a term equal to s (ignoring case), or else
 // the longest term that s starts with followed by a non-letter ("time, tree
 // vs scan" finds "time"), so a label that grows a suffix still finds its
-// entry.
+// entry; or else the longest term of at least 12 bytes that s contains
+// ("3 of 32 rows report no key" finds "rows report no key").
 func (g *Glossary) Lookup(s string) (Entry, bool) {
 	if g == nil {
 		return Entry{}, false
@@ -100,6 +101,13 @@ func (g *Glossary) Lookup(s string) (Entry, bool) {
 				continue // "top" must not match "topology"
 			}
 			best, bestLen = i, len(t)
+		}
+	}
+	if best < 0 {
+		for t, i := range g.byTerm {
+			if len(t) >= 12 && len(t) > bestLen && strings.Contains(k, t) {
+				best, bestLen = i, len(t)
+			}
 		}
 	}
 	if best < 0 {

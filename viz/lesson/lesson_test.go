@@ -133,16 +133,21 @@ text: Per query.
 term: top r
 name: Top r
 text: Kept keys.
+
+term: rows report no key
+name: Empty rows
+text: Rows without keys.
 `))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(g.Entries) != 3 || g.Entries[0].Text != "The threshold. More text." || g.Entries[0].Ref != "arXiv 2410.10165" {
+	if len(g.Entries) != 4 || g.Entries[0].Text != "The threshold. More text." || g.Entries[0].Ref != "arXiv 2410.10165" {
 		t.Fatalf("entries %+v", g.Entries)
 	}
 	for _, c := range []struct{ q, want string }{
 		{"b", "Threshold b"}, {"Threshold B", "Threshold b"}, {"time, tree vs scan", "Time"},
 		{"top r = n^γ (rounded)", "Top r"}, {"timer", ""}, {"topology", ""}, {"nothing", ""},
+		{"3 of 32 rows report no key (their output is 0)", "Empty rows"}, {"the time", ""},
 	} {
 		e, ok := g.Lookup(c.q)
 		if got := map[bool]string{true: e.Name}[ok]; got != c.want {
