@@ -153,8 +153,8 @@ func (a *App) chapter() (lesson.Chapter, int, bool) {
 // cardLines is the card's text wrapped at width w: the chapter's
 // paragraphs, then "Try: …" (second result: where the try lines start).
 func cardLines(c lesson.Chapter, w float32) ([]string, int) {
-	lines := wrapText(c.Text, cardText, w)
-	return append(lines, wrapText("Try: "+c.Try, cardText, w)...), len(lines)
+	lines := wrapWords(c.Text, cardText, w)
+	return append(lines, wrapWords("Try: "+c.Try, cardText, w)...), len(lines)
 }
 
 // lessonCardHeight is the card's height at width w in a window of height
@@ -276,8 +276,8 @@ func (a *App) markPanel(p painter, r rect, name string) {
 	p.rect(r, rgba(0xF3, 0xF4, 0xF6, 0xA8), color.RGBA{}, 0)
 }
 
-// wrapText breaks s into lines no wider than w; "\n" starts a new line.
-func wrapText(s string, size, w float32) []string {
+// wrapWords breaks s into lines no wider than w; "\n" starts a new line.
+func wrapWords(s string, size, w float32) []string {
 	var out []string
 	for _, para := range strings.Split(s, "\n") {
 		if strings.TrimSpace(para) == "" {
@@ -417,10 +417,10 @@ func (a *App) drawTipIn(p painter, r rect) {
 	x, y := a.ui.pointer.X, a.ui.pointer.Y
 	maxW := min(330, r.W-24)
 	lh := lineHeight(sizeLabel)
-	body := wrapText(e.Text, sizeLabel, maxW)
+	body := wrapWords(e.Text, sizeLabel, maxW)
 	var ref []string
 	if e.Ref != "" {
-		ref = wrapText("Paper: "+e.Ref, sizeSmall, maxW)
+		ref = wrapWords("Paper: "+e.Ref, sizeSmall, maxW)
 	}
 	bw := min(textWidth(e.Name, sizeLabel), maxW)
 	for _, l := range body {
