@@ -241,6 +241,18 @@ func TestPanelFlagFillsPage(t *testing.T) {
 	if len(s.Panels) != 1 || s.Panels[0] != (Region{Name: PanelTree, W: 900, H: 600}) {
 		t.Errorf("panels %+v", s.Panels)
 	}
+	// no header: an error shows at the panel's foot
+	a.errMsg = "something went wrong"
+	found := false
+	for _, it := range a.Scene(900, 600).Items {
+		if tx, ok := it.(scene.Text); ok && tx.S == a.errMsg && tx.Y > 560 {
+			found = true
+		}
+	}
+	if !found {
+		t.Error("panel=tree: the error is not shown")
+	}
+	a.errMsg = ""
 	chs, _ := Chapters()
 	a.OpenLesson(2)
 	a.Scene(900, 600)

@@ -265,6 +265,12 @@ func (a *App) drawLessonCard(p painter, r rect) {
 // panel's group).
 func (a *App) markPanel(p painter, r rect, name string) {
 	defer a.drawTipIn(p, r)
+	if a.p.Panel != "" && a.errMsg != "" {
+		// panel=: no header, so the panel says what went wrong
+		lh := lineHeight(sizeCaption)
+		p.rect(rect{r.X + 1, r.Y + r.H - lh - 7, r.W - 2, lh + 6}, rgb(0xFD, 0xEC, 0xEA), color.RGBA{}, 0)
+		p.text(r.X+10, r.Y+r.H-lh-4, fitText(a.errMsg, sizeCaption, r.W-20), sizeCaption, colError, scene.AlignLeft)
+	}
 	c, _, ok := a.chapter()
 	if !ok {
 		return
