@@ -682,6 +682,9 @@ type Snapshot struct {
 	Error    string            `json:"error"`
 	Builds   int               `json:"index_builds"`
 	Lesson   LessonState       `json:"lesson"`
+	// NumberLines is where the numbers panel drew each line, by id, in
+	// order (an empty rectangle: the line did not fit).
+	NumberLines []Region `json:"number_lines,omitempty"`
 }
 
 // Snapshot returns the current state.
@@ -699,6 +702,7 @@ func (a *App) Snapshot() Snapshot {
 	}
 	s.Panels = append([]Region(nil), a.ui.panels...)
 	s.Widgets = append([]Region(nil), a.ui.widgets...)
+	s.NumberLines = a.numberLineRegions()
 	return s
 }
 

@@ -72,8 +72,13 @@
 // signed (HSR − dense) on a diverging map whose scale never drops below
 // 1e-6 of the weights, so ReLU^α rounding noise stays neutral; the
 // geometry panel draws at most 2000 keys (an even sample of ids, said in
-// its legend); the scaling series averages the first min(m, 32) queries
-// (the Numbers panel's m whenever m ≤ 32). "time, index vs scan" is
+// its legend); the scaling series averages the same m queries as the
+// Numbers panel (its point at n' = n is the Numbers mean); the work shown
+// is a counted model, search plus attention against dense
+// (docs/contract.md, "What the visualizer's Numbers and Scaling panels
+// count"); the numbers panel picks the first of three layouts in which
+// every line fits whole (numbersLayout) and reports where each line went
+// (Snapshot.NumberLines). "time, index vs scan" is
 // measured by its own job once the rows are in, never while the user
 // interacts: batches of whole passes over the m queries, alternating
 // sides, each side's fastest round (timing.go says why the fastest).

@@ -496,6 +496,8 @@ func memos(a *App) map[string]*panelMemo {
 		switch x := pn.(type) {
 		case *memoPanel:
 			out[pn.name()] = &x.memo
+		case *numbersPanel:
+			out[pn.name()] = &x.memo
 		case *heatmapPanel:
 			out[pn.name()] = &x.memo
 		}

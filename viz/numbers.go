@@ -15,6 +15,7 @@ type summary struct {
 	total                   int
 	mean                    float64
 	minC, maxC              int
+	emptyRows               int       // rows with no key reported (output 0)
 	stats                   hsr.Stats // summed over rows
 	dotsDense               int       // n·m: a dense pass computes every score
 	maxErr, bound           float64
@@ -22,8 +23,69 @@ type summary struct {
 	exact                   bool // every row exact (relu)
 	exactRows               int
 	countBound, gaussExpect float64
+	gaussNone               string // why there is no Gaussian expectation ("" when there is)
 	topR                    int
 	counts                  []int
+	// The work model (docs/contract.md, "Work"), mean per query in
+	// multiply-adds: the search, the attention over the reported keys, the
+	// dense row.
+	workSearch, workAttn, workDense float64
+}
+
+// Work model (docs/contract.md, "Work"): one query's cost in multiply-adds.
+// The search is the index's own count, weighed as hsr.Auto weighs tree
+// against scan (hsr.Stats.Work: a dot product costs 1, a node's bound
+// nodeWeight(d) dot products), times d; the attention computes one score
+// (d) and adds one row of V (dv) per reported key; the dense row does that
+// for all n keys.
+func searchWork(st hsr.Stats, d int) float64 { return float64(d) * st.Work(d) }
+func attnWork(count, d, dv int) float64      { return float64(count) * float64(d+dv) }
+func denseWork(n, d, dv int) float64         { return float64(n) * float64(d+dv) }
+
+// slopeWord says what a fitted slope of work against n means, over the
+// scaling sizes (a range of 16× at the default n, so a few hundredths are
+// noise and overheads): below 0.9 "sublinear" (scaling_work_sublinear),
+// up to 1.1 "about linear, like dense", above "superlinear".
+const sublinearSlope = 0.9
+
+func slopeWord(slope float64) string {
+	switch {
+	case slope < sublinearSlope:
+		return "sublinear"
+	case slope <= 1.1:
+		return "about linear, like dense"
+	}
+	return "superlinear"
+}
+
+// gaussianExpected is the exact expected number of keys reported per row,
+// averaged over the rows, when the keys' columns are independent N(0, σ_t²)
+// (attention/gen's ColumnSigmas): given q_i the score <q_i,k>/√d is
+// N(0, Σ_t q_t²σ_t²/d), so row i expects n·P(N(0, that) > b)
+// (attention.GaussianExpectedCount at that row's spread). It is NaN, with
+// the reason, when the keys are not Gaussian or the kind is not ReLU^α.
+func (a *App) gaussianExpected(jb *rowsJob) (float64, string) {
+	ds := a.data
+	if jb.key.kind != attention.ReLU {
+		return math.NaN(), "softmax keeps the top r keys: no threshold to expect a count at"
+	}
+	sig := ds.ks.ColumnSigmas()
+	if sig == nil {
+		return math.NaN(), "the keys are " + ds.key.data.String() + ", not Gaussian: no closed form"
+	}
+	d := ds.d
+	sum := 0.0
+	for i := range jb.m {
+		q := a.q[i*d : (i+1)*d]
+		v := 0.0
+		for t, x := range q {
+			v += x * x * sig[t] * sig[t]
+		}
+		// The score's spread: the engine's Score is linear in <q,k>.
+		sd := jb.ap.Score(math.Sqrt(v), d)
+		sum += attention.GaussianExpectedCount(ds.n, jb.key.b, sd)
+	}
+	return sum / float64(jb.m), ""
 }
 
 func (a *App) rowsDone(jb *rowsJob) {
@@ -36,7 +98,12 @@ func (a *App) rowsDone(jb *rowsJob) {
 		s.total += r.count
 		s.minC = min(s.minC, r.count)
 		s.maxC = max(s.maxC, r.count)
+		if r.count == 0 {
+			s.emptyRows++
+		}
 		s.stats.Add(r.row.Stats)
+		s.workSearch += searchWork(r.row.Stats, ds.d)
+		s.workAttn += attnWork(r.count, ds.d, valueDim)
 		s.maxErr = math.Max(s.maxErr, r.maxErr)
 		if jb.key.kind == attention.Softmax {
 			s.bound = math.Max(s.bound, r.bound)
@@ -51,17 +118,31 @@ func (a *App) rowsDone(jb *rowsJob) {
 		}
 	}
 	s.mean = float64(s.total) / float64(jb.m)
+	s.workSearch /= float64(jb.m)
+	s.workAttn /= float64(jb.m)
+	s.workDense = denseWork(jb.n, ds.d, valueDim)
 	s.dotsDense = jb.n * jb.m
 	s.countBound = attention.CountBound(jb.n)
-	// The expected count per row if scores were Gaussian with the spread
-	// σ_s = σ² of isotropic data (theory: close only for large d, where
-	// ‖q‖ varies little).
-	s.gaussExpect = attention.GaussianExpectedCount(jb.n, jb.key.b, attention.ScoreSigma(ds.key.sigma, ds.d, false))
+	s.gaussExpect, s.gaussNone = a.gaussianExpected(jb)
 	s.topR = jb.ap.TopR
 	a.sum = s
 	a.shownRows = jb
 	a.everReady = true
 }
+
+// aboveBound reports whether the mean count exceeds the paper's n^(4/5)
+// (ReLU^α: the bound is on the mean count at the paper's threshold).
+func (s *summary) aboveBound() bool {
+	return s.key.kind == attention.ReLU && s.mean > s.countBound
+}
+
+// allEmpty reports whether no row reported a key (an empty heatmap):
+// nothing was computed, so no speed-up is claimed.
+func (s *summary) allEmpty() bool { return s.total == 0 }
+
+// workRatio is the dense work over the HSR work (search + attention), per
+// query: above 1 the HSR path does less.
+func (s *summary) workRatio() float64 { return s.workDense / (s.workSearch + s.workAttn) }
 
 // numbers is every number on screen, by name (Snapshot().Numbers), and
 // for each that is none (NaN) the reason.
@@ -87,6 +168,14 @@ func (a *App) numbers() (Numbers, map[string]string) {
 	out["reported_min"] = float64(s.minC)
 	out["reported_max"] = float64(s.maxC)
 	out["count_bound"] = s.countBound
+	// The flags: rows with no key (all of them: an empty heatmap) and a
+	// mean above the paper's n^(4/5).
+	out["empty_rows"] = float64(s.emptyRows)
+	out["work_search"] = s.workSearch
+	out["work_attention"] = s.workAttn
+	out["work_hsr"] = s.workSearch + s.workAttn
+	out["work_dense"] = s.workDense
+	out["work_dense_over_hsr"] = s.workRatio()
 	out["nodes_visited"] = float64(s.stats.NodesVisited)
 	out["nodes_pruned"] = float64(s.stats.Pruned)
 	out["nodes_reported_whole"] = float64(s.stats.ReportedWhole)
@@ -114,6 +203,10 @@ func (a *App) numbers() (Numbers, map[string]string) {
 		out["bound_holds"] = b(s.boundOK)
 	} else {
 		out["gaussian_expected"] = s.gaussExpect
+		if s.gaussNone != "" {
+			none["gaussian_expected"] = s.gaussNone
+		}
+		out["mean_above_bound"] = b(s.aboveBound())
 		out["exact"] = b(s.exact)
 		out["exact_rows"] = float64(s.exactRows)
 	}
@@ -131,9 +224,19 @@ func (a *App) numbers() (Numbers, map[string]string) {
 	if sc := a.scaling; sc != nil && sc.complete {
 		out["scaling_slope_reported"] = sc.slopeReported
 		out["scaling_slope_dots"] = sc.slopeDots
+		// The work's slope says something only where keys were reported
+		// (an empty series' work is the pruned root's, flat).
+		out["scaling_slope_work"] = math.NaN()
+		out["scaling_work_sublinear"] = math.NaN()
+		if sc.noSlope() == "" && !math.IsNaN(sc.slopeWork) {
+			out["scaling_slope_work"] = sc.slopeWork
+			out["scaling_work_sublinear"] = b(sc.slopeWork < sublinearSlope)
+		}
+		out["scaling_theory_slope"] = sc.theorySlope()
+		out["scaling_queries"] = float64(sc.mq)
 		out["scaling_points"] = float64(len(sc.points))
 		if why := sc.noSlope(); why != "" {
-			for _, k := range []string{"scaling_slope_reported", "scaling_slope_dots"} {
+			for _, k := range []string{"scaling_slope_reported", "scaling_slope_dots", "scaling_slope_work", "scaling_work_sublinear"} {
 				if math.IsNaN(out[k]) {
 					none[k] = why
 				}

@@ -1,6 +1,8 @@
 package viz
 
 import (
+	"math"
+
 	"gonum.org/v1/gonum/mat"
 
 	"github.com/hsrviz/hsrviz/attention"
@@ -27,6 +29,7 @@ type scalePoint struct {
 	n              int
 	reported, dots float64 // per query, mean over the queries
 	nodes          float64
+	work           float64 // the work model (numbers.go): search + attention, multiply-adds
 	queries        int
 }
 
@@ -40,14 +43,17 @@ type scalingJob struct {
 	complete      bool
 	slopeReported float64
 	slopeDots     float64
+	slopeWork     float64
 	interReported float64 // intercept of the fit (log10)
 	interDots     float64
+	interWork     float64
 	out           []float64
 }
 
-// maxScalingQueries is the number of queries averaged per size. It is the
-// same m as the rows' (the Numbers panel) whenever m ≤ 32.
-const maxScalingQueries = 32
+// maxScalingQueries caps the queries averaged per size: MaxM, so the series
+// averages the same m queries as the Numbers panel's mean (one definition:
+// the mean over the m queries; at n' = n the series' point is that mean).
+const maxScalingQueries = MaxM
 
 func scalingSizes(n int) []int {
 	var s []int
@@ -71,6 +77,20 @@ func (a *App) stepScaling() error {
 	want := sj.key.index
 	var e *attention.Engine
 	if nn == ds.n {
+		ap := a.scalingParams(nn)
+		if jb := a.rows; sj.qi == 0 && jb != nil && jb.complete && jb.key == a.rowsKey() && jb.m == sj.mq &&
+			ap.B == jb.ap.B && ap.Kind == jb.ap.Kind && ap.TopR == jb.ap.TopR && ap.Index == jb.ap.Index {
+			// At n' = n the rows job ran the same engine rows (same
+			// queries, threshold, kind and index; α changes no count):
+			// its counts are this point, in one unit.
+			for i := range jb.rows {
+				r := &jb.rows[i]
+				sj.addRow(r.count, r.row.Stats, ds.d)
+			}
+			sj.qi = sj.mq
+			sj.endPoint(nn)
+			return nil
+		}
 		e = ds.engine(want)
 	} else {
 		se := a.scaleIdx[nn]
@@ -105,28 +125,42 @@ func (a *App) stepScaling() error {
 	if err != nil {
 		return err
 	}
-	sj.acc.reported += float64(row.Count)
-	sj.acc.dots += float64(row.Stats.DotProducts)
-	sj.acc.nodes += float64(row.Stats.NodesVisited)
-	sj.acc.queries++
+	sj.addRow(row.Count, row.Stats, d)
 	sj.qi++
 	if sj.qi == sj.mq {
-		p := sj.acc
-		p.n = nn
-		p.reported /= float64(p.queries)
-		p.dots /= float64(p.queries)
-		p.nodes /= float64(p.queries)
-		sj.points = append(sj.points, p)
-		sj.acc = scalePoint{}
-		sj.qi = 0
-		sj.next++
-		if sj.next == len(sj.sizes) {
-			sj.complete = true
-			sj.slopeReported, sj.interReported = sj.fit(func(p scalePoint) float64 { return p.reported })
-			sj.slopeDots, sj.interDots = sj.fit(func(p scalePoint) float64 { return p.dots })
-		}
+		sj.endPoint(nn)
 	}
 	return nil
+}
+
+// addRow adds one query row's count and work to the point in progress.
+func (sj *scalingJob) addRow(count int, st hsr.Stats, d int) {
+	sj.acc.reported += float64(count)
+	sj.acc.dots += float64(st.DotProducts)
+	sj.acc.nodes += float64(st.NodesVisited)
+	sj.acc.work += searchWork(st, d) + attnWork(count, d, valueDim)
+	sj.acc.queries++
+}
+
+// endPoint closes the point of size nn (its mq queries are in) and, after
+// the last size, fits the slopes.
+func (sj *scalingJob) endPoint(nn int) {
+	p := sj.acc
+	p.n = nn
+	p.reported /= float64(p.queries)
+	p.dots /= float64(p.queries)
+	p.nodes /= float64(p.queries)
+	p.work /= float64(p.queries)
+	sj.points = append(sj.points, p)
+	sj.acc = scalePoint{}
+	sj.qi = 0
+	sj.next++
+	if sj.next == len(sj.sizes) {
+		sj.complete = true
+		sj.slopeReported, sj.interReported = sj.fit(func(p scalePoint) float64 { return p.reported })
+		sj.slopeDots, sj.interDots = sj.fit(func(p scalePoint) float64 { return p.dots })
+		sj.slopeWork, sj.interWork = sj.fit(func(p scalePoint) float64 { return p.work })
+	}
 }
 
 // scalingParams is the attention at size nn: the paper's threshold for nn
@@ -166,4 +200,49 @@ func (sj *scalingJob) noSlope() string {
 		return "no keys reported at two sizes: no slope (lower b)"
 	}
 	return ""
+}
+
+// theorySlope is the slope the theory gives the reported count against n
+// in the series' setting: 4/5 at the paper's threshold (the bound n^(4/5)
+// on the mean), 1 at a fixed b (the count is n·P(score > b)), γ for the
+// softmax's top r = n^γ.
+func (sj *scalingJob) theorySlope() float64 {
+	switch {
+	case sj.key.kind == attention.Softmax:
+		return sj.key.gamma
+	case sj.key.paperB:
+		return 0.8
+	}
+	return 1
+}
+
+// theoryLabel names the theory line of the scaling panel.
+func (sj *scalingJob) theoryLabel() string {
+	switch {
+	case sj.key.kind == attention.Softmax:
+		return "theory: r = n^γ, slope γ = " + fmtNum(sj.key.gamma)
+	case sj.key.paperB:
+		return "theory: n^(4/5) at the paper's b, slope 4/5"
+	}
+	return "theory: n·P(s > b) at a fixed b, slope 1"
+}
+
+// anchor is the point the theory line goes through: the geometric mean of
+// the measured (n', mean reported) points with something reported, so the
+// line is drawn through the data and compares slopes, not levels. ok is
+// false when nothing was reported.
+func (sj *scalingJob) anchor() (x, y float64, ok bool) {
+	var lx, ly float64
+	k := 0
+	for _, p := range sj.points {
+		if p.reported > 0 {
+			lx += math.Log(float64(p.n))
+			ly += math.Log(p.reported)
+			k++
+		}
+	}
+	if k == 0 {
+		return 0, 0, false
+	}
+	return math.Exp(lx / float64(k)), math.Exp(ly / float64(k)), true
 }
