@@ -154,6 +154,14 @@ func TestBrowserLesson(t *testing.T) {
 		t.Errorf("leaving the lesson changed the picture:\n%+v\nwant\n%+v", after, mid)
 	}
 	p.waitJS("lesson= empty in the address", `location.hash.includes("lesson=&")`)
+	// the glossary: hovering a control shows what it is, with the paper's reference
+	for _, w := range p.snapshot().Widgets {
+		if w.Name == "alpha" {
+			p.mouse(chromedp.MouseMoved, float64(w.X+20), float64(w.Y+5), 0)
+			p.mouse(chromedp.MouseMoved, float64(w.X+24), float64(w.Y+6), 0)
+			p.waitJS("the glossary tooltip over α", `((g) => g.startsWith("α, the ReLU^α exponent") && g.includes("arXiv 2410.10165"))(hsrviz.get().glossary || "")`)
+		}
+	}
 	p.checkConsoleClean()
 }
 

@@ -682,6 +682,7 @@ type Snapshot struct {
 	Error    string            `json:"error"`
 	Builds   int               `json:"index_builds"`
 	Lesson   LessonState       `json:"lesson"`
+	Glossary string            `json:"glossary,omitempty"` // the glossary tooltip shown (name, text, reference; lesson_ui.go)
 	// NumberLines is where the numbers panel drew each line, by id, in
 	// order (an empty rectangle: the line did not fit).
 	NumberLines []Region `json:"number_lines,omitempty"`
@@ -693,7 +694,7 @@ func (a *App) Snapshot() Snapshot {
 	nums, none := a.numbers()
 	s := Snapshot{Ready: a.everReady, Busy: busy, Progress: 1, Params: a.p, Numbers: nums, None: none,
 		Step: a.step, Playing: a.playing, Frame: a.frames.stats(), Hash: a.p.Hash(), Error: a.errMsg,
-		Builds: a.indexBuilds, Lesson: a.lessonState()}
+		Builds: a.indexBuilds, Lesson: a.lessonState(), Glossary: a.glossaryShown()}
 	if busy {
 		s.Progress = a.progress()
 	}

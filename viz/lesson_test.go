@@ -336,6 +336,14 @@ func TestGlossaryCovers(t *testing.T) {
 		}
 		// and it is drawn: the scene has the entry's name as text
 		a.ui.pointer, a.ui.hasPtr = input.Pointer{X: rs[0].r.X + 2, Y: rs[0].r.Y + 2}, true
+		a.ui.lesson.moved = false // a pointer nobody moved shows no tooltip (Xvfb, a window opened under the mouse)
+		for _, it := range a.Scene(1280, 800).Items {
+			if tx, ok := it.(scene.Text); ok && tx.S == "Keys reported per row" {
+				t.Error("a tooltip before the pointer moved")
+			}
+		}
+		a.Update(input.Input{Pointers: []input.Pointer{{X: rs[0].r.X + 3, Y: rs[0].r.Y + 2}}})
+		a.Update(input.Input{Pointers: []input.Pointer{{X: rs[0].r.X + 2, Y: rs[0].r.Y + 2}}})
 		found := false
 		for _, it := range a.Scene(1280, 800).Items {
 			if tx, ok := it.(scene.Text); ok && tx.S == "Keys reported per row" {
@@ -410,6 +418,7 @@ func TestWriteLessonPNG(t *testing.T) {
 	} {
 		a := settled(t, c.hash)
 		a.Scene(c.w, c.h)
+		a.ui.lesson.moved = true
 		if c.name == "lesson_softmax" { // a glossary tooltip over the first Numbers row
 			r := a.ui.lesson.owned[PanelNumbers][0].r
 			a.ui.pointer, a.ui.hasPtr = input.Pointer{X: r.X + 40, Y: r.Y + 8}, true

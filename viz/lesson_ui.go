@@ -30,6 +30,12 @@ type lessonUI struct {
 	owned            map[string][]glossRegion // regions a panel registered when it last drew
 	tip              glossHit                 // this frame's glossary tooltip (tipOn), drawn by drawTipIn
 	tipOn            bool
+	// moved: the pointer has moved (or pressed) since the app started. A
+	// desktop under Xvfb, or a window opened under a resting mouse, reports
+	// a pointer nobody moved: no tooltip until somebody does.
+	moved   bool
+	ptr0    input.Pointer
+	ptrSeen bool
 }
 
 // glossRegion is a rectangle whose glossary entry is key.
@@ -55,6 +61,14 @@ func (a *App) lessonUI() *lessonUI {
 // they are the only input that acts.
 func (a *App) handleLesson(in *input.Input) {
 	u := a.lessonUI()
+	if p, ok := in.Primary(); ok {
+		if p.Down || (u.ptrSeen && (p.X != u.ptr0.X || p.Y != u.ptr0.Y)) {
+			u.moved = true
+		}
+		if !u.ptrSeen {
+			u.ptr0, u.ptrSeen = p, true
+		}
+	}
 	if u.card.W > 0 {
 		for _, b := range []*widget.Button{u.back, u.next, u.exit, u.fold} {
 			if b.Rect.W == 0 || b.Disabled {
@@ -402,11 +416,21 @@ func (a *App) Tooltip(x, y float32) string {
 	return strings.Join(out, "\n")
 }
 
+// glossaryShown is the text of the glossary tooltip on screen ("" if
+// none), as Tooltip gives it.
+func (a *App) glossaryShown() string {
+	u := &a.ui.lesson
+	if !u.tipOn {
+		return ""
+	}
+	return a.Tooltip(a.ui.pointer.X, a.ui.pointer.Y)
+}
+
 // glossHover is the tooltip to draw this frame, if the pointer rests on a
 // region with an entry (a tap leaves the pointer there on touch); Scene
 // asks before it lays out the groups.
 func (a *App) glossHover() (glossHit, bool) {
-	if !a.ui.hasPtr || a.ui.pointer.Down || a.ui.help || (a.ui.ctl != nil && a.ui.ctl.overlayOpen()) {
+	if !a.ui.lesson.moved || !a.ui.hasPtr || a.ui.pointer.Down || a.ui.help || (a.ui.ctl != nil && a.ui.ctl.overlayOpen()) {
 		return glossHit{}, false
 	}
 	return a.glossAt(a.ui.pointer.X, a.ui.pointer.Y)
