@@ -255,3 +255,34 @@ func TestDesktopLesson(t *testing.T) {
 		}
 	}
 }
+
+// TestBrowserLessonTouch: on a touch screen a tap on Next moves to the next
+// chapter, and a tap on a panel's title shows its glossary entry (tap =
+// hover).
+func TestBrowserLessonTouch(t *testing.T) {
+	chs := viz.LessonChapters()
+	p := openPageWith(t, "lesson="+chs[0].ID, true, 1)
+	var next viz.Region
+	for _, w := range p.snapshot().Widgets {
+		if w.Name == "lesson_next" {
+			next = w
+		}
+	}
+	if next.W == 0 {
+		t.Fatal("no Next button")
+	}
+	x, y := float64(next.X+next.W/2), float64(next.Y+next.H/2)
+	p.touchDrag(x, y, x, y, 1, 100*time.Millisecond)
+	p.waitJS("a tap on Next", `hsrviz.get().lesson.current === 1`)
+	s := p.snapshot()
+	for _, r := range s.Panels {
+		if r.Name == viz.PanelTree {
+			x, y := float64(r.X+40), float64(r.Y+10)
+			p.touchDrag(x, y, x, y, 1, 100*time.Millisecond)
+		}
+	}
+	p.waitJS("the tree panel's glossary entry after a tap on its title", `(hsrviz.get().glossary || "").startsWith("Panel: the tree at work")`)
+	if s := p.snapshot(); s.Lesson.Current != 1 {
+		t.Errorf("a tap on a title changed the chapter: %+v", s.Lesson)
+	}
+}

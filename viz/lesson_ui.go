@@ -36,6 +36,12 @@ type lessonUI struct {
 	moved   bool
 	ptr0    input.Pointer
 	ptrSeen bool
+	down    bool // a pointer is down now (a lifted finger leaves a.ui.pointer as it was, Down)
+	// tap: where the last finger touched, while the mouse has not moved
+	// since (tap = hover: the tooltip stays where the finger lifted)
+	tap      input.Pointer
+	tapOn    bool
+	lastCurs input.Pointer
 }
 
 // glossRegion is a rectangle whose glossary entry is key.
@@ -61,7 +67,18 @@ func (a *App) lessonUI() *lessonUI {
 // they are the only input that acts.
 func (a *App) handleLesson(in *input.Input) {
 	u := a.lessonUI()
-	if p, ok := in.Primary(); ok {
+	p, ok := in.Primary()
+	u.down = ok && p.Down
+	for _, q := range in.Pointers {
+		switch {
+		case q.ID != 0: // a finger (ebitenview: touches are 1+TouchID)
+			u.tap, u.tapOn = q, true
+		case q.X != u.lastCurs.X || q.Y != u.lastCurs.Y:
+			u.lastCurs = q
+			u.tapOn = false
+		}
+	}
+	if ok {
 		if p.Down || (u.ptrSeen && (p.X != u.ptr0.X || p.Y != u.ptr0.Y)) {
 			u.moved = true
 		}
@@ -423,17 +440,27 @@ func (a *App) glossaryShown() string {
 	if !u.tipOn {
 		return ""
 	}
-	return a.Tooltip(a.ui.pointer.X, a.ui.pointer.Y)
+	return a.Tooltip(a.glossPoint())
 }
 
 // glossHover is the tooltip to draw this frame, if the pointer rests on a
 // region with an entry (a tap leaves the pointer there on touch); Scene
 // asks before it lays out the groups.
 func (a *App) glossHover() (glossHit, bool) {
-	if !a.ui.lesson.moved || !a.ui.hasPtr || a.ui.pointer.Down || a.ui.help || (a.ui.ctl != nil && a.ui.ctl.overlayOpen()) {
+	if !a.ui.lesson.moved || !a.ui.hasPtr || a.ui.lesson.down || a.ui.help || (a.ui.ctl != nil && a.ui.ctl.overlayOpen()) {
 		return glossHit{}, false
 	}
-	return a.glossAt(a.ui.pointer.X, a.ui.pointer.Y)
+	x, y := a.glossPoint()
+	return a.glossAt(x, y)
+}
+
+// glossPoint is where the glossary looks: the last tap while the mouse
+// has not moved since, else the pointer.
+func (a *App) glossPoint() (float32, float32) {
+	if u := &a.ui.lesson; u.tapOn {
+		return u.tap.X, u.tap.Y
+	}
+	return a.ui.pointer.X, a.ui.pointer.Y
 }
 
 // drawTipIn draws this frame's glossary tooltip if it belongs to the group
@@ -444,7 +471,7 @@ func (a *App) drawTipIn(p painter, r rect) {
 		return
 	}
 	e := h.e
-	x, y := a.ui.pointer.X, a.ui.pointer.Y
+	x, y := a.glossPoint()
 	maxW := min(330, r.W-24)
 	lh := lineHeight(sizeLabel)
 	body := wrapWords(e.Text, sizeLabel, maxW)
