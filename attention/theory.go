@@ -18,7 +18,10 @@ func PaperThreshold(n int, sigmaS float64) float64 {
 
 // ScoreSigma is σ_s, the standard deviation of a score s = <q,k>/sqrt(d)
 // when q and k have i.i.d. N(0, σ²) entries: σ². Unscaled scores <q,k>
-// have σ²·sqrt(d).
+// have σ²·sqrt(d). It is the isotropic theory only: keys with a decaying
+// spread per dimension (gen.Decaying) give about 0.16σ² at d = 64, so
+// for other data pass PaperThreshold a measured σ_s (the visualizer
+// measures it from its data: viz/thresholds.go).
 func ScoreSigma(sigma float64, d int, unscaled bool) float64 {
 	if unscaled {
 		return sigma * sigma * math.Sqrt(float64(d))

@@ -34,6 +34,8 @@ type App struct {
 	scaleIdx  map[int]*scaleEngines
 	failed    error // a compute unit failed: the pipeline stops until the parameters change
 
+	spread *spreadJob // the score sample behind a measured b and panel 6's score view (thresholds.go)
+
 	trace      *hsr.Trace
 	spareTrace *hsr.Trace // the previous trace, whose storage the next one reuses
 	traceKey   traceKey
@@ -64,6 +66,7 @@ type traceKey struct {
 	kind           attention.Kind
 	gamma          float64
 	b              float64
+	tau            TauMode
 }
 
 // sans is the key without the computed offset c (what wantTraceKey gives).
@@ -154,6 +157,7 @@ func (a *App) invalidate() error {
 		a.qKey = qk
 		a.qVer++
 	}
+	a.applyThreshold()
 	return nil
 }
 
@@ -168,7 +172,7 @@ type queryKey struct {
 
 func (a *App) rowsKey() rowsKey {
 	p := a.p
-	return rowsKey{data: a.dataVer, q: a.qVer, b: p.B, alpha: p.Alpha, kind: p.Kind, gamma: p.Gamma, index: p.Index}
+	return rowsKey{data: a.dataVer, q: a.qVer, b: p.B, alpha: p.Alpha, kind: p.Kind, gamma: p.Gamma, index: p.Index, tau: p.Tau}
 }
 
 func (a *App) scalingKey() scalingKey {
@@ -177,10 +181,13 @@ func (a *App) scalingKey() scalingKey {
 	if p.PaperB {
 		k.b = 0 // b follows n: the series does not depend on the current b
 	}
-	if p.Kind == attention.Softmax {
+	if p.Kind == attention.Softmax && p.Tau == TauTopR {
 		k.b, k.paperB = 0, false
 	} else {
 		k.gamma = 0
+	}
+	if p.Kind == attention.Softmax {
+		k.tau = p.Tau
 	}
 	return k
 }
@@ -188,10 +195,10 @@ func (a *App) scalingKey() scalingKey {
 func (a *App) wantTraceKey() traceKey {
 	p := a.p
 	k := traceKey{data: a.dataVer, q: a.qVer, query: p.Query, index: p.Index, kind: p.Kind}
-	if p.Kind == attention.Softmax {
+	if p.Kind == attention.Softmax && p.Tau == TauTopR {
 		k.gamma = p.Gamma
 	} else {
-		k.b = p.B
+		k.b, k.tau = p.B, p.Tau
 	}
 	return k
 }
@@ -264,6 +271,7 @@ const (
 	uScaleTree             // a prefix tree index
 	uScaleQuery            // one query of the scaling series
 	uTiming                // a slice of the index-vs-scan timing (timing.go)
+	uSpread                // one query row of the score sample (thresholds.go)
 	numUnitKinds
 )
 
@@ -300,6 +308,9 @@ func (a *App) nextUnit() unitKind {
 			return uTree
 		}
 		return uCov
+	}
+	if a.thresholdPending() {
+		return uSpread // b may depend on it: before the trace and the rows
 	}
 	if a.trace == nil || a.traceKey.sans() != a.wantTraceKey() {
 		return uTrace
@@ -380,6 +391,8 @@ func (a *App) runUnit(k unitKind) error {
 		a.scaling = &scalingJob{key: a.scalingKey(), sizes: scalingSizes(a.p.N), mq: min(a.p.M, maxScalingQueries)}
 	case uScaleScan, uScaleTree, uScaleQuery:
 		return a.stepScaling()
+	case uSpread:
+		return a.stepSpread()
 	case uTiming:
 		if a.timing == nil || a.timing.key != a.timingKey() {
 			a.startTiming()
@@ -683,6 +696,15 @@ type Snapshot struct {
 	Builds   int               `json:"index_builds"`
 	Lesson   LessonState       `json:"lesson"`
 	Glossary string            `json:"glossary,omitempty"` // the glossary tooltip shown (name, text, reference; lesson_ui.go)
+	// Threshold says how b was chosen and what the score sample measured
+	// (thresholds.go); nil before the sample exists.
+	Threshold *ThresholdInfo `json:"threshold,omitempty"`
+	// KeptMass is, for softmax, the share of each row's dense exp-mass on
+	// the kept keys: the mean and the smallest over the rows shown.
+	KeptMass *KeptMass `json:"kept_mass,omitempty"`
+	// Tabs are clickable regions inside panels: panel 6's views
+	// (hist_counts, hist_scores).
+	Tabs []Region `json:"tabs,omitempty"`
 	// NumberLines is where the numbers panel drew each line, by id, in
 	// order (an empty rectangle: the line did not fit).
 	NumberLines []Region `json:"number_lines,omitempty"`
@@ -701,8 +723,13 @@ func (a *App) Snapshot() Snapshot {
 	if a.trace != nil {
 		s.Steps = len(a.trace.Steps)
 	}
+	s.Threshold = a.thresholdInfo()
+	if mean, lo := a.keptMass(); !math.IsNaN(mean) {
+		s.KeptMass = &KeptMass{Mean: mean, Min: lo}
+	}
 	s.Panels = append([]Region(nil), a.ui.panels...)
 	s.Widgets = append([]Region(nil), a.ui.widgets...)
+	s.Tabs = a.histTabRegions()
 	s.NumberLines = a.numberLineRegions()
 	return s
 }

@@ -344,7 +344,8 @@ func TestScalingSeries(t *testing.T) {
 		t.Fatalf("scaling: complete=%v points=%d", sj.complete, len(sj.points))
 	}
 	// the last point is the main index at the paper threshold; recompute one
-	// point independently: n' = 1024, 8 queries, b(n')
+	// point independently: n' = 1024, 8 queries, b(n') with the spread
+	// measured on the data shown
 	var pt scalePoint
 	for _, x := range sj.points {
 		if x.n == 1024 {
@@ -352,7 +353,7 @@ func TestScalingSeries(t *testing.T) {
 		}
 	}
 	d := 2
-	b := attention.PaperThreshold(1024, 1)
+	b := attention.PaperThreshold(1024, sampleSigma(bruteScores(t, a.p), a.p.N))
 	sum := 0
 	for i := 0; i < 8; i++ {
 		for j := 0; j < 1024; j++ {

@@ -15,7 +15,8 @@ import (
 )
 
 // The control column: one widget per parameter (its Name is the Params JSON
-// name, as in Snapshot().Widgets), the paper-threshold button, and the
+// name, as in Snapshot().Widgets; "share" chooses how b is set, "kind" the
+// attention and the softmax's tau), and the
 // animation's play / step buttons. Widgets show the current Params every
 // tick; a widget the user changed writes its value back through SetParams.
 
@@ -26,7 +27,9 @@ type controls struct {
 	speed               *widget.Slider
 	seed                *widget.NumberField
 	data, kind, index   *widget.Select
-	paper               *widget.Button
+	share               *widget.Select // how b is chosen: fixed, the paper's, a share (thresholds.go)
+	shareExtra          float64        // the share shown when it is not one of ShareOptions
+	sigmaS              float64        // the measured score spread (0: not yet): the b slider's scale
 	play, back, fwd     *widget.Button
 	buttons             []*widget.Button // the animation row, laid out by hand
 	theme               widget.Theme
@@ -37,13 +40,13 @@ func newControls() *controls {
 	c.theme.TextSize = 12
 	int0 := func(v float64) string { return strconv.Itoa(int(math.Round(v))) }
 	c.b = &widget.Slider{Base: widget.Base{Name: "b", Label: "threshold b"}, Step: 0.01}
-	c.paper = &widget.Button{Base: widget.Base{Name: "paper_b", Label: "paper b = σ²·√(0.4 ln n)"}}
+	c.share = &widget.Select{Base: widget.Base{Name: "share", Label: "b set by (p: paper's)"}, Options: shareLabels(0)}
 	c.n = &widget.Slider{Base: widget.Base{Name: "n", Label: "keys n"}, Min: 6, Max: 20, Step: 1,
 		Format: func(v float64) string { return fmt.Sprintf("2^%d = %s", int(v), fmtInt(1<<int(v))) }}
 	c.d = &widget.Slider{Base: widget.Base{Name: "d", Label: "dimension d"}, Min: 1, Max: MaxD, Step: 1, Scale: widget.Log10, Format: int0}
 	c.m = &widget.Slider{Base: widget.Base{Name: "m", Label: "queries m"}, Min: 1, Max: MaxM, Step: 1, Scale: widget.Log10, Format: int0}
 	c.query = &widget.Slider{Base: widget.Base{Name: "query", Label: "query shown (↑ ↓)"}, Min: 0, Max: 1, Step: 1, Format: int0}
-	c.kind = &widget.Select{Base: widget.Base{Name: "kind", Label: "attention"}, Options: KindNames()}
+	c.kind = &widget.Select{Base: widget.Base{Name: "kind", Label: "attention"}, Options: kindLabels}
 	c.alpha = &widget.Slider{Base: widget.Base{Name: "alpha", Label: "ReLU^α exponent α"}, Min: 1, Max: MaxAlpha, Step: 1, Format: int0}
 	c.gamma = &widget.Slider{Base: widget.Base{Name: "gamma", Label: "softmax top r = n^γ"}, Min: 0.05, Max: 1, Step: 0.05}
 	c.sigma = &widget.Slider{Base: widget.Base{Name: "sigma", Label: "σ of the entries"}, Min: MinSigma, Max: MaxSigma, Scale: widget.Log10}
@@ -56,13 +59,16 @@ func newControls() *controls {
 	c.fwd = &widget.Button{Base: widget.Base{Name: "step_forward", Label: "step →"}}
 	c.buttons = []*widget.Button{c.play, c.back, c.fwd}
 	c.form = &widget.Form{Theme: &c.theme, Gap: 5, MinColW: 160}
-	c.form.Add(c.b, c.paper, c.n, c.d, c.m, c.query, c.kind, c.alpha, c.gamma, c.sigma, c.data, c.index, c.seed, c.speed)
+	c.form.Add(c.b, c.share, c.n, c.d, c.m, c.query, c.kind, c.alpha, c.gamma, c.sigma, c.data, c.index, c.seed, c.speed)
 	return c
 }
 
 // sync shows p in the widgets (except one being dragged or edited).
 func (c *controls) sync(p Params, playing bool) {
 	s2 := p.Sigma * p.Sigma
+	if c.sigmaS > 0 {
+		s2 = c.sigmaS // the b slider spans the scores' measured spread
+	}
 	set := func(s *widget.Slider, v float64) {
 		if !s.Active {
 			s.Value = s.Snap(v)
@@ -72,11 +78,7 @@ func (c *controls) sync(p Params, playing bool) {
 	c.b.Step = 0.01 * s2
 	set(c.b, p.B)
 	c.b.Format = func(v float64) string { return fmt.Sprintf("%.3g", v) }
-	if p.PaperB {
-		c.b.Label = "threshold b (paper's)"
-	} else {
-		c.b.Label = "threshold b ([ ])"
-	}
+	c.b.Label = bLabel(p)
 	set(c.n, math.Round(math.Log2(float64(p.N))))
 	set(c.d, float64(p.D))
 	set(c.m, float64(p.M))
@@ -88,14 +90,15 @@ func (c *controls) sync(p Params, playing bool) {
 	set(c.sigma, p.Sigma)
 	set(c.speed, p.Speed)
 	c.alpha.Disabled = p.Kind != attention.ReLU
-	c.b.Disabled = p.Kind != attention.ReLU // softmax top-r sets its own threshold per row
-	c.paper.Disabled = p.Kind != attention.ReLU
-	c.gamma.Disabled = p.Kind != attention.Softmax
+	topr := p.thresholdHow() == HowTopR // softmax top-r sets its own threshold per row
+	c.b.Disabled = topr
+	c.share.Disabled = topr
+	c.gamma.Disabled = !topr
 	if !c.seed.Editing {
 		c.seed.Value = float64(p.Seed)
 	}
 	if !c.kind.Open {
-		c.kind.SetValue(p.Kind.String())
+		c.kind.Index = kindIndex(p)
 	}
 	if !c.data.Open {
 		c.data.SetValue(p.Data.String())
@@ -103,6 +106,7 @@ func (c *controls) sync(p Params, playing bool) {
 	if !c.index.Open {
 		c.index.SetValue(p.Index.String())
 	}
+	c.syncThreshold(p)
 	if playing {
 		c.play.Label = "pause"
 	} else {
@@ -144,6 +148,9 @@ func controlsHeight(w float32) float32 {
 func (a *App) ctl() *controls {
 	if a.ui.ctl == nil {
 		a.ui.ctl = newControls()
+	}
+	if a.spreadDone() {
+		a.ui.ctl.sigmaS = a.spread.sigma
 	}
 	return a.ui.ctl
 }
@@ -196,9 +203,9 @@ func (a *App) handleWidgets(in *input.Input) {
 		switch w.Common().Name {
 		case "b":
 			p.B = math.Round(c.b.Value*1e6) / 1e6
-			p.PaperB = false
-		case "paper_b":
-			p.PaperB = true
+			p.PaperB, p.Share = false, 0
+		case "share":
+			p.PaperB, p.Share = c.shareChoice()
 		case "n":
 			p.N = 1 << int(math.Round(c.n.Value))
 		case "d":
@@ -223,9 +230,7 @@ func (a *App) handleWidgets(in *input.Input) {
 				p.Data = v
 			}
 		case "kind":
-			if v, err := attention.ParseKind(c.kind.Value()); err == nil {
-				p.Kind = v
-			}
+			p.Kind, p.Tau = kindChoice(c.kind.Index, p.Tau)
 		case "index":
 			if v, err := hsr.ParseIndexKind(c.index.Value()); err == nil {
 				p.Index = v
@@ -285,7 +290,7 @@ func (a *App) drawControls(p painter, r rect) {
 // overlayOpen reports whether a list is open (drawn over other widgets and
 // possibly over the panels).
 func (c *controls) overlayOpen() bool {
-	for _, s := range []*widget.Select{c.data, c.kind, c.index} {
+	for _, s := range []*widget.Select{c.data, c.kind, c.index, c.share} {
 		if s != nil && s.Overlay() {
 			return true
 		}

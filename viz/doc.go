@@ -16,7 +16,9 @@
 //     Weight; the certified softmax bound is the row's ErrorBound; the
 //     trace is the engine's index traced at Engine.Offset, the offset the
 //     row's own query used; the scaling series runs engines on prefixes of
-//     the keys; the theory (PaperThreshold, GaussianExpectedCount,
+//     the keys; the score sample (thresholds.go) is the engine's Dots
+//     and Score for the m queries against an even sample of the keys; the
+//     theory (PaperThreshold, GaussianExpectedCount,
 //     CountBound, FitPowerLaw, TopRFromGamma) is package attention's.
 //     Engines are built with attention.EngineOptions.IndexOnly, so the
 //     work counted is the traced index's, on every platform.
@@ -30,7 +32,8 @@
 //
 // Update runs pending work in units — a block of 2^16 generated key
 // entries, one engine build (the scan's O(n·d); the automatic index's tree,
-// O(n log n), shared by the tree engine), one attention row (the half-space
+// O(n log n), shared by the tree engine), one query row of the score
+// sample (min(n, 4096) dot products and a sort), one attention row (the half-space
 // query plus O(|S|·(d+dv))), one block of a dense row, one scaling row, ~2 ms
 // of timing — for a budget per tick: DefaultBudget while the user
 // interacts, IdleBudget once the input has rested idleAfter, and a single
@@ -66,6 +69,28 @@
 //   - Params.Hash round-trips every field, seed included.
 //
 // # Choices
+//
+// How b is chosen (thresholds.go; Params.PaperB, Share; shown on screen
+// and in Snapshot().Threshold): fixed, the paper's b = σ_s·√(0.4 ln n)
+// with the MEASURED spread σ_s, or the share s of keys reported per row.
+// σ_s is the standard deviation (population, about the mean) of the
+// scores s_ij = <q_i, k_j>/√d of the m queries shown against every key
+// when n ≤ 4096, else 4096 evenly spaced keys j = ⌊t·n/4096⌋: isotropic
+// Gaussian data gives σ_s ≈ σ², decaying keys at d = 64 about 0.16σ²,
+// where σ² reported no key at all. The share's b is the midpoint between
+// the k-th and (k+1)-th largest sample score, k = round(s·m·S): with
+// n ≤ 4096 the rows report exactly k keys in all (ties apart). Both are
+// known once the keys and queries exist: the sample runs a query row per
+// unit before the trace and the rows (in every mode: panel 6 shows it),
+// and its b is written into Params.B, so Snapshot().Params.B is the b
+// used; until then B is a placeholder nothing is computed with. Changing
+// b, the share or the mode reuses the sample; n, d, data, σ, seed and m
+// redo it. Softmax keeps its keys by tau: topr (the top r = n^γ of each
+// row) or paper (every key scoring ≥ b, b chosen as above); both are
+// checked against the dense pass, with the certified bound. Panel 6
+// shows the counts per row or (hist = scores) the sample's score
+// distribution with b, the weight curve and, for softmax, the share of
+// the dense exp-mass the kept keys hold.
 //
 // The heatmap colours each row relative to its own largest weight
 // (attention rows differ by orders of magnitude); the difference map is

@@ -204,14 +204,20 @@ type rowsKey struct {
 	kind    attention.Kind
 	gamma   float64
 	index   hsr.IndexKind
+	tau     TauMode
 }
 
 // attention is the engine's parameters for p: ReLU^α at b, or the softmax
-// keeping the top r = n^γ keys of each row.
+// keeping the top r = n^γ keys of each row (tau = topr) or every key
+// scoring ≥ b (tau = paper).
 func (p Params) attention() attention.Params {
 	ap := attention.Params{Kind: p.Kind, Alpha: p.Alpha, B: p.B, Index: p.Index}
 	if p.Kind == attention.Softmax {
-		ap.TopR = p.TopR()
+		if p.Tau == TauPaper {
+			ap.Tau = p.B
+		} else {
+			ap.TopR = p.TopR()
+		}
 	}
 	return ap
 }
@@ -233,6 +239,7 @@ type rowResult struct {
 	exact   bool          // relu: same key set and output within 1e-12·‖V‖∞
 	sameSet bool          // the HSR set equals the dense one (relu: weight > 0; softmax: score ≥ τ_i)
 	z, smax float64       // dense normaliser Σ_j e_j and the row's max score
+	kept    float64       // softmax: share of the dense mass Σ_j e_j on the kept keys
 	dense   []float32     // per bin: max dense weight
 	sparse  []float32     // per bin: max HSR weight
 	diff    []float32     // per bin: HSR − dense of largest magnitude
@@ -256,6 +263,7 @@ type rowsJob struct {
 	inS     []bool
 	o, oh   []float64
 	smax, z float64
+	zKept   float64 // Σ of the dense weights of the reported keys
 	// the dense set of the row in progress against the engine's (tally)
 	denseCount int
 	differ     bool
@@ -346,7 +354,7 @@ func (a *App) stepRows() error {
 		}
 		jb.pos = to
 		if to == n {
-			jb.phase, jb.pos, jb.z = phWeight, 0, 0
+			jb.phase, jb.pos, jb.z, jb.zKept = phWeight, 0, 0, 0
 			clear(jb.o)
 		}
 	case phWeight:
@@ -359,6 +367,9 @@ func (a *App) stepRows() error {
 			jb.s[j] = w // s now holds the dense weights e_j
 			if w != 0 {
 				jb.z += w
+				if jb.inS[j] {
+					jb.zKept += w
+				}
 				v := ds.V[j*valueDim : (j+1)*valueDim]
 				for t := range jb.o {
 					jb.o[t] += w * v[t]
@@ -444,6 +455,9 @@ func (a *App) finishRow(jb *rowsJob, r *rowResult) {
 		r.dabs = math.Max(r.dabs, math.Abs(float64(r.diff[b])))
 	}
 	r.z, r.smax = jb.z, jb.smax
+	if jb.z > 0 {
+		r.kept = jb.zKept / jb.z
+	}
 	r.exact = same && r.maxErr <= 1e-12*math.Max(ds.vmax(), 1e-300)
 	r.done = true
 	jb.next++

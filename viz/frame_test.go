@@ -500,6 +500,8 @@ func memos(a *App) map[string]*panelMemo {
 			out[pn.name()] = &x.memo
 		case *heatmapPanel:
 			out[pn.name()] = &x.memo
+		case *histogramPanel:
+			out[pn.name()] = &x.memo
 		}
 	}
 	if len(out) != 4 {

@@ -18,7 +18,7 @@ var keyHelp = [][2]string{
 	{"Home End", "first / last step of the trace"},
 	{"− +", "slower / faster"},
 	{"[ ]", "threshold b down / up"},
-	{"p", "paper threshold b = σ²·√(0.4 ln n)"},
+	{"p", "paper threshold b = σ_s·√(0.4 ln n), σ_s measured"},
 	{"↑ ↓", "previous / next query row"},
 	{"n N", "halve / double n"},
 	{"d D", "d down / up"},
@@ -67,9 +67,9 @@ func (a *App) handleKeys(in *input.Input) {
 				delta = -delta
 			}
 			p.B = math.Round((p.B+delta)*1e6) / 1e6
-			p.PaperB = false
+			p.PaperB, p.Share = false, 0
 		case "p":
-			p.PaperB = true
+			p.PaperB, p.Share = true, 0
 		case input.KeyUp:
 			if a.focusedWidget() != "" {
 				continue

@@ -202,7 +202,9 @@ func (a *App) numbers() (Numbers, map[string]string) {
 	}
 	out["max_error"] = s.maxErr
 	if s.key.kind == attention.Softmax {
-		out["top_r"] = float64(s.topR)
+		if s.key.tau == TauTopR { // tau = paper keeps every score ≥ b: no r
+			out["top_r"] = float64(s.topR)
+		}
 		out["error_bound"] = s.bound
 		out["bound_holds"] = b(s.boundOK)
 	} else {

@@ -125,7 +125,7 @@ func (*geometryPanel) title() string { return "Geometry: a half-space query" }
 func (*geometryPanel) draw(a *App, p painter, r rect, title string) {
 	d := a.p.D
 	caption := fmt.Sprintf("Keys are points, q the arrow; reported: q·k > c = √d·b = %s", fmtNum(a.cValue()))
-	if a.p.Kind == attention.Softmax {
+	if a.p.Kind == attention.Softmax && a.p.Tau == TauTopR {
 		caption = fmt.Sprintf("Keys are points, q the arrow; top r: q·k > c = %s", fmtNum(a.cValue()))
 	}
 	if d > 2 {

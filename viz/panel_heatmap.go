@@ -293,6 +293,9 @@ func (hp *heatmapPanel) draw(a *App, p painter, r rect, title string) {
 	caption := "Row i = query q_i, column j = key k_j; colour = weight ÷ the row's max; dot = reported."
 	if a.p.Kind == attention.Softmax {
 		caption = fmt.Sprintf("Softmax keeps the top r = n^γ = %d keys per row; colour = weight ÷ row max.", a.p.TopR())
+		if a.p.Tau == TauPaper {
+			caption = fmt.Sprintf("Softmax keeps every key scoring ≥ b = %.3g; colour = weight ÷ row max.", a.p.B)
+		}
 	}
 	body := panelBody(r)
 	rows, nb := hp.heatRows(a)

@@ -177,9 +177,12 @@ func (a *App) numberLines() []numberLine {
 			el.value, el.note = "does not apply", s.gaussNone
 		}
 		L = append(L, bl, el)
-	} else {
+	} else if s.key.tau == TauTopR {
 		L = append(L, numberLine{id: "topr", label: "top r = n^γ (rounded)", value: fmt.Sprintf("%d", s.topR),
 			note: "keys kept per row (ties too)", compact: fmt.Sprintf("%d kept per row", s.topR)})
+	} else {
+		L = append(L, numberLine{id: "topr", label: "softmax keeps", value: fmt.Sprintf("every score ≥ b = %.3g", s.key.b),
+			note: "the massive entries, per row (thresholds.go)", compact: fmt.Sprintf("scores ≥ b = %.3g", s.key.b)})
 	}
 	L = append(L,
 		numberLine{id: "nodes", label: "nodes visited", value: fmtInt(s.stats.NodesVisited),
@@ -248,7 +251,7 @@ func (a *App) slopeLine() numberLine {
 	l := numberLine{id: "slope", label: "work vs n, measured", short: "work vs n: fitted slope", wideNote: true}
 	theory := "theory: O(n^(4/5)) at the paper's b"
 	switch {
-	case a.sum.key.kind == attention.Softmax:
+	case a.sum.key.kind == attention.Softmax && a.sum.key.tau == TauTopR:
 		theory = "theory: r = n^γ keys kept"
 	case !a.p.PaperB:
 		theory = "theory: a fixed b reports n·P(s > b), linear"

@@ -39,7 +39,7 @@ func (a *App) scalingCaption() string {
 		mq = sj.mq
 	}
 	switch {
-	case a.p.Kind == attention.Softmax:
+	case a.p.Kind == attention.Softmax && a.p.Tau == TauTopR:
 		return fmt.Sprintf("Mean of m = %d queries on n' keys; top r = n'^γ kept", mq)
 	case !a.p.PaperB:
 		return fmt.Sprintf("Mean of m = %d queries on n' keys; FIXED b (p: paper's)", mq)

@@ -58,13 +58,20 @@ func TestHashRoundTrip(t *testing.T) {
 			t.Errorf("round trip:\ngot:  %+v\nwant: %+v", q, p)
 		}
 	}
-	// paper_b recomputes b from n and σ
-	q, err := ParseHash("n=65536&sigma=2&paper_b=true")
+	// paper_b and share: b is measured from the data by the App
+	// (TestPaperBMeasuredSpread); the hash says how it is chosen.
+	q, err := ParseHash("b=0.3&n=65536&sigma=2&paper_b=true")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := 4 * 2.1062150782; absf(q.B-want) > 1e-6 { // σ²·sqrt(0.4·16·ln 2), by hand
-		t.Errorf("paper b: got %v want %v", q.B, want)
+	if !q.PaperB || q.Share != 0 || q.B != 0.3 {
+		t.Errorf("paper b: got paper_b=%v share=%v b=%v", q.PaperB, q.Share, q.B)
+	}
+	if q, err := ParseHash("share=0.05"); err != nil || q.PaperB || q.Share != 0.05 {
+		t.Errorf("share=0.05: got paper_b=%v share=%v (%v)", q.PaperB, q.Share, err)
+	}
+	if _, err := ParseHash("share=0.05&paper_b=true"); err == nil || !strings.Contains(err.Error(), "share and paper_b") {
+		t.Errorf("share and paper_b together: %v", err)
 	}
 	// a hand-written b switches the paper threshold off
 	if q, _ := ParseHash("b=0.5"); q.PaperB || q.B != 0.5 {
@@ -131,8 +138,10 @@ func TestSetParamsJSON(t *testing.T) {
 	if err := a.SetParamsJSON([]byte(`{"paper_b":true,"n":1024}`)); err != nil {
 		t.Fatal(err)
 	}
-	if p := a.Params(); !p.PaperB || absf(p.B-attention.PaperThreshold(1024, 1)) > 1e-12 {
-		t.Errorf("paper_b patch: got %+v", p)
+	a.Settle()
+	if p, th := a.Params(), a.Snapshot().Threshold; !p.PaperB || th == nil || th.How != HowPaper ||
+		absf(p.B-attention.PaperThreshold(1024, th.Sigma)) > 1e-12 || absf(th.Sigma-1) > 0.1 {
+		t.Errorf("paper_b patch: got %+v, %+v", p, th)
 	}
 	s := a.Snapshot()
 	if q, err := ParseHash(s.Hash); err != nil || q != a.Params() {

@@ -23,6 +23,7 @@ type scalingKey struct {
 	kind    attention.Kind
 	gamma   float64
 	index   hsr.IndexKind
+	tau     TauMode // softmax: top r (slope γ) or every score ≥ b
 }
 
 type scalePoint struct {
@@ -164,12 +165,13 @@ func (sj *scalingJob) endPoint(nn int) {
 }
 
 // scalingParams is the attention at size nn: the paper's threshold for nn
-// keys when b follows it, top r = nn^γ for softmax.
+// keys with the measured spread (App.paperBAt) when b follows it, top
+// r = nn^γ for softmax.
 func (a *App) scalingParams(nn int) attention.Params {
 	p := a.p
 	p.N = nn
 	if a.scaling.key.paperB {
-		p.B = p.paperB()
+		p.B = a.paperBAt(nn)
 	}
 	return p.attention()
 }
@@ -208,7 +210,7 @@ func (sj *scalingJob) noSlope() string {
 // softmax's top r = n^γ.
 func (sj *scalingJob) theorySlope() float64 {
 	switch {
-	case sj.key.kind == attention.Softmax:
+	case sj.key.kind == attention.Softmax && sj.key.tau == TauTopR:
 		return sj.key.gamma
 	case sj.key.paperB:
 		return 0.8
@@ -219,7 +221,7 @@ func (sj *scalingJob) theorySlope() float64 {
 // theoryLabel names the theory line of the scaling panel.
 func (sj *scalingJob) theoryLabel() string {
 	switch {
-	case sj.key.kind == attention.Softmax:
+	case sj.key.kind == attention.Softmax && sj.key.tau == TauTopR:
 		return "theory: r = n^γ, slope γ = " + fmtNum(sj.key.gamma)
 	case sj.key.paperB:
 		return "theory: n^(4/5) at the paper's b, slope 4/5"

@@ -14,7 +14,8 @@
 //     paper's threshold is attention.PaperThreshold(N, σ²).
 //   - Decaying: Q and K column t is N(0, (σ·e^(−t/Tau))²) (Tau = Spec.Tau,
 //     default 4): a low effective dimension, as in trained heads. V is
-//     N(0, σ²).
+//     N(0, σ²). The scores then spread by σ²·sqrt(Σ_t e^(−4t/Tau)/d)
+//     (about 0.16σ² at d = 64), not σ²: the paper's b needs it measured.
 //   - Massive: like Gaussian, but the first Massive columns (default 2) of Q
 //     and K are scaled by MassiveScale (default 10): a few "massive
 //     activation" dimensions dominate the scores.

@@ -133,7 +133,7 @@ func (b *bridge) install() {
 	// A UI change waits hashQuiet before it reaches the URL (sync): frames
 	// go on until it has.
 	b.game.KeepAwake = func() bool {
-		if b.typed != nil && b.app.Params() == *b.typed {
+		if b.typed != nil && b.app.Params().SameChoice(*b.typed) {
 			return false // a link with bad fields stays as typed: no hash to write
 		}
 		return b.app.Params().Hash() != b.lastHash
@@ -188,7 +188,7 @@ func (b *bridge) sync(force bool) {
 		}
 	}
 	if b.typed != nil {
-		if b.app.Params() == *b.typed {
+		if b.app.Params().SameChoice(*b.typed) {
 			return // nothing changed since the link with bad fields: keep its text
 		}
 		b.typed = nil

@@ -28,6 +28,14 @@ type Histogram struct {
 	Color  color.RGBA
 	Marks  []Mark
 	Style  Style
+	// Binned, when set, is drawn instead of binning Values (a caller that
+	// bins a million sorted values itself).
+	Binned *Binning
+	// Highlight, when set, is a count per bin (≤ the bin's count) drawn
+	// at the bottom of its bar in HighlightColor: the part of each bar
+	// that is, say, above a threshold.
+	Highlight      []int
+	HighlightColor color.RGBA
 }
 
 // Binning is the result of Bin: Counts[i] values fall in [Edges[i], Edges[i+1]).
@@ -91,6 +99,9 @@ func (h *Histogram) style() Style {
 
 // Binning returns the bins Draw uses.
 func (h *Histogram) Binning() Binning {
+	if h.Binned != nil {
+		return *h.Binned
+	}
 	bins := h.Bins
 	if bins <= 0 {
 		n := 0
@@ -104,9 +115,16 @@ func (h *Histogram) Binning() Binning {
 	return Bin(h.Values, bins)
 }
 
-// Draw appends the histogram to s.
-func (h *Histogram) Draw(s *scene.Scene) {
-	st := h.style()
+// Frame is the data area and axes Draw uses: a caller can draw over the
+// bars in data units (a curve, a shaded range).
+func (h *Histogram) Frame() Frame {
+	_, x, y := h.axes()
+	f, _, _, _, _ := layoutFrame(h.Rect, h.style(), h.Title, x, y)
+	return f
+}
+
+// axes is the binning and the two axes of the chart.
+func (h *Histogram) axes() (Binning, Axis, Axis) {
 	b := h.Binning()
 	x := Axis{Min: 0, Max: 1, Label: h.XLabel}
 	maxC := 0
@@ -129,6 +147,13 @@ func (h *Histogram) Draw(s *scene.Scene) {
 	if y.Label == "" {
 		y.Label = "rows"
 	}
+	return b, x, y
+}
+
+// Draw appends the histogram to s.
+func (h *Histogram) Draw(s *scene.Scene) {
+	st := h.style()
+	b, x, y := h.axes()
 	f, xt, xs, yt, ys := layoutFrame(h.Rect, st, h.Title, x, y)
 	// Whole counts only on the y axis.
 	var yti []float64
@@ -149,6 +174,10 @@ func (h *Histogram) Draw(s *scene.Scene) {
 		x0, y0, _ := f.Px(b.Edges[i], float64(n))
 		x1, y1, _ := f.Px(b.Edges[i+1], 0)
 		s.Add(scene.Rect{X: x0, Y: y0, W: x1 - x0, H: y1 - y0, Fill: c, Stroke: st.Panel, StrokeWidth: 1})
+		if i < len(h.Highlight) && h.Highlight[i] > 0 {
+			_, yh, _ := f.Px(b.Edges[i], float64(min(h.Highlight[i], n)))
+			s.Add(scene.Rect{X: x0, Y: yh, W: x1 - x0, H: y1 - yh, Fill: h.HighlightColor, Stroke: st.Panel, StrokeWidth: 1})
+		}
 	}
 	lh := scene.TextHeight(st.TextSize)
 	a := f.Area

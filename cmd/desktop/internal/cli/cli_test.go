@@ -153,3 +153,33 @@ func TestGoodFlags(t *testing.T) {
 		t.Errorf("the check left a file: %v", err)
 	}
 }
+
+// TestThresholdFlags: -share, -paper_b and -b choose b as a link's hash
+// does: the last one named wins over the base's, two at once are refused.
+func TestThresholdFlags(t *testing.T) {
+	for _, c := range []struct {
+		args  []string
+		paper bool
+		share float64
+		err   string
+	}{
+		{[]string{"-share", "0.05"}, false, 0.05, ""},
+		{[]string{"-hash", "share=0.05", "-paper_b"}, true, 0, ""},
+		{[]string{"-hash", "share=0.05", "-b", "1"}, false, 0, ""},
+		{[]string{"-hash", "paper_b=false&b=1", "-share", "0.1", "-tau", "paper", "-hist", "scores"}, false, 0.1, ""},
+		{[]string{"-share", "0.05", "-paper_b"}, false, 0, "share and paper_b"},
+		{[]string{"-share", "2"}, false, 0, "share must be"},
+		{[]string{"-tau", "top"}, false, 0, "tau"},
+	} {
+		o, err := Parse(c.args, &bytes.Buffer{})
+		if c.err != "" {
+			if err == nil || !strings.Contains(err.Error(), c.err) {
+				t.Errorf("%v: error %v, want one naming %q", c.args, err, c.err)
+			}
+			continue
+		}
+		if err != nil || o.Params.PaperB != c.paper || o.Params.Share != c.share {
+			t.Errorf("%v: paper_b %v share %v (%v), want %v %v", c.args, o.Params.PaperB, o.Params.Share, err, c.paper, c.share)
+		}
+	}
+}

@@ -136,15 +136,18 @@ func Parse(args []string, stderr io.Writer) (Options, error) {
 		return o, fmt.Errorf("flag -hash: %v", err)
 	}
 	var changed []string
+	given := map[string]string{}
 	for name, v := range vals {
 		if set[name] {
 			q.Set(name, v.v)
+			given[name] = v.v
 			changed = append(changed, "-"+name)
 		}
 	}
-	// An explicit threshold means "not the paper's", unless -paper_b says so.
-	if set["b"] && !set["paper_b"] {
-		q.Set("paper_b", "false")
+	// An explicit threshold means "not the paper's", unless -paper_b says
+	// so; -share and -paper_b exclude each other the same way.
+	for k, v := range viz.ImpliedThreshold(set, given) {
+		q.Set(k, v)
 	}
 	p, err := viz.ParseHash(q.Encode())
 	if err != nil {
@@ -187,7 +190,10 @@ func paramUsage(name string) string {
 		"d":        fmt.Sprintf("dimension of queries and keys, 1 to %d", viz.MaxD),
 		"m":        fmt.Sprintf("number of queries (heatmap rows), 1 to %d", viz.MaxM),
 		"b":        fmt.Sprintf("ReLU threshold b in score units, |b| ≤ %g (sets -paper_b=false)", viz.MaxAbsB),
-		"paper_b":  "b follows the paper's σ²·sqrt(0.4 ln n)",
+		"paper_b":  "b follows the paper's σ_s·sqrt(0.4 ln n), σ_s the measured spread of the scores",
+		"share":    fmt.Sprintf("b is set so that this share of keys is reported per row, 0 (off) or up to %g (sets -paper_b=false)", viz.MaxShare),
+		"tau":      "how softmax keeps keys: " + strings.Join(viz.TauNames(), ", ") + " (top r = n^γ per row, or every score ≥ b)",
+		"hist":     "panel 6 shows: " + strings.Join(viz.HistNames(), ", ") + " (keys per row, or the score distribution)",
 		"alpha":    fmt.Sprintf("ReLU^α exponent, 1 to %d", viz.MaxAlpha),
 		"sigma":    fmt.Sprintf("entries of Q and K are N(0, σ²), 0 < σ ≤ %g", viz.MaxSigma),
 		"seed":     "random seed of the data (an unsigned integer)",
