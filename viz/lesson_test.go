@@ -465,3 +465,25 @@ func TestLessonSoftmaxBoundHolds(t *testing.T) {
 		t.Errorf("bound_holds %v: error %g, bound %g", num["bound_holds"], num["max_error"], num["error_bound"])
 	}
 }
+
+// TestGlossaryTreeLegend: the tree panel's legend explains its decisions.
+func TestGlossaryTreeLegend(t *testing.T) {
+	a := settled(t, "n=1024")
+	a.Scene(1280, 800)
+	seen := map[string]bool{}
+	for _, gr := range a.ui.lesson.owned[PanelTree] {
+		tip := a.Tooltip(gr.r.X+gr.r.W/2, gr.r.Y+gr.r.H/2)
+		if tip == "" {
+			t.Errorf("legend %q: no tooltip", gr.key)
+		}
+		seen[gr.key] = true
+	}
+	for _, k := range []string{"pruned", "reported whole", "opened"} {
+		if !seen[k] {
+			t.Errorf("legend item %q not explained (have %v)", k, seen)
+		}
+	}
+	if tip := a.Tooltip(0, 0); tip != "" {
+		t.Errorf("tooltip at (0,0): %q", tip)
+	}
+}
