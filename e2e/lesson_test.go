@@ -154,7 +154,9 @@ func TestBrowserLesson(t *testing.T) {
 		t.Errorf("leaving the lesson changed the picture:\n%+v\nwant\n%+v", after, mid)
 	}
 	p.waitJS("lesson= empty in the address", `location.hash.includes("lesson=&")`)
-	// the glossary: hovering a control shows what it is, with the paper's reference
+	// the glossary: hovering a control shows what it is, with the paper's
+	// reference (the regions of a frame drawn without the lesson card)
+	p.waitJS("a frame without the lesson card", `!hsrviz.get().widgets.some(w => w.Name.startsWith("lesson_"))`)
 	for _, w := range p.snapshot().Widgets {
 		if w.Name == "alpha" {
 			p.mouse(chromedp.MouseMoved, float64(w.X+20), float64(w.Y+5), 0)
