@@ -351,5 +351,5 @@ func (a *App) drawHelp(p painter, r rect) {
 		p.text(box.X+120, y, kv[1], sizeCaption, colText, scene.AlignLeft)
 		y += lh
 	}
-	p.text(box.X+16, y+4, "Hover points, bars and heatmap cells for their numbers. h or Esc closes.", sizeSmall, colMuted, scene.AlignLeft)
+	p.text(box.X+16, y+4, "Hover or tap points, cells, controls and titles to explain them. Esc closes.", sizeSmall, colMuted, scene.AlignLeft)
 }

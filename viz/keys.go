@@ -28,6 +28,8 @@ var keyHelp = [][2]string{
 	{"c", "hide / show the controls"},
 	{"e", "export: PNGs, data (JSON, CSV), Q K V (.npy)"},
 	{"o", "load your own Q, K, V .npy files"},
+	{"PgDn PgUp", "lesson: next / previous chapter"},
+	{"l", "open the lesson / leave it (free play)"},
 	{"h ?", "this help"},
 }
 
