@@ -4,7 +4,7 @@ GO ?= go
 GOROOT := $(shell $(GO) env GOROOT)
 XVFB := xvfb-run -a -s "-screen 0 1280x800x24"
 
-.PHONY: run wasm desktop desktop-bin deps test test-unit test-race test-wasm test-purego soak fuzz bench bench-full clean measure-browser
+.PHONY: run wasm desktop desktop-bin lesson-shots deps test test-unit test-race test-wasm test-purego soak fuzz bench bench-full clean measure-browser
 
 run: wasm
 	$(GO) run ./cmd/serve -dir web -addr 127.0.0.1:$(PORT)
@@ -22,6 +22,13 @@ desktop-bin:
 
 desktop: desktop-bin
 	./bin/hsrviz-desktop
+
+# The README's lesson screenshots, by the desktop app's own -screenshot
+# (under a throwaway X display): LESSON_SHOTS lists chapter ids.
+LESSON_SHOTS ?= halfspace tree limits
+lesson-shots: desktop-bin
+	mkdir -p docs/img
+	for c in $(LESSON_SHOTS); do $(XVFB) ./bin/hsrviz-desktop -lesson $$c -width 1280 -height 800 -screenshot docs/img/lesson-$$c.png || exit 1; done
 
 # What the tests need and the machine lacks (Chromium, Xvfb, the X11/GL
 # headers, Node, ...), installed with apt-get; says what and why.

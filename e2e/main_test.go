@@ -94,6 +94,7 @@ func webDir(t *testing.T) string {
 		for src, dst := range map[string]string{
 			filepath.Join(runtime.GOROOT(), "lib", "wasm", "wasm_exec.js"): "wasm_exec.js",
 			filepath.Join(moduleRoot(), "web", "index.html"):               "index.html",
+			filepath.Join(moduleRoot(), "web", "embed.html"):               "embed.html",
 		} {
 			data, err := os.ReadFile(src)
 			if err != nil {

@@ -713,6 +713,8 @@ type Snapshot struct {
 	Error    string            `json:"error"`
 	Status   string            `json:"status,omitempty"` // the last export or copy result (export.go)
 	Builds   int               `json:"index_builds"`
+	Lesson   LessonState       `json:"lesson"`
+	Glossary string            `json:"glossary,omitempty"` // the glossary tooltip shown (name, text, reference; lesson_ui.go)
 	// Threshold says how b was chosen and what the score sample measured
 	// (thresholds.go); nil before the sample exists.
 	Threshold *ThresholdInfo `json:"threshold,omitempty"`
@@ -733,7 +735,7 @@ func (a *App) Snapshot() Snapshot {
 	nums, none := a.numbers()
 	s := Snapshot{Ready: a.everReady, Busy: busy, Progress: 1, Params: a.p, Numbers: nums, None: none,
 		Step: a.step, Playing: a.playing, Frame: a.frames.stats(), Hash: a.p.Hash(), Error: a.errMsg, Status: a.io.status,
-		Builds: a.indexBuilds}
+		Builds: a.indexBuilds, Lesson: a.lessonState(), Glossary: a.glossaryShown()}
 	if busy {
 		s.Progress = a.progress()
 	}

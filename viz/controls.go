@@ -352,6 +352,6 @@ func (a *App) drawHelp(p painter, r rect) {
 		p.text(box.X+16+scaled(104), y, kv[1], sizeCaption, colText, scene.AlignLeft)
 		y += lh
 	}
-	p.text(box.X+16, y+4, "Hover (or tap) points, bars and heatmap cells for their numbers.", sizeSmall, colMuted, scene.AlignLeft)
-	p.text(box.X+16, y+4+lineHeight(sizeSmall)+2, "Drag the arrow's head to move the query (d = 2). h, Esc or a tap closes.", sizeSmall, colMuted, scene.AlignLeft)
+	p.text(box.X+16, y+4, "Hover or tap points, cells, controls and titles to explain them. Esc closes.", sizeSmall, colMuted, scene.AlignLeft)
+	p.text(box.X+16, y+4+lineHeight(sizeSmall)+2, "Drag the arrow's head to move the query (d = 2). A tap closes.", sizeSmall, colMuted, scene.AlignLeft)
 }

@@ -139,6 +139,13 @@
 //     attention's newIndex; everything else takes it from hsr.IndexKinds.
 //   - Hover for a new panel: a hit method returning an *Inspection and a
 //     case in App.inspectAt (hover.go); draw with a.drawHover at the end.
+//   - A lesson chapter or a glossary entry: a text file in assets/lessons
+//     or a few lines of assets/glossary.txt (docs/lessons.md); no Go. The
+//     lesson (lesson_app.go: Params.Lesson, chapters applied over the
+//     defaults; lesson_ui.go: the card, the outline and dimming, panel=,
+//     freeze=, the glossary's tooltips) reads them through Chapters.
+//   - A glossary tooltip on something a panel draws: a.explain(owner, r,
+//     key) where the panel draws it, after a.explainReset(owner).
 //   - A JS API call: cmd/wasm/api_js.go (bridge.install), with its Go side
 //     as an App method here so it is testable without a browser.
 package viz

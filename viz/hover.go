@@ -89,7 +89,9 @@ func (a *App) inspectAt(x, y float32) *Inspection {
 
 // hoverHit is the inspection under the pointer this frame (nil: none).
 func (a *App) hoverHit() *Inspection {
-	if !a.ui.hasPtr || a.ui.help || a.ui.qdrag.active {
+	if !a.ui.hasPtr || a.ui.help || a.ui.qdrag.active || !a.ui.lesson.moved {
+		// (moved: a pointer nobody moved, as under Xvfb, shows nothing;
+		// lesson_ui.go)
 		return nil
 	}
 	return a.inspectAt(a.ui.pointer.X, a.ui.pointer.Y)

@@ -36,6 +36,11 @@ func closeRel(x, y, tol float64) bool {
 }
 
 func pointerAt(a *App, x, y float32, down bool) {
+	if !a.ui.lesson.ptrSeen {
+		// a pointer that has moved: the first one seen is where the
+		// window opened under it (no hover until it moves)
+		a.Update(input.Input{DT: 1.0 / 60, Pointers: []input.Pointer{{X: 1, Y: 1}}})
+	}
 	a.Update(input.Input{DT: 1.0 / 60, Pointers: []input.Pointer{{X: x, Y: y, Down: down}}})
 }
 
@@ -564,5 +569,27 @@ func TestNothingCutAt1280x800(t *testing.T) {
 				t.Logf("%q (not checked here): cut with …: %q", h, cut)
 			}
 		}
+	}
+}
+
+// TestHoverWaitsForAMovedPointer: a pointer resting where the window
+// opened (Xvfb's, the desktop screenshots') shows no tooltip until it
+// moves.
+func TestHoverWaitsForAMovedPointer(t *testing.T) {
+	a := settled(t, "n=512&d=2&m=4")
+	a.Scene(1280, 800)
+	mr := a.panelByName(PanelHeatmap).(*heatmapPanel).maps[0]
+	x, y := mr.X+mr.W/2, mr.Y+mr.H/2
+	for k := 0; k < 3; k++ {
+		a.Update(input.Input{DT: 1.0 / 60, Pointers: []input.Pointer{{X: x, Y: y}}})
+		a.Scene(1280, 800)
+	}
+	if a.ui.hover != nil {
+		t.Fatalf("a pointer nobody moved shows %+v", a.ui.hover)
+	}
+	a.Update(input.Input{DT: 1.0 / 60, Pointers: []input.Pointer{{X: x + 1, Y: y}}})
+	a.Scene(1280, 800)
+	if a.ui.hover == nil || a.ui.hover.Kind != "cell" {
+		t.Fatalf("after a move: hover %+v", a.ui.hover)
 	}
 }

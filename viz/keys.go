@@ -29,6 +29,8 @@ var keyHelp = [][2]string{
 	{"t T", "text size up / down (1×, 1.25×, 1.5×, 2×)"},
 	{"e", "export: PNGs, data (JSON, CSV), Q K V (.npy)"},
 	{"o", "load your own Q, K, V .npy files"},
+	{"PgDn PgUp", "lesson: next / previous chapter"},
+	{"l", "open the lesson / leave it (free play)"},
 	{"h ?", "this help"},
 }
 

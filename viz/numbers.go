@@ -107,7 +107,11 @@ func (a *App) rowsDone(jb *rowsJob) {
 		s.maxErr = math.Max(s.maxErr, r.maxErr)
 		if jb.key.kind == attention.Softmax {
 			s.bound = math.Max(s.bound, r.bound)
-			if !(r.bound >= r.maxErr) {
+			// The bound is on exact arithmetic; the measured error also
+			// holds the rounding of the two outputs, ~1e-16·‖V‖∞: the
+			// engine's own tests allow 1e-13·‖V‖∞ (a row whose bound is
+			// 1e-21 measured 1e-16 and showed ✗).
+			if !(r.maxErr <= r.bound+1e-13*ds.vmax()) {
 				s.boundOK = false
 			}
 		}

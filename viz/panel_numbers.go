@@ -496,6 +496,7 @@ func placeNumbers(lines []numberLine, body rect, lay numbersLayout) (pl []placed
 // went (a line that did not fit has an empty rectangle).
 func (a *App) drawNumbersNow(p painter, r rect, title string) []Region {
 	lines := a.numberLines()
+	a.explainReset(PanelNumbers) // each line explains itself on hover (glossary)
 	caption := "Measured now; theory lines are marked"
 	if a.sum != nil {
 		caption = fmt.Sprintf("Measured over m = %d queries; theory is marked", a.sum.m)
@@ -528,6 +529,7 @@ func (a *App) drawNumbersNow(p painter, r rect, title string) []Region {
 			continue // did not fit: an empty region
 		}
 		regions[i].X, regions[i].Y, regions[i].W, regions[i].H = at.x, at.y, at.w, at.h
+		a.explain(PanelNumbers, rect{at.x, at.y, at.w, at.h}, l.label)
 		right := at.x + at.w
 		lc := colText
 		if l.theory {

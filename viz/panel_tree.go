@@ -168,11 +168,13 @@ func (a *App) traceStatus(k int, playing bool, w float32) (status, detail []stri
 // Entries that do not fit in r's width are left out.
 func (a *App) drawDecisionLegend(p painter, r rect) {
 	x := r.X
+	a.explainReset(PanelTree) // each decision explains itself on hover (glossary)
 	for _, d := range []hsr.Decision{hsr.Pruned, hsr.ReportedWhole, hsr.Opened, hsr.LeafScanned} {
 		name := d.String()
 		if x+20+textWidth(name, sizeLabel) > r.X+r.W {
 			return
 		}
+		a.explain(PanelTree, rect{x, r.Y, 20 + textWidth(name, sizeLabel), r.H}, name)
 		sw := rect{x, r.Y + 1, 16, r.H - 2}
 		drawDecisionSwatch(p, sw, d)
 		x += 20

@@ -36,6 +36,12 @@ type Params struct {
 	// Controls hides the control column when false (embedding in a lesson
 	// page, as TensorFlow Playground does); keys still work.
 	Controls bool `json:"controls"`
+	// Lesson is the open chapter's id ("" = free play); Panel shows one
+	// panel alone filling the page ("" = all); Freeze ignores input but the
+	// lesson card's Next/Back (embedding). See lesson_app.go.
+	Lesson string `json:"lesson"`
+	Panel  string `json:"panel"`
+	Freeze bool   `json:"freeze"`
 	// How b is chosen and what panel 6 shows (thresholds.go): Share > 0
 	// sets b so that this share of keys is reported per row (0: off); Tau
 	// is how softmax keeps its keys (top r = n^γ, or every key ≥ b); Hist
@@ -160,6 +166,9 @@ func (p Params) Validate() error {
 	if err := p.validQVec(); err != nil {
 		return err
 	}
+	if err := p.validateLesson(); err != nil {
+		return err
+	}
 	return p.validateThreshold()
 }
 
@@ -172,7 +181,7 @@ func (p *Params) normalize() {
 }
 
 // hashOrder is the field order of Hash (stable, readable).
-var hashOrder = []string{"n", "d", "m", "b", "paper_b", "alpha", "sigma", "seed", "data", "kind", "gamma", "index", "query", "speed", "controls", "share", "tau", "hist", "text", "qvec"}
+var hashOrder = []string{"n", "d", "m", "b", "paper_b", "alpha", "sigma", "seed", "data", "kind", "gamma", "index", "query", "speed", "controls", "lesson", "panel", "freeze", "share", "tau", "hist", "text", "qvec"}
 
 func (p Params) fields() map[string]string {
 	f := func(x float64) string { return strconv.FormatFloat(x, 'g', -1, 64) }
@@ -182,7 +191,8 @@ func (p Params) fields() map[string]string {
 		"sigma": f(p.Sigma), "seed": strconv.FormatUint(p.Seed, 10), "data": p.Data.String(), "kind": p.Kind.String(),
 		"gamma": f(p.Gamma), "index": p.Index.String(), "query": strconv.Itoa(p.Query), "speed": f(p.Speed),
 		"controls": strconv.FormatBool(p.Controls),
-		"share":    f(p.Share), "tau": p.Tau.String(), "hist": p.Hist.String(),
+		"lesson":   p.Lesson, "panel": p.Panel, "freeze": strconv.FormatBool(p.Freeze),
+		"share": f(p.Share), "tau": p.Tau.String(), "hist": p.Hist.String(),
 		"text": f(p.Text), "qvec": p.QVec,
 	}
 }
@@ -215,6 +225,9 @@ func ParseHash(h string) (Params, error) {
 	vals, err := url.ParseQuery(h)
 	if err != nil {
 		return Params{}, fmt.Errorf("hash: %v", err)
+	}
+	if v := vals["lesson"]; len(v) == 1 {
+		p = withChapter(p, v[0]) // the chapter first, the link's other fields over it
 	}
 	keys := make([]string, 0, len(vals))
 	for k := range vals {
@@ -272,6 +285,11 @@ func PatchHash(base Params, h string) (Params, error) {
 	// Parse every field alone, then apply the good ones together; if the
 	// set is invalid as a whole, apply them one by one and drop each that
 	// makes the parameters invalid.
+	for _, f := range fields {
+		if f.k == "lesson" {
+			base = withChapter(base, f.v) // the chapter first, the link's other fields over it
+		}
+	}
 	var good []field
 	for _, f := range fields {
 		q := base
@@ -392,6 +410,10 @@ func (p *Params) setField(k, v string) error {
 		return atof(&p.Speed)
 	case "controls":
 		return atob(&p.Controls)
+	case "lesson", "panel":
+		return p.setLessonField(k, v)
+	case "freeze":
+		return atob(&p.Freeze)
 	case "share":
 		return atof(&p.Share)
 	case "tau":
@@ -438,6 +460,12 @@ func (p Params) applyPatch(patch []byte) (Params, error) {
 		}
 	}
 	q := p
+	if v, ok := raw["lesson"]; ok {
+		var id string
+		if json.Unmarshal(v, &id) == nil {
+			q = withChapter(q, id) // the chapter first, the patch's other fields over it
+		}
+	}
 	dec := json.NewDecoder(bytes.NewReader(patch))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&q); err != nil {

@@ -28,7 +28,8 @@ type uiState struct {
 	lastItems         int          // items of the last scene
 	lastGood          *scene.Scene // the last scene drawn without a panic
 	help              bool
-	hoverState        // hover.go: the hovered thing, taps, the help button, the query drag
+	hoverState                 // hover.go: the hovered thing, taps, the help button, the query drag
+	lesson            lessonUI // the lesson card and the glossary (lesson_ui.go)
 }
 
 // hoverIn returns the pointer if it is inside r.
@@ -42,14 +43,17 @@ func (a *App) hoverIn(r rect) (input.Pointer, bool) {
 // handleInput applies one tick of input: pointer position, keys, widgets.
 func (a *App) handleInput(in *input.Input) {
 	a.trackPointer(in)
-	if a.handleQueryDrag(in) {
+	a.handleLesson(in)
+	if !a.p.Freeze { // frozen: only the lesson's Back / Next act
+		dragging := a.handleQueryDrag(in) // querydrag.go
 		a.ui.noteDown(a, in)
-		return
+		if dragging {
+			return
+		}
+		a.handleWidgets(in)
+		a.handleKeys(in)
+		a.handleClicks(in)
 	}
-	a.ui.noteDown(a, in)
-	a.handleWidgets(in)
-	a.handleKeys(in)
-	a.handleClicks(in)
 	if !a.ui.lay.narrow {
 		a.ui.scroll = 0
 		return
@@ -129,7 +133,7 @@ func (a *App) Scene(w, h int) (out *scene.Scene) {
 	defer func() { a.ui.lastItems = len(s.Items) }()
 	p := painter{s}
 	useTextScale(a.p.Text)
-	L := computeLayout(w, h, a.p.Controls, a.ui.scroll, a.panelNames())
+	L := a.layoutFor(w, h) // computeLayout, with the lesson card and panel=
 	a.ui.w, a.ui.h, a.ui.lay = w, h, L
 	a.ui.scenes++
 	a.ui.panels = a.ui.panels[:0]
@@ -140,16 +144,24 @@ func (a *App) Scene(w, h int) (out *scene.Scene) {
 		s.EndGroup(g)
 	}
 	for i, pn := range a.panels {
-		r := L.panels[pn.name()]
+		r, shown := L.panels[pn.name()]
+		if !shown {
+			continue // panel=<another>
+		}
 		a.ui.panels = append(a.ui.panels, Region{Name: pn.name(), X: r.X, Y: r.Y, W: r.W, H: r.H})
 		title := fmt.Sprintf("%d · %s", i+1, pn.title())
-		group(r, func(p painter, r rect) { pn.draw(a, p, r, title) })
+		group(r, func(p painter, r rect) { pn.draw(a, p, r, title); a.markPanel(p, r, pn.name()) })
 	}
 	if L.controls.W > 0 {
 		a.ui.panels = append(a.ui.panels, Region{Name: PanelControls, X: L.controls.X, Y: L.controls.Y, W: L.controls.W, H: L.controls.H})
-		group(L.controls, a.drawControls)
+		group(L.controls, func(p painter, r rect) { a.drawControls(p, r); a.drawTipIn(p, r) })
 	}
-	group(L.header, a.drawHeader)
+	if c := a.ui.lesson.card; c.W > 0 {
+		group(c, a.drawLessonCard)
+	}
+	if L.header.W > 0 {
+		group(L.header, a.drawHeader)
+	}
 	if a.ui.help {
 		a.drawHelp(p, rect{0, 0, float32(w), float32(h)})
 	}

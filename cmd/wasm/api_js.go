@@ -92,6 +92,7 @@ func (b *bridge) install() {
 	api.Set("metrics", b.fn("metrics", func(args []js.Value) any {
 		return b.metricsJS()
 	}))
+	b.installLesson(api) // hsrviz.lesson (api_lesson_js.go)
 	b.installInspect(api)
 	js.Global().Set("hsrviz", api)
 

@@ -25,6 +25,8 @@
 //	hsrviz.exportPNG(panel?)  a Promise of a PNG data URL of the view or a panel (api_io_js.go)
 //	hsrviz.exportData()       the picture's rows, numbers and parameters (viz.ExportData)
 //	hsrviz.load({q, k, v})    show your own .npy files; a Promise (rejected: nothing changed)
+//	hsrviz.lesson()   {chapters: [{id, title}], current}; lesson(k) or lesson(id) opens a
+//	                  chapter with its parameters, lesson(-1) leaves the lesson (api_lesson_js.go)
 //
 // Bad calls (wrong types, unknown fields) return an error string (the
 // Promise-returning calls reject with an Error); they never throw.

@@ -140,6 +140,10 @@ func KeyName(k ebiten.Key, shift bool) string {
 		return input.KeyHome
 	case ebiten.KeyEnd:
 		return input.KeyEnd
+	case ebiten.KeyPageUp:
+		return input.KeyPageUp
+	case ebiten.KeyPageDown:
+		return input.KeyPageDown
 	case ebiten.KeyBracketLeft:
 		return "["
 	case ebiten.KeyBracketRight:

@@ -26,6 +26,8 @@ const (
 	KeyEscape    = "escape"
 	KeyHome      = "home"
 	KeyEnd       = "end"
+	KeyPageUp    = "pageup"
+	KeyPageDown  = "pagedown"
 )
 
 // Input is everything that happened during one tick.

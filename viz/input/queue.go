@@ -146,6 +146,10 @@ func KeyNameForCode(code string, shift bool) string {
 		return KeyHome
 	case "End":
 		return KeyEnd
+	case "PageUp":
+		return KeyPageUp
+	case "PageDown":
+		return KeyPageDown
 	case "BracketLeft":
 		return "["
 	case "BracketRight":

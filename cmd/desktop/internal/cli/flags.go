@@ -144,6 +144,13 @@ func Parse(args []string, stderr io.Writer) (Options, error) {
 	if o.Q != "" && (set["n"] || set["d"]) {
 		return o, fmt.Errorf("flags -n and -d cannot go with -q/-k: n and d come from the files")
 	}
+	if set["lesson"] {
+		// The chapter's parameters first, the other flags over them (as a
+		// link #lesson=id&… does).
+		if base, err = viz.PatchHash(base, "lesson="+url.QueryEscape(vals["lesson"].v)); err != nil {
+			return o, fmt.Errorf("flag -lesson: %v", strings.TrimPrefix(err.Error(), "hash: "))
+		}
+	}
 	q, err := url.ParseQuery(base.Hash())
 	if err != nil {
 		return o, fmt.Errorf("flag -hash: %v", err)
@@ -217,6 +224,9 @@ func paramUsage(name string) string {
 		"query":    "which query row the geometry and tree panels show (0 to m−1)",
 		"speed":    fmt.Sprintf("animation steps per second, %g to %g", viz.MinSpeed, viz.MaxSpeed),
 		"controls": "show the control column (false: panels only, keys still work)",
+		"lesson":   "open the guided lesson at this chapter id (with its parameters; other flags go over them); empty = free play",
+		"panel":    "show this panel alone, filling the window: " + strings.Join(viz.PanelNames(), ", ") + "; empty = all",
+		"freeze":   "ignore input but the lesson's Back/Next (for a projector or a kiosk)",
 		"text":     fmt.Sprintf("text-size scale for projectors, %g to %g (1 = default sizes)", viz.MinText, viz.MaxText),
 		"qvec":     "a dragged query at d = 2: i:x,y replaces row i of Q by (x, y) (\"\" = none)",
 	}[name]
