@@ -147,7 +147,7 @@ func (a *App) layoutFor(w, h int) layout {
 	if L.controls.W > 0 {
 		L.controls.Y += dy
 	}
-	u.card = rect{gap, headerH, W - 2*gap, cardH}
+	u.card = rect{gap, L.header.H, W - 2*gap, cardH} // under the header, which grows with the text size
 	return L
 }
 
