@@ -20,7 +20,7 @@ type histogramPanel struct {
 // score sample and how b is chosen only.
 func newHistogramPanel() panel {
 	h := &histogramPanel{}
-	h.memoPanel = memoPanel{id: PanelHistogram, heading: "Keys reported per query row",
+	h.memoPanel = memoPanel{id: PanelHistogram, heading: "Keys reported per row",
 		key: func(a *App, r rect) any {
 			if a.p.Hist == HistScores {
 				return a.scoresKey(r)
@@ -67,7 +67,7 @@ func (a *App) drawHistogramNow(p painter, r rect, title string) {
 	caption := "The bound holds on the mean; single rows may exceed it"
 	switch t := a.thresholdInfo(); {
 	case a.p.thresholdHow() == HowTopR:
-		caption = "Softmax top r: every row keeps r = n^γ keys (more on ties)"
+		caption = "Softmax top r: r = n^γ keys per row (more on ties)"
 	case t != nil && t.How != HowFixed:
 		caption = t.Text
 	case a.p.Kind == attention.Softmax:
