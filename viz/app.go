@@ -727,6 +727,11 @@ type Snapshot struct {
 	// NumberLines is where the numbers panel drew each line, by id, in
 	// order (an empty rectangle: the line did not fit).
 	NumberLines []Region `json:"number_lines,omitempty"`
+	// Stale is the panels showing results of older parameters (marked
+	// "stale" in their title row); Computing, the others still waiting
+	// for (part of) theirs (stale.go). Both empty: every panel is current.
+	Stale     []string `json:"stale,omitempty"`
+	Computing []string `json:"computing,omitempty"`
 }
 
 // Snapshot returns the current state.
@@ -751,6 +756,7 @@ func (a *App) Snapshot() Snapshot {
 	s.Buttons, s.Hover, s.Help = a.helpRegions(), a.ui.hover, a.ui.help
 	s.Tabs = a.histTabRegions()
 	s.NumberLines = a.numberLineRegions()
+	s.Stale, s.Computing = a.stalePanels(), a.computingPanels()
 	return s
 }
 

@@ -115,17 +115,26 @@ func (hp *heatmapPanel) heatRows(a *App) ([]*rowResult, int) {
 	nb := 0
 	for i := 0; i < m; i++ {
 		out[i] = nil
-		if a.rows != nil && i < len(a.rows.rows) && a.rows.rows[i].done {
-			out[i] = &a.rows.rows[i]
-		} else if a.shownRows != nil && i < len(a.shownRows.rows) && a.shownRows.rows[i].done &&
-			a.shownRows.key.data == a.dataVer && a.shownRows.key.q == a.qVer {
-			out[i] = &a.shownRows.rows[i]
-		}
-		if out[i] != nil {
+		if jb := heatRowJob(a, i); jb != nil {
+			out[i] = &jb.rows[i]
 			nb = len(out[i].dense)
 		}
 	}
 	return out, nb
+}
+
+// heatRowJob is the job whose row i the heatmap shows (nil: none): the
+// current job's finished row, else that of the last complete job of the
+// same keys and queries. Its key says for which parameters (stale.go).
+func heatRowJob(a *App, i int) *rowsJob {
+	if a.rows != nil && i < len(a.rows.rows) && a.rows.rows[i].done {
+		return a.rows
+	}
+	if a.shownRows != nil && i < len(a.shownRows.rows) && a.shownRows.rows[i].done &&
+		a.shownRows.key.data == a.dataVer && a.shownRows.key.q == a.qVer {
+		return a.shownRows
+	}
+	return nil
 }
 
 // aggregateMax reduces bins to cols columns by max (by magnitude, keeping
