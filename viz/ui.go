@@ -150,7 +150,11 @@ func (a *App) Scene(w, h int) (out *scene.Scene) {
 		}
 		a.ui.panels = append(a.ui.panels, Region{Name: pn.name(), X: r.X, Y: r.Y, W: r.W, H: r.H})
 		title := fmt.Sprintf("%d · %s", i+1, pn.title())
-		group(r, func(p painter, r rect) { pn.draw(a, p, r, title); a.drawStaleMark(p, r, pn.name()); a.markPanel(p, r, pn.name()) })
+		group(r, func(p painter, r rect) {
+			pn.draw(a, p, r, title)
+			a.drawStaleMark(p, r, pn.name())
+			a.markPanel(p, r, pn.name())
+		})
 	}
 	if L.controls.W > 0 {
 		a.ui.panels = append(a.ui.panels, Region{Name: PanelControls, X: L.controls.X, Y: L.controls.Y, W: L.controls.W, H: L.controls.H})
