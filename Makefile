@@ -80,7 +80,7 @@ fuzz:
 # 6 s at the defaults and at n = 2^14, d = 64, m = 64 (FrameIntervals); the
 # page's CPU over 10 idle seconds (IdleCPU); the load, split into download,
 # compilation, Go's start and the first frame (FirstFrame); the frame intervals and the time until
-# every panel is current after switching to n = 2^20 at d = 2 and d = 8 (LargeN). HSRVIZ_WEB=dir measures a web
+# every panel is current after switching to n = 2^20 at d = 2 and d = 4 (LargeN). HSRVIZ_WEB=dir measures a web
 # directory built already (another commit's, for before and after);
 # HSRVIZ_TRACE=dir also writes Chromium traces of the drags there.
 measure-browser: wasm

@@ -71,6 +71,15 @@
 //     ones (the header says what is pending). A compute error (the engine
 //     refuses) stops the pipeline with the message shown until the
 //     parameters change.
+//   - A panel showing results of older parameters is stale: an amber
+//     "stale · computing N%" tag in its title row and its name in
+//     Snapshot().Stale until its own results are current (stale.go). Each
+//     panel compares the key of what it draws (App.sum's, the trace's, the
+//     heatmap's rows', the scaling job's) with the key the current
+//     parameters want, so Numbers are of other parameters exactly when
+//     "numbers" is stale, and a new selected query marks only the trace's
+//     panels. Snapshot().Computing lists the panels still waiting for
+//     (part of) their results; both empty: every panel is current.
 //   - The HSR row and the dense row of a query use the same dot products,
 //     so their key sets agree exactly (ReLU^α: positive weight; softmax: a
 //     score ≥ the row's τ_i) and "exact" is checked, not assumed.
@@ -132,7 +141,8 @@
 //   - A panel: a new file panel_<name>.go with a type implementing panel
 //     (name, title, draw; clicker to take clicks), and one line in
 //     newPanels (panel.go). The layout, the numbering, the snapshot and
-//     the retained drawing follow (TestAddingAPanel).
+//     the retained drawing follow (TestAddingAPanel). If it can show
+//     results of older parameters, a case in panelFreshness (stale.go).
 //   - A data kind: attention/gen (Kind, kindNames, the Stream's rows); the
 //     app, the flags, the URL hash and the JS API take it from gen.Kinds.
 //   - An index kind: package hsr (IndexKind, indexKindNames, New) and

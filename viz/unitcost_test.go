@@ -1,0 +1,57 @@
+package viz
+
+import (
+	"os"
+	"testing"
+	"time"
+)
+
+// TestUnitCostsLargeN logs, natively, the longest unit of each kind while
+// the app computes n = 2^20 (d = 2 and d = 4): what blocks a frame in the
+// page (several times slower there). A measurement:
+//
+//	HSRVIZ_MEASURE=1 go test ./viz -run UnitCostsLargeN -v
+func TestUnitCostsLargeN(t *testing.T) {
+	if os.Getenv("HSRVIZ_MEASURE") == "" {
+		t.Skip("a measurement: HSRVIZ_MEASURE=1 go test ./viz -run UnitCostsLargeN -v")
+	}
+	names := map[unitKind]string{uGen: "gen", uScan: "scan build", uTree: "tree build", uCov: "covariance", uTrace: "trace",
+		uRowsStart: "rows start", uRowsHSR: "row (engine)", uRowsScores: "dense scores block", uRowsWeight: "dense weights block",
+		uRowsBins: "bins block", uScalingStart: "scaling start", uScaleScan: "prefix scan build", uScaleTree: "prefix tree build",
+		uScaleQuery: "scaling query", uTiming: "timing slice", uSpread: "score sample row"}
+	for _, hash := range []string{"n=1048576", "n=1048576&d=4"} {
+		p, err := ParseHash(hash)
+		if err != nil {
+			t.Fatal(err)
+		}
+		a, err := NewApp(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var longest [numUnitKinds]time.Duration
+		var total [numUnitKinds]time.Duration
+		var count [numUnitKinds]int
+		start := time.Now()
+		for {
+			k := a.nextUnit()
+			if k == uNone {
+				break
+			}
+			t0 := time.Now()
+			if err := a.runUnitSafely(k); err != nil {
+				t.Fatal(err)
+			}
+			d := time.Since(t0)
+			longest[k] = max(longest[k], d)
+			total[k] += d
+			count[k]++
+		}
+		t.Logf("%s: all in %v", hash, time.Since(start).Round(time.Millisecond))
+		for k := uGen; k < numUnitKinds; k++ {
+			if count[k] > 0 {
+				t.Logf("  %-20s %5d units, longest %8.1f ms, total %8.1f ms", names[k], count[k],
+					longest[k].Seconds()*1000, total[k].Seconds()*1000)
+			}
+		}
+	}
+}
