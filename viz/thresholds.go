@@ -535,7 +535,7 @@ func (c *controls) syncThreshold(p Params) {
 func bLabel(p Params) string {
 	switch p.thresholdHow() {
 	case HowPaper:
-		return "threshold b (paper's, σ_s measured)"
+		return "threshold b (paper's)"
 	case HowShare:
 		return "threshold b (share " + pct(p.Share) + ")"
 	case HowTopR:
