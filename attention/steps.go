@@ -80,6 +80,12 @@ func (e *Engine) WithIndex(kind IndexKind) (*Engine, error) {
 	if !kind.Valid() {
 		return nil, fmt.Errorf("attention: unknown index %d", uint8(kind))
 	}
+	return e.withIndex(kind, nil)
+}
+
+// withIndex is WithIndex with the index ix if not nil (built already over
+// the keys, of kind kind).
+func (e *Engine) withIndex(kind IndexKind, ix hsr.Index) (*Engine, error) {
 	s := &e.s
 	f := &Engine{s: newStore(s.d, s.dv, kind, nil), opt: e.opt}
 	if e.opt.IndexOnly {
@@ -92,6 +98,8 @@ func (e *Engine) WithIndex(kind IndexKind) (*Engine, error) {
 		}
 	}
 	switch au, isAuto := s.ix.(*hsr.Auto); {
+	case ix != nil:
+		f.s.ix = ix
 	case kind == IndexTree && isAuto:
 		f.s.ix = au.Tree
 	default:

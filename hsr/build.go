@@ -57,76 +57,160 @@ func (p *part) hi(i int) []float64 {
 // Cost: O(n log n) for the median selections plus one pass over the
 // coordinates; the split dimension is chosen from the node's cell (the
 // region its ancestors' splits leave it), the tight boxes are computed
-// afterwards, bottom-up, from the points in leaf order.
+// afterwards, bottom-up, from the points in leaf order. partBuild does the
+// same work in resumable steps (TreeBuilder).
 func buildPart(d int, pts []float64, ids []int32, leaf int, shells bool) *part {
+	pb := newPartBuild(d, pts, ids, leaf, shells)
+	for !pb.step(nil) {
+	}
+	return pb.p
+}
+
+// partBuild is buildPart in steps: a pass over the points, or one node's
+// median selection, at a time (each O(n·d) at most; the selections below
+// the root are smaller). The steps do the same work in the same order as
+// one call, so the part is the same bit for bit.
+type partBuild struct {
+	b      builder
+	pts    []float64
+	ids    []int32
+	shells bool
+	phase  int
+	stack  []buildFrame // nodes still to split, the next on top (preorder)
+	p      *part
+}
+
+// buildFrame is a node to build: rows perm[s:e] in cell (owned), at depth;
+// parent ≥ 0 is the node whose right child it is.
+type buildFrame struct {
+	s, e, depth int
+	cell        []float64
+	shell       bool
+	parent      int32
+}
+
+// partBuild phases, in order.
+const (
+	pbFinite = iota // are all coordinates finite?
+	pbCentre        // shells: the centre and every row's radius
+	pbCell          // the root's cell
+	pbNodes         // the nodes, one median selection per step
+	pbGather        // the rows in leaf order, Auto's sample
+	pbBoxes         // the tight boxes bottom-up, their float32 copies
+	pbDone
+)
+
+func newPartBuild(d int, pts []float64, ids []int32, leaf int, shells bool) *partBuild {
 	n := len(ids)
 	p := &part{d: d, finite: true, absMax: make([]float64, d)}
+	pb := &partBuild{pts: pts, ids: ids, shells: shells, p: p}
+	pb.b = builder{d: d, src: pts, leaf: leaf, p: p}
 	if n == 0 {
-		return p
+		pb.phase = pbDone
 	}
-	b := builder{d: d, src: pts, leaf: leaf, p: p,
-		perm: make([]int32, n), keys: make([]float64, n)}
-	for i := range b.perm {
-		b.perm[i] = int32(i)
-	}
-	for _, x := range pts {
-		if math.IsNaN(x) || math.IsInf(x, 0) {
-			p.finite = false
-			break
-		}
-	}
-	if p.finite && shells {
-		// Radius splits, and ball bounds around the mean on every node.
-		p.centre = make([]float64, d)
-		for r := 0; r < n; r++ {
-			for t, v := range pts[r*d : (r+1)*d] {
-				p.centre[t] += v
-			}
-		}
-		for t := range p.centre {
-			p.centre[t] /= float64(n)
-		}
-		b.radius = make([]float64, n)
-		for r := range b.radius {
-			b.radius[r] = radiusUp(pts[r*d:(r+1)*d], p.centre)
-		}
-		b.chain = max(2*leaf, shellMin)
-	}
-	// About 2n/leaf nodes for median splits.
-	est := 2*n/leaf + 1
-	p.nodes = make([]node, 0, est)
-	cell := make([]float64, 2*d)
-	copy(cell[:d], pts[:d])
-	copy(cell[d:], pts[:d])
-	for r := 1; r < n; r++ {
-		for t, v := range pts[r*d : (r+1)*d] {
-			if v < cell[t] {
-				cell[t] = v
-			}
-			if v > cell[d+t] {
-				cell[d+t] = v
-			}
-		}
-	}
-	b.build(0, n, 0, cell, b.chain > 0)
+	return pb
+}
 
-	// Gather the rows into leaf order so that a subtree is a contiguous run.
-	p.pts = make([]float64, n*d)
-	p.ids = make([]int32, n)
-	for r, src := range b.perm {
-		copy(p.pts[r*d:(r+1)*d], pts[int(src)*d:int(src+1)*d])
-		p.ids[r] = ids[src]
+// step does work until more (if not nil) says to stop, at least one step,
+// and reports whether the part is complete.
+func (pb *partBuild) step(more func() bool) bool {
+	for first := true; pb.phase != pbDone && (first || more == nil || more()); first = false {
+		pb.next()
 	}
-	if n >= sampleMinPoints {
-		// Auto's estimate of a query's reported fraction: every
-		// (n/sampleRows)-th row in leaf order, so the sample is spread over
-		// the whole tree, copied so that it is one short contiguous scan.
-		p.sample = make([]float64, sampleRows*d)
-		for j := range sampleRows {
-			r := (2*j + 1) * n / (2 * sampleRows)
-			copy(p.sample[j*d:(j+1)*d], p.pts[r*d:(r+1)*d])
+	return pb.phase == pbDone
+}
+
+// next does one step.
+func (pb *partBuild) next() {
+	b, p, pts := &pb.b, pb.p, pb.pts
+	d, n := b.d, len(pb.ids)
+	switch pb.phase {
+	case pbFinite:
+		b.perm, b.keys = make([]int32, n), make([]float64, n)
+		for i := range b.perm {
+			b.perm[i] = int32(i)
 		}
+		for _, x := range pts {
+			if math.IsNaN(x) || math.IsInf(x, 0) {
+				p.finite = false
+				break
+			}
+		}
+		pb.phase = pbCentre
+	case pbCentre:
+		if p.finite && pb.shells {
+			// Radius splits, and ball bounds around the mean on every node.
+			p.centre = make([]float64, d)
+			for r := 0; r < n; r++ {
+				for t, v := range pts[r*d : (r+1)*d] {
+					p.centre[t] += v
+				}
+			}
+			for t := range p.centre {
+				p.centre[t] /= float64(n)
+			}
+			b.radius = make([]float64, n)
+			for r := range b.radius {
+				b.radius[r] = radiusUp(pts[r*d:(r+1)*d], p.centre)
+			}
+			b.chain = max(2*b.leaf, shellMin)
+		}
+		pb.phase = pbCell
+	case pbCell:
+		// About 2n/leaf nodes for median splits.
+		est := 2*n/b.leaf + 1
+		p.nodes = make([]node, 0, est)
+		cell := make([]float64, 2*d)
+		copy(cell[:d], pts[:d])
+		copy(cell[d:], pts[:d])
+		for r := 1; r < n; r++ {
+			for t, v := range pts[r*d : (r+1)*d] {
+				if v < cell[t] {
+					cell[t] = v
+				}
+				if v > cell[d+t] {
+					cell[d+t] = v
+				}
+			}
+		}
+		pb.stack = append(pb.stack, buildFrame{s: 0, e: n, cell: cell, shell: b.chain > 0, parent: -1})
+		pb.phase = pbNodes
+	case pbNodes:
+		f := pb.stack[len(pb.stack)-1]
+		pb.stack = pb.stack[:len(pb.stack)-1]
+		pb.stack = b.split(f, pb.stack)
+		if len(pb.stack) == 0 {
+			pb.phase = pbGather
+		}
+	case pbGather:
+		// Gather the rows into leaf order so that a subtree is a contiguous run.
+		p.pts = make([]float64, n*d)
+		p.ids = make([]int32, n)
+		for r, src := range b.perm {
+			copy(p.pts[r*d:(r+1)*d], pts[int(src)*d:int(src+1)*d])
+			p.ids[r] = pb.ids[src]
+		}
+		if n >= sampleMinPoints {
+			// Auto's estimate of a query's reported fraction: every
+			// (n/sampleRows)-th row in leaf order, so the sample is spread over
+			// the whole tree, copied so that it is one short contiguous scan.
+			p.sample = make([]float64, sampleRows*d)
+			for j := range sampleRows {
+				r := (2*j + 1) * n / (2 * sampleRows)
+				copy(p.sample[j*d:(j+1)*d], p.pts[r*d:(r+1)*d])
+			}
+		}
+		pb.phase = pbBoxes
+	case pbBoxes:
+		pb.boxes()
+		pb.phase = pbDone
 	}
+}
+
+// boxes computes the tight boxes bottom-up, the ball radii, the float32
+// boxes and absMax.
+func (pb *partBuild) boxes() {
+	b, p, d := &pb.b, pb.p, pb.b.d
 	// Tight boxes, bottom-up: a leaf's from its rows, an internal node's as
 	// the union of its children's (children follow their parent in preorder).
 	p.box = make([]float64, 2*d*len(p.nodes))
@@ -186,7 +270,6 @@ func buildPart(d int, pts []float64, ids []int32, leaf int, shells bool) *part {
 	for t := range p.absMax {
 		p.absMax[t] = max(math.Abs(float64(root[t])), math.Abs(float64(root[d+t])))
 	}
-	return p
 }
 
 // down32 is the largest float32 ≤ x, up32 the smallest ≥ x (NaN stays NaN;
@@ -223,22 +306,27 @@ type builder struct {
 // over few points.
 var shellMin = 1024
 
-// build appends the subtree over perm[s:e], whose points lie in cell
-// (lo then hi; owned by this call), and returns its node number. With
-// shell, the node is split by distance from the centre at the median
-// radius: the inner half becomes an ordinary k-d subtree, the outer half
-// is split by radius again, down to b.chain points.
-func (b *builder) build(s, e, depth int, cell []float64, shell bool) int32 {
+// split appends node f (its rows perm[f.s:f.e], in f.cell) and pushes
+// its children onto stack, the left one on top, so that popping builds the
+// nodes in preorder: the left subtree whole, then the right. With f.shell,
+// the node is split by distance from the centre at the median radius: the
+// inner half becomes an ordinary k-d subtree, the outer half is split by
+// radius again, down to b.chain points.
+func (b *builder) split(f buildFrame, stack []buildFrame) []buildFrame {
 	d, p := b.d, b.p
+	s, e, cell := f.s, f.e, f.cell
 	me := int32(len(p.nodes))
 	p.nodes = append(p.nodes, node{start: int32(s), end: int32(e)})
-	if depth > p.height {
-		p.height = depth
+	if f.parent >= 0 {
+		p.nodes[f.parent].right = me
+	}
+	if f.depth > p.height {
+		p.height = f.depth
 	}
 	if e-s <= b.leaf {
-		return me
+		return stack
 	}
-	if shell && e-s >= 2*b.chain {
+	if f.shell && e-s >= 2*b.chain {
 		keys := b.keys[s:e]
 		for i, r := range b.perm[s:e] {
 			keys[i] = b.radius[r]
@@ -246,10 +334,9 @@ func (b *builder) build(s, e, depth int, cell []float64, shell bool) int32 {
 		m := (e - s) / 2
 		selectK(keys, b.perm[s:e], m)
 		left := slices.Clone(cell)
-		b.build(s, s+m, depth+1, left, false)
-		r := b.build(s+m, e, depth+1, cell, true)
-		p.nodes[me].right = r
-		return me
+		return append(stack,
+			buildFrame{s: s + m, e: e, depth: f.depth + 1, cell: cell, shell: true, parent: me},
+			buildFrame{s: s, e: s + m, depth: f.depth + 1, cell: left, parent: -1})
 	}
 	// Split the widest dimension of the cell at the median (by count, so
 	// the tree is balanced and its height is ⌈log2(n/leaf)⌉). A dimension
@@ -263,7 +350,7 @@ func (b *builder) build(s, e, depth int, cell []float64, shell bool) int32 {
 			}
 		}
 		if dim < 0 {
-			return me // all rows equal (or not comparable): one leaf
+			return stack // all rows equal (or not comparable): one leaf
 		}
 		kmin, kmax := math.Inf(1), math.Inf(-1)
 		for i, r := range b.perm[s:e] {
@@ -286,10 +373,9 @@ func (b *builder) build(s, e, depth int, cell []float64, shell bool) int32 {
 		copy(left, cell)
 		left[d+dim] = v
 		cell[dim] = v
-		b.build(s, s+m, depth+1, left, false)
-		r := b.build(s+m, e, depth+1, cell, false)
-		p.nodes[me].right = r
-		return me
+		return append(stack,
+			buildFrame{s: s + m, e: e, depth: f.depth + 1, cell: cell, parent: me},
+			buildFrame{s: s, e: s + m, depth: f.depth + 1, cell: left, parent: -1})
 	}
 }
 
