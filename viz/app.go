@@ -263,7 +263,7 @@ const (
 	uNone         unitKind = iota
 	uGen                   // a block of generated keys
 	uScan                  // the scan index (a copy of the keys) and the values
-	uTree                  // the tree and automatic indexes: O(n log n), one unit
+	uTree                  // a slice of the tree and automatic indexes' O(n log n) build
 	uCov                   // the key sample's covariance (geometry projection)
 	uTrace                 // the selected query's traced query
 	uRowsStart             // a new rows job

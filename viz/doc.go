@@ -39,8 +39,10 @@
 // # Cost and responsiveness
 //
 // Update runs pending work in units — a block of 2^16 generated key
-// entries, one engine build (the scan's O(n·d); the automatic index's tree,
-// O(n log n), shared by the tree engine), one query row of the score
+// entries, the scan engine's build (O(n·d)), a slice of treeSlice of the
+// automatic index's tree (O(n log n) in all, shared by the tree engine;
+// hsr.TreeBuilder: a pass over the keys or one node's median selection at
+// a time, the tree the same as one call's), one query row of the score
 // sample (min(n, 4096) dot products and a sort), one attention row (the half-space
 // query plus O(|S|·(d+dv))), one block of a dense row, one scaling row, ~2 ms
 // of timing — for a budget per tick: DefaultBudget while the user
@@ -50,8 +52,11 @@
 // A unit runs after another only if its kind's recent cost fits in what is
 // left; a kind never timed runs first in a tick; while the user interacts
 // a unit expected above maxInteractiveUnit waits until the input rests.
-// The units that cannot be split: the engine builds and the attention row
-// (one call each into package attention) and the traced query. Changing b,
+// The units that cannot be split: the scan engine's build and the
+// attention row (one call each into package attention), the traced query,
+// and the tree's steps (the root's median selection, a pass over the keys:
+// O(n·d) each). At n = 2^20 natively the scan's build is now the longest
+// unit (docs/performance.md, TestUnitCostsLargeN). Changing b,
 // α, the kind, γ, the index kind or the selected query reuses the keys and
 // the engines; only n, d, data, σ and seed regenerate and rebuild (tested
 // by counting builds). Memory: the keys three times (gen's, the scan's

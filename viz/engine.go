@@ -3,6 +3,7 @@ package viz
 import (
 	"fmt"
 	"math"
+	"time"
 
 	"gonum.org/v1/gonum/mat"
 
@@ -51,9 +52,12 @@ type dataset struct {
 	K, V    []float64 // n×d keys and n×dv values, as attention/gen makes them (or the loaded files)
 	ks, vs  filler    // the generators (or the loaded files, custom.go), filled a block per unit
 	engines [3]*attention.Engine
-	cov     []float64 // d×d covariance of a key sample (geometry projection)
-	mean    []float64
-	ready   bool
+	tree    *hsr.TreeBuilder // the automatic index's tree, built a slice per unit
+	// scaleTrees are the scaling series' prefix trees being built, by size
+	scaleTrees map[int]*hsr.TreeBuilder
+	cov        []float64 // d×d covariance of a key sample (geometry projection)
+	mean       []float64
+	ready      bool
 }
 
 func newDataset(p Params, version int) (*dataset, error) {
@@ -128,7 +132,8 @@ func (a *App) stepData() error {
 		ds.engines[hsr.IndexScan] = e
 		a.indexBuilds++
 	case ds.engines[hsr.IndexAuto] == nil:
-		if err := buildTreeEngines(&ds.engines); err != nil {
+		done, err := stepTreeEngines(&ds.engines, &ds.tree)
+		if err != nil || !done {
 			return err
 		}
 		a.indexBuilds++
@@ -139,19 +144,32 @@ func (a *App) stepData() error {
 	return nil
 }
 
-// buildTreeEngines adds the automatic and the tree engines beside the
-// scan's: hsr.Auto embeds its tree, so one build serves both.
-func buildTreeEngines(es *[3]*attention.Engine) error {
-	au, err := es[hsr.IndexScan].WithIndex(hsr.IndexAuto)
+// treeSlice is the build time of one tree unit (hsr.TreeBuilder.Step): a
+// slice of the O(n log n) build; a step it cannot split (the root's median
+// selection, a pass over the keys) may take longer.
+const treeSlice = 4 * time.Millisecond
+
+// stepTreeEngines adds the automatic and the tree engines beside the
+// scan's, a slice of their tree per call (*tb, started here): hsr.Auto
+// embeds its tree, so one build serves both. It reports whether the
+// engines are in.
+func stepTreeEngines(es *[3]*attention.Engine, tb **hsr.TreeBuilder) (bool, error) {
+	if *tb == nil {
+		*tb = es[hsr.IndexScan].TreeBuilder()
+	}
+	if !(*tb).Step(treeSlice) {
+		return false, nil
+	}
+	au, err := es[hsr.IndexScan].WithTree((*tb).Tree())
 	if err != nil {
-		return err
+		return false, err
 	}
 	tr, err := au.WithIndex(hsr.IndexTree)
 	if err != nil {
-		return err
+		return false, err
 	}
-	es[hsr.IndexAuto], es[hsr.IndexTree] = au, tr
-	return nil
+	es[hsr.IndexAuto], es[hsr.IndexTree], *tb = au, tr, nil
+	return true, nil
 }
 
 // sampleCovariance is the mean and d×d covariance of up to s evenly spaced keys.

@@ -109,9 +109,18 @@ func (a *App) stepScaling() error {
 			return nil
 		}
 		if se[want] == nil {
-			if err := buildTreeEngines((*[3]*attention.Engine)(se)); err != nil {
+			// a slice of the prefix's tree per unit (kept with the
+			// dataset: a new series of the same keys goes on with it)
+			if ds.scaleTrees == nil {
+				ds.scaleTrees = map[int]*hsr.TreeBuilder{}
+			}
+			tb := ds.scaleTrees[nn]
+			done, err := stepTreeEngines((*[3]*attention.Engine)(se), &tb)
+			ds.scaleTrees[nn] = tb
+			if err != nil || !done {
 				return err
 			}
+			delete(ds.scaleTrees, nn)
 			a.indexBuilds++
 			return nil
 		}
