@@ -76,6 +76,7 @@ type partBuild struct {
 	ids    []int32
 	shells bool
 	phase  int
+	pos    int          // pbGather: the next row; pbBoxes: nodes done (from the last)
 	stack  []buildFrame // nodes still to split, the next on top (preorder)
 	p      *part
 }
@@ -183,13 +184,22 @@ func (pb *partBuild) next() {
 			pb.phase = pbGather
 		}
 	case pbGather:
-		// Gather the rows into leaf order so that a subtree is a contiguous run.
-		p.pts = make([]float64, n*d)
-		p.ids = make([]int32, n)
-		for r, src := range b.perm {
+		// Gather the rows into leaf order so that a subtree is a contiguous
+		// run, stepRows rows per step.
+		if pb.pos == 0 {
+			p.pts = make([]float64, n*d)
+			p.ids = make([]int32, n)
+		}
+		to := min(n, pb.pos+stepRows)
+		for r := pb.pos; r < to; r++ {
+			src := b.perm[r]
 			copy(p.pts[r*d:(r+1)*d], pts[int(src)*d:int(src+1)*d])
 			p.ids[r] = pb.ids[src]
 		}
+		if pb.pos = to; to < n {
+			return
+		}
+		pb.pos = 0
 		if n >= sampleMinPoints {
 			// Auto's estimate of a query's reported fraction: every
 			// (n/sampleRows)-th row in leaf order, so the sample is spread over
@@ -202,20 +212,32 @@ func (pb *partBuild) next() {
 		}
 		pb.phase = pbBoxes
 	case pbBoxes:
-		pb.boxes()
-		pb.phase = pbDone
+		if pb.boxes() {
+			pb.phase = pbDone
+		}
 	}
 }
 
-// boxes computes the tight boxes bottom-up, the ball radii, the float32
-// boxes and absMax.
-func (pb *partBuild) boxes() {
+// stepRows is about the rows a pass of a step covers (pbGather, pbBoxes).
+const stepRows = 1 << 15
+
+// boxes computes the tight boxes bottom-up, the ball radii, then the
+// float32 boxes and absMax, nodes over about stepRows rows per call; it
+// reports whether they are complete.
+func (pb *partBuild) boxes() bool {
 	b, p, d := &pb.b, pb.p, pb.b.d
 	// Tight boxes, bottom-up: a leaf's from its rows, an internal node's as
 	// the union of its children's (children follow their parent in preorder).
-	p.box = make([]float64, 2*d*len(p.nodes))
-	for i := len(p.nodes) - 1; i >= 0; i-- {
+	if pb.pos == 0 {
+		p.box = make([]float64, 2*d*len(p.nodes))
+	}
+	rows := 0
+	for ; pb.pos < len(p.nodes) && rows < stepRows; pb.pos++ {
+		i := len(p.nodes) - 1 - pb.pos
 		nd := p.nodes[i]
+		if nd.right == 0 {
+			rows += int(nd.end - nd.start)
+		}
 		lo, hi := p.lo(i), p.hi(i)
 		if b.radius != nil {
 			if nd.right == 0 {
@@ -256,6 +278,9 @@ func (pb *partBuild) boxes() {
 			}
 		}
 	}
+	if pb.pos < len(p.nodes) {
+		return false
+	}
 	// The boxes the queries read: float32, rounded outwards, so each still
 	// contains its node's points and a query touches half the bytes.
 	p.box32 = make([]float32, len(p.box))
@@ -270,6 +295,7 @@ func (pb *partBuild) boxes() {
 	for t := range p.absMax {
 		p.absMax[t] = max(math.Abs(float64(root[t])), math.Abs(float64(root[d+t])))
 	}
+	return true
 }
 
 // down32 is the largest float32 ≤ x, up32 the smallest ≥ x (NaN stays NaN;

@@ -74,8 +74,8 @@ func TestTreeBuilderSameTree(t *testing.T) {
 	rng := rand.New(rand.NewPCG(11, 12))
 	for _, kind := range []string{"gauss", "uniform", "dup", "equal", "grid", "decay"} {
 		for _, d := range []int{1, 2, 5, 8, 16} {
-			for _, n := range []int{0, 1, 7, 300, 4000, sampleMinPoints + 77} {
-				if n == sampleMinPoints+77 && d > 5 {
+			for _, n := range []int{0, 1, 7, 300, 4000, sampleMinPoints + 77, 2*stepRows + 5} {
+				if n > 4000 && d > 5 {
 					continue
 				}
 				pts := genPoints(rng, kind, n, d)
