@@ -598,7 +598,10 @@ const maxInteractiveUnit = 4 * time.Millisecond
 // IdleBudget is the compute time of a tick once nobody has used the
 // pointer, the wheel or the keys for idleAfter: the frame has nothing else
 // to do, and results arrive several times sooner than at DefaultBudget.
-const IdleBudget = 10 * time.Millisecond
+// 30 ms: in a browser on SwiftShader a frame is 50 ms apart anyway, and
+// n = 2^20 is current in 37 s instead of 60-100 s at 10 ms
+// (docs/performance.md, "Large n in the browser").
+const IdleBudget = 30 * time.Millisecond
 
 // idleAfter is how long (seconds) the input must rest for IdleBudget.
 const idleAfter = 0.5
