@@ -1,9 +1,7 @@
 package viz
 
 import (
-	"image/png"
 	"net/url"
-	"os"
 	"strings"
 	"testing"
 
@@ -402,10 +400,7 @@ func TestLessonFold(t *testing.T) {
 // TestWriteLessonPNG writes a chapter's picture for inspection when
 // HSRVIZ_PNG names a directory.
 func TestWriteLessonPNG(t *testing.T) {
-	dir := os.Getenv("HSRVIZ_PNG")
-	if dir == "" {
-		t.Skip("set HSRVIZ_PNG=/tmp to write PNGs")
-	}
+	dir := pngDir(t)
 	for _, c := range []struct {
 		name, hash string
 		w, h       int
@@ -430,13 +425,7 @@ func TestWriteLessonPNG(t *testing.T) {
 				}
 			}
 		}
-		img := scene.Rasterize(a.Scene(c.w, c.h))
-		f, err := os.Create(dir + "/hsrviz_" + c.name + ".png")
-		if err != nil {
-			t.Fatal(err)
-		}
-		png.Encode(f, img)
-		f.Close()
+		writePNG(t, dir+"/hsrviz_"+c.name+".png", scene.Rasterize(a.Scene(c.w, c.h)))
 	}
 }
 

@@ -1,6 +1,7 @@
 package viz
 
 import (
+	"image"
 	"image/png"
 	"os"
 	"testing"
@@ -8,13 +9,37 @@ import (
 	"github.com/hsrviz/hsrviz/viz/scene"
 )
 
-// TestWritePNG writes Rasterize output for manual inspection when
-// HSRVIZ_PNG names a directory (skipped otherwise: it is a tool, not a check).
-func TestWritePNG(t *testing.T) {
+// pngDir is the directory HSRVIZ_PNG names, for the tests that write
+// pictures to look at; without it the test is skipped.
+func pngDir(t *testing.T) string {
+	t.Helper()
 	dir := os.Getenv("HSRVIZ_PNG")
 	if dir == "" {
 		t.Skip("set HSRVIZ_PNG=/tmp to write PNGs")
 	}
+	return dir
+}
+
+// writePNG writes img to path as a PNG.
+func writePNG(t *testing.T, path string, img image.Image) {
+	t.Helper()
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = png.Encode(f, img)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		t.Fatalf("%s: %v", path, err)
+	}
+}
+
+// TestWritePNG writes Rasterize output for manual inspection when
+// HSRVIZ_PNG names a directory (skipped otherwise: it is a tool, not a check).
+func TestWritePNG(t *testing.T) {
+	dir := pngDir(t)
 	for _, c := range []struct {
 		name string
 		hash string
@@ -28,12 +53,6 @@ func TestWritePNG(t *testing.T) {
 	} {
 		a := settled(t, c.hash)
 		a.step = len(a.trace.Steps) * 2 / 3
-		img := scene.Rasterize(a.Scene(c.w, c.h))
-		f, err := os.Create(dir + "/hsrviz_" + c.name + ".png")
-		if err != nil {
-			t.Fatal(err)
-		}
-		png.Encode(f, img)
-		f.Close()
+		writePNG(t, dir+"/hsrviz_"+c.name+".png", scene.Rasterize(a.Scene(c.w, c.h)))
 	}
 }
