@@ -400,18 +400,13 @@ func TestLessonFold(t *testing.T) {
 // TestWriteLessonPNG writes a chapter's picture for inspection when
 // HSRVIZ_PNG names a directory.
 func TestWriteLessonPNG(t *testing.T) {
-	dir := pngDir(t)
-	for _, c := range []struct {
-		name, hash string
-		w, h       int
-	}{
+	writePNGs(t, "hsrviz_", []pngCase{
 		{"lesson_halfspace", "lesson=halfspace", 1280, 800},
 		{"lesson_tree_720", "lesson=tree", 1280, 720},
 		{"lesson_softmax", "lesson=softmax", 1280, 800},
 		{"lesson_phone", "lesson=attention", 390, 844},
 		{"panel_tree", "lesson=tree&panel=tree", 800, 600},
-	} {
-		a := settled(t, c.hash)
+	}, func(a *App, c pngCase) {
 		a.Scene(c.w, c.h)
 		a.ui.lesson.moved = true
 		if c.name == "lesson_softmax" { // a glossary tooltip over the first Numbers row
@@ -425,8 +420,7 @@ func TestWriteLessonPNG(t *testing.T) {
 				}
 			}
 		}
-		writePNG(t, dir+"/hsrviz_"+c.name+".png", scene.Rasterize(a.Scene(c.w, c.h)))
-	}
+	})
 }
 
 // TestLessonSoftmaxBoundHolds: chapter 5's setting has rows whose certified

@@ -234,8 +234,7 @@ func TestThresholdPNG(t *testing.T) {
 		"scores_topr":    "n=4096&d=16&m=32&kind=softmax&hist=scores",
 		"counts_share":   "n=4096&d=64&m=32&data=decaying&share=0.05",
 	} {
-		a := settled(t, hash)
-		writePNG(t, dir+"/thr_"+name+".png", scene.Rasterize(a.Scene(1280, 800)))
+		writePNG(t, dir+"/thr_"+name+".png", scene.Rasterize(settled(t, hash).Scene(1280, 800)))
 	}
 }
 
