@@ -25,29 +25,22 @@ func grow[T any](x []T, n int) []T {
 		return append(x, make([]T, n)...)
 	}
 	y := make([]T, len(x)+n, c)
-	adviseHuge(unsafe.Pointer(unsafe.SliceData(y)), c*size)
+	madviseHuge(unsafe.Pointer(unsafe.SliceData(y)), c*size, madvHugepage)
 	copy(y, x)
-	collapseHuge(unsafe.Pointer(unsafe.SliceData(y)), c*size)
+	madviseHuge(unsafe.Pointer(unsafe.SliceData(y)), c*size, madvCollapse)
 	return y
 }
 
-// adviseHuge applies MADV_HUGEPAGE to the whole 2 MiB pages inside
-// [p, p+size), before they are first written.
-func adviseHuge(p unsafe.Pointer, size int) {
-	const huge = 2 << 20
-	lo := int((huge - uintptr(p)%huge) % huge)
-	n := (size - lo) &^ (huge - 1)
-	if n <= 0 {
-		return
-	}
-	b := unsafe.Slice((*byte)(p), size)
-	_ = syscall.Madvise(b[lo:lo+n], 14) // MADV_HUGEPAGE
-}
+// Advice values for madviseHuge (package syscall has no MADV_COLLAPSE).
+const (
+	madvHugepage = 14 // MADV_HUGEPAGE: back with huge pages when first written
+	madvCollapse = 25 // MADV_COLLAPSE: move to huge pages now (Linux 6.1)
+)
 
-// collapseHuge asks the kernel to move the whole 2 MiB pages inside
-// [p, p+size) to huge pages now (MADV_COLLAPSE; an error, as on kernels
-// without it, changes nothing).
-func collapseHuge(p unsafe.Pointer, size int) {
+// madviseHuge gives the kernel advice for the whole 2 MiB pages inside
+// [p, p+size); an error, as on kernels without MADV_COLLAPSE, changes
+// nothing.
+func madviseHuge(p unsafe.Pointer, size, advice int) {
 	const huge = 2 << 20
 	lo := int((huge - uintptr(p)%huge) % huge)
 	n := (size - lo) &^ (huge - 1)
@@ -55,5 +48,5 @@ func collapseHuge(p unsafe.Pointer, size int) {
 		return
 	}
 	b := unsafe.Slice((*byte)(p), size)
-	_ = syscall.Madvise(b[lo:lo+n], 25) // MADV_COLLAPSE
+	_ = syscall.Madvise(b[lo:lo+n], advice)
 }

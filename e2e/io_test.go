@@ -13,7 +13,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/chromedp/chromedp"
@@ -21,33 +20,17 @@ import (
 
 	"github.com/hsrviz/hsrviz/attention"
 	"github.com/hsrviz/hsrviz/hsr"
+	"github.com/hsrviz/hsrviz/internal/hsrattntest"
 	"github.com/hsrviz/hsrviz/internal/npy"
 	"github.com/hsrviz/hsrviz/viz"
 )
 
-var hsrattnBuild struct {
-	sync.Once
-	bin string
-	err error
-}
+var hsrattnBuild once
 
 // hsrattnBin builds cmd/hsrattn once.
 func hsrattnBin(t *testing.T) string {
 	t.Helper()
-	hsrattnBuild.Do(func() {
-		bin := filepath.Join(workDir, "hsrattn")
-		cmd := exec.Command(goTool(), "build", "-o", bin, "./cmd/hsrattn")
-		cmd.Dir = moduleRoot()
-		if out, err := cmd.CombinedOutput(); err != nil {
-			hsrattnBuild.err = fmt.Errorf("building cmd/hsrattn: %v\n%s", err, out)
-			return
-		}
-		hsrattnBuild.bin = bin
-	})
-	if hsrattnBuild.err != nil {
-		t.Fatal(hsrattnBuild.err)
-	}
-	return hsrattnBuild.bin
+	return hsrattnBuild.command(t, "hsrattn", "./cmd/hsrattn", "")
 }
 
 // tensorFiles writes Q (m×d), K (n×d) and V (n×dv) of known random values
@@ -64,39 +47,29 @@ func tensorFiles(t *testing.T, dir string, seed uint64, m, n, d, dv int) (Q, K, 
 	}
 	Q, K, V = mk(m, d), mk(n, d), mk(n, dv)
 	for i, x := range []*mat.Dense{Q, K, V} {
-		p := filepath.Join(dir, []string{"Q.npy", "K.npy", "V.npy"}[i])
-		if err := npy.WriteFile(p, x); err != nil {
+		var b bytes.Buffer
+		if err := npy.Write(&b, x); err != nil {
 			t.Fatal(err)
 		}
-		b, err := os.ReadFile(p)
-		if err != nil {
-			t.Fatal(err)
-		}
-		raw[i] = b
+		raw[i] = b.Bytes()
+	}
+	if err := hsrattntest.WriteQKV(dir, raw[0], raw[1], raw[2]); err != nil {
+		t.Fatal(err)
 	}
 	return Q, K, V, raw
 }
 
-// hsrattnRows runs hsrattn on dir's Q, K, V with args and returns its
-// per-row reported counts, and the sets of hsrattn's code path
-// (internal/npy, attention.NewEngine, Batch) on the same files.
-func hsrattnRows(t *testing.T, dir string, p attention.Params, args ...string) (counts []int, sets [][]int) {
+// sameAsHsrattn checks rows against hsrattn run on dir's Q, K, V with
+// args: the sets of hsrattn's code path (internal/npy, attention.NewEngine,
+// Batch with p) on the same files, and the binary's per-row counts.
+func sameAsHsrattn(t *testing.T, what string, rows []viz.ExportRow, dir string, p attention.Params, args ...string) {
 	t.Helper()
-	cmd := exec.Command(hsrattnBin(t), append([]string{"-q", "Q.npy", "-k", "K.npy", "-v", "V.npy", "-out", "O.npy", "-stats", "S.json"}, args...)...)
-	cmd.Dir = dir
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("hsrattn %v: %v\n%s", args, err, out)
-	}
-	js, err := os.ReadFile(filepath.Join(dir, "S.json"))
+	counts, err := hsrattntest.Reported(hsrattnBin(t), dir, append([]string{"-q", "Q.npy", "-k", "K.npy", "-v", "V.npy", "-out", "O.npy", "-stats", "S.json"}, args...)...)
 	if err != nil {
 		t.Fatal(err)
 	}
-	var st struct{ Reported []int }
-	if err := json.Unmarshal(js, &st); err != nil {
-		t.Fatal(err)
-	}
 	var ms [3]*mat.Dense
-	for i, f := range []string{"Q.npy", "K.npy", "V.npy"} {
+	for i, f := range hsrattntest.Names {
 		if ms[i], err = npy.ReadFile(filepath.Join(dir, f)); err != nil {
 			t.Fatal(err)
 		}
@@ -109,10 +82,38 @@ func hsrattnRows(t *testing.T, dir string, p attention.Params, args ...string) (
 	if err != nil {
 		t.Fatal(err)
 	}
+	var sets [][]int
 	for _, r := range res.Rows {
 		sets = append(sets, r.Keys)
 	}
-	return st.Reported, sets
+	sameSets(t, what+" vs hsrattn's path", rows, sets)
+	if len(counts) != len(rows) {
+		t.Fatalf("%s: %d rows, the hsrattn binary %d", what, len(rows), len(counts))
+	}
+	for i, r := range rows {
+		if len(r.Reported) != counts[i] {
+			t.Errorf("%s: row %d: %d keys, the hsrattn binary %d", what, i, len(r.Reported), counts[i])
+		}
+	}
+}
+
+// nativeSets is the reported sets of the native app on p, computed to the end.
+func nativeSets(t *testing.T, p viz.Params) [][]int {
+	t.Helper()
+	native, err := viz.NewApp(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	native.Settle()
+	ne, err := native.ExportData()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var sets [][]int
+	for _, r := range ne.Rows {
+		sets = append(sets, r.Reported)
+	}
+	return sets
 }
 
 // evalAwait evaluates a JS expression whose value is a Promise, as a
@@ -206,20 +207,7 @@ func TestBrowserExportAndLoad(t *testing.T) {
 	}
 
 	e := p.exportData()
-	native, err := viz.NewApp(s.Params)
-	if err != nil {
-		t.Fatal(err)
-	}
-	native.Settle()
-	ne, err := native.ExportData()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var nsets [][]int
-	for _, r := range ne.Rows {
-		nsets = append(nsets, r.Reported)
-	}
-	sameSets(t, "exportData vs the native engine", e.Rows, nsets)
+	sameSets(t, "exportData vs the native engine", e.Rows, nativeSets(t, s.Params))
 	if e.Params != s.Params {
 		t.Errorf("exportData params %+v, snapshot %+v", e.Params, s.Params)
 	}
@@ -246,13 +234,7 @@ func TestBrowserExportAndLoad(t *testing.T) {
 	custom := p.screenshot("io-custom.png")
 	checkDrawn(t, "custom data", custom, s.Panels, 2)
 	e = p.exportData()
-	counts, sets := hsrattnRows(t, dir, attention.Params{Kind: attention.ReLU, Alpha: 2, B: 0.5}, "-alpha", "2", "-b", "0.5")
-	sameSets(t, "custom rows vs hsrattn's path", e.Rows, sets)
-	for i, r := range e.Rows {
-		if len(r.Reported) != counts[i] {
-			t.Errorf("row %d: %d keys, the hsrattn binary %d", i, len(r.Reported), counts[i])
-		}
-	}
+	sameAsHsrattn(t, "custom rows", e.Rows, dir, attention.Params{Kind: attention.ReLU, Alpha: 2, B: 0.5}, "-alpha", "2", "-b", "0.5")
 
 	// A bad file: rejected naming the problem; nothing changes.
 	bad := append([]byte(nil), raw[1]...)
@@ -360,20 +342,7 @@ func TestDesktopExportFlags(t *testing.T) {
 		t.Errorf("-export-png: %v, want the 1024×700 window", b)
 	}
 	e := readJSON(jsonPath)
-	native, err := viz.NewApp(e.Params)
-	if err != nil {
-		t.Fatal(err)
-	}
-	native.Settle()
-	ne, err := native.ExportData()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var nsets [][]int
-	for _, r := range ne.Rows {
-		nsets = append(nsets, r.Reported)
-	}
-	sameSets(t, "desktop -export-json vs the native engine", e.Rows, nsets)
+	sameSets(t, "desktop -export-json vs the native engine", e.Rows, nativeSets(t, e.Params))
 
 	// Your own tensors.
 	tdir := t.TempDir()
@@ -387,13 +356,7 @@ func TestDesktopExportFlags(t *testing.T) {
 	if e.Data.Kind != "custom" || e.Data.N != 1500 || e.Data.D != 6 || e.Data.M != 9 || e.Data.DV != 3 {
 		t.Fatalf("custom export: %+v", e.Data)
 	}
-	counts, sets := hsrattnRows(t, tdir, attention.Params{Kind: attention.ReLU, Alpha: 3, B: 0.4}, "-alpha", "3", "-b", "0.4")
-	sameSets(t, "desktop custom vs hsrattn's path", e.Rows, sets)
-	for i, r := range e.Rows {
-		if len(r.Reported) != counts[i] {
-			t.Errorf("row %d: %d keys, the hsrattn binary %d", i, len(r.Reported), counts[i])
-		}
-	}
+	sameAsHsrattn(t, "desktop custom", e.Rows, tdir, attention.Params{Kind: attention.ReLU, Alpha: 3, B: 0.4}, "-alpha", "3", "-b", "0.4")
 
 	// Bad path, bad file: an exit status, a message, no file.
 	missing := filepath.Join(dir, "nodir", "x.json")

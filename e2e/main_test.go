@@ -117,20 +117,28 @@ func webDir(t *testing.T) string {
 // desktopBin builds cmd/desktop (cgo, GLFW).
 func desktopBin(t *testing.T) string {
 	t.Helper()
-	desktopBuild.Do(func() {
-		bin := filepath.Join(workDir, "hsrviz-desktop")
-		cmd := exec.Command(goTool(), "build", "-o", bin, "./cmd/desktop")
+	return desktopBuild.command(t, "hsrviz-desktop", "./cmd/desktop", " (needs gcc and the X11/GL headers: see .ci/run)")
+}
+
+// command builds the command pkg (a path from the module root) as
+// workDir/name, once per run, and returns its path; hint follows the
+// package in a build failure's message.
+func (b *once) command(t *testing.T, name, pkg, hint string) string {
+	t.Helper()
+	b.Do(func() {
+		bin := filepath.Join(workDir, name)
+		cmd := exec.Command(goTool(), "build", "-o", bin, pkg)
 		cmd.Dir = moduleRoot()
 		if out, err := cmd.CombinedOutput(); err != nil {
-			desktopBuild.err = fmt.Errorf("building cmd/desktop (needs gcc and the X11/GL headers: see .ci/run): %v\n%s", err, out)
+			b.err = fmt.Errorf("building %s%s: %v\n%s", strings.TrimPrefix(pkg, "./"), hint, err, out)
 			return
 		}
-		desktopBuild.val = bin
+		b.val = bin
 	})
-	if desktopBuild.err != nil {
-		t.Fatal(desktopBuild.err)
+	if b.err != nil {
+		t.Fatal(b.err)
 	}
-	return desktopBuild.val
+	return b.val
 }
 
 // oracle runs the engine natively on p to completion and moves the trace

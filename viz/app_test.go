@@ -17,6 +17,13 @@ func settled(t *testing.T, hash string) *App {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return newSettled(t, p)
+}
+
+// newSettled is NewApp(p) run until nothing is pending (every result
+// computed, or stopped by an error).
+func newSettled(t *testing.T, p Params) *App {
+	t.Helper()
 	a, err := NewApp(p)
 	if err != nil {
 		t.Fatal(err)

@@ -3,10 +3,8 @@ package viz
 import (
 	"bytes"
 	"encoding/binary"
-	"encoding/json"
 	"math"
 	"math/rand/v2"
-	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
@@ -16,6 +14,7 @@ import (
 	"github.com/hsrviz/hsrviz/attention"
 	"github.com/hsrviz/hsrviz/attention/gen"
 	"github.com/hsrviz/hsrviz/hsr"
+	"github.com/hsrviz/hsrviz/internal/hsrattntest"
 	"github.com/hsrviz/hsrviz/internal/npy"
 )
 
@@ -176,10 +175,8 @@ func TestLoadCustomAgainstHsrattnBinary(t *testing.T) {
 		t.Fatalf("building hsrattn: %v\n%s", err, out)
 	}
 	f := makeFiles(11, 300, 2000, 8, 3) // 300 query rows: the app shows the first MaxM
-	for i, b := range [][]byte{f.q, f.k, f.v} {
-		if err := os.WriteFile(filepath.Join(dir, []string{"Q.npy", "K.npy", "V.npy"}[i]), b, 0o644); err != nil {
-			t.Fatal(err)
-		}
+	if err := hsrattntest.WriteQKV(dir, f.q, f.k, f.v); err != nil {
+		t.Fatal(err)
 	}
 	a, err := NewApp(DefaultParams())
 	if err != nil {
@@ -206,25 +203,16 @@ func TestLoadCustomAgainstHsrattnBinary(t *testing.T) {
 			args[i] = strings.ToUpper(x[:1]) + ".npy"
 		}
 	}
-	cmd := exec.Command(bin, args...)
-	cmd.Dir = dir
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("hsrattn %v: %v\n%s", args, err, out)
-	}
-	js, err := os.ReadFile(filepath.Join(dir, "stats.json"))
+	counts, err := hsrattntest.Reported(bin, dir, args...)
 	if err != nil {
 		t.Fatal(err)
 	}
-	var st struct{ Reported []int }
-	if err := json.Unmarshal(js, &st); err != nil {
-		t.Fatal(err)
-	}
-	if len(st.Reported) != 300 {
-		t.Fatalf("hsrattn: %d rows", len(st.Reported))
+	if len(counts) != 300 {
+		t.Fatalf("hsrattn: %d rows", len(counts))
 	}
 	for i, r := range e.Rows {
-		if len(r.Reported) != st.Reported[i] {
-			t.Errorf("row %d: app %d keys, hsrattn %d", i, len(r.Reported), st.Reported[i])
+		if len(r.Reported) != counts[i] {
+			t.Errorf("row %d: app %d keys, hsrattn %d", i, len(r.Reported), counts[i])
 		}
 	}
 }

@@ -21,11 +21,7 @@ import (
 // settledApp returns an App of p with every result computed.
 func settledApp(t *testing.T, p Params) *App {
 	t.Helper()
-	a, err := NewApp(p)
-	if err != nil {
-		t.Fatal(err)
-	}
-	a.Settle()
+	a := newSettled(t, p)
 	if a.failed != nil {
 		t.Fatal(a.failed)
 	}

@@ -1,9 +1,7 @@
 package viz
 
 import (
-	"image/png"
 	"net/url"
-	"os"
 	"strings"
 	"testing"
 
@@ -402,21 +400,13 @@ func TestLessonFold(t *testing.T) {
 // TestWriteLessonPNG writes a chapter's picture for inspection when
 // HSRVIZ_PNG names a directory.
 func TestWriteLessonPNG(t *testing.T) {
-	dir := os.Getenv("HSRVIZ_PNG")
-	if dir == "" {
-		t.Skip("set HSRVIZ_PNG=/tmp to write PNGs")
-	}
-	for _, c := range []struct {
-		name, hash string
-		w, h       int
-	}{
+	writePNGs(t, "hsrviz_", []pngCase{
 		{"lesson_halfspace", "lesson=halfspace", 1280, 800},
 		{"lesson_tree_720", "lesson=tree", 1280, 720},
 		{"lesson_softmax", "lesson=softmax", 1280, 800},
 		{"lesson_phone", "lesson=attention", 390, 844},
 		{"panel_tree", "lesson=tree&panel=tree", 800, 600},
-	} {
-		a := settled(t, c.hash)
+	}, func(a *App, c pngCase) {
 		a.Scene(c.w, c.h)
 		a.ui.lesson.moved = true
 		if c.name == "lesson_softmax" { // a glossary tooltip over the first Numbers row
@@ -430,14 +420,7 @@ func TestWriteLessonPNG(t *testing.T) {
 				}
 			}
 		}
-		img := scene.Rasterize(a.Scene(c.w, c.h))
-		f, err := os.Create(dir + "/hsrviz_" + c.name + ".png")
-		if err != nil {
-			t.Fatal(err)
-		}
-		png.Encode(f, img)
-		f.Close()
-	}
+	})
 }
 
 // TestLessonSoftmaxBoundHolds: chapter 5's setting has rows whose certified

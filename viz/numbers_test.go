@@ -443,3 +443,53 @@ func TestNumbersPanelWhole(t *testing.T) {
 		}
 	}
 }
+
+// TestNumbersPanelLeavesOutDetailsFirst: when the panel is too small for
+// every line in any layout (a lesson card above it at 1280×800), the
+// details go first and the verdict stays: "HSR vs dense" is drawn whole,
+// and a line says how many were hidden, matching the lines left out.
+func TestNumbersPanelLeavesOutDetailsFirst(t *testing.T) {
+	a := settled(t, "lesson=halfspace")
+	a.Scene(1280, 800)
+	a.Scene(1280, 800)
+	var pr Region
+	for _, r := range a.Snapshot().Panels {
+		if r.Name == PanelNumbers {
+			pr = r
+		}
+	}
+	drawn, empty := map[string]bool{}, 0
+	for _, l := range a.Snapshot().NumberLines {
+		if l.W > 0 && l.H > 0 {
+			if l.X < pr.X || l.Y < pr.Y || l.X+l.W > pr.X+pr.W || l.Y+l.H > pr.Y+pr.H {
+				t.Errorf("line %q at %+v not inside the panel %+v", l.Name, l, pr)
+			}
+			drawn[l.Name] = true
+		} else {
+			empty++
+		}
+	}
+	if !drawn["exact"] || !drawn["keys"] || !drawn["work"] {
+		t.Fatalf("drawn lines %v: want exact, keys and work among them", drawn)
+	}
+	if empty == 0 {
+		t.Fatal("every line fits at this size: the test needs a setting where some are left out")
+	}
+	if !drawn["hidden"] {
+		t.Fatalf("%d lines left out but no line says so (drawn %v)", empty, drawn)
+	}
+	// The hidden ones are the first of leaveOut among the panel's lines.
+	present := map[string]bool{}
+	for _, l := range a.numberLines() {
+		present[l.id] = true
+	}
+	left := 0
+	for _, id := range leaveOut {
+		if present[id] && left < empty {
+			left++
+			if drawn[id] {
+				t.Errorf("%q drawn while a more important line was left out", id)
+			}
+		}
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"image/color"
 	"math"
+	"slices"
 	"time"
 
 	"github.com/hsrviz/hsrviz/viz/scene"
@@ -506,29 +507,26 @@ func (a *App) drawNumbersNow(p painter, r rect, title string) []Region {
 		a.drawWaiting(p, body)
 		return nil
 	}
-	lay := numLayouts
-	var pl []placed
-	for l := layoutFull; l < numLayouts; l++ {
-		var ok bool
-		if pl, ok = placeNumbers(lines, body, l); ok {
-			lay = l
-			break
-		}
-	}
-	if lay == numLayouts {
-		lay = layoutOneCol
-		pl, _ = placeNumbers(lines, body, lay)
-	}
+	all := lines
+	lines, pl, lay := fitNumbers(lines, body)
 	lh := lineHeight(sizeNumber)
 	lb := lineHeight(sizeLabel)
-	regions := make([]Region, len(lines))
+	regions := make([]Region, 0, len(all)+1)
+	for _, l := range all { // the lines left out keep an empty region
+		if !slices.ContainsFunc(lines, func(k numberLine) bool { return k.id == l.id }) {
+			regions = append(regions, Region{Name: l.id})
+		}
+	}
+	first := len(regions)
+	regions = append(regions, make([]Region, len(lines))...)
+	shown := regions[first:]
 	for i, l := range lines {
-		regions[i].Name = l.id
+		shown[i].Name = l.id
 		at := pl[i]
 		if at.y+at.h > body.Y+body.H+1 {
 			continue // did not fit: an empty region
 		}
-		regions[i].X, regions[i].Y, regions[i].W, regions[i].H = at.x, at.y, at.w, at.h
+		shown[i].X, shown[i].Y, shown[i].W, shown[i].H = at.x, at.y, at.w, at.h
 		a.explain(PanelNumbers, rect{at.x, at.y, at.w, at.h}, l.label)
 		right := at.x + at.w
 		lc := colText
@@ -590,6 +588,48 @@ func (a *App) drawNumbersNow(p painter, r rect, title string) []Region {
 		p.line(at.x, at.y+at.h-2, right, at.y+at.h-2, colGrid, 1)
 	}
 	return regions
+}
+
+// leaveOut is the order in which lines are left out of a Numbers panel
+// too small for all of them in any layout (a lesson card above it, a
+// projector's large text): the theory and the details first; the flags,
+// the verdict (exact, or the error within its bound) and the keys and
+// work per row stay to the last.
+var leaveOut = []string{"expected", "nodes", "slope", "bound", "topr", "time", "dots", "work", "keys"}
+
+// fitNumbers returns the lines to draw, where and in which layout: all of
+// them in the first layout where they fit whole; else, leaving out lines
+// in leaveOut order, the first set that fits whole in a compact layout,
+// with a line saying how many are hidden; else (a tiny window) the
+// compact column of all, as much as fits.
+func fitNumbers(lines []numberLine, body rect) ([]numberLine, []placed, numbersLayout) {
+	for l := layoutFull; l < numLayouts; l++ {
+		if pl, ok := placeNumbers(lines, body, l); ok {
+			return lines, pl, l
+		}
+	}
+	kept := lines
+	for _, id := range leaveOut {
+		next := slices.DeleteFunc(slices.Clone(kept), func(l numberLine) bool { return l.id == id })
+		if len(next) == len(kept) {
+			continue
+		}
+		kept = next
+		hidden := fmt.Sprintf("%d lines hidden", len(lines)-len(kept))
+		if len(lines)-len(kept) == 1 {
+			hidden = "1 line hidden"
+		}
+		try := append(slices.Clone(kept), numberLine{id: "hidden", flag: true,
+			label: hidden + ": a larger window, smaller text or Hide text shows it all",
+			short: hidden + " (a larger window shows it all)"})
+		for l := layoutOneCol; l < numLayouts; l++ {
+			if pl, ok := placeNumbers(try, body, l); ok {
+				return try, pl, l
+			}
+		}
+	}
+	pl, _ := placeNumbers(lines, body, layoutOneCol)
+	return lines, pl, layoutOneCol
 }
 
 // drawCheck and drawCross are drawn marks (the font has no ✓).

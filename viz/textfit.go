@@ -108,13 +108,6 @@ func panelBodyWrapped(r rect, caption string) rect {
 
 // textRect is the box a scene text takes (its anchor and alignment).
 func textRect(t scene.Text) rect {
-	w := scene.TextWidth(t.S, t.Size)
-	x := t.X
-	switch t.Align {
-	case scene.AlignCenter:
-		x -= w / 2
-	case scene.AlignRight:
-		x -= w
-	}
-	return rect{x, t.Y, w, scene.TextHeight(t.Size)}
+	x, y, w, h := t.Box()
+	return rect{x, y, w, h}
 }

@@ -1,9 +1,7 @@
 package viz
 
 import (
-	"image/png"
 	"math"
-	"os"
 	"slices"
 	"strings"
 	"testing"
@@ -229,24 +227,14 @@ func TestScoreHistogram(t *testing.T) {
 // TestThresholdPNG writes the score view for a look when HSRVIZ_PNG names
 // a directory (a tool, not a check).
 func TestThresholdPNG(t *testing.T) {
-	dir := os.Getenv("HSRVIZ_PNG")
-	if dir == "" {
-		t.Skip("set HSRVIZ_PNG=/tmp to write PNGs")
-	}
+	dir := pngDir(t)
 	for name, hash := range map[string]string{
 		"scores_relu":    "n=4096&d=64&m=32&data=decaying&paper_b=true&hist=scores",
 		"scores_softmax": "n=4096&d=16&m=32&kind=softmax&tau=paper&share=0.02&hist=scores",
 		"scores_topr":    "n=4096&d=16&m=32&kind=softmax&hist=scores",
 		"counts_share":   "n=4096&d=64&m=32&data=decaying&share=0.05",
 	} {
-		a := settled(t, hash)
-		img := scene.Rasterize(a.Scene(1280, 800))
-		f, err := os.Create(dir + "/thr_" + name + ".png")
-		if err != nil {
-			t.Fatal(err)
-		}
-		png.Encode(f, img)
-		f.Close()
+		writePNG(t, dir+"/thr_"+name+".png", scene.Rasterize(settled(t, hash).Scene(1280, 800)))
 	}
 }
 

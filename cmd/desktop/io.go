@@ -80,14 +80,7 @@ func (h *ioHooks) scripted() bool { return h.o.ExportPNG != "" || h.o.ExportJSON
 // afterDraw answers the requests of this frame and, scripted, writes the
 // files once the picture is complete and quits.
 func (h *ioHooks) afterDraw(screen *ebiten.Image) {
-	var img *image.RGBA
-	pixels := func() *image.RGBA {
-		if img == nil {
-			img = image.NewRGBA(screen.Bounds())
-			screen.ReadPixels(img.Pix)
-		}
-		return img
-	}
+	pixels := ebitenview.Pixels(screen)
 	for _, r := range h.app.TakeRequests() {
 		switch r {
 		case viz.RequestExport:

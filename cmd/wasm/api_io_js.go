@@ -13,6 +13,7 @@ import (
 	"github.com/hajimehoshi/ebiten/v2"
 
 	"github.com/hsrviz/hsrviz/viz"
+	"github.com/hsrviz/hsrviz/viz/ebitenview"
 )
 
 // The export and load part of window.hsrviz (viz/export.go, viz/custom.go
@@ -156,14 +157,7 @@ func (b *bridge) installIO() {
 		if len(io.pngs) == 0 && len(reqs) == 0 {
 			return
 		}
-		var img *image.RGBA
-		pixels := func() *image.RGBA {
-			if img == nil {
-				img = image.NewRGBA(screen.Bounds())
-				screen.ReadPixels(img.Pix)
-			}
-			return img
-		}
+		pixels := ebitenview.Pixels(screen)
 		scale := b.game.Scale()
 		for _, r := range io.pngs {
 			reg, err := b.app.PanelRegion(r.panel)

@@ -267,17 +267,10 @@ func itemBounds(it scene.Item, s float32) (image.Rectangle, bool) {
 		if !finite(x.X, x.Y, x.Size) || x.Size <= 0 {
 			return image.Rectangle{}, false
 		}
-		w := scene.TextWidth(x.S, x.Size)
-		x0 := x.X
-		switch x.Align {
-		case scene.AlignCenter:
-			x0 -= w / 2
-		case scene.AlignRight:
-			x0 -= w
-		}
+		x0, y0, w, h := x.Box()
 		// Glyphs may reach a little past the advance and the line box.
 		m := x.Size / 2
-		return pixelsOut(x0-m, x.Y-m, x0+w+m, x.Y+scene.TextHeight(x.Size)+m, s, pad), true
+		return pixelsOut(x0-m, y0-m, x0+w+m, y0+h+m, s, pad), true
 	case scene.Raster:
 		if !finite(x.X, x.Y, x.W, x.H) {
 			return image.Rectangle{}, false

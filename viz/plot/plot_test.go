@@ -129,16 +129,9 @@ func textInside(t *testing.T, s *scene.Scene, r Rect) {
 		if !ok {
 			continue
 		}
-		w := scene.TextWidth(tx.S, tx.Size)
-		x0 := tx.X
-		switch tx.Align {
-		case scene.AlignCenter:
-			x0 -= w / 2
-		case scene.AlignRight:
-			x0 -= w
-		}
-		if x0 < r.X-0.5 || x0+w > r.X+r.W+0.5 || tx.Y < r.Y-0.5 || tx.Y+scene.TextHeight(tx.Size) > r.Y+r.H+0.5 {
-			t.Errorf("text %q at [%v,%v]x[%v,%v] outside %+v", tx.S, x0, x0+w, tx.Y, tx.Y+scene.TextHeight(tx.Size), r)
+		x0, y0, w, h := tx.Box()
+		if x0 < r.X-0.5 || x0+w > r.X+r.W+0.5 || y0 < r.Y-0.5 || y0+h > r.Y+r.H+0.5 {
+			t.Errorf("text %q at [%v,%v]x[%v,%v] outside %+v", tx.S, x0, x0+w, y0, y0+h, r)
 		}
 	}
 }

@@ -109,6 +109,21 @@ type Raster struct {
 	Changed    image.Rectangle
 }
 
+// Box is the line box t takes: its left edge x is X moved by the
+// alignment, its width w is TextWidth(S, Size), its top y is Y and its
+// height h is TextHeight(Size).
+func (t Text) Box() (x, y, w, h float32) {
+	w = TextWidth(t.S, t.Size)
+	x = t.X
+	switch t.Align {
+	case AlignCenter:
+		x -= w / 2
+	case AlignRight:
+		x -= w
+	}
+	return x, t.Y, w, TextHeight(t.Size)
+}
+
 func (Rect) isItem()    {}
 func (Line) isItem()    {}
 func (Circle) isItem()  {}

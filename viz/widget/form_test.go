@@ -172,14 +172,7 @@ func TestDrawAllStatesInsideRect(t *testing.T) {
 	// by 2 px; text may not).
 	for _, it := range sc.Items {
 		if tx, ok := it.(scene.Text); ok {
-			w := scene.TextWidth(tx.S, tx.Size)
-			x0 := tx.X
-			switch tx.Align {
-			case scene.AlignCenter:
-				x0 -= w / 2
-			case scene.AlignRight:
-				x0 -= w
-			}
+			x0, _, w, _ := tx.Box()
 			if x0 < 5-0.5 || x0+w > 235+0.5 {
 				t.Errorf("text %q spans %v..%v outside 5..235", tx.S, x0, x0+w)
 			}
