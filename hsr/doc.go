@@ -33,6 +33,10 @@
 //     of sparse attention) prunes whole inner shells with one ball test
 //     each, where a box-only k-d tree at d = 8 has split each coordinate
 //     only about twice and its outer boxes all straddle the hyperplane.
+//     TreeBuilder builds the same tree, bit for bit, in steps of bounded
+//     cost (a pass over at most 2^15 rows or one node's median selection;
+//     the root's selection, O(n), and a few whole passes, O(n·d), stay
+//     one step each), for a caller that must draw frames meanwhile.
 //     A query prunes a node when
 //     max_{box} <a, x> ≤ c, reports it whole (without a single dot product)
 //     when min_{box} <a, x> > c, opens it otherwise, and scans straddling
