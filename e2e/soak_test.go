@@ -5,11 +5,14 @@ import (
 	"math/rand/v2"
 	"os"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/chromedp/cdproto/input"
 	"github.com/chromedp/chromedp"
+
+	"github.com/hsrviz/hsrviz/viz"
 )
 
 // TestBrowserSoak is a class's worth of hostile use in one minute: seeded
@@ -118,7 +121,19 @@ func TestBrowserSoak(t *testing.T) {
 			default:
 				call = f
 			}
-			if e, null := p.call(call); !null {
+			// d is good only while n·d stays under the cap (the random
+			// clicks and drags may have moved n up to 2^20): beyond it
+			// the refusal, naming n·d, is the right answer.
+			d := 0
+			if strings.HasPrefix(call, "hsrviz.set({d: ") {
+				fmt.Sscanf(call, "hsrviz.set({d: %d})", &d)
+			}
+			overCap := func() bool { return d > 0 && p.snapshot().Params.N*d > viz.MaxND }
+			before := overCap()
+			switch e, null := p.call(call); {
+			case before && (null || !strings.Contains(e, "n·d")):
+				t.Errorf("%s over the n·d cap: got %q, want a refusal naming n·d", call, e)
+			case !null && !(strings.Contains(e, "n·d") && (before || overCap())):
 				t.Errorf("%s refused: %s", call, e)
 			}
 		case 6: // junk in the address bar
