@@ -204,6 +204,9 @@ func (b *bridge) exportZip(frame *image.RGBA, scale float64) {
 	b.app.SetStatus(fmt.Sprintf("downloaded %s (%d files, %d KB)", name, len(files), (len(zip)+1023)/1024))
 }
 
+// revokeAfterMs is how long a download's blob stays alive.
+const revokeAfterMs = 10000
+
 // download hands data to the browser as a file download.
 func download(name string, data []byte, mime string) {
 	u8 := js.Global().Get("Uint8Array").New(len(data))
@@ -223,9 +226,14 @@ func download(name string, data []byte, mime string) {
 		revoke.Release()
 		return nil
 	})
-	js.Global().Call("setTimeout", revoke, 60000)
-	// For tests and scripts: what was offered last.
-	js.Global().Set("hsrvizLastDownload", map[string]any{"name": name, "bytes": len(data)})
+	// The browser reads the blob when the click starts the download;
+	// after revokeAfterMs it is released (a page exporting several times
+	// must not keep every zip).
+	js.Global().Call("setTimeout", revoke, revokeAfterMs)
+	// For tests and scripts: what was offered last, when, and when its
+	// blob is released (performance.now() milliseconds).
+	at := now()
+	js.Global().Set("hsrvizLastDownload", map[string]any{"name": name, "bytes": len(data), "at": at, "released": at + revokeAfterMs})
 }
 
 // copyLink writes the page's link to the clipboard.
