@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"math/bits"
 	"slices"
 
 	"github.com/hsrviz/hsrviz/hsr"
@@ -77,6 +78,45 @@ type work struct {
 	block blockWork
 	q     qsketch     // the query quantised for the sketch
 	seg   []segResult // per segment of a parallel sketch filter
+	bits  []uint64    // sortIDs' bitmap of the ids
+}
+
+// sortIDs sorts ids, distinct and in [0, n), ascending: through a bitmap
+// of n bits when that is cheaper than comparison sorting (many ids: a tree
+// reporting 10% of n = 2^20 keys sorted them in 8 ms of a 20 ms row, the
+// bitmap takes well under 1 ms), else slices.Sort. The order is the same
+// either way (distinct ids have one ascending order); a repeated id, which
+// no index reports, falls back to slices.Sort.
+func sortIDs(ids []int, n int, w *work) {
+	words := (n + 63) / 64
+	if len(ids) < 64 || len(ids)*bits.Len(uint(len(ids))) < 2*words {
+		slices.Sort(ids)
+		return
+	}
+	if cap(w.bits) < words {
+		w.bits = make([]uint64, words)
+	}
+	bm := w.bits[:words]
+	for x, id := range ids {
+		m := uint64(1) << (uint(id) % 64)
+		if uint(id) >= uint(n) || bm[id/64]&m != 0 {
+			for _, j := range ids[:x] {
+				bm[j/64] = 0
+			}
+			slices.Sort(ids)
+			return
+		}
+		bm[id/64] |= m
+	}
+	k := 0
+	for i, word := range bm {
+		for word != 0 {
+			ids[k] = i*64 + bits.TrailingZeros64(word)
+			k++
+			word &= word - 1
+		}
+		bm[i] = 0
+	}
 }
 
 // blockWork is the scratch of one row block of Prefill's filter.
@@ -170,7 +210,7 @@ func (s *store) query(q []float64, c float64, lim int, w *work) hsr.Stats {
 		return true
 	})
 	if !asc && !slices.IsSorted(w.ids) {
-		slices.Sort(w.ids)
+		sortIDs(w.ids, lim, w)
 	}
 	w.dots = w.dots[:0]
 	for _, j := range w.ids {
