@@ -52,8 +52,11 @@ type dataset struct {
 	K, V    []float64 // n×d keys and n×dv values, as attention/gen makes them (or the loaded files)
 	ks, vs  filler    // the generators (or the loaded files, custom.go), filled a block per unit
 	engines [3]*attention.Engine
-	tree    *hsr.TreeBuilder // the automatic index's tree, built a slice per unit
-	// scaleTrees are the scaling series' prefix trees being built, by size
+	scan    *attention.EngineBuilder // the scan engine, built a slice per unit
+	tree    *hsr.TreeBuilder         // the automatic index's tree, built a slice per unit
+	// scaleScans and scaleTrees are the scaling series' prefix scan engines
+	// and trees being built, by size
+	scaleScans map[int]*attention.EngineBuilder
 	scaleTrees map[int]*hsr.TreeBuilder
 	cov        []float64 // d×d covariance of a key sample (geometry projection)
 	mean       []float64
@@ -124,9 +127,8 @@ func (a *App) stepData() error {
 		k := ds.ks.Fill(ds.K[from*ds.d : min(ds.n, from+rows)*ds.d])
 		ds.vs.Fill(ds.V[from*ds.dv : (from+k)*ds.dv])
 	case ds.engines[hsr.IndexScan] == nil:
-		e, err := attention.NewEngineWith(mat.NewDense(ds.n, ds.d, ds.K), mat.NewDense(ds.n, ds.dv, ds.V),
-			hsr.IndexScan, engineOptions)
-		if err != nil {
+		e, err := stepScanEngine(&ds.scan, ds.K, ds.V, ds.n, ds.d, ds.dv)
+		if err != nil || e == nil {
 			return err
 		}
 		ds.engines[hsr.IndexScan] = e
@@ -148,6 +150,26 @@ func (a *App) stepData() error {
 // slice of the O(n log n) build; a step it cannot split (the root's median
 // selection, a pass over the keys) may take longer.
 const treeSlice = 4 * time.Millisecond
+
+// stepScanEngine builds a slice (treeSlice) of the scan engine over the
+// first n keys and values (attention.EngineBuilder, started in *eb) and
+// returns the engine once it is complete, else nil.
+func stepScanEngine(eb **attention.EngineBuilder, K, V []float64, n, d, dv int) (*attention.Engine, error) {
+	if *eb == nil {
+		b, err := attention.NewEngineBuilder(mat.NewDense(n, d, K[:n*d]), mat.NewDense(n, dv, V[:n*dv]), engineOptions)
+		if err != nil {
+			return nil, err
+		}
+		*eb = b
+	}
+	done, err := (*eb).Step(treeSlice)
+	if err != nil || !done {
+		return nil, err
+	}
+	e := (*eb).Engine()
+	*eb = nil
+	return e, nil
+}
 
 // stepTreeEngines adds the automatic and the tree engines beside the
 // scan's, a slice of their tree per call (*tb, started here): hsr.Auto
@@ -339,7 +361,10 @@ func (a *App) stepRows() error {
 	i := jb.next
 	r := &jb.rows[i]
 	q := Q[i*d : (i+1)*d]
-	block := max(1024, (1<<17)/d)
+	// 2^15 key entries of dense scores per unit, four times as many keys
+	// of weights or bins: about a millisecond natively each (several in
+	// the page), so that at n = 2^20 no unit holds a frame.
+	block := max(1024, (1<<15)/d)
 	e := ds.engine(jb.key.index)
 	switch jb.phase {
 	case phHSR:

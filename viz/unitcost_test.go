@@ -15,10 +15,6 @@ func TestUnitCostsLargeN(t *testing.T) {
 	if os.Getenv("HSRVIZ_MEASURE") == "" {
 		t.Skip("a measurement: HSRVIZ_MEASURE=1 go test ./viz -run UnitCostsLargeN -v")
 	}
-	names := map[unitKind]string{uGen: "gen", uScan: "scan build", uTree: "tree build", uCov: "covariance", uTrace: "trace",
-		uRowsStart: "rows start", uRowsHSR: "row (engine)", uRowsScores: "dense scores block", uRowsWeight: "dense weights block",
-		uRowsBins: "bins block", uScalingStart: "scaling start", uScaleScan: "prefix scan build", uScaleTree: "prefix tree build",
-		uScaleQuery: "scaling query", uTiming: "timing slice", uSpread: "score sample row"}
 	for _, hash := range []string{"n=1048576", "n=1048576&d=4"} {
 		p, err := ParseHash(hash)
 		if err != nil {
@@ -49,7 +45,7 @@ func TestUnitCostsLargeN(t *testing.T) {
 		t.Logf("%s: all in %v", hash, time.Since(start).Round(time.Millisecond))
 		for k := uGen; k < numUnitKinds; k++ {
 			if count[k] > 0 {
-				t.Logf("  %-20s %5d units, longest %8.1f ms, total %8.1f ms", names[k], count[k],
+				t.Logf("  %-20s %5d units, longest %8.1f ms, total %8.1f ms", unitNames[k], count[k],
 					longest[k].Seconds()*1000, total[k].Seconds()*1000)
 			}
 		}
