@@ -102,7 +102,8 @@ const (
 	pbCell          // the root's cell
 	pbNodes         // the nodes, one per step, a large one's split in slices
 	pbGather        // the rows in leaf order, Auto's sample
-	pbBoxes         // the tight boxes bottom-up, their float32 copies
+	pbBoxes         // the tight boxes bottom-up
+	pbBox32         // their float32 copies
 	pbDone
 )
 
@@ -261,6 +262,10 @@ func (pb *partBuild) next() {
 		pb.phase = pbBoxes
 	case pbBoxes:
 		if pb.boxes() {
+			pb.pos, pb.phase = 0, pbBox32
+		}
+	case pbBox32:
+		if pb.boxes32() {
 			pb.phase = pbDone
 		}
 	}
@@ -269,9 +274,8 @@ func (pb *partBuild) next() {
 // stepRows is about the rows a pass of a step covers (pbGather, pbBoxes).
 const stepRows = 1 << 15
 
-// boxes computes the tight boxes bottom-up, the ball radii, then the
-// float32 boxes and absMax, nodes over about stepRows rows per call; it
-// reports whether they are complete.
+// boxes computes the tight boxes bottom-up and the ball radii, nodes over
+// about stepRows rows per call; it reports whether they are complete.
 func (pb *partBuild) boxes() bool {
 	b, p, d := &pb.b, pb.p, pb.b.d
 	// Tight boxes, bottom-up: a leaf's from its rows, an internal node's as
@@ -326,18 +330,28 @@ func (pb *partBuild) boxes() bool {
 			}
 		}
 	}
-	if pb.pos < len(p.nodes) {
-		return false
-	}
+	return pb.pos == len(p.nodes)
+}
+
+// boxes32 rounds the boxes outwards to float32, about stepRows/4 nodes
+// per call, then absMax; it reports whether they are complete.
+func (pb *partBuild) boxes32() bool {
+	p, d := pb.p, pb.b.d
 	// The boxes the queries read: float32, rounded outwards, so each still
 	// contains its node's points and a query touches half the bytes.
-	p.box32 = make([]float32, len(p.box))
-	for i := range p.nodes {
+	if pb.pos == 0 {
+		p.box32 = make([]float32, len(p.box))
+	}
+	to := min(len(p.nodes), pb.pos+stepRows/4)
+	for i := pb.pos; i < to; i++ {
 		o := 2 * d * i
 		for t := 0; t < d; t++ {
 			p.box32[o+t] = down32(p.box[o+t])
 			p.box32[o+d+t] = up32(p.box[o+d+t])
 		}
+	}
+	if pb.pos = to; to < len(p.nodes) {
+		return false
 	}
 	root := p.box32[:2*d]
 	for t := range p.absMax {
