@@ -171,6 +171,25 @@ func stepScanEngine(eb **attention.EngineBuilder, K, V []float64, n, d, dv int) 
 	return e, nil
 }
 
+// stepRow runs a slice (treeSlice) of e's row of query q at position i
+// (attention.RowStepper, started in *rs) and returns the row, e.Row's,
+// once it is complete.
+func stepRow(rs **attention.RowStepper, e *attention.Engine, q []float64, i int, ap attention.Params, out []float64) (attention.Row, bool, error) {
+	if *rs == nil {
+		st, err := e.RowStepper(q, i, ap, out)
+		if err != nil {
+			return attention.Row{}, false, err
+		}
+		*rs = st
+	}
+	if !(*rs).Step(treeSlice) {
+		return attention.Row{}, false, nil
+	}
+	row, err := (*rs).Row()
+	*rs = nil
+	return row, err == nil, err
+}
+
 // stepTreeEngines adds the automatic and the tree engines beside the
 // scan's, a slice of their tree per call (*tb, started here): hsr.Auto
 // embeds its tree, so one build serves both. It reports whether the
@@ -312,7 +331,8 @@ type rowsJob struct {
 	inS     []bool
 	o, oh   []float64
 	smax, z float64
-	zKept   float64 // Σ of the dense weights of the reported keys
+	zKept   float64               // Σ of the dense weights of the reported keys
+	stepper *attention.RowStepper // the engine's row in progress (phHSR)
 	// the dense set of the row in progress against the engine's (tally)
 	denseCount int
 	differ     bool
@@ -368,11 +388,15 @@ func (a *App) stepRows() error {
 	e := ds.engine(jb.key.index)
 	switch jb.phase {
 	case phHSR:
-		// The engine's row, as hsrattn computes it: one unit (the query and
-		// O(|S|·(d+dv)) of re-scoring and sums).
-		row, err := e.Row(q, i, jb.ap, jb.oh)
+		// The engine's row, as hsrattn computes it, a slice per unit
+		// (attention.RowStepper: the query, then O(|S|·(d+dv)) of
+		// re-scoring and sums in slices).
+		row, done, err := stepRow(&jb.stepper, e, q, i, jb.ap, jb.oh)
 		if err != nil {
 			return fmt.Errorf("row %d: %w", i, err)
+		}
+		if !done {
+			return nil
 		}
 		r.row = row
 		r.count = row.Count

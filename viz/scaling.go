@@ -38,6 +38,7 @@ type scalingJob struct {
 	sizes         []int
 	mq            int // queries per size
 	next, qi      int
+	stepper       *attention.RowStepper // query qi's row in progress
 	acc           scalePoint
 	points        []scalePoint
 	complete      bool
@@ -137,8 +138,8 @@ func (a *App) stepScaling() error {
 	if len(sj.out) != ds.dv {
 		sj.out = make([]float64, ds.dv)
 	}
-	row, err := e.Row(q, sj.qi, ap, sj.out)
-	if err != nil {
+	row, done, err := stepRow(&sj.stepper, e, q, sj.qi, ap, sj.out)
+	if err != nil || !done {
 		return err
 	}
 	sj.addRow(row.Count, row.Stats, d, ds.dv)
