@@ -212,7 +212,11 @@ func logLongGaps(t *testing.T, p *page, iv []float64) {
 		slices.Sort(v)
 		t.Logf("  units over 20 ms: %-20s %3d, longest %.0f ms", k, len(v), v[len(v)-1])
 	}
-	t.Logf("  GC: %v cycles, pauses %.1f ms in all", m.GC.Num, m.GC.PauseTotalMs)
+	longest := 0.0
+	for _, q := range m.GC.Pauses {
+		longest = max(longest, q.Ms)
+	}
+	t.Logf("  GC: %v cycles, pauses %.1f ms in all, the longest of the last %d %.1f ms", m.GC.Num, m.GC.PauseTotalMs, len(m.GC.Pauses), longest)
 	for i, g := range iv {
 		if g <= 100 {
 			continue
