@@ -38,9 +38,10 @@
 //
 // # Cost and responsiveness
 //
-// Update runs pending work in units — a block of 2^16 generated key
-// entries, a slice of treeSlice (4 ms) of the scan engine's build (O(n·d)
-// in all; attention.EngineBuilder) or of the automatic index's tree
+// Update runs pending work in units — a block of 2^15 generated key
+// and value entries, a slice of treeSlice (4 ms) of the scan engine's
+// build (O(n·d) in all; attention.EngineBuilder) or of the automatic
+// index's tree
 // (O(n log n) in all, shared by the tree engine; hsr.TreeBuilder: at most
 // 2^15 rows of a pass or ~2^16 key visits of a node's split at a time),
 // one query row of the score sample (min(n, 4096) dot products and a

@@ -104,8 +104,10 @@ func (ds *dataset) score(q []float64, j int) (qk, s float64) {
 // vmax is ‖V‖∞.
 func (ds *dataset) vmax() float64 { return ds.engines[hsr.IndexScan].VInf() }
 
-// genBlock is the number of key entries generated per unit.
-const genBlock = 1 << 16
+// genBlock is the number of key and value entries generated per unit
+// (about a millisecond natively): at d = 2 the values (dv = 8 per key)
+// are most of them.
+const genBlock = 1 << 15
 
 // engineOptions: the visualizer counts the work of the index it animates,
 // on every platform alike (attention.EngineOptions.IndexOnly).
@@ -122,7 +124,7 @@ func (a *App) stepData() error {
 	}
 	switch {
 	case ds.ks.Done() < ds.n:
-		rows := max(1, genBlock/ds.d)
+		rows := max(1, genBlock/(ds.d+ds.dv))
 		from := ds.ks.Done()
 		k := ds.ks.Fill(ds.K[from*ds.d : min(ds.n, from+rows)*ds.d])
 		ds.vs.Fill(ds.V[from*ds.dv : (from+k)*ds.dv])
