@@ -42,6 +42,10 @@ type Options struct {
 	Out   string       // the .wasm to write
 	Cache string       // where the patched Ebiten copy is kept (os.UserCacheDir()/hsrviz when empty)
 	Log   func(string) // notes (nil: none)
+
+	// For measurements (internal/cmd/wasmsize): Symbols keeps the name
+	// section (no -ldflags="-s -w"), NoPatch builds against Ebiten as it is.
+	Symbols, NoPatch bool
 }
 
 // Build builds Root's cmd/wasm for GOOS=js GOARCH=wasm into Out, with
@@ -57,10 +61,16 @@ func Build(o Options) (patched bool, err error) {
 			o.Log(fmt.Sprintf(format, a...))
 		}
 	}
-	args := []string{"build", "-trimpath", "-ldflags=-s -w"}
-	dir, why, err := patchedEbiten(o)
-	if err != nil {
-		return false, err
+	args := []string{"build", "-trimpath"}
+	if !o.Symbols {
+		args = append(args, "-ldflags=-s -w")
+	}
+	dir, why := "", "NoPatch"
+	if !o.NoPatch {
+		var err error
+		if dir, why, err = patchedEbiten(o); err != nil {
+			return false, err
+		}
 	}
 	if dir != "" {
 		tmp, err := os.MkdirTemp("", "hsrviz-wasmbuild-")
