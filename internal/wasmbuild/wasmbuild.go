@@ -40,7 +40,7 @@ type Options struct {
 	Go    string       // the go command ("go" when empty)
 	Root  string       // the module root (holds go.mod and cmd/wasm)
 	Out   string       // the .wasm to write
-	Cache string       // where the patched Ebiten copy is kept (os.UserCacheDir()/hsrviz when empty)
+	Cache string       // where the patched Ebiten copy is kept (os.UserCacheDir()/hsrviz, or os.TempDir()/hsrviz, when empty)
 	Log   func(string) // notes (nil: none)
 
 	// For measurements (internal/cmd/wasmsize): Symbols keeps the name
@@ -127,7 +127,7 @@ func patchedEbiten(o Options) (dir, why string, err error) {
 	cache := o.Cache
 	if cache == "" {
 		if cache, err = os.UserCacheDir(); err != nil {
-			return "", "", fmt.Errorf("wasmbuild: %v", err)
+			cache = os.TempDir() // no $HOME: a CI runner, say
 		}
 		cache = filepath.Join(cache, "hsrviz")
 	}
