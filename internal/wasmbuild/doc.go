@@ -21,8 +21,9 @@
 // is, with a note, so an upgrade never breaks the build, only grows the
 // wasm until the patch is redone. The copy lives in the user's cache
 // directory (os.UserCacheDir()/hsrviz), made once and renamed into place
-// whole; the build points at it through a temporary go.mod (-modfile), so
-// the repository's go.mod, the desktop build, go vet and the tests of the
+// whole; the build points at it through a go.mod of its own beside it
+// (-modfile; named by a hash of its contents, so the same sources build
+// the same bytes and the link is cached), so the repository's go.mod, the desktop build, go vet and the tests of the
 // other packages keep the Ebiten of the module cache. No Ebiten code is
 // kept in the repository.
 //

@@ -73,15 +73,11 @@ func Build(o Options) (patched bool, err error) {
 		}
 	}
 	if dir != "" {
-		tmp, err := os.MkdirTemp("", "hsrviz-wasmbuild-")
+		modfile, err := modfileWithReplace(o, dir)
 		if err != nil {
 			return false, err
 		}
-		defer os.RemoveAll(tmp)
-		if err := modfileWithReplace(o, tmp, dir); err != nil {
-			return false, err
-		}
-		args = append(args, "-modfile="+filepath.Join(tmp, "go.mod"))
+		args = append(args, "-modfile="+modfile)
 		patched = true
 	} else {
 		logf("wasmbuild: Ebiten not patched (%s): the wasm is ~1.3 MB larger gzipped", why)
@@ -185,24 +181,50 @@ func copyModule(src, dst string) error {
 	})
 }
 
-// modfileWithReplace writes tmp/go.mod and tmp/go.sum: Root's, with Ebiten
-// replaced by dir.
-func modfileWithReplace(o Options, tmp, dir string) error {
-	for _, f := range []string{"go.mod", "go.sum"} {
-		data, err := os.ReadFile(filepath.Join(o.Root, f))
-		if err != nil {
-			return fmt.Errorf("wasmbuild: %v", err)
-		}
-		if err := os.WriteFile(filepath.Join(tmp, f), data, 0o644); err != nil {
-			return fmt.Errorf("wasmbuild: %v", err)
-		}
+// modfileWithReplace returns a go.mod (with its go.sum beside it): Root's,
+// with Ebiten replaced by dir. It lives beside dir, named by a hash of its
+// contents, so that the same sources build the same bytes (the build ID
+// depends on the file's path) and the link step is cached.
+func modfileWithReplace(o Options, dir string) (string, error) {
+	mod, err := os.ReadFile(filepath.Join(o.Root, "go.mod"))
+	if err != nil {
+		return "", fmt.Errorf("wasmbuild: %v", err)
+	}
+	sum, err := os.ReadFile(filepath.Join(o.Root, "go.sum"))
+	if err != nil {
+		return "", fmt.Errorf("wasmbuild: %v", err)
+	}
+	h := sha256.New()
+	for _, b := range [][]byte{mod, {0}, sum, {0}, []byte(dir)} {
+		h.Write(b)
+	}
+	final := filepath.Join(filepath.Dir(dir), "modfile-"+hex.EncodeToString(h.Sum(nil))[:16])
+	if _, err := os.Stat(filepath.Join(final, "go.sum")); err == nil {
+		return filepath.Join(final, "go.mod"), nil
+	}
+	tmp, err := os.MkdirTemp(filepath.Dir(dir), "tmp-modfile-")
+	if err != nil {
+		return "", fmt.Errorf("wasmbuild: %v", err)
+	}
+	defer os.RemoveAll(tmp)
+	if err := os.WriteFile(filepath.Join(tmp, "go.mod"), mod, 0o644); err != nil {
+		return "", fmt.Errorf("wasmbuild: %v", err)
 	}
 	cmd := exec.Command(o.Go, "mod", "edit", "-modfile="+filepath.Join(tmp, "go.mod"), "-replace="+EbitenPath+"="+dir)
 	cmd.Dir = o.Root
 	if out, err := cmd.CombinedOutput(); err != nil {
-		return fmt.Errorf("wasmbuild: go mod edit: %v\n%s", err, out)
+		return "", fmt.Errorf("wasmbuild: go mod edit: %v\n%s", err, out)
 	}
-	return nil
+	// go.sum last: its presence says the directory is whole.
+	if err := os.WriteFile(filepath.Join(tmp, "go.sum"), sum, 0o644); err != nil {
+		return "", fmt.Errorf("wasmbuild: %v", err)
+	}
+	if err := os.Rename(tmp, final); err != nil {
+		if _, serr := os.Stat(filepath.Join(final, "go.sum")); serr != nil {
+			return "", fmt.Errorf("wasmbuild: %v", err)
+		}
+	}
+	return filepath.Join(final, "go.mod"), nil
 }
 
 // The template's parameters (builtinshader's Filter and Address values,
