@@ -65,6 +65,7 @@ func TestBrowserFrameIntervals(t *testing.T) {
 			y := float64(w.Y + w.H/2)
 			xa, xb := float64(w.X+w.W*0.2), float64(w.X+w.W*0.8)
 			frames0, raf0 := p.evalFloat(`hsrviz.metrics().frames`), p.evalFloat(`hsrviz.metrics().rafFrames`)
+			pres0 := p.presentStatsIf()
 			p.mouse(chromedp.MouseMoved, xa, y, 0)
 			p.mouse(chromedp.MousePressed, xa, y, 1)
 			stopTrace := p.startTrace("drag-" + strings.NewReplacer("=", "", "^", "", ",", "-").Replace(c.name))
@@ -78,6 +79,7 @@ func TestBrowserFrameIntervals(t *testing.T) {
 				t.Fatal(err)
 			}
 			cpu1 := treeCPUByType(pid)
+			pres1 := p.presentStatsIf()
 			stopTrace()
 			p.mouse(chromedp.MouseReleased, xa+(xb-xa)*0.7, y, 1)
 			m, err := chromedp.Run(p.ctx, chromedp.Evaluate[struct {
@@ -109,6 +111,12 @@ func TestBrowserFrameIntervals(t *testing.T) {
 			per := func(typ string) float64 { return 1000 * (cpu1[typ] - cpu0[typ]) / float64(len(raw)) }
 			t.Logf("CPU per animation frame while dragging, %s: renderer %.1f ms, GPU process %.1f ms, browser %.1f ms",
 				c.name, per("renderer"), per("gpu-process"), per("browser"))
+			if pres1 != nil && pres0 != nil {
+				// What the canvas was given to show (index.html's hsrvizPresent).
+				n := pres1.Frames - pres0.Frames
+				t.Logf("presents while dragging, %s: %.0f (%.0f whole, %.0f partial, %.0f empty), %.0f device pixels per present",
+					c.name, n, pres1.Whole-pres0.Whole, pres1.Partial-pres0.Partial, pres1.Empty-pres0.Empty, (pres1.Pixels-pres0.Pixels)/max(n, 1))
+			}
 			s := p.waitSettled(fmt.Sprintf("s.params.b !== %v", s0.Params.B))
 			compareNumbers(t, "after the drag", s.Numbers, oracleFor(t, s).Numbers)
 			p.checkConsoleClean()
