@@ -262,3 +262,73 @@ func TestBrowserFirstFrame(t *testing.T) {
 	s := viz.Summarize(first, len(first))
 	t.Logf("first frame: median of 3 loads %.0f ms (max %.0f ms)", s.P50, s.Max)
 }
+
+// bareCanvas is a page of one 1280×800 WebGL2 canvas (the app's context
+// attributes; preserveDrawingBuffer as asked) whose animation frames each
+// clear a size×size square of it to a new colour.
+const bareCanvas = `((preserve, size) => {
+	document.body.style.margin = "0";
+	const c = document.createElement("canvas");
+	c.width = %d; c.height = %d;
+	c.style.display = "block";
+	document.body.appendChild(c);
+	const gl = c.getContext("webgl2", {antialias: false, depth: false, alpha: false, preserveDrawingBuffer: preserve});
+	gl.enable(gl.SCISSOR_TEST);
+	const b = window.bare = {n: 0, on: true};
+	function f() {
+		if (!b.on) return;
+		b.n++;
+		gl.scissor(size > 2 ? 0 : 10 + b.n %% 50, size > 2 ? 0 : 10, size, size);
+		gl.clearColor((b.n %% 7) / 7, 0.5, 0.2, 1);
+		gl.clear(gl.COLOR_BUFFER_BIT);
+		requestAnimationFrame(f);
+	}
+	requestAnimationFrame(f);
+	return true;
+})(%v, %d)`
+
+// TestBrowserCanvasFloor measures what a WebGL2 canvas of the app's size
+// costs per animation frame in Chromium with SwiftShader when the page
+// changes almost nothing: a 2×2 square a frame (with and without
+// preserveDrawingBuffer), and the whole canvas cleared a frame. That is
+// the compositor's share of every frame the app presents, which no change
+// in the app can cut. A measurement, run by `make measure-browser`:
+//
+//	HSRVIZ_MEASURE=1 go test ./e2e -run CanvasFloor -v
+func TestBrowserCanvasFloor(t *testing.T) {
+	if os.Getenv("HSRVIZ_MEASURE") == "" {
+		t.Skip("a measurement, not a check: HSRVIZ_MEASURE=1 go test ./e2e -run CanvasFloor -v")
+	}
+	bctx, _ := browser(t)
+	pid := chromedp.FromContext(chrome.ctx).Browser.Process().Pid
+	for _, c := range []struct {
+		preserve bool
+		size     int
+	}{{true, 2}, {false, 2}, {true, viewW}, {true, 2}, {false, 2}, {true, viewW}} {
+		tctx, tcancel := chromedp.NewContext(bctx)
+		if err := chromedp.Do(tctx, chromedp.EmulateViewport(viewW, viewH), chromedp.Navigate("about:blank")); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := chromedp.Run(tctx, chromedp.Evaluate[bool](fmt.Sprintf(bareCanvas, viewW, viewH, c.preserve, c.size))); err != nil {
+			t.Fatal(err)
+		}
+		// Let the first frames (the context's creation) pass.
+		time.Sleep(time.Second)
+		n0, err := chromedp.Run(tctx, chromedp.Evaluate[float64](`bare.n`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		cpu0, t0 := treeCPUByType(pid), time.Now()
+		time.Sleep(5 * time.Second)
+		n1, err := chromedp.Run(tctx, chromedp.Evaluate[float64](`(bare.on = false, bare.n)`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		cpu1, el := treeCPUByType(pid), time.Since(t0).Seconds()
+		n := n1 - n0
+		per := func(typ string) float64 { return 1000 * (cpu1[typ] - cpu0[typ]) / max(n, 1) }
+		t.Logf("bare %d×%d WebGL2 canvas, preserveDrawingBuffer %v, a %d×%d square cleared a frame: %.0f frames in %.1f s (%.1f ms apart); CPU per frame: GPU process %.1f ms, renderer %.1f ms",
+			viewW, viewH, c.preserve, c.size, c.size, n, el, 1000*el/max(n, 1), per("gpu-process"), per("renderer"))
+		tcancel()
+	}
+}
