@@ -25,7 +25,7 @@
 // (and reversed every other block of rounds, so that each runs right after
 // each other one equally often), and each run is a batch of queries timed
 // as a whole. With -full a grid or
-// scaling cell runs 9 rounds (the Auto target reads the worst of 90 cells),
+// scaling cell runs 12 rounds (the Auto target reads the worst of 90 cells),
 // and one whose round is short more, as many as fill 0.5 s (at most 4×):
 // the cheap cells are the noisiest for their size. Reported: the median per
 // query (or per call) and the min–max spread over the rounds. Ratio is
