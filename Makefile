@@ -11,8 +11,11 @@ run: wasm
 
 wasm: web/hsrviz.wasm web/wasm_exec.js
 
+# GOOS=js GOARCH=wasm go build -trimpath -ldflags="-s -w", against Ebiten
+# with its built-in shaders rendered ahead of time (internal/wasmbuild:
+# 4.3 → 3.0 MB gzip); the browser tests build the same way.
 web/hsrviz.wasm: FORCE
-	GOOS=js GOARCH=wasm $(GO) build -trimpath -ldflags="-s -w" -o web/hsrviz.wasm ./cmd/wasm
+	$(GO) run ./internal/cmd/wasmbuild -go "$(GO)" -o web/hsrviz.wasm
 
 web/wasm_exec.js: FORCE
 	cp "$(GOROOT)/lib/wasm/wasm_exec.js" web/wasm_exec.js

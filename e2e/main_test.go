@@ -14,6 +14,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/hsrviz/hsrviz/internal/wasmbuild"
 	"github.com/hsrviz/hsrviz/viz"
 )
 
@@ -69,7 +70,7 @@ type once struct {
 var wasmBuild, desktopBuild once
 
 // webDir builds the browser app into a fresh web directory: hsrviz.wasm
-// from this checkout, wasm_exec.js from the toolchain, index.html from web/.
+// from this checkout (built as `make wasm` builds it), wasm_exec.js from the toolchain, index.html from web/.
 // $HSRVIZ_WEB, if set, names a directory built already (e.g. from an older
 // commit, to measure before and after side by side) that is used instead.
 func webDir(t *testing.T) string {
@@ -84,11 +85,10 @@ func webDir(t *testing.T) string {
 			wasmBuild.err = err
 			return
 		}
-		cmd := exec.Command(goTool(), "build", "-trimpath", "-ldflags=-s -w", "-o", filepath.Join(dir, "hsrviz.wasm"), "./cmd/wasm")
-		cmd.Dir = moduleRoot()
-		cmd.Env = append(os.Environ(), "GOOS=js", "GOARCH=wasm")
-		if out, err := cmd.CombinedOutput(); err != nil {
-			wasmBuild.err = fmt.Errorf("building the wasm: %v\n%s", err, out)
+		// As `make wasm` builds it (internal/wasmbuild): what users get.
+		if _, err := wasmbuild.Build(wasmbuild.Options{Go: goTool(), Root: moduleRoot(), Out: filepath.Join(dir, "hsrviz.wasm"),
+			Log: func(s string) { fmt.Fprintln(os.Stderr, s) }}); err != nil {
+			wasmBuild.err = fmt.Errorf("building the wasm: %v", err)
 			return
 		}
 		for src, dst := range map[string]string{

@@ -7,6 +7,7 @@ import (
 	"github.com/hsrviz/hsrviz/attention"
 	"github.com/hsrviz/hsrviz/attention/gen"
 	"github.com/hsrviz/hsrviz/hsr"
+	"github.com/hsrviz/hsrviz/internal/fingerprint"
 	"github.com/hsrviz/hsrviz/viz/input"
 	"github.com/hsrviz/hsrviz/viz/scene"
 )
@@ -222,10 +223,10 @@ func TestNumbersAgainstOracle(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got, want := gen.Fingerprint(a.data.K), gen.Fingerprint(K.RawMatrix().Data); got != want {
+		if got, want := fingerprint.Of(a.data.K), fingerprint.Of(K.RawMatrix().Data); got != want {
 			t.Fatalf("%s: the app's keys are not gen's (hash %s vs %s)", hash, got, want)
 		}
-		if got, want := gen.Fingerprint(a.q), gen.Fingerprint(Q.RawMatrix().Data); got != want {
+		if got, want := fingerprint.Of(a.q), fingerprint.Of(Q.RawMatrix().Data); got != want {
 			t.Fatalf("%s: the app's queries are not gen's", hash)
 		}
 		ap := attention.Params{Kind: p.Kind, Alpha: p.Alpha, B: p.B, Index: p.Index}

@@ -27,8 +27,6 @@
 package gen
 
 import (
-	"crypto/sha256"
-	"encoding/binary"
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -295,17 +293,4 @@ func Generate(s Spec) (Q, K, V *mat.Dense, err error) {
 	}
 	V = whole(MatrixV)
 	return Q, K, V, nil
-}
-
-// Fingerprint is the SHA-256 of x's float64 bits (little-endian, in order),
-// in hex: two programs that print the same fingerprint for their keys hold
-// the same keys, bit for bit (the visualizer's and hsrbench's tests use it).
-func Fingerprint(x []float64) string {
-	h := sha256.New()
-	var b [8]byte
-	for _, v := range x {
-		binary.LittleEndian.PutUint64(b[:], math.Float64bits(v))
-		h.Write(b[:])
-	}
-	return fmt.Sprintf("%x", h.Sum(nil))
 }

@@ -4,6 +4,8 @@ import (
 	"math"
 	"math/rand/v2"
 	"testing"
+
+	"github.com/hsrviz/hsrviz/internal/fingerprint"
 )
 
 // Streaming in blocks of any size gives Generate's matrices bit for bit.
@@ -72,7 +74,7 @@ func TestKeysPinned(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got := Fingerprint(K.RawMatrix().Data); got != c.want {
+		if got := fingerprint.Of(K.RawMatrix().Data); got != c.want {
 			t.Errorf("%v keys: hash got:%s want:%s", c.kind, got, c.want)
 		}
 	}

@@ -13,6 +13,7 @@ import (
 
 	"github.com/hsrviz/hsrviz/attention/gen"
 	"github.com/hsrviz/hsrviz/hsr"
+	"github.com/hsrviz/hsrviz/internal/fingerprint"
 )
 
 // tinyConfig runs every section in well under a second per section.
@@ -476,7 +477,7 @@ func TestSameKeysAsGen(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got, want := gen.Fingerprint(genPoints(k.String(), 3000, 6, 9)), gen.Fingerprint(K.RawMatrix().Data); got != want {
+		if got, want := fingerprint.Of(genPoints(k.String(), 3000, 6, 9)), fingerprint.Of(K.RawMatrix().Data); got != want {
 			t.Errorf("%v: hsrbench's keys hash %s, gen's %s", k, got, want)
 		}
 	}

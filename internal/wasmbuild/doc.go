@@ -1,0 +1,32 @@
+// Package wasmbuild builds the browser app, cmd/wasm, the one way both
+// `make wasm` (through internal/cmd/wasmbuild) and the browser tests (e2e)
+// build it, so that what the tests measure is what users download.
+//
+// The build is `GOOS=js GOARCH=wasm go build -trimpath -ldflags="-s -w"`,
+// against a copy of Ebiten in which one file differs: its
+// internal/builtinshader makes the source of its built-in shaders with
+// text/template, and text/template calls reflect.Value.MethodByName with
+// names it learns at run time. When such a call is linked, the Go linker
+// must keep every exported method of every type that is ever converted to
+// an interface, in the whole program: all of gonum's BLAS (complex kinds
+// too) and LAPACK and mat's methods came along with the engine's *mat.Dense
+// (measured: 18.0 MB raw, 4.29 MB gzip -9 with the template; 11.5 MB and
+// 3.01 MB without it; docs/performance.md). The copy's
+// builtinshader returns the same sources, rendered ahead of time by
+// executing Ebiten's own template (PatchShader): the bytes are equal by
+// construction, and the package's test checks them against the template.
+//
+// Choices. The patch applies only to the file whose SHA-256 it was made
+// for (Ebiten v2.8.8's, ShaderSHA256); any other Ebiten is built as it
+// is, with a note, so an upgrade never breaks the build, only grows the
+// wasm until the patch is redone. The copy lives in the user's cache
+// directory (os.UserCacheDir()/hsrviz), made once and renamed into place
+// whole; the build points at it through a go.mod of its own beside it
+// (-modfile; named by a hash of its contents, so the same sources build
+// the same bytes and the link is cached), so the repository's go.mod, the desktop build, go vet and the tests of the
+// other packages keep the Ebiten of the module cache. No Ebiten code is
+// kept in the repository.
+//
+// Cost: the first build copies the module (9 MB, without examples) and
+// compiles Ebiten's packages once; later builds are cached like any other.
+package wasmbuild
