@@ -80,7 +80,9 @@ fuzz:
 # The browser budget, in headless Chromium: wasm size, time to first frame
 # and the Go work per frame while dragging b at n = 2^14, d = 64, m = 64
 # (FrameBudget); the interval between animation frames while dragging b for
-# 6 s at the defaults and at n = 2^14, d = 64, m = 64 (FrameIntervals); the
+# 6 s at the defaults and at n = 2^14, d = 64, m = 64 (FrameIntervals), with
+# the pixels presented per frame; what a bare WebGL2 canvas of the same size
+# costs per frame, the floor under those intervals (CanvasFloor); the
 # page's CPU over 10 idle seconds (IdleCPU); the load, split into download,
 # compilation, Go's start and the first frame (FirstFrame); the frame intervals and the time until
 # every panel is current after switching to n = 2^20 at d = 2 and d = 4 (LargeN). HSRVIZ_WEB=dir measures a web
@@ -88,7 +90,7 @@ fuzz:
 # HSRVIZ_TRACE=dir also writes Chromium traces of the drags there.
 measure-browser: wasm
 	@echo "web/hsrviz.wasm: $$(wc -c < web/hsrviz.wasm) bytes raw, $$(gzip -9 -c web/hsrviz.wasm | wc -c) bytes gzip -9"
-	HSRVIZ_MEASURE=1 $(GO) test -count=1 -timeout 40m -run 'FrameBudget|FrameIntervals|IdleCPU|FirstFrame|LargeN' -v ./e2e
+	HSRVIZ_MEASURE=1 $(GO) test -count=1 -timeout 40m -run 'FrameBudget|FrameIntervals|CanvasFloor|IdleCPU|FirstFrame|LargeN' -v ./e2e
 
 bench:
 	$(GO) run ./cmd/hsrbench

@@ -368,9 +368,13 @@ func (p *page) touchDrag(x0, y0, x1, y1 float64, steps int, pause time.Duration)
 // checkFullRedrawSame compares the canvas as drawn frame after frame (the
 // renderer redraws only the scene groups that changed) with a full redraw
 // of the same state, forced by resizing the viewport by a pixel and back:
-// they must be identical. The app must be idle and paused.
+// they must be identical. The canvas, assembled from partial presents, must
+// also be the app's picture before that (checkCanvasIsPicture), so a
+// difference says which of the two went wrong. The app must be idle and
+// paused.
 func (p *page) checkFullRedrawSame(name string, scale float64) {
 	p.t.Helper()
+	p.checkCanvasIsPicture(name + "-before")
 	p.rest()
 	before := p.screenshot("")
 	var opts []chromedp.EmulateViewportOption

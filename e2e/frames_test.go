@@ -68,6 +68,7 @@ func TestBrowserFrameIntervals(t *testing.T) {
 			y := float64(w.Y + w.H/2)
 			xa, xb := float64(w.X+w.W*0.2), float64(w.X+w.W*0.8)
 			frames0, raf0 := p.evalFloat(`hsrviz.metrics().frames`), p.evalFloat(`hsrviz.metrics().rafFrames`)
+			pres0 := p.presentStatsIf()
 			p.mouse(chromedp.MouseMoved, xa, y, 0)
 			p.mouse(chromedp.MousePressed, xa, y, 1)
 			stopTrace := p.startTrace("drag-" + strings.NewReplacer("=", "", "^", "", ",", "-").Replace(c.name))
@@ -81,6 +82,7 @@ func TestBrowserFrameIntervals(t *testing.T) {
 				t.Fatal(err)
 			}
 			cpu1 := treeCPUByType(pid)
+			pres1 := p.presentStatsIf()
 			stopTrace()
 			p.mouse(chromedp.MouseReleased, xa+(xb-xa)*0.7, y, 1)
 			m, err := chromedp.Run(p.ctx, chromedp.Evaluate[struct {
@@ -112,6 +114,12 @@ func TestBrowserFrameIntervals(t *testing.T) {
 			per := func(typ string) float64 { return 1000 * (cpu1[typ] - cpu0[typ]) / float64(len(raw)) }
 			t.Logf("CPU per animation frame while dragging, %s: renderer %.1f ms, GPU process %.1f ms, browser %.1f ms",
 				c.name, per("renderer"), per("gpu-process"), per("browser"))
+			if pres1 != nil && pres0 != nil {
+				// What the canvas was given to show (index.html's hsrvizPresent).
+				n := pres1.Frames - pres0.Frames
+				t.Logf("presents while dragging, %s: %.0f (%.0f whole, %.0f partial, %.0f empty), %.0f device pixels per present",
+					c.name, n, pres1.Whole-pres0.Whole, pres1.Partial-pres0.Partial, pres1.Empty-pres0.Empty, (pres1.Pixels-pres0.Pixels)/max(n, 1))
+			}
 			s := p.waitSettled(fmt.Sprintf("s.params.b !== %v", s0.Params.B))
 			compareNumbers(t, "after the drag", s.Numbers, oracleFor(t, s).Numbers)
 			p.checkConsoleClean()
@@ -303,4 +311,74 @@ func openPageCPU(t *testing.T) (*page, map[string]float64) {
 	}
 	p.waitSettled("")
 	return p, cpu1
+}
+
+// bareCanvas is a page of one 1280×800 WebGL2 canvas (the app's context
+// attributes; preserveDrawingBuffer as asked) whose animation frames each
+// clear a size×size square of it to a new colour.
+const bareCanvas = `((preserve, size) => {
+	document.body.style.margin = "0";
+	const c = document.createElement("canvas");
+	c.width = %d; c.height = %d;
+	c.style.display = "block";
+	document.body.appendChild(c);
+	const gl = c.getContext("webgl2", {antialias: false, depth: false, alpha: false, preserveDrawingBuffer: preserve});
+	gl.enable(gl.SCISSOR_TEST);
+	const b = window.bare = {n: 0, on: true};
+	function f() {
+		if (!b.on) return;
+		b.n++;
+		gl.scissor(size > 2 ? 0 : 10 + b.n %% 50, size > 2 ? 0 : 10, size, size);
+		gl.clearColor((b.n %% 7) / 7, 0.5, 0.2, 1);
+		gl.clear(gl.COLOR_BUFFER_BIT);
+		requestAnimationFrame(f);
+	}
+	requestAnimationFrame(f);
+	return true;
+})(%v, %d)`
+
+// TestBrowserCanvasFloor measures what a WebGL2 canvas of the app's size
+// costs per animation frame in Chromium with SwiftShader when the page
+// changes almost nothing: a 2×2 square a frame (with and without
+// preserveDrawingBuffer), and the whole canvas cleared a frame. That is
+// the compositor's share of every frame the app presents, which no change
+// in the app can cut. A measurement, run by `make measure-browser`:
+//
+//	HSRVIZ_MEASURE=1 go test ./e2e -run CanvasFloor -v
+func TestBrowserCanvasFloor(t *testing.T) {
+	if os.Getenv("HSRVIZ_MEASURE") == "" {
+		t.Skip("a measurement, not a check: HSRVIZ_MEASURE=1 go test ./e2e -run CanvasFloor -v")
+	}
+	bctx, _ := browser(t)
+	pid := chromedp.FromContext(chrome.ctx).Browser.Process().Pid
+	for _, c := range []struct {
+		preserve bool
+		size     int
+	}{{true, 2}, {false, 2}, {true, viewW}, {true, 2}, {false, 2}, {true, viewW}} {
+		tctx, tcancel := chromedp.NewContext(bctx)
+		if err := chromedp.Do(tctx, chromedp.EmulateViewport(viewW, viewH), chromedp.Navigate("about:blank")); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := chromedp.Run(tctx, chromedp.Evaluate[bool](fmt.Sprintf(bareCanvas, viewW, viewH, c.preserve, c.size))); err != nil {
+			t.Fatal(err)
+		}
+		// Let the first frames (the context's creation) pass.
+		time.Sleep(time.Second)
+		n0, err := chromedp.Run(tctx, chromedp.Evaluate[float64](`bare.n`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		cpu0, t0 := treeCPUByType(pid), time.Now()
+		time.Sleep(5 * time.Second)
+		n1, err := chromedp.Run(tctx, chromedp.Evaluate[float64](`(bare.on = false, bare.n)`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		cpu1, el := treeCPUByType(pid), time.Since(t0).Seconds()
+		n := n1 - n0
+		per := func(typ string) float64 { return 1000 * (cpu1[typ] - cpu0[typ]) / max(n, 1) }
+		t.Logf("bare %d×%d WebGL2 canvas, preserveDrawingBuffer %v, a %d×%d square cleared a frame: %.0f frames in %.1f s (%.1f ms apart); CPU per frame: GPU process %.1f ms, renderer %.1f ms",
+			viewW, viewH, c.preserve, c.size, c.size, n, el, 1000*el/max(n, 1), per("gpu-process"), per("renderer"))
+		tcancel()
+	}
 }

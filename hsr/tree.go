@@ -461,7 +461,19 @@ func (p *part) walk(q *query, pi int, eps float64, starts []frame, limit int32, 
 	d2 := 2 * p.d
 	lv := levelPool.Get().(*levels)
 	cur, next := append(lv.a[:0], starts...), lv.b[:0]
-	nodes0, dots0 := st.NodesVisited, st.DotProducts
+	// The counts are kept in locals and added to *st at the end: st is
+	// behind a pointer, so each increment would be a load and a store per
+	// node (docs/performance.md: a plane query is ~50 ns of work per node).
+	var nVisited, nPruned, nWhole, nOpened, nLeaves, nDots, nReported int
+	// In the plane without ball bounds (the default for d ≤ 3 is d = 2
+	// and 3 without shells) the bound is computed here, the same sums as
+	// bound32's case 2, without the two calls.
+	plane2 := p.d == 2 && p.box32 != nil && p.centre == nil
+	var a0, a1 float64
+	var s0, s1 int32
+	if plane2 {
+		a0, a1, s0, s1 = q.a[0], q.a[1], q.sel[0], q.sel[1]
+	}
 	for len(cur) > 0 {
 		next = next[:0]
 		for k, f := range cur {
@@ -472,7 +484,15 @@ func (p *part) walk(q *query, pi int, eps float64, starts []frame, limit int32, 
 				if d2 > 32 {
 					prefetchLines(unsafe.Pointer(&p.box32[b]), 4*d2)
 				}
-				prefetch3(unsafe.Pointer(&p.box32[b]), unsafe.Pointer(&p.box32[b+d2-1]), unsafe.Pointer(&p.nodes[nx]))
+				if !plane2 {
+					// (In the plane a box is 16 bytes, one line, which the
+					// prefetch of the children when their parent was
+					// opened (below) has asked for already, with the right
+					// child's node entry; the left one's is next to its
+					// parent's. Measured 2–7% faster without this one,
+					// docs/performance.md.)
+					prefetch3(unsafe.Pointer(&p.box32[b]), unsafe.Pointer(&p.box32[b+d2-1]), unsafe.Pointer(&p.nodes[nx]))
+				}
 				// Halfway there, a leaf's node entry has arrived: fetch its
 				// first points too.
 				if h := p.nodes[cur[k+lookAhead/2].node]; h.right == 0 {
@@ -481,16 +501,24 @@ func (p *part) walk(q *query, pi int, eps float64, starts []frame, limit int32, 
 				}
 			}
 			nd := p.nodes[f.node]
-			lo, hi := p.bound(q, int(f.node), eps)
+			var lo, hi float64
+			if plane2 {
+				b := p.box32[4*int(f.node) : 4*int(f.node)+4 : 4*int(f.node)+4]
+				mx := float64(a0*float64(b[s0])) + float64(a1*float64(b[s1]))
+				mn := float64(a0*float64(b[2-s0])) + float64(a1*float64(b[4-s1]))
+				lo, hi = mn-eps, mx+eps
+			} else {
+				lo, hi = p.bound(q, int(f.node), eps)
+			}
 			var dec Decision
 			reported, dots := 0, 0
 			switch {
 			case hi <= c:
 				dec = Pruned
-				st.Pruned++
+				nPruned++
 			case lo > c:
 				dec = ReportedWhole
-				st.ReportedWhole++
+				nWhole++
 				reported = int(nd.end - nd.start)
 				if q.out != nil {
 					*q.out = appendIDs(*q.out, p.ids[nd.start:nd.end])
@@ -504,18 +532,22 @@ func (p *part) walk(q *query, pi int, eps float64, starts []frame, limit int32, 
 				}
 			case nd.right == 0 || scanWhole:
 				dec = LeafScanned
-				st.LeavesScanned++
-				reported, dots = p.scan(q, int(nd.start), int(nd.end))
+				nLeaves++
+				if plane2 && q.out != nil {
+					reported, dots = p.scan2(q.out, a0, a1, c, int(nd.start), int(nd.end))
+				} else {
+					reported, dots = p.scan(q, int(nd.start), int(nd.end))
+				}
 			case f.depth == limit:
 				*frontier = append(*frontier, f)
 				continue
 			default:
 				dec = Opened
-				st.Opened++
+				nOpened++
 			}
-			st.NodesVisited++
-			st.Reported += reported
-			st.DotProducts += dots
+			nVisited++
+			nReported += reported
+			nDots += dots
 			step := int32(-1)
 			if tr != nil {
 				step = int32(len(tr.Steps))
@@ -541,13 +573,39 @@ func (p *part) walk(q *query, pi int, eps float64, starts []frame, limit int32, 
 		if q.stop {
 			break
 		}
-		if q.budget > 0 && !scanWhole && nodeWeight(p.d)*float64(st.NodesVisited-nodes0)+float64(st.DotProducts-dots0) > q.budget {
+		if q.budget > 0 && !scanWhole && nodeWeight(p.d)*float64(nVisited)+float64(nDots) > q.budget {
 			scanWhole = true
 		}
 		cur, next = next, cur
 	}
+	st.NodesVisited += nVisited
+	st.Pruned += nPruned
+	st.ReportedWhole += nWhole
+	st.Opened += nOpened
+	st.LeavesScanned += nLeaves
+	st.DotProducts += nDots
+	st.Reported += nReported
 	lv.a, lv.b = cur[:0], next[:0]
 	levelPool.Put(lv)
+}
+
+// scan2 is scan in the plane with the ids appended to *out: the rows
+// [s, e) (a leaf's few points) tested with nextAbove's sums for d = 2,
+// a[0]·x[0] + a[1]·x[1] with each product rounded (= Dot), without a
+// call per row or per hit.
+func (p *part) scan2(out *[]int, a0, a1, c float64, s, e int) (reported, dots int) {
+	dst := *out
+	x := p.pts[2*s : 2*e]
+	ids := p.ids[s:e]
+	for j := range ids {
+		q := x[2*j : 2*j+2 : 2*j+2]
+		if float64(a0*q[0])+float64(a1*q[1]) > c {
+			dst = append(dst, int(ids[j]))
+		}
+	}
+	reported = len(dst) - len(*out)
+	*out = dst
+	return reported, e - s
 }
 
 // lookAhead is how many nodes ahead a walk starts fetching.

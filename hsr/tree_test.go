@@ -688,3 +688,44 @@ func TestConcurrentQueries(t *testing.T) {
 		}
 	}
 }
+
+// The plane's walk (bound and leaf scan inlined for d = 2 without ball
+// bounds, with Collect) reports exactly the oracle's ids, and Collect and
+// Query agree on the ids and every count, for c at points' own Dot and
+// its neighbours, on ties, duplicates and non-finite coordinates (no
+// certificate: every node opened), for Tree and Auto (with and without
+// rows, where Auto scans frontier nodes whole).
+func TestPlaneWalkMatchesOracle(t *testing.T) {
+	rng := rand.New(rand.NewPCG(21, 22))
+	for _, kind := range []string{"gauss", "grid", "dup", "uniform", "inf"} {
+		n := 20000
+		var pts []float64
+		if kind == "inf" {
+			pts = genPoints(rng, "gauss", n, 2)
+			pts[2*rng.IntN(n)] = math.Inf(1)
+			pts[2*rng.IntN(n)+1] = math.NaN()
+		} else {
+			pts = genPoints(rng, kind, n, 2)
+		}
+		tr := NewTree(2, pts, TreeOptions{})
+		ixs := []Index{tr, AutoOver(tr, pts), &Auto{Tree: tr}}
+		for range 3 {
+			a := genQuery(rng, kind, 2) // integers for "grid": exact ties
+			for _, c := range thresholds(rng, a, pts) {
+				want := oracle(a, c, pts)
+				for _, ix := range ixs {
+					got, st := collectSorted(t, ix, a, c)
+					if !sameIDs(got, want) {
+						t.Fatalf("%s %T a=%v c=%v: %d ids, oracle %d", kind, ix, a, c, len(got), len(want))
+					}
+					var vis []int
+					vst := ix.Query(a, c, func(id int) bool { vis = append(vis, id); return true })
+					slices.Sort(vis)
+					if !sameIDs(vis, want) || vst != st {
+						t.Fatalf("%s %T a=%v c=%v: Query %d ids %+v, Collect %+v", kind, ix, a, c, len(vis), vst, st)
+					}
+				}
+			}
+		}
+	}
+}

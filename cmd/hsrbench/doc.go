@@ -21,13 +21,20 @@
 //	         threshold, with fitted log-log slopes beside the theory's 4/5.
 //
 // Method: each contender runs once untimed, then -reps rounds; within a round
-// the contenders run one after another in an order rotated every round, and
-// each run is a batch of queries timed as a whole. With -full a grid or
-// scaling cell runs 9 rounds (the Auto target reads the worst of 90 cells),
+// the contenders run one after another in an order rotated every round
+// (and reversed every other block of rounds, so that each runs right after
+// each other one equally often), and each run is a batch of queries timed
+// as a whole. With -full a grid or
+// scaling cell runs 12 rounds (the Auto target reads the worst of 90 cells),
 // and one whose round is short more, as many as fill 0.5 s (at most 4×):
 // the cheap cells are the noisiest for their size. Reported: the median per
 // query (or per call) and the min–max spread over the rounds. Ratio is
-// baseline/ours: > 1 means ours is faster. The single-threaded sections
+// baseline/ours: > 1 means ours is faster; in the grid and scaling cells
+// it is the median over rounds of the two sides' ratio within a round
+// (JSON paired_ratio; ratio_of_medians beside it), which a change of the
+// machine's load over seconds moves far less than the ratio of the two
+// medians: for Auto and the scan doing the same work at d = 64, 0.98–1.04
+// against 0.97–1.09 over five cells of one run (docs/performance.md). The single-threaded sections
 // (stream, grid, scaling) time a run by the CPU time of the thread that
 // runs it (Linux; -wall for the wall clock): on a shared machine the wall
 // time mostly measures when the scheduler gave the core to someone else,

@@ -165,7 +165,7 @@ func runCell(c config, out *reporter, k cell, bs []built) {
 		out.add(row{Case: k.section, D: k.d, N: k.n, Frac: k.frac, Data: k.data,
 			Contender: bs[b].name, Baseline: bs[0].name,
 			BaselineMs: tm[0].Med, BaseMin: tm[0].Min, BaseMax: tm[0].Max,
-			Ms: tm[b].Med, Min: tm[b].Min, Max: tm[b].Max,
+			Ms: tm[b].Med, Min: tm[b].Min, Max: tm[b].Max, Paired: pairedRatio(tm[0], tm[b]),
 			OK: ts[b].bad == 0 && ts[0].bad == 0, Reps: len(tm[b].Runs), Units: len(k.qs),
 			Reported: rep / nq, Dots: float64(st.DotProducts) / nq, Nodes: float64(st.NodesVisited) / nq,
 			BuildMs: bs[b].buildMs,

@@ -30,7 +30,7 @@ type config struct {
 	json   bool
 	reps   int
 	minRun time.Duration // shortest timed run (tests set 0)
-	// cellReps: the rounds of a grid or scaling cell (9 with -full, where
+	// cellReps: the rounds of a grid or scaling cell (12 with -full, where
 	// the Auto target reads the worst of 90 cells; -reps sets it too), and
 	// more where they are cheap, as many as fill cellTotal (at most
 	// 4·cellReps; 0: cellReps).
@@ -73,10 +73,12 @@ func defaultConfig(full bool) config {
 	c.cellReps = c.reps
 	if full {
 		// Auto's target is the worst of 90 cells, where Auto and the scan
-		// often do the same work: the runs of such a cell spread ±5–8%
+		// often do the same work: the runs of such a cell spread ±5–15%
 		// (thread CPU time, other tenants' memory traffic), so 5-round
-		// medians put equal work at up to 1.09–1.11 apart (docs/performance.md).
-		c.cellReps = 9
+		// medians put equal work at up to 1.09–1.11 apart
+		// (docs/performance.md). 12 rounds: two whole periods of
+		// roundOrder's balanced order for the grid's 3 contenders.
+		c.cellReps = 12
 		c.gridN = 1 << 20
 		c.gridDims = []int{2, 3, 8, 16, 64, 128}
 		c.gridFracs = []float64{1e-4, 1e-3, 1e-2, 0.1, 0.5}
@@ -113,7 +115,7 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs.SetOutput(io.Discard)
 	full := fs.Bool("full", false, "run the whole grid at n = 2^20 (slow)")
 	js := fs.Bool("json", false, "print one JSON object per line instead of tables")
-	reps := fs.Int("reps", 0, "timed rounds per measurement (default 3 quick; 5 -full, 9 for grid and scaling cells)")
+	reps := fs.Int("reps", 0, "timed rounds per measurement (default 3 quick; 5 -full, 12 for grid and scaling cells)")
 	nMax := fs.Int("n", 0, "cap on every n (default 2^20; at least 1024)")
 	cases := fs.String("cases", "", "comma list of sections: "+strings.Join(sectionNames, ",")+" (attention = decode,prefill; default all)")
 	seed := fs.String("seed", "1", "seed of every generator (unsigned integer)")
@@ -202,7 +204,7 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 const usage = `usage: hsrbench [-full] [-json] [-reps N] [-n MAX] [-cases LIST] [-seed S] [-d LIST] [-data LIST] [-visit] [-wall] [-cpuprofile FILE]
   -full        the whole grid at n = 2^20 (default: quick, smaller n and fewer cells)
   -json        one JSON object per line instead of tables
-  -reps N      timed rounds per measurement (medians reported; default 3, -full 5 and 9
+  -reps N      timed rounds per measurement (medians reported; default 3, -full 5 and 12
                for grid and scaling cells, which repeat cheap rounds up to 4x)
   -n MAX       cap on every n
   -cases LIST  sections to run: stream,grid,decode,prefill,scaling (attention = decode,prefill)

@@ -237,9 +237,10 @@ func TestAlternateRunsEveryContender(t *testing.T) {
 			t.Errorf("contender %d: %d calls, %d timed runs; want 7 (warm-up + calibration + 5) and 5", i, c, len(ts[i].Runs))
 		}
 	}
-	// After the warm-up (0 1 2) and the calibration (0 1 2), round r starts
-	// at contender r mod 3.
-	want := []int{0, 1, 2, 0, 1, 2, 0, 1, 2, 1, 2, 0, 2, 0, 1, 0, 1, 2, 1, 2, 0}
+	// After the warm-up (0 1 2) and the calibration (0 1 2), rounds 0–2
+	// start at contender r mod 3 going up, rounds 3–5 at −r mod 3 going
+	// down (roundOrder).
+	want := []int{0, 1, 2, 0, 1, 2, 0, 1, 2, 1, 2, 0, 2, 0, 1, 0, 2, 1, 2, 1, 0}
 	if fmt.Sprint(order) != fmt.Sprint(want) {
 		t.Errorf("order %v, want %v", order, want)
 	}
@@ -318,8 +319,17 @@ func TestJSONLines(t *testing.T) {
 				}
 			}
 			b, o, ratio := m["baseline_ms"].(float64), m["ms"].(float64), m["ratio"].(float64)
-			if o > 0 && math.Abs(ratio-b/o) > 1e-9*ratio {
-				t.Errorf("ratio %v != baseline/ms %v", ratio, b/o)
+			want := b / o
+			if p, ok := m["paired_ratio"].(float64); ok {
+				want = p // grid and scaling: the median of per-round ratios
+			} else if cs == "grid" || cs == "scaling" {
+				t.Errorf("%s line lacks paired_ratio: %s", cs, sc.Text())
+			}
+			if o > 0 && math.Abs(ratio-want) > 1e-9*ratio {
+				t.Errorf("ratio %v, want %v: %s", ratio, want, sc.Text())
+			}
+			if mr, _ := m["ratio_of_medians"].(float64); o > 0 && math.Abs(mr-b/o) > 1e-9*mr {
+				t.Errorf("ratio_of_medians %v != baseline/ms %v", mr, b/o)
 			}
 			if m["ok"] != true {
 				t.Errorf("not ok: %s", sc.Text())
@@ -405,6 +415,8 @@ func TestVerdicts(t *testing.T) {
 		{Case: "grid", Contender: "tree", D: 3, Data: "gaussian", Frac: 1e-4, N: 1 << 20, Ratio: 99, OK: false},
 		{Case: "grid", Contender: "auto", D: 2, Data: "gaussian", Frac: 1e-4, N: 1 << 20, BaselineMs: 1, Ms: 1.05, OK: true},
 		{Case: "grid", Contender: "auto", D: 8, Data: "massive", Frac: 0.5, N: 1 << 20, BaselineMs: 1, Ms: 1.3, OK: true},
+		// The rounds paired: 1/0.95 ≈ 1.05 counts, not the medians' 1.2.
+		{Case: "grid", Contender: "auto", D: 16, Data: "massive", Frac: 0.5, N: 1 << 20, BaselineMs: 1, Ms: 1.2, Paired: 0.95, OK: true},
 		{Case: "prefill", Contender: "dense-attn", N: 1 << 14, Ratio: 0.9, OK: true},
 		{Case: "prefill", Contender: "hsr-auto", N: 1 << 14, Ratio: 2, OK: true},
 	}
@@ -435,7 +447,7 @@ func TestVerdicts(t *testing.T) {
 			t.Errorf("%s: not run, yet got %v, where %q", name, v.Got, v.Where)
 		}
 	}
-	if v := got["auto time / scan time, worst grid cell"]; math.Abs(v.Got-1.3) > 1e-12 || !strings.Contains(v.Where, "d=8 massive k/n=0.5; 1 of 2 cells") {
+	if v := got["auto time / scan time, worst grid cell"]; math.Abs(v.Got-1.3) > 1e-12 || !strings.Contains(v.Where, "d=8 massive k/n=0.5; 1 of 3 cells") {
 		t.Errorf("auto verdict %+v", v)
 	}
 
@@ -487,5 +499,69 @@ func TestAlternateRounds(t *testing.T) {
 				t.Errorf("total %v: contender %d ran %d rounds (median %v ms), want %d at 1 ms", tc.total, i, len(x.Runs), x.Med, tc.want)
 			}
 		}
+	}
+}
+
+// roundOrder runs every contender once per round, each first equally
+// often, and for n ≤ 3 balances who runs right after whom over 2n rounds
+// (a period: the boundaries between rounds included).
+func TestRoundOrderBalanced(t *testing.T) {
+	for n := 1; n <= 4; n++ {
+		first := make([]int, n)
+		var seq []int
+		for r := 0; r < 2*n; r++ {
+			seen := make([]bool, n)
+			for k := 0; k < n; k++ {
+				i := roundOrder(r, k, n)
+				if i < 0 || i >= n || seen[i] {
+					t.Fatalf("n=%d round %d: order %d at %d repeats or is out of range", n, r, i, k)
+				}
+				seen[i] = true
+				if k == 0 {
+					first[i]++
+				}
+				seq = append(seq, i)
+			}
+		}
+		for i, f := range first {
+			if f != 2 {
+				t.Fatalf("n=%d: contender %d first in %d of %d rounds", n, i, f, 2*n)
+			}
+		}
+		if n > 3 {
+			continue
+		}
+		after := map[[2]int]int{}
+		for k, i := range seq {
+			if j := seq[(k+1)%len(seq)]; i != j {
+				after[[2]int{i, j}]++
+			}
+		}
+		for _, v := range after {
+			if v != after[[2]int{0, 1}] {
+				t.Fatalf("n=%d: who runs right after whom is unbalanced: %v (order %v)", n, after, seq)
+			}
+		}
+	}
+}
+
+// pairedRatio is the median of the per-round ratios, not the ratio of
+// the medians: a slow drift of both sides cancels.
+func TestPairedRatio(t *testing.T) {
+	base := summarize([]float64{10, 20, 30, 40, 50})
+	ours := summarize([]float64{10, 20, 33, 36, 50}) // 1, 1, 0.909, 1.111, 1
+	if got := pairedRatio(base, ours); got != 1 {
+		t.Fatalf("pairedRatio = %v, want 1", got)
+	}
+	// The load rose after round 2: both sides' later rounds are 3× slower,
+	// so the medians are 10 and 31 apart; per round ours is 0.952 (one
+	// round caught it mid-change).
+	slow := summarize([]float64{10, 10, 10, 30, 30})
+	fast := summarize([]float64{10.5, 10.5, 31, 31.5, 31.5})
+	if got := pairedRatio(slow, fast); math.Abs(got-10/10.5) > 1e-12 {
+		t.Fatalf("pairedRatio with a drift = %v, want %v", got, 10/10.5)
+	}
+	if got := pairedRatio(base, summarize([]float64{1, 2})); got != 0 {
+		t.Fatalf("rounds of other lengths: %v, want 0", got)
 	}
 }

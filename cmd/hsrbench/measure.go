@@ -13,6 +13,25 @@ type timing struct {
 	Runs          []float64
 }
 
+// pairedRatio is the median over rounds of base's time / t's time in the
+// same round (0 if they ran a different number of rounds): each round's
+// two runs are at most a contender apart, so a change in the machine's
+// load over seconds (other tenants' memory traffic) moves both, where the
+// ratio of the two medians takes each side's median from different
+// rounds. Measured at d = 64 gaussian (-reps 18, load 5–15) for Auto and
+// the scan doing the same work: paired 0.98–1.04 over the five cells,
+// ratio of medians 0.97–1.09 (docs/performance.md).
+func pairedRatio(base, t timing) float64 {
+	if len(base.Runs) == 0 || len(base.Runs) != len(t.Runs) {
+		return 0
+	}
+	r := make([]float64, len(t.Runs))
+	for i, x := range t.Runs {
+		r[i] = base.Runs[i] / x
+	}
+	return summarize(r).Med
+}
+
 func summarize(ms []float64) timing {
 	s := slices.Clone(ms)
 	slices.Sort(s)
@@ -110,7 +129,7 @@ func alternateChecked(reps int, minRun, minTotal time.Duration, fns []func() int
 	ms := make([][]float64, len(fns))
 	for r := 0; r < rounds; r++ {
 		for k := range fns {
-			i := (r + k) % len(fns)
+			i := roundOrder(r, k, len(fns))
 			runtime.GC()
 			stop := clock()
 			units := 0
@@ -127,4 +146,29 @@ func alternateChecked(reps int, minRun, minTotal time.Duration, fns []func() int
 		out[i] = summarize(ms[i])
 	}
 	return out
+}
+
+// roundOrder is the contender that runs k-th in round r of n contenders.
+// Rounds go in blocks of n: in even blocks contender i is followed by
+// i+1 (mod n) and round r starts at r mod n; in odd blocks the order is
+// reversed (i followed by i−1) and each round starts one lower. So every
+// contender runs first equally often, and, for n ≤ 3, over 2n rounds
+// each runs right after each other one equally often, the boundaries
+// between rounds included.
+//
+// Why: a run may leave part of its data in the processor's caches (an L3
+// of 260 MiB here can keep part of a 512 MiB scan's rows), which would
+// help the next run where it reads the same bytes: Auto and the scan read
+// the same rows in the grid at d ≥ 16. With rotations alone, of 3
+// contenders scan → tree → auto, the scan ran right after Auto in 2 of
+// every 3 rounds and Auto after the scan in 1. Measured at d = 64
+// gaussian (-reps 18, 90 rounds over five cells, load 5–15) the per-round
+// auto/scan averaged 1.00, 1.03 and 1.03 over the three rotations: no
+// carry-over stands out of the noise, but the balance costs nothing.
+func roundOrder(r, k, n int) int {
+	j := r % n
+	if (r/n)%2 == 0 {
+		return (j + k) % n
+	}
+	return ((-j-k)%n + 2*n) % n
 }

@@ -11,7 +11,9 @@ import (
 
 // row is one measured comparison: ours (Contender) against Baseline in one
 // cell. Times are milliseconds per unit (query, decode or prefill) and
-// Ratio = BaselineMs / Ms (> 1: ours is faster).
+// Ratio = BaselineMs / Ms (> 1: ours is faster), but where Paired is set
+// (grid and scaling cells): then Ratio = Paired, the median over rounds
+// of the two sides' ratio in the same round (see pairedRatio).
 type row struct {
 	Case       string  `json:"case"`
 	D          int     `json:"d"`
@@ -21,7 +23,9 @@ type row struct {
 	BaselineMs float64 `json:"baseline_ms"`
 	Ms         float64 `json:"ms"`
 	Ratio      float64 `json:"ratio"`
-	OK         bool    `json:"ok"` // output checked equal to the oracle in every run
+	Paired     float64 `json:"paired_ratio,omitempty"`     // median of per-round ratios (grid, scaling)
+	MedRatio   float64 `json:"ratio_of_medians,omitempty"` // BaselineMs / Ms
+	OK         bool    `json:"ok"`                         // output checked equal to the oracle in every run
 
 	Contender string  `json:"contender"`
 	Baseline  string  `json:"baseline"`
@@ -150,6 +154,10 @@ func (r *reporter) header(section, title string) {
 func (r *reporter) add(x row) {
 	if x.BaselineMs > 0 && x.Ms > 0 {
 		x.Ratio = x.BaselineMs / x.Ms
+		x.MedRatio = x.Ratio
+	}
+	if x.Paired > 0 {
+		x.Ratio = x.Paired
 	}
 	r.rows = append(r.rows, x)
 	if r.json {

@@ -65,6 +65,9 @@ var targetList = []target{
 					}
 					cells++
 					x := r.Ms / r.BaselineMs
+					if r.Paired > 0 {
+						x = 1 / r.Paired // the rounds paired (see row)
+					}
 					if x > 1.1 {
 						over++
 					}

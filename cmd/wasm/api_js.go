@@ -5,6 +5,7 @@ package main
 import (
 	"encoding/json"
 	"fmt"
+	"image"
 	"log"
 	"math"
 	"runtime/debug"
@@ -149,6 +150,22 @@ func (b *bridge) install() {
 			} else {
 				ring.Call("wake")
 			}
+		}
+	}
+	// The canvas keeps its pixels: the page presents only the rectangles
+	// the frame changed (index.html's hsrvizPresent).
+	if pr := js.Global().Get("hsrvizPresent"); pr.Type() == js.TypeObject && pr.Get("frame").Type() == js.TypeFunction {
+		var flat []any
+		b.game.Present = func(rects []image.Rectangle, whole bool, size image.Point) {
+			if whole {
+				pr.Call("frame", nil, size.X, size.Y)
+				return
+			}
+			flat = flat[:0]
+			for _, r := range rects {
+				flat = append(flat, r.Min.X, r.Min.Y, r.Max.X, r.Max.Y)
+			}
+			pr.Call("frame", flat, size.X, size.Y)
 		}
 	}
 	b.game.AfterDraw = func(frame int, _ *ebiten.Image) {

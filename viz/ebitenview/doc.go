@@ -15,6 +15,18 @@
 // reported to the model (Model.FrameWork) and, per part, by Breakdown and
 // Recent, so the page can show its frame budget.
 //
+// Presenting: Ebiten's OpenGL driver fills the whole window every presented
+// frame (a clear quad, then the copy of the offscreen image the Game draws
+// on). Game.Present tells the platform, after each Draw, which rectangles
+// of that image changed (Renderer.Painted), or that all may have: the
+// browser page keeps the canvas's pixels (preserveDrawingBuffer) and cuts
+// both quads to those rectangles with the scissor box (web/index.html's
+// hsrvizPresent), which halves a drag's CPU time with a software GL. The
+// desktop leaves Present unset (a swap chain's back buffer is not kept), so
+// nothing changes there. The rectangles are exact only if Ebiten copies the
+// image pixel for pixel, i.e. the window's size times the device scale is
+// whole; otherwise, and whenever unsure, the present is whole.
+//
 // The scene is in logical (CSS) pixels; the screen is in device pixels, so
 // on a high-DPI display shapes and text are drawn at full resolution and
 // pointer positions are divided back to logical pixels.

@@ -2,6 +2,7 @@ package ebitenview
 
 import (
 	"fmt"
+	"image"
 	"log"
 	"math"
 	"runtime/debug"
@@ -49,6 +50,7 @@ type Game struct {
 
 	scale      float64 // device pixels per logical pixel
 	w, h       int     // logical size
+	exact      bool    // the screen is w×h times scale exactly: Ebiten copies it pixel for pixel
 	lastTick   time.Time
 	updateWork time.Duration // Go time of the Update calls since the last Draw
 	frames     int
@@ -73,6 +75,16 @@ type Game struct {
 	// when it starts again or Wake is called (false), with the model
 	// locked: the browser page then stops asking for animation frames.
 	Sleep func(asleep bool)
+	// Present, if set, is told at the end of every Draw which device-pixel
+	// rectangles of screen (of size size) this Draw changed, or whole: the
+	// platform may then present only those (the browser page keeps the
+	// canvas's pixels and fills only them, index.html's hsrvizPresent).
+	// whole is true for the first frame, a new size or scale, an error
+	// banner, a screen that Ebiten does not copy pixel for pixel (a device
+	// scale whose product with the window size is not whole), and whenever
+	// the renderer redrew everything. rects is reused by the next Draw.
+	// AfterDraw must not draw on screen while Present is set.
+	Present func(rects []image.Rectangle, whole bool, size image.Point)
 
 	asleep bool // no frames until input or Wake (FPSModeVsyncOffMinimum)
 	quit   bool
@@ -238,7 +250,8 @@ func (g *Game) Draw(screen *ebiten.Image) {
 		screen.Fill(bannerBG)
 		g.rend.Invalidate()
 	}
-	if g.errMsg != "" && time.Since(g.errTime) < bannerTime {
+	banner := g.errMsg != "" && time.Since(g.errTime) < bannerTime
+	if banner {
 		g.rend.banner(screen, "internal error (the app keeps running; details in the log): "+g.errMsg, float32(g.scale))
 		g.rend.Invalidate() // painted over the scene: the next frame redraws it all
 	}
@@ -250,6 +263,14 @@ func (g *Game) Draw(screen *ebiten.Image) {
 		}
 	})
 	g.updateWork = 0
+	if g.Present != nil {
+		whole := !drawn || banner || !g.exact
+		rects := g.rend.Painted(screen.Bounds())
+		if rects == nil {
+			whole = true
+		}
+		g.Present(rects, whole, screen.Bounds().Size())
+	}
 }
 
 // bannerTime is how long the error banner stays up.
@@ -311,6 +332,10 @@ func (g *Game) LayoutF(outsideW, outsideH float64) (float64, float64) {
 	g.mu.Lock()
 	g.scale = s
 	g.w, g.h = int(math.Max(1, math.Round(outsideW))), int(math.Max(1, math.Round(outsideH)))
+	// Ebiten's screen is ceil(outside×s) device pixels and our picture
+	// round(outside×s): the same, and copied at scale 1, only when both
+	// products are whole numbers.
+	g.exact = outsideW*s == math.Round(outsideW*s) && outsideH*s == math.Round(outsideH*s)
 	g.mu.Unlock()
 	return math.Max(1, math.Round(outsideW*s)), math.Max(1, math.Round(outsideH*s))
 }

@@ -40,7 +40,9 @@ type Renderer struct {
 	stale     bool
 	dirty     []int
 	regions   []image.Rectangle
-	over      []int // groups over a region (reused)
+	painted   []image.Rectangle // what the last Draw changed (Painted), reused
+	lastFull  bool              // the last Draw redrew everything
+	over      []int             // groups over a region (reused)
 }
 
 type rasterEntry struct {
@@ -70,6 +72,7 @@ func (r *Renderer) Draw(dst *ebiten.Image, s *scene.Scene, scale float32) {
 	plan := planRedraw(r.prev, s, same, scale, r.dirty, r.regions)
 	r.dirty, r.regions = plan.dirty, plan.regions
 	r.Drew = plan.full || len(plan.dirty) > 0
+	r.lastFull = plan.full
 	if plan.full {
 		r.Full++
 		dst.Fill(s.Background)
@@ -112,6 +115,27 @@ func (r *Renderer) Draw(dst *ebiten.Image, s *scene.Scene, scale float32) {
 			r.spare[size] = imgs[:4]
 		}
 	}
+}
+
+// Painted returns the device-pixel rectangles of dst (bounds b) that the
+// last Draw changed, not overlapping, or nil if it redrew everything
+// (then every pixel may have changed). A Draw that changed nothing gives an
+// empty, non-nil list. The list is reused by the next call.
+func (r *Renderer) Painted(b image.Rectangle) []image.Rectangle {
+	if r.lastFull {
+		return nil
+	}
+	out := r.painted[:0]
+	for _, rc := range r.regions {
+		if rc = rc.Intersect(b); !rc.Empty() {
+			out = append(out, rc)
+		}
+	}
+	if out == nil {
+		out = []image.Rectangle{}
+	}
+	r.painted = out
+	return out
 }
 
 // Invalidate makes the next Draw redraw everything (the screen was painted
