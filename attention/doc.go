@@ -26,7 +26,14 @@
 //     sketch or the index, then O(|S_i|·(d+dv)) to re-score the reported
 //     keys exactly and sum their values. Changing b, τ, α or the norm
 //     rebuilds nothing; rows can be computed a few at a time (the
-//     visualizer spreads work over frames). Engine.DenseRow is the dense
+//     visualizer spreads work over frames). For a caller that must not
+//     block for long (one thread in a browser) the long calls come in
+//     steps, each result bit for bit the one call's: EngineBuilder
+//     (NewEngineWith's scan engine, its passes 2^16 entries per step),
+//     Engine.TreeBuilder with WithTree (hsr.TreeBuilder's slices), and
+//     Engine.RowStepper (a row answered by the index: the query, then
+//     2^14 candidates re-scored and summed per step; a sketch's or top-r
+//     row stays one step). Engine.DenseRow is the dense
 //     row on the same data (gonum Dgemv over Kᵀ in blocks, key ranges over
 //     GOMAXPROCS goroutines, O(n·(d+dv))): the decoding baseline.
 //   - HSR(Q, K, V, p) = NewEngine + one Row per query (rows in parallel

@@ -27,14 +27,14 @@ import (
 // GPU process) busy for 80 ms delays the next animation frame by as much.
 const rafLoop = `(() => {
 	const raf = window.requestAnimationFrame.bind(window);
-	const m = window.hsrvizMeasure = { iv: [], on: false, last: 0 };
+	const m = window.hsrvizMeasure = { iv: [], ts: [], on: false, last: 0 };
 	function tick(t) {
 		if (!m.on) return;
-		if (m.last) m.iv.push(t - m.last);
+		if (m.last) { m.iv.push(t - m.last); m.ts.push(t); }
 		m.last = t;
 		raf(tick);
 	}
-	m.start = () => { m.iv = []; m.last = 0; if (!m.on) { m.on = true; raf(tick); } };
+	m.start = () => { m.iv = []; m.ts = []; m.last = 0; if (!m.on) { m.on = true; raf(tick); } };
 	m.stop = () => { m.on = false; return m.iv; };
 })();`
 

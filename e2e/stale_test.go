@@ -103,7 +103,7 @@ func TestBrowserLargeN(t *testing.T) {
 	defer func(d time.Duration) { pageTimeout = d }(pageTimeout)
 	pageTimeout = 10 * time.Minute
 	const n = 1 << 20
-	for _, c := range []struct{ name, hash string }{{"d=2", ""}, {"d=4", "d=4"}} {
+	for _, c := range largeNCases() {
 		t.Run(c.name, func(t *testing.T) {
 			p := openPageScript(t, c.hash, false, 1, rafLoop)
 			p.waitSettled("")
@@ -167,8 +167,73 @@ func TestBrowserLargeN(t *testing.T) {
 				"frame intervals p50 %.1f ms, p95 %.1f ms, max %.0f ms (largest %s; %d of %d over 100 ms); panels marked stale: %s; load average %s → %s",
 				c.name, tNumbers.Seconds(), tNoStale.Seconds(), tAll.Seconds(), iv.P50, iv.P95, iv.Max, fmtMs(top), over, len(raw),
 				strings.Join(stale, ", "), load0, loadAvg())
+			logLongGaps(t, p, raw)
 			p.checkConsoleClean()
 		})
+	}
+}
+
+// logLongGaps logs, for each frame interval over 100 ms, the units of
+// compute of over 20 ms and the garbage collector's pauses that fell in it
+// (hsrviz.metrics().longUnits and .gc; a build without them logs none):
+// which unit made the gap.
+func logLongGaps(t *testing.T, p *page, iv []float64) {
+	t.Helper()
+	type unit struct {
+		Kind string  `json:"kind"`
+		At   float64 `json:"at"`
+		Ms   float64 `json:"ms"`
+	}
+	type pause struct {
+		End float64 `json:"end"`
+		Ms  float64 `json:"ms"`
+	}
+	m, err := chromedp.Run(p.ctx, chromedp.Evaluate[struct {
+		TS        []float64 `json:"ts"`
+		LongUnits []unit    `json:"longUnits"`
+		GC        struct {
+			Num          float64 `json:"num"`
+			PauseTotalMs float64 `json:"pauseTotalMs"`
+			Pauses       []pause `json:"pauses"`
+		} `json:"gc"`
+	}](`(() => { const m = hsrviz.metrics(); return {ts: hsrvizMeasure.ts || [], longUnits: m.longUnits || [], gc: m.gc || {}}; })()`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(m.TS) != len(iv) {
+		t.Logf("no gap attribution: %d timestamps for %d intervals", len(m.TS), len(iv))
+		return
+	}
+	kinds := map[string][]float64{}
+	for _, u := range m.LongUnits {
+		kinds[u.Kind] = append(kinds[u.Kind], u.Ms)
+	}
+	for k, v := range kinds {
+		slices.Sort(v)
+		t.Logf("  units over 20 ms: %-20s %3d, longest %.0f ms", k, len(v), v[len(v)-1])
+	}
+	longest := 0.0
+	for _, q := range m.GC.Pauses {
+		longest = max(longest, q.Ms)
+	}
+	t.Logf("  GC: %v cycles, pauses %.1f ms in all, the longest of the last %d %.1f ms", m.GC.Num, m.GC.PauseTotalMs, len(m.GC.Pauses), longest)
+	for i, g := range iv {
+		if g <= 100 {
+			continue
+		}
+		from, to := m.TS[i]-g, m.TS[i]
+		var in []string
+		for _, u := range m.LongUnits {
+			if u.At < to && u.At+u.Ms > from {
+				in = append(in, fmt.Sprintf("%s %.0f ms", u.Kind, u.Ms))
+			}
+		}
+		for _, q := range m.GC.Pauses {
+			if q.End > from && q.End < to {
+				in = append(in, fmt.Sprintf("GC pause %.1f ms", q.Ms))
+			}
+		}
+		t.Logf("  gap %.0f ms at %.1f s: %s", g, (to-m.TS[0])/1000, strings.Join(in, ", "))
 	}
 }
 
@@ -191,4 +256,17 @@ func fmtMs(v []float64) string {
 		s[i] = fmt.Sprintf("%.0f", x)
 	}
 	return strings.Join(s, ", ") + " ms"
+}
+
+// largeNCases are TestBrowserLargeN's starting points: d = 2 and d = 4, or
+// one of them by HSRVIZ_LARGEN_D=2 or 4.
+func largeNCases() []struct{ name, hash string } {
+	all := []struct{ name, hash string }{{"d=2", ""}, {"d=4", "d=4"}}
+	switch os.Getenv("HSRVIZ_LARGEN_D") {
+	case "2":
+		return all[:1]
+	case "4":
+		return all[1:]
+	}
+	return all
 }

@@ -66,18 +66,23 @@ func buildPart(d int, pts []float64, ids []int32, leaf int, shells bool) *part {
 	return pb.p
 }
 
-// partBuild is buildPart in steps: a pass over the points, or one node's
-// median selection, at a time (each O(n·d) at most; the selections below
-// the root are smaller). The steps do the same work in the same order as
-// one call, so the part is the same bit for bit.
+// partBuild is buildPart in steps: at most stepRows rows of a pass over
+// the points, or about splitWork key visits of a node's split (the fill of
+// its keys, the selection's partition passes: selection keeps its cursors
+// between steps), or one node below that size, at a time. The steps do the
+// same work in the same order as one call, so the part is the same bit for
+// bit.
 type partBuild struct {
 	b      builder
 	pts    []float64
 	ids    []int32
 	shells bool
 	phase  int
-	pos    int          // pbGather: the next row; pbBoxes: nodes done (from the last)
+	pos    int          // pbFinite … pbGather: the next row; pbBoxes: nodes done (from the last)
+	sub    int          // pbCentre: 0 the sums, 1 the radii
+	cell   []float64    // pbCell: the root's cell so far
 	stack  []buildFrame // nodes still to split, the next on top (preorder)
+	split  bool         // pbNodes: a node's split is under way (b.job)
 	p      *part
 }
 
@@ -95,9 +100,10 @@ const (
 	pbFinite = iota // are all coordinates finite?
 	pbCentre        // shells: the centre and every row's radius
 	pbCell          // the root's cell
-	pbNodes         // the nodes, one median selection per step
+	pbNodes         // the nodes, one per step, a large one's split in slices
 	pbGather        // the rows in leaf order, Auto's sample
-	pbBoxes         // the tight boxes bottom-up, their float32 copies
+	pbBoxes         // the tight boxes bottom-up
+	pbBox32         // their float32 copies
 	pbDone
 )
 
@@ -127,44 +133,76 @@ func (pb *partBuild) next() {
 	d, n := b.d, len(pb.ids)
 	switch pb.phase {
 	case pbFinite:
-		b.perm, b.keys = make([]int32, n), make([]float64, n)
-		for i := range b.perm {
+		// perm, and whether every coordinate is finite, stepRows rows per step
+		if pb.pos == 0 {
+			b.perm, b.keys = make([]int32, n), make([]float64, n)
+		}
+		total := max(n, (len(pts)+d-1)/d)
+		to := min(total, pb.pos+stepRows)
+		for i := pb.pos; i < min(to, n); i++ {
 			b.perm[i] = int32(i)
 		}
-		for _, x := range pts {
-			if math.IsNaN(x) || math.IsInf(x, 0) {
-				p.finite = false
-				break
+		if p.finite {
+			for _, x := range pts[min(len(pts), pb.pos*d):min(len(pts), to*d)] {
+				if math.IsNaN(x) || math.IsInf(x, 0) {
+					p.finite = false
+					break
+				}
 			}
 		}
-		pb.phase = pbCentre
+		if pb.pos = to; to < total {
+			return
+		}
+		pb.pos, pb.phase = 0, pbCentre
 	case pbCentre:
-		if p.finite && pb.shells {
-			// Radius splits, and ball bounds around the mean on every node.
+		if !p.finite || !pb.shells {
+			pb.phase = pbCell
+			return
+		}
+		// Radius splits, and ball bounds around the mean on every node:
+		// the sums, then the radii, stepRows rows per step.
+		if pb.sub == 0 && pb.pos == 0 {
 			p.centre = make([]float64, d)
-			for r := 0; r < n; r++ {
+		}
+		to := min(n, pb.pos+stepRows)
+		if pb.sub == 0 {
+			for r := pb.pos; r < to; r++ {
 				for t, v := range pts[r*d : (r+1)*d] {
 					p.centre[t] += v
 				}
+			}
+			if pb.pos = to; to < n {
+				return
 			}
 			for t := range p.centre {
 				p.centre[t] /= float64(n)
 			}
 			b.radius = make([]float64, n)
-			for r := range b.radius {
-				b.radius[r] = radiusUp(pts[r*d:(r+1)*d], p.centre)
-			}
-			b.chain = max(2*b.leaf, shellMin)
+			pb.sub, pb.pos = 1, 0
+			return
 		}
-		pb.phase = pbCell
+		for r := pb.pos; r < to; r++ {
+			b.radius[r] = radiusUp(pts[r*d:(r+1)*d], p.centre)
+		}
+		if pb.pos = to; to < n {
+			return
+		}
+		b.chain = max(2*b.leaf, shellMin)
+		pb.pos, pb.phase = 0, pbCell
 	case pbCell:
-		// About 2n/leaf nodes for median splits.
-		est := 2*n/b.leaf + 1
-		p.nodes = make([]node, 0, est)
-		cell := make([]float64, 2*d)
-		copy(cell[:d], pts[:d])
-		copy(cell[d:], pts[:d])
-		for r := 1; r < n; r++ {
+		// the root's cell, stepRows rows per step
+		if pb.pos == 0 {
+			// About 2n/leaf nodes for median splits.
+			est := 2*n/b.leaf + 1
+			p.nodes = make([]node, 0, est)
+			pb.cell = make([]float64, 2*d)
+			copy(pb.cell[:d], pts[:d])
+			copy(pb.cell[d:], pts[:d])
+			pb.pos = 1
+		}
+		cell := pb.cell
+		to := min(n, pb.pos+stepRows)
+		for r := pb.pos; r < to; r++ {
 			for t, v := range pts[r*d : (r+1)*d] {
 				if v < cell[t] {
 					cell[t] = v
@@ -174,13 +212,24 @@ func (pb *partBuild) next() {
 				}
 			}
 		}
+		if pb.pos = to; to < n {
+			return
+		}
 		pb.stack = append(pb.stack, buildFrame{s: 0, e: n, cell: cell, shell: b.chain > 0, parent: -1})
-		pb.phase = pbNodes
+		pb.cell, pb.pos, pb.phase = nil, 0, pbNodes
 	case pbNodes:
-		f := pb.stack[len(pb.stack)-1]
-		pb.stack = pb.stack[:len(pb.stack)-1]
-		pb.stack = b.split(f, pb.stack)
-		if len(pb.stack) == 0 {
+		// one node per step, a large node's split in slices of splitWork
+		if !pb.split {
+			f := pb.stack[len(pb.stack)-1]
+			pb.stack = pb.stack[:len(pb.stack)-1]
+			pb.split = b.begin(f)
+		}
+		if pb.split {
+			var done bool
+			pb.stack, done = b.run(pb.stack, splitWork)
+			pb.split = !done
+		}
+		if !pb.split && len(pb.stack) == 0 {
 			pb.phase = pbGather
 		}
 	case pbGather:
@@ -213,6 +262,10 @@ func (pb *partBuild) next() {
 		pb.phase = pbBoxes
 	case pbBoxes:
 		if pb.boxes() {
+			pb.pos, pb.phase = 0, pbBox32
+		}
+	case pbBox32:
+		if pb.boxes32() {
 			pb.phase = pbDone
 		}
 	}
@@ -221,9 +274,8 @@ func (pb *partBuild) next() {
 // stepRows is about the rows a pass of a step covers (pbGather, pbBoxes).
 const stepRows = 1 << 15
 
-// boxes computes the tight boxes bottom-up, the ball radii, then the
-// float32 boxes and absMax, nodes over about stepRows rows per call; it
-// reports whether they are complete.
+// boxes computes the tight boxes bottom-up and the ball radii, nodes over
+// about stepRows rows per call; it reports whether they are complete.
 func (pb *partBuild) boxes() bool {
 	b, p, d := &pb.b, pb.p, pb.b.d
 	// Tight boxes, bottom-up: a leaf's from its rows, an internal node's as
@@ -278,18 +330,28 @@ func (pb *partBuild) boxes() bool {
 			}
 		}
 	}
-	if pb.pos < len(p.nodes) {
-		return false
-	}
+	return pb.pos == len(p.nodes)
+}
+
+// boxes32 rounds the boxes outwards to float32, about stepRows/4 nodes
+// per call, then absMax; it reports whether they are complete.
+func (pb *partBuild) boxes32() bool {
+	p, d := pb.p, pb.b.d
 	// The boxes the queries read: float32, rounded outwards, so each still
 	// contains its node's points and a query touches half the bytes.
-	p.box32 = make([]float32, len(p.box))
-	for i := range p.nodes {
+	if pb.pos == 0 {
+		p.box32 = make([]float32, len(p.box))
+	}
+	to := min(len(p.nodes), pb.pos+stepRows/4)
+	for i := pb.pos; i < to; i++ {
 		o := 2 * d * i
 		for t := 0; t < d; t++ {
 			p.box32[o+t] = down32(p.box[o+t])
 			p.box32[o+d+t] = up32(p.box[o+d+t])
 		}
+	}
+	if pb.pos = to; to < len(p.nodes) {
+		return false
 	}
 	root := p.box32[:2*d]
 	for t := range p.absMax {
@@ -325,6 +387,7 @@ type builder struct {
 	radius []float64 // certified ‖x − centre‖ of each row of src (nil: no ball bounds)
 	chain  int       // radius splits continue on the outer side down to this many points (0: none)
 	p      *part
+	job    splitJob // the split under way (begin, run)
 }
 
 // shellMin is the fewest points the outermost shell of a radius-split chain
@@ -332,15 +395,49 @@ type builder struct {
 // over few points.
 var shellMin = 1024
 
+// splitWork is about the keys one slice of a node's split visits (the
+// fill of its keys, the selection's partition passes): the root's
+// selection at n = 2^20 is some 3.4n visits, so it takes ~50 slices.
+const splitWork = 2 * stepRows
+
+// splitJob is the split of one node under way (builder.begin, run).
+type splitJob struct {
+	f          buildFrame
+	me         int32
+	shell      bool // a radius split
+	stage      int  // spChoose, spFill, spSelect
+	dim        int
+	pos        int // spFill: the next of the node's rows
+	kmin, kmax float64
+	sel        selection
+}
+
+// splitJob stages.
+const (
+	spChoose = iota // the widest dimension of the cell
+	spFill          // the split coordinate (or radius) of every row
+	spSelect        // the median selection
+)
+
 // split appends node f (its rows perm[f.s:f.e], in f.cell) and pushes
 // its children onto stack, the left one on top, so that popping builds the
 // nodes in preorder: the left subtree whole, then the right. With f.shell,
 // the node is split by distance from the centre at the median radius: the
 // inner half becomes an ordinary k-d subtree, the outer half is split by
-// radius again, down to b.chain points.
+// radius again, down to b.chain points. It is begin and run to the end.
 func (b *builder) split(f buildFrame, stack []buildFrame) []buildFrame {
-	d, p := b.d, b.p
-	s, e, cell := f.s, f.e, f.cell
+	if !b.begin(f) {
+		return stack
+	}
+	stack, _ = b.run(stack, math.MaxInt)
+	return stack
+}
+
+// begin appends node f and reports whether it is to be split (then run
+// splits it, in slices).
+func (b *builder) begin(f buildFrame) bool {
+	p := b.p
+	s, e := f.s, f.e
 	me := int32(len(p.nodes))
 	p.nodes = append(p.nodes, node{start: int32(s), end: int32(e)})
 	if f.parent >= 0 {
@@ -350,58 +447,92 @@ func (b *builder) split(f buildFrame, stack []buildFrame) []buildFrame {
 		p.height = f.depth
 	}
 	if e-s <= b.leaf {
-		return stack
+		return false
 	}
-	if f.shell && e-s >= 2*b.chain {
-		keys := b.keys[s:e]
-		for i, r := range b.perm[s:e] {
-			keys[i] = b.radius[r]
-		}
-		m := (e - s) / 2
-		selectK(keys, b.perm[s:e], m)
-		left := slices.Clone(cell)
-		return append(stack,
-			buildFrame{s: s + m, e: e, depth: f.depth + 1, cell: cell, shell: true, parent: me},
-			buildFrame{s: s, e: s + m, depth: f.depth + 1, cell: left, parent: -1})
-	}
-	// Split the widest dimension of the cell at the median (by count, so
-	// the tree is balanced and its height is ⌈log2(n/leaf)⌉). A dimension
-	// in which the node's points are all equal is skipped.
-	keys := b.keys[s:e]
+	b.job = splitJob{f: f, me: me, shell: f.shell && e-s >= 2*b.chain}
+	return true
+}
+
+// run goes on with the split begun by begin for about limit key visits
+// (at least some progress), and reports whether it is complete: then the
+// children are pushed onto stack (none: all rows equal, one leaf).
+//
+// A radius split (job.shell) splits at the median radius. Otherwise the
+// widest dimension of the cell is split at the median (by count, so the
+// tree is balanced and its height is ⌈log2(n/leaf)⌉); a dimension in
+// which the node's points are all equal is skipped.
+func (b *builder) run(stack []buildFrame, limit int) ([]buildFrame, bool) {
+	j := &b.job
+	d := b.d
+	s, e, cell := j.f.s, j.f.e, j.f.cell
+	keys, perm := b.keys[s:e], b.perm[s:e]
+	work := 0
 	for {
-		dim, w := -1, 0.0
-		for t := 0; t < d; t++ {
-			if sp := cell[d+t] - cell[t]; sp > w {
-				dim, w = t, sp
+		switch j.stage {
+		case spChoose:
+			if !j.shell {
+				dim, w := -1, 0.0
+				for t := 0; t < d; t++ {
+					if sp := cell[d+t] - cell[t]; sp > w {
+						dim, w = t, sp
+					}
+				}
+				if dim < 0 {
+					return stack, true // all rows equal (or not comparable): one leaf
+				}
+				j.dim, j.kmin, j.kmax = dim, math.Inf(1), math.Inf(-1)
 			}
-		}
-		if dim < 0 {
-			return stack // all rows equal (or not comparable): one leaf
-		}
-		kmin, kmax := math.Inf(1), math.Inf(-1)
-		for i, r := range b.perm[s:e] {
-			v := b.src[int(r)*d+dim]
-			keys[i] = v
-			kmin = min(kmin, v)
-			kmax = max(kmax, v)
-		}
-		if !(kmin < kmax) {
-			cell[dim], cell[d+dim] = kmin, kmin // flat here: never split it again below
-			if kmin != kmin {
-				cell[dim], cell[d+dim] = 0, 0
+			j.pos, j.stage = 0, spFill
+		case spFill:
+			to := min(len(perm), j.pos+max(1, limit-work))
+			if j.shell {
+				for i := j.pos; i < to; i++ {
+					keys[i] = b.radius[perm[i]]
+				}
+			} else {
+				dim, kmin, kmax := j.dim, j.kmin, j.kmax
+				for i, r := range perm[j.pos:to] {
+					v := b.src[int(r)*d+dim]
+					keys[j.pos+i] = v
+					kmin = min(kmin, v)
+					kmax = max(kmax, v)
+				}
+				j.kmin, j.kmax = kmin, kmax
 			}
-			continue
+			work += to - j.pos
+			if j.pos = to; to < len(perm) {
+				return stack, false
+			}
+			if !j.shell && !(j.kmin < j.kmax) {
+				kmin := j.kmin
+				cell[j.dim], cell[d+j.dim] = kmin, kmin // flat here: never split it again below
+				if kmin != kmin {
+					cell[j.dim], cell[d+j.dim] = 0, 0
+				}
+				j.stage = spChoose
+				continue
+			}
+			j.sel, j.stage = selection{lo: 0, hi: len(keys) - 1}, spSelect
+		case spSelect:
+			m := (e - s) / 2
+			if !j.sel.run(keys, perm, m, limit, &work) {
+				return stack, false
+			}
+			if j.shell {
+				left := slices.Clone(cell)
+				return append(stack,
+					buildFrame{s: s + m, e: e, depth: j.f.depth + 1, cell: cell, shell: true, parent: j.me},
+					buildFrame{s: s, e: s + m, depth: j.f.depth + 1, cell: left, parent: -1}), true
+			}
+			v := keys[m]
+			left := make([]float64, 2*d)
+			copy(left, cell)
+			left[d+j.dim] = v
+			cell[j.dim] = v
+			return append(stack,
+				buildFrame{s: s + m, e: e, depth: j.f.depth + 1, cell: cell, parent: j.me},
+				buildFrame{s: s, e: s + m, depth: j.f.depth + 1, cell: left, parent: -1}), true
 		}
-		m := (e - s) / 2
-		selectK(keys, b.perm[s:e], m)
-		v := keys[m]
-		left := make([]float64, 2*d)
-		copy(left, cell)
-		left[d+dim] = v
-		cell[dim] = v
-		return append(stack,
-			buildFrame{s: s + m, e: e, depth: f.depth + 1, cell: cell, parent: me},
-			buildFrame{s: s, e: s + m, depth: f.depth + 1, cell: left, parent: -1})
 	}
 }
 
@@ -409,8 +540,26 @@ func (b *builder) split(f buildFrame, stack []buildFrame) []buildFrame {
 // smallest, everything before it ≤ keys[k] and everything after ≥ keys[k]
 // (Hoare's selection; balanced on ties). NaN keys end up anywhere.
 func selectK(keys []float64, perm []int32, k int) {
-	lo, hi := 0, len(keys)-1
-	for hi > lo {
+	sel := selection{lo: 0, hi: len(keys) - 1}
+	var work int
+	sel.run(keys, perm, k, math.MaxInt, &work)
+}
+
+// selection is selectK's state between slices: the range [lo, hi] still
+// to select in and, within a partition pass (open), its pivot and cursors.
+type selection struct {
+	lo, hi, i, j int
+	pv           float64
+	open         bool
+}
+
+// run goes on with the selection until *work reaches limit (counting the
+// keys its partition passes step over, at least one partition step) and
+// reports whether it is complete. The operations are selectK's in the same
+// order, however the calls slice them.
+func (s *selection) run(keys []float64, perm []int32, k, limit int, work *int) bool {
+	for s.hi > s.lo {
+		lo, hi := s.lo, s.hi
 		if hi-lo < 8 {
 			// Insertion sort the small range.
 			for i := lo + 1; i <= hi; i++ {
@@ -421,19 +570,28 @@ func selectK(keys []float64, perm []int32, k int) {
 					}
 				}
 			}
-			return
+			s.hi = s.lo
+			return true
 		}
-		mid := lo + (hi-lo)/2
-		// Median of three as the pivot.
-		a, b, c := keys[lo], keys[mid], keys[hi]
-		pv := b
-		if (a < b) != (a < c) {
-			pv = a
-		} else if (c < a) != (c < b) {
-			pv = c
+		if !s.open {
+			mid := lo + (hi-lo)/2
+			// Median of three as the pivot.
+			a, b, c := keys[lo], keys[mid], keys[hi]
+			pv := b
+			if (a < b) != (a < c) {
+				pv = a
+			} else if (c < a) != (c < b) {
+				pv = c
+			}
+			s.pv, s.i, s.j, s.open = pv, lo, hi, true
 		}
-		i, j := lo, hi
+		pv, i, j := s.pv, s.i, s.j
 		for i <= j {
+			if *work >= limit {
+				s.i, s.j = i, j
+				return false
+			}
+			i0, j0 := i, j
 			for i <= hi && keys[i] < pv {
 				i++
 			}
@@ -448,16 +606,20 @@ func selectK(keys []float64, perm []int32, k int) {
 				i++
 				j--
 			}
+			*work += i - i0 + j0 - j
 		}
+		s.open = false
 		switch {
 		case k <= j:
-			hi = j
+			s.hi = j
 		case k >= i:
-			lo = i
+			s.lo = i
 		default:
-			return
+			s.hi = s.lo
+			return true
 		}
 	}
+	return true
 }
 
 // radiusUp returns an upper bound on the exact Euclidean distance ‖x − c‖

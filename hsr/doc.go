@@ -34,9 +34,9 @@
 //     each, where a box-only k-d tree at d = 8 has split each coordinate
 //     only about twice and its outer boxes all straddle the hyperplane.
 //     TreeBuilder builds the same tree, bit for bit, in steps of bounded
-//     cost (a pass over at most 2^15 rows or one node's median selection;
-//     the root's selection, O(n), and a few whole passes, O(n·d), stay
-//     one step each), for a caller that must draw frames meanwhile.
+//     cost (at most 2^15 rows of a pass, or about 2^16 key visits of one
+//     node's split: the root's median selection, O(n), takes ~50 steps at
+//     n = 2^20), for a caller that must draw frames meanwhile.
 //     A query prunes a node when
 //     max_{box} <a, x> ≤ c, reports it whole (without a single dot product)
 //     when min_{box} <a, x> > c, opens it otherwise, and scans straddling

@@ -19,6 +19,16 @@ func NewScan(d int, points []float64) *Scan {
 	return &Scan{d: d, pts: append([]float64(nil), points...)}
 }
 
+// ScanOf is NewScan without the copy: the scan keeps points (which must
+// not change afterwards). A caller that copied them itself, in slices,
+// uses it (attention.EngineBuilder).
+func ScanOf(d int, points []float64) *Scan {
+	if d < 1 || len(points)%d != 0 {
+		panic("hsr: ScanOf: bad dimension or length")
+	}
+	return &Scan{d: d, pts: points[:len(points):len(points)]}
+}
+
 func (s *Scan) Dim() int { return s.d }
 func (s *Scan) Len() int { return len(s.pts) / s.d }
 

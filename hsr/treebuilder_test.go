@@ -142,3 +142,25 @@ func TestTreeBuilderBudget(t *testing.T) {
 		t.Error("Step after completion reports incomplete")
 	}
 }
+
+// TestTreeBuilderSlicesLargeNodes: the passes over the points and a large
+// node's split (its keys, its median selection) are cut into steps, so no
+// step grows with n beyond stepRows rows or about splitWork key visits.
+func TestTreeBuilderSlicesLargeNodes(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	n := 1 << 17
+	pts := genPoints(rng, "gauss", n, 2)
+	b := NewTreeBuilder(2, pts, TreeOptions{})
+	steps := 1
+	for !b.Step(0) {
+		steps++
+	}
+	nodes := len(b.Tree().parts[0].nodes)
+	t.Logf("%d steps, %d nodes", steps, nodes)
+	// the finiteness, cell, gather and box passes, the root's keys and
+	// its selection (some 3.4n visits) alone; unsliced (one step each but
+	// the gather and the boxes) they would be about nodes + 11
+	if min := nodes + 4*n/stepRows + 2*n/splitWork + 2; steps < min {
+		t.Errorf("%d steps for %d nodes of %d points: want at least %d (large steps not sliced)", steps, nodes, n, min)
+	}
+}

@@ -3,6 +3,7 @@ package viz
 import (
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 	"time"
 
@@ -52,6 +53,7 @@ type App struct {
 	ptrDown     bool          // the primary pointer was down at the last Update
 	interactive bool          // within Update: the user interacts (see maxInteractiveUnit)
 	units       unitCosts
+	longUnits   []LongUnit // the last units over longUnitMin (LongUnits)
 	frames      frameRing
 	errMsg      string
 
@@ -242,9 +244,40 @@ func (a *App) Compute(budget time.Duration) bool {
 			a.errMsg = err.Error()
 			return true
 		}
-		a.units.note(k, time.Since(t0))
+		dt := time.Since(t0)
+		a.units.note(k, dt)
+		if dt >= longUnitMin {
+			if len(a.longUnits) == maxLongUnits {
+				a.longUnits = append(a.longUnits[:0], a.longUnits[1:]...)
+			}
+			a.longUnits = append(a.longUnits, LongUnit{Kind: unitNames[k], Start: t0, Ms: dt.Seconds() * 1000})
+		}
 	}
 }
+
+// LongUnit is one unit of compute that took at least longUnitMin: where a
+// frame's time went (a measurement: the page's metrics list them).
+type LongUnit struct {
+	Kind  string
+	Start time.Time
+	Ms    float64
+}
+
+// longUnitMin is the shortest unit LongUnits keeps; maxLongUnits how many.
+const (
+	longUnitMin  = 20 * time.Millisecond
+	maxLongUnits = 256
+)
+
+// LongUnits returns the last units of compute that took at least 20 ms
+// (at most 256), oldest first.
+func (a *App) LongUnits() []LongUnit { return slices.Clone(a.longUnits) }
+
+// unitNames names the unit kinds for LongUnits and the measurements.
+var unitNames = [numUnitKinds]string{uGen: "gen", uScan: "scan build", uTree: "tree build", uCov: "covariance", uTrace: "trace",
+	uRowsStart: "rows start", uRowsHSR: "row (engine)", uRowsScores: "dense scores block", uRowsWeight: "dense weights block",
+	uRowsBins: "bins block", uScalingStart: "scaling start", uScaleScan: "prefix scan build", uScaleTree: "prefix tree build",
+	uScaleQuery: "scaling query", uTiming: "timing slice", uSpread: "score sample row"}
 
 // unitHook, when set (tests), sees every unit Compute runs.
 var unitHook func(k unitKind)

@@ -38,25 +38,29 @@
 //
 // # Cost and responsiveness
 //
-// Update runs pending work in units — a block of 2^16 generated key
-// entries, the scan engine's build (O(n·d)), a slice of treeSlice of the
-// automatic index's tree (O(n log n) in all, shared by the tree engine;
-// hsr.TreeBuilder: a pass over the keys or one node's median selection at
-// a time, the tree the same as one call's), one query row of the score
-// sample (min(n, 4096) dot products and a sort), one attention row (the half-space
-// query plus O(|S|·(d+dv))), one block of a dense row, one scaling row, ~2 ms
-// of timing — for a budget per tick: DefaultBudget while the user
+// Update runs pending work in units — a block of 2^15 generated key
+// and value entries, a slice of treeSlice (4 ms) of the scan engine's
+// build (O(n·d) in all; attention.EngineBuilder) or of the automatic
+// index's tree
+// (O(n log n) in all, shared by the tree engine; hsr.TreeBuilder: at most
+// 2^15 rows of a pass or ~2^16 key visits of a node's split at a time),
+// one query row of the score sample (min(n, 4096) dot products and a
+// sort), a slice of an attention row (attention.RowStepper: the
+// half-space query, then O(|S|·(d+dv)) in slices of 2^14 keys), one block
+// of a dense row (2^15 key entries of scores, 4× the keys of weights or
+// bins), a slice of a scaling row, ~2 ms of timing — every result the same
+// as one call's — for a budget per tick: DefaultBudget while the user
 // interacts, IdleBudget once the input has rested idleAfter, and a single
 // unit in a tick that changed the parameters (a drag moves b every tick;
 // the picture needs the new trace, rows for that b would be thrown away).
 // A unit runs after another only if its kind's recent cost fits in what is
 // left; a kind never timed runs first in a tick; while the user interacts
 // a unit expected above maxInteractiveUnit waits until the input rests.
-// The units that cannot be split: the scan engine's build and the
-// attention row (one call each into package attention), the traced query,
-// and the tree's steps (the root's median selection, a pass over the keys:
-// O(n·d) each). At n = 2^20 natively the scan's build is now the longest
-// unit (docs/performance.md, TestUnitCostsLargeN). Changing b,
+// The units that cannot be split: the traced query (one call into
+// package hsr, O(nodes + |S|)), a row's half-space query (the index's
+// traversal, a call per reported key) and the allocation of the rows'
+// per-key scratch (rows start); TestUnitCostsLargeN logs each kind's
+// longest unit at n = 2^20 (docs/performance.md). Changing b,
 // α, the kind, γ, the index kind or the selected query reuses the keys and
 // the engines; only n, d, data, σ and seed regenerate and rebuild (tested
 // by counting builds). Memory: the keys three times (gen's, the scan's

@@ -52,8 +52,11 @@ type dataset struct {
 	K, V    []float64 // n×d keys and n×dv values, as attention/gen makes them (or the loaded files)
 	ks, vs  filler    // the generators (or the loaded files, custom.go), filled a block per unit
 	engines [3]*attention.Engine
-	tree    *hsr.TreeBuilder // the automatic index's tree, built a slice per unit
-	// scaleTrees are the scaling series' prefix trees being built, by size
+	scan    *attention.EngineBuilder // the scan engine, built a slice per unit
+	tree    *hsr.TreeBuilder         // the automatic index's tree, built a slice per unit
+	// scaleScans and scaleTrees are the scaling series' prefix scan engines
+	// and trees being built, by size
+	scaleScans map[int]*attention.EngineBuilder
 	scaleTrees map[int]*hsr.TreeBuilder
 	cov        []float64 // d×d covariance of a key sample (geometry projection)
 	mean       []float64
@@ -101,8 +104,10 @@ func (ds *dataset) score(q []float64, j int) (qk, s float64) {
 // vmax is ‖V‖∞.
 func (ds *dataset) vmax() float64 { return ds.engines[hsr.IndexScan].VInf() }
 
-// genBlock is the number of key entries generated per unit.
-const genBlock = 1 << 16
+// genBlock is the number of key and value entries generated per unit
+// (about a millisecond natively): at d = 2 the values (dv = 8 per key)
+// are most of them.
+const genBlock = 1 << 15
 
 // engineOptions: the visualizer counts the work of the index it animates,
 // on every platform alike (attention.EngineOptions.IndexOnly).
@@ -119,14 +124,13 @@ func (a *App) stepData() error {
 	}
 	switch {
 	case ds.ks.Done() < ds.n:
-		rows := max(1, genBlock/ds.d)
+		rows := max(1, genBlock/(ds.d+ds.dv))
 		from := ds.ks.Done()
 		k := ds.ks.Fill(ds.K[from*ds.d : min(ds.n, from+rows)*ds.d])
 		ds.vs.Fill(ds.V[from*ds.dv : (from+k)*ds.dv])
 	case ds.engines[hsr.IndexScan] == nil:
-		e, err := attention.NewEngineWith(mat.NewDense(ds.n, ds.d, ds.K), mat.NewDense(ds.n, ds.dv, ds.V),
-			hsr.IndexScan, engineOptions)
-		if err != nil {
+		e, err := stepScanEngine(&ds.scan, ds.K, ds.V, ds.n, ds.d, ds.dv)
+		if err != nil || e == nil {
 			return err
 		}
 		ds.engines[hsr.IndexScan] = e
@@ -148,6 +152,45 @@ func (a *App) stepData() error {
 // slice of the O(n log n) build; a step it cannot split (the root's median
 // selection, a pass over the keys) may take longer.
 const treeSlice = 4 * time.Millisecond
+
+// stepScanEngine builds a slice (treeSlice) of the scan engine over the
+// first n keys and values (attention.EngineBuilder, started in *eb) and
+// returns the engine once it is complete, else nil.
+func stepScanEngine(eb **attention.EngineBuilder, K, V []float64, n, d, dv int) (*attention.Engine, error) {
+	if *eb == nil {
+		b, err := attention.NewEngineBuilder(mat.NewDense(n, d, K[:n*d]), mat.NewDense(n, dv, V[:n*dv]), engineOptions)
+		if err != nil {
+			return nil, err
+		}
+		*eb = b
+	}
+	done, err := (*eb).Step(treeSlice)
+	if err != nil || !done {
+		return nil, err
+	}
+	e := (*eb).Engine()
+	*eb = nil
+	return e, nil
+}
+
+// stepRow runs a slice (treeSlice) of e's row of query q at position i
+// (attention.RowStepper, started in *rs) and returns the row, e.Row's,
+// once it is complete.
+func stepRow(rs **attention.RowStepper, e *attention.Engine, q []float64, i int, ap attention.Params, out []float64) (attention.Row, bool, error) {
+	if *rs == nil {
+		st, err := e.RowStepper(q, i, ap, out)
+		if err != nil {
+			return attention.Row{}, false, err
+		}
+		*rs = st
+	}
+	if !(*rs).Step(treeSlice) {
+		return attention.Row{}, false, nil
+	}
+	row, err := (*rs).Row()
+	*rs = nil
+	return row, err == nil, err
+}
 
 // stepTreeEngines adds the automatic and the tree engines beside the
 // scan's, a slice of their tree per call (*tb, started here): hsr.Auto
@@ -290,7 +333,8 @@ type rowsJob struct {
 	inS     []bool
 	o, oh   []float64
 	smax, z float64
-	zKept   float64 // Σ of the dense weights of the reported keys
+	zKept   float64               // Σ of the dense weights of the reported keys
+	stepper *attention.RowStepper // the engine's row in progress (phHSR)
 	// the dense set of the row in progress against the engine's (tally)
 	denseCount int
 	differ     bool
@@ -339,15 +383,22 @@ func (a *App) stepRows() error {
 	i := jb.next
 	r := &jb.rows[i]
 	q := Q[i*d : (i+1)*d]
-	block := max(1024, (1<<17)/d)
+	// 2^15 key entries of dense scores per unit, four times as many keys
+	// of weights or bins: about a millisecond natively each (several in
+	// the page), so that at n = 2^20 no unit holds a frame.
+	block := max(1024, (1<<15)/d)
 	e := ds.engine(jb.key.index)
 	switch jb.phase {
 	case phHSR:
-		// The engine's row, as hsrattn computes it: one unit (the query and
-		// O(|S|·(d+dv)) of re-scoring and sums).
-		row, err := e.Row(q, i, jb.ap, jb.oh)
+		// The engine's row, as hsrattn computes it, a slice per unit
+		// (attention.RowStepper: the query, then O(|S|·(d+dv)) of
+		// re-scoring and sums in slices).
+		row, done, err := stepRow(&jb.stepper, e, q, i, jb.ap, jb.oh)
 		if err != nil {
 			return fmt.Errorf("row %d: %w", i, err)
+		}
+		if !done {
+			return nil
 		}
 		r.row = row
 		r.count = row.Count

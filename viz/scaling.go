@@ -4,8 +4,6 @@ import (
 	"fmt"
 	"math"
 
-	"gonum.org/v1/gonum/mat"
-
 	"github.com/hsrviz/hsrviz/attention"
 	"github.com/hsrviz/hsrviz/hsr"
 )
@@ -40,6 +38,7 @@ type scalingJob struct {
 	sizes         []int
 	mq            int // queries per size
 	next, qi      int
+	stepper       *attention.RowStepper // query qi's row in progress
 	acc           scalePoint
 	points        []scalePoint
 	complete      bool
@@ -97,12 +96,19 @@ func (a *App) stepScaling() error {
 	} else {
 		se := a.scaleIdx[nn]
 		if se == nil {
-			se = &scaleEngines{}
-			s, err := attention.NewEngineWith(mat.NewDense(nn, ds.d, ds.K[:nn*ds.d]),
-				mat.NewDense(nn, ds.dv, ds.V[:nn*ds.dv]), hsr.IndexScan, engineOptions)
-			if err != nil {
+			// a slice of the prefix's scan engine per unit (kept with the
+			// dataset, as the prefix trees below)
+			if ds.scaleScans == nil {
+				ds.scaleScans = map[int]*attention.EngineBuilder{}
+			}
+			eb := ds.scaleScans[nn]
+			s, err := stepScanEngine(&eb, ds.K, ds.V, nn, ds.d, ds.dv)
+			ds.scaleScans[nn] = eb
+			if err != nil || s == nil {
 				return err
 			}
+			delete(ds.scaleScans, nn)
+			se = &scaleEngines{}
 			se[hsr.IndexScan] = s
 			a.scaleIdx[nn] = se
 			a.indexBuilds++
@@ -132,8 +138,8 @@ func (a *App) stepScaling() error {
 	if len(sj.out) != ds.dv {
 		sj.out = make([]float64, ds.dv)
 	}
-	row, err := e.Row(q, sj.qi, ap, sj.out)
-	if err != nil {
+	row, done, err := stepRow(&sj.stepper, e, q, sj.qi, ap, sj.out)
+	if err != nil || !done {
 		return err
 	}
 	sj.addRow(row.Count, row.Stats, d, ds.dv)

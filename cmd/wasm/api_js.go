@@ -8,8 +8,10 @@ import (
 	"image"
 	"log"
 	"math"
+	"runtime/debug"
 	"strings"
 	"syscall/js"
+	"time"
 
 	"github.com/hajimehoshi/ebiten/v2"
 
@@ -265,6 +267,22 @@ func (b *bridge) metricsJS() any {
 		m["rafFrames"] = n
 	}
 	m["recent"] = recent
+	// The long units of compute and the garbage collector's pauses, on the
+	// page's clock (performance.now, ms): what a long frame gap held.
+	off := js.Global().Get("performance").Call("now").Float() - float64(time.Now().UnixNano())/1e6
+	var long []map[string]any
+	for _, u := range b.app.LongUnits() {
+		long = append(long, map[string]any{"kind": u.Kind, "at": float64(u.Start.UnixNano())/1e6 + off, "ms": u.Ms})
+	}
+	m["longUnits"] = long
+	var gs debug.GCStats
+	gs.PauseQuantiles = nil
+	debug.ReadGCStats(&gs)
+	var pauses []map[string]any
+	for i := range min(len(gs.Pause), len(gs.PauseEnd)) {
+		pauses = append(pauses, map[string]any{"end": float64(gs.PauseEnd[i].UnixNano())/1e6 + off, "ms": gs.Pause[i].Seconds() * 1000})
+	}
+	m["gc"] = map[string]any{"num": gs.NumGC, "pauseTotalMs": gs.PauseTotal.Seconds() * 1000, "pauses": pauses}
 	if load := js.Global().Get("hsrvizLoad"); load.Type() == js.TypeObject {
 		m["wasmBytes"] = load.Get("wasmBytes").Float()
 		m["wasmTransferBytes"] = load.Get("transferBytes").Float()
