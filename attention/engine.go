@@ -38,6 +38,20 @@ type EngineOptions struct {
 	IndexOnly bool
 }
 
+// kvDims checks that K and V are given and hold one value row per key,
+// and returns n, d and dv.
+func kvDims(K, V *mat.Dense) (n, d, dv int, err error) {
+	if K == nil || V == nil {
+		return 0, 0, 0, fmt.Errorf("attention: K and V must not be nil")
+	}
+	n, d = K.Dims()
+	nv, dv := V.Dims()
+	if nv != n {
+		return 0, 0, 0, fmt.Errorf("attention: K has %d rows but V has %d (one value per key)", n, nv)
+	}
+	return n, d, dv, nil
+}
+
 // NewEngine builds the index of the given kind over the rows of K; V holds
 // the values (same number of rows). Non-finite entries are refused.
 func NewEngine(K, V *mat.Dense, kind IndexKind) (*Engine, error) {
@@ -46,13 +60,9 @@ func NewEngine(K, V *mat.Dense, kind IndexKind) (*Engine, error) {
 
 // NewEngineWith is NewEngine with options.
 func NewEngineWith(K, V *mat.Dense, kind IndexKind, opt EngineOptions) (*Engine, error) {
-	if K == nil || V == nil {
-		return nil, fmt.Errorf("attention: K and V must not be nil")
-	}
-	n, d := K.Dims()
-	nv, dv := V.Dims()
-	if nv != n {
-		return nil, fmt.Errorf("attention: K has %d rows but V has %d (one value per key)", n, nv)
+	n, d, dv, err := kvDims(K, V)
+	if err != nil {
+		return nil, err
 	}
 	if !kind.Valid() {
 		return nil, fmt.Errorf("attention: unknown index %d", uint8(kind))

@@ -50,13 +50,9 @@ const buildSlice = 1 << 16
 // given options; shapes are checked at once, the entries' finiteness in
 // the steps (Step returns NewEngineWith's error).
 func NewEngineBuilder(K, V *mat.Dense, opt EngineOptions) (*EngineBuilder, error) {
-	if K == nil || V == nil {
-		return nil, fmt.Errorf("attention: K and V must not be nil")
-	}
-	n, d := K.Dims()
-	nv, dv := V.Dims()
-	if nv != n {
-		return nil, fmt.Errorf("attention: K has %d rows but V has %d (one value per key)", n, nv)
+	n, d, dv, err := kvDims(K, V)
+	if err != nil {
+		return nil, err
 	}
 	e := &Engine{s: newStore(d, dv, IndexScan, nil), opt: opt}
 	if opt.IndexOnly {

@@ -2,26 +2,10 @@ package main
 
 import (
 	"runtime"
-	"syscall"
 	"time"
-	"unsafe"
+
+	"github.com/hsrviz/hsrviz/internal/cpuclock"
 )
-
-// cpuClock reads a CPU-time clock: the calling thread's
-// (CLOCK_THREAD_CPUTIME_ID) or the whole process's
-// (CLOCK_PROCESS_CPUTIME_ID).
-func cpuClock(id uintptr) (time.Duration, bool) {
-	var ts syscall.Timespec
-	_, _, e := syscall.Syscall(syscall.SYS_CLOCK_GETTIME, id, uintptr(unsafe.Pointer(&ts)), 0)
-	return time.Duration(ts.Nano()), e == 0
-}
-
-const (
-	clockProcessCPUTimeID = 2
-	clockThreadCPUTimeID  = 3
-)
-
-func threadCPU() (time.Duration, bool) { return cpuClock(clockThreadCPUTimeID) }
 
 // threadTimer times a run by the CPU time of the thread that runs it,
 // locked to that thread for the run. It is exact for single-threaded
@@ -29,13 +13,13 @@ func threadCPU() (time.Duration, bool) { return cpuClock(clockThreadCPUTimeID) }
 // used for; where the clock is missing it falls back to the wall.
 func threadTimer() func() time.Duration {
 	runtime.LockOSThread()
-	t0, ok := threadCPU()
+	t0, ok := cpuclock.Thread()
 	if !ok {
 		runtime.UnlockOSThread()
 		return wallTimer()
 	}
 	return func() time.Duration {
-		t1, _ := threadCPU()
+		t1, _ := cpuclock.Thread()
 		runtime.UnlockOSThread()
 		return t1 - t0
 	}
@@ -47,12 +31,12 @@ func threadTimer() func() time.Duration {
 // time the core was given away (decode-1t uses it). Where the clock is
 // missing it falls back to the wall.
 func processTimer() func() time.Duration {
-	t0, ok := cpuClock(clockProcessCPUTimeID)
+	t0, ok := cpuclock.Process()
 	if !ok {
 		return wallTimer()
 	}
 	return func() time.Duration {
-		t1, _ := cpuClock(clockProcessCPUTimeID)
+		t1, _ := cpuclock.Process()
 		return t1 - t0
 	}
 }

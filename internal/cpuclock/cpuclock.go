@@ -1,0 +1,8 @@
+// Package cpuclock reads the CPU-time clocks that benchmarks on a shared
+// machine time by: the calling thread's (Thread) and the whole process's
+// (Process). On a loaded machine the wall clock mostly measures the
+// scheduler; a thread's CPU time measures the work. Each read is one
+// clock_gettime call. Where the clock is not wired up (anything but
+// Linux) the functions report ok = false and callers fall back to the
+// wall clock, saying so.
+package cpuclock
