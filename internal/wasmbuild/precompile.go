@@ -14,7 +14,8 @@ import (
 // The files the second patch changes, with the SHA-256 of Ebiten v2.8.8's
 // versions: RestorableFile compiles three built-in shaders from Kage in
 // its init, RootShaderFile the other built-in ones when first drawn with,
-// GameForUIFile the screen shader when the game starts.
+// GameForUIFile the screen shader when the game starts, OpenGLShaderFile
+// makes a program's GLSL (glsl.Compile) when the GPU shader is created.
 const (
 	GameForUIFile   = "gameforui.go"
 	GameForUISHA256 = "49754a4a19b5e35d07640474110e5eee5c04716d76ffb618e68b24659b32a129"
@@ -23,6 +24,8 @@ const (
 	RestorableSHA256      = "b23bb40e1b525144b584e35be11c1c11f249780afb2981db3a1172806ab0dad0"
 	RootShaderFile        = "shader.go"
 	RootShaderSHA256      = "b54c8515a1b70dcbd5522b56f7fb93ce80668eadc450136c668a173a64809e7b"
+	OpenGLShaderFile      = "internal/graphicsdriver/opengl/shader.go"
+	OpenGLShaderSHA256    = "849363a9d6b3ea3337abb617a67634bdf795704c2d126c05e083d574845a75ab"
 	precompiledPkg        = "internal/hsrvizshaders"
 	genPkg, checkPkg      = "internal/hsrvizgen", "internal/hsrvizcheck"
 	precompiledImportPath = EbitenPath + "/" + precompiledPkg
@@ -153,10 +156,35 @@ func PatchGameForUI(src []byte) ([]byte, error) {
 	return []byte(s), nil
 }
 
+// PatchOpenGLShader returns the OpenGL driver's shader.go with the GLSL of
+// a precompiled program taken from hsrvizshaders (made at build time by
+// glsl.Compile) instead of made when the shader is created; any other
+// program, or another GLSL version, still goes through glsl.Compile.
+func PatchOpenGLShader(src []byte) ([]byte, error) {
+	s := string(src)
+	var err error
+	if s, err = replaceOnce(s, `	"github.com/hajimehoshi/ebiten/v2/internal/graphicsdriver/opengl/gl"
+`, `	"github.com/hajimehoshi/ebiten/v2/internal/graphicsdriver/opengl/gl"
+	"`+precompiledImportPath+`"
+`, OpenGLShaderFile); err != nil {
+		return nil, err
+	}
+	if s, err = replaceOnce(s, "\tvssrc, fssrc := glsl.Compile(s.ir, s.graphics.context.glslVersion())\n",
+		`	// A built-in shader's GLSL was made at build time (hsrviz's internal/wasmbuild).
+	vssrc, fssrc, ok := hsrvizshaders.GLSL(s.ir, s.graphics.context.glslVersion())
+	if !ok {
+		vssrc, fssrc = glsl.Compile(s.ir, s.graphics.context.glslVersion())
+	}
+`, OpenGLShaderFile); err != nil {
+		return nil, err
+	}
+	return []byte(s), nil
+}
+
 // precompilable says whether the two files are the ones the second patch
 // was made for, and if not, why.
 func precompilable(moduleDir string) (string, error) {
-	for _, f := range []struct{ name, sum string }{{RestorableFile, RestorableSHA256}, {RootShaderFile, RootShaderSHA256}, {GameForUIFile, GameForUISHA256}} {
+	for _, f := range []struct{ name, sum string }{{RestorableFile, RestorableSHA256}, {RootShaderFile, RootShaderSHA256}, {GameForUIFile, GameForUISHA256}, {OpenGLShaderFile, OpenGLShaderSHA256}} {
 		src, err := os.ReadFile(filepath.Join(moduleDir, f.name))
 		if err != nil {
 			return "", fmt.Errorf("wasmbuild: %v", err)
@@ -211,7 +239,7 @@ func precompile(o Options, dir string) error {
 	for _, f := range []struct {
 		name  string
 		patch func([]byte) ([]byte, error)
-	}{{RestorableFile, PatchRestorable}, {RootShaderFile, PatchRootShader}, {GameForUIFile, PatchGameForUI}} {
+	}{{RestorableFile, PatchRestorable}, {RootShaderFile, PatchRootShader}, {GameForUIFile, PatchGameForUI}, {OpenGLShaderFile, PatchOpenGLShader}} {
 		path := filepath.Join(dir, f.name)
 		src, err := os.ReadFile(path)
 		if err != nil {

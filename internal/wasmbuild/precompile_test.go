@@ -55,7 +55,7 @@ func TestPrecompiledShaders(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	swapped := strings.NewReplacer("const clearData =", "const screenData =", "const screenData =", "const clearData =").Replace(string(src))
+	swapped := strings.NewReplacer("var clearData =", "var screenData =", "var screenData =", "var clearData =").Replace(string(src))
 	if swapped == string(src) {
 		t.Fatal("the generated file has no clearData/screenData to swap")
 	}
