@@ -239,6 +239,11 @@ func logLongGaps(t *testing.T, p *page, iv []float64) {
 		}
 		t.Logf("  Go work of the last %d frames, p50 / p95 / max ms: update %s, scene %s, render %s, frame %s (%d over 50 ms)",
 			len(up), q(up), q(sc), q(re), q(sum), over)
+		for i := range sum {
+			if sum[i] > 50 {
+				t.Logf("    frame %d of the last %d: update %.1f, scene %.1f, render %.1f ms", i, len(sum), up[i], sc[i], re[i])
+			}
+		}
 	}
 	t.Logf("  GC: %v cycles, pauses %.1f ms in all, the longest of the last %d %.1f ms", m.GC.Num, m.GC.PauseTotalMs, len(m.GC.Pauses), longest)
 	for i, g := range iv {
