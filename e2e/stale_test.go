@@ -108,6 +108,9 @@ func TestBrowserLargeN(t *testing.T) {
 			p := openPageScript(t, c.hash, false, 1, rafLoop)
 			p.waitSettled("")
 			load0 := loadAvg()
+			// how long set() itself holds the page (the new n's arrays are
+			// allocated in it)
+			p.evalFloat(`(() => { const s = hsrviz.set; hsrviz.set = (o) => { const t = performance.now(); const r = s(o); window.hsrvizSetMs = performance.now() - t; hsrviz.set = s; return r; }; return 0; })()`)
 			p.evalFloat(`(hsrvizMeasure.start(), 0)`)
 			t0 := time.Now()
 			if e, null := p.call(fmt.Sprintf(`hsrviz.set({n: %d})`, n)); !null {
@@ -170,6 +173,7 @@ func TestBrowserLargeN(t *testing.T) {
 				"frame intervals p50 %.1f ms, p95 %.1f ms, max %.0f ms (largest %s; %d of %d over 100 ms, %d over 83 ms); panels marked stale: %s; load average %s → %s",
 				c.name, tNumbers.Seconds(), tNoStale.Seconds(), tAll.Seconds(), iv.P50, iv.P95, iv.Max, fmtMs(top), over, len(raw), over83,
 				strings.Join(stale, ", "), load0, loadAvg())
+			t.Logf("  set({n}) took %.0f ms", p.evalFloat(`window.hsrvizSetMs || 0`))
 			logLongGaps(t, p, raw)
 			p.checkConsoleClean()
 		})
