@@ -631,13 +631,10 @@ const maxInteractiveUnit = 4 * time.Millisecond
 // IdleBudget is the compute time of a tick once nobody has used the
 // pointer, the wheel or the keys for idleAfter: the frame has nothing else
 // to do, and results arrive several times sooner than at DefaultBudget.
-// 20 ms: a tick of it and the drawing (2–8 ms) fit in two frames at
-// 60 Hz, so that a unit that overruns its estimate, a pause of the garbage
-// collector or the browser's own work still leave the interval at 83 ms or
-// less; at 30 ms the frames were 50 ms apart and such a hiccup made 100 ms.
-// At 10 ms, n = 2^20 took 60-100 s to compute in the page, at 30 ms 37 s
+// 30 ms: in a browser on SwiftShader a frame is 50 ms apart anyway, and
+// n = 2^20 is current in 37 s instead of 60-100 s at 10 ms
 // (docs/performance.md, "Large n in the browser").
-const IdleBudget = 20 * time.Millisecond
+const IdleBudget = 30 * time.Millisecond
 
 // idleAfter is how long (seconds) the input must rest for IdleBudget.
 const idleAfter = 0.5
