@@ -99,7 +99,8 @@ func planRedraw(prev, cur *scene.Scene, sameTarget bool, scale float32, dirty []
 // gr that differ between the items a (before) and b (now), and returns it
 // with its new length: the bounds of the items that changed, before and
 // after, clipped to gr (a raster updated in place: its changed part; a
-// plain rectangle that moved an edge: the strips between its two places).
+// plain rectangle that moved an edge: the strips between its two places;
+// a polygon whose points moved: the boxes of the edges that moved).
 // Lists of the same length are compared item by item; otherwise after
 // their common beginning, item by item from the end (an item inserted or
 // removed counts alone). An item of unknown extent makes the whole
@@ -127,7 +128,10 @@ func changedRegions(a, b []scene.Item, scale float32, gr image.Rectangle, out []
 		}
 		n := len(out)
 		var ok bool
-		if out, ok = rectChange(x, y, scale, out); ok {
+		if out, ok = rectChange(x, y, scale, out); !ok {
+			out, ok = polygonChange(x, y, scale, out)
+		}
+		if ok {
 			k := n
 			for _, r := range out[n:] {
 				if r = r.Intersect(gr); !r.Empty() {
@@ -236,6 +240,48 @@ func rasterChange(a, b scene.Item, scale float32) (image.Rectangle, bool) {
 	sx, sy := rb.W/float32(ib.Dx()), rb.H/float32(ib.Dy())
 	return pixelsOut(rb.X+float32(c.Min.X-ib.Min.X)*sx, rb.Y+float32(c.Min.Y-ib.Min.Y)*sy,
 		rb.X+float32(c.Max.X-ib.Min.X)*sx, rb.Y+float32(c.Max.Y-ib.Min.Y)*sy, scale, 1), true
+}
+
+// polygonChange: a and b are polygons of the same colour and number of
+// points of which some moved (the half-plane left of the threshold while
+// b is dragged: two corners slide along the plot's edges). Moving each
+// point along a straight line from its old place to its new one sweeps
+// each edge over the box of its old and new ends, and a pixel that no
+// moving edge sweeps keeps its winding number, so its coverage (the
+// renderer's triangle fan or stencil, the software twin's exact area)
+// does not change: the boxes of the edges that have a moved end, padded
+// for the opaque rim and pixel snapping, are appended to out.
+func polygonChange(a, b scene.Item, scale float32, out []image.Rectangle) ([]image.Rectangle, bool) {
+	pa, ok1 := asPolygon(a)
+	pb, ok2 := asPolygon(b)
+	n := len(pa.Xs)
+	if !ok1 || !ok2 || pa.Fill != pb.Fill || n < 3 || len(pa.Ys) != n || len(pb.Xs) != n || len(pb.Ys) != n ||
+		!finite(pa.Xs...) || !finite(pa.Ys...) || !finite(pb.Xs...) || !finite(pb.Ys...) {
+		return out, false
+	}
+	const pad = 2
+	for i := 0; i < n; i++ {
+		j := (i + 1) % n
+		if pa.Xs[i] == pb.Xs[i] && pa.Ys[i] == pb.Ys[i] && pa.Xs[j] == pb.Xs[j] && pa.Ys[j] == pb.Ys[j] {
+			continue
+		}
+		x0 := min(pa.Xs[i], pa.Xs[j], pb.Xs[i], pb.Xs[j])
+		x1 := max(pa.Xs[i], pa.Xs[j], pb.Xs[i], pb.Xs[j])
+		y0 := min(pa.Ys[i], pa.Ys[j], pb.Ys[i], pb.Ys[j])
+		y1 := max(pa.Ys[i], pa.Ys[j], pb.Ys[i], pb.Ys[j])
+		out = append(out, pixelsOut(x0, y0, x1, y1, scale, pad))
+	}
+	return out, true
+}
+
+func asPolygon(it scene.Item) (scene.Polygon, bool) {
+	switch x := it.(type) {
+	case scene.Polygon:
+		return x, true
+	case *scene.Polygon:
+		return *x, true
+	}
+	return scene.Polygon{}, false
 }
 
 // mergeRegions makes the regions disjoint and at most limit of them, in
