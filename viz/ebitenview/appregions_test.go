@@ -24,9 +24,9 @@ func TestPlanRedrawAppFrames(t *testing.T) {
 		drag     bool
 		maxShare float64 // the tree panel's repainted share, mean over the frames
 	}{
-		{"drag b, defaults", "", true, 0.45},
-		{"trace playing, defaults", "", false, 0.45},
-		{"drag b, d=8", "d=8&n=2048", true, 0.45},
+		{"drag b, defaults", "", true, 0.5},
+		{"trace playing, defaults", "", false, 0.5},
+		{"drag b, d=8", "d=8&n=2048", true, 0.5},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			p, err := viz.ParseHash(c.hash)

@@ -48,9 +48,19 @@ func groupRect(g scene.Group, scale float32) image.Rectangle {
 // maxRegions is how many dirty regions a group keeps, and maxFrameRegions
 // a frame, before the closest are joined (each region is a clip, a few
 // draw calls here and two on the canvas).
+//
+// joinBelow: two regions are joined anyway when their box adds fewer
+// pixels than this. A region costs the app a clip, a flush and its items'
+// draw calls again (WebGL calls from wasm), and the canvas two draws:
+// with a region per changed item (16 a frame while dragging b) the page's
+// main thread took ~7 ms more a frame than with 4-5 regions. With these
+// limits a drag step of b at the defaults has ~6 regions (4.5 before),
+// draws as many items as before, and half the pixels (TestProbe-like
+// counts in docs/performance.md).
 const (
 	maxRegions      = 8
-	maxFrameRegions = 16
+	maxFrameRegions = 8
+	joinBelow       = 16000
 )
 
 // planRedraw compares the scene with the previous frame's (nil: none) at
@@ -314,7 +324,7 @@ func mergeRegions(rs []image.Rectangle, limit int) []image.Rectangle {
 			}
 		}
 	}
-	for rounds := 0; len(out) > limit; rounds++ {
+	for rounds := 0; len(out) > 1; rounds++ {
 		if rounds > 4*limit+len(rs) {
 			// cannot happen in practice; stay finite
 			u := out[0]
@@ -332,6 +342,9 @@ func mergeRegions(rs []image.Rectangle, limit int) []image.Rectangle {
 					bi, bj, best = i, j, cost
 				}
 			}
+		}
+		if len(out) <= limit && best >= joinBelow {
+			break
 		}
 		u := out[bi].Union(out[bj])
 		rest := out[:0:0]
