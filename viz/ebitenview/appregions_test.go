@@ -43,7 +43,7 @@ func TestPlanRedrawAppFrames(t *testing.T) {
 			var prevPix *image.RGBA
 			tree := -1
 			var share float64
-			n := 0
+			n, nr, all := 0, 0, 0
 			for f := 0; f < 24; f++ {
 				if c.drag {
 					// back and forth, a few pixels of the slider a frame
@@ -70,13 +70,18 @@ func TestPlanRedrawAppFrames(t *testing.T) {
 						px += area(rc.Intersect(gr))
 					}
 					share += float64(px) / float64(area(gr))
+					nr += len(plan.regions)
+					for _, rc := range plan.regions {
+						all += area(rc)
+					}
 					n++
 				}
 				// the app may reuse a scene's storage two frames later
 				prev, prevPix = cloneScene(cur), pix
 			}
 			share /= float64(n)
-			t.Logf("tree panel: %.0f %% of its pixels repainted a frame (mean of %d frames)", 100*share, n)
+			t.Logf("tree panel: %.0f %% of its pixels repainted a frame; the frame: %.1f regions, %d pixels (means of %d frames)",
+				100*share, float64(nr)/float64(n), all/n, n)
 			if share > c.maxShare {
 				t.Errorf("tree panel repaints %.0f %% of its pixels a frame, want ≤ %.0f %%", 100*share, 100*c.maxShare)
 			}
