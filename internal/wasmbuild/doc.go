@@ -16,6 +16,29 @@
 // executing Ebiten's own template (PatchShader): the bytes are equal by
 // construction, and the package's test checks them against the template.
 //
+// A second patch (precompile.go) compiles Ebiten's built-in shaders at
+// build time. Ebiten compiles them from Kage source in the browser: three
+// in internal/restorable's init, the screen shader when the game starts,
+// the others when first drawn with; that is go/parser, go/ast and Ebiten's
+// internal/shader in the wasm and ~250 ms of the start on the 2-core
+// development machine (docs/performance.md). The build writes two small
+// programs into the copy (ebitengen/*.go.txt; they import Ebiten's
+// internal packages, which only code inside the module may), runs the
+// generator natively with the copy's own compiler (graphics.CompileShader,
+// the function Ebiten calls) and writes the 14 shaderir.Programs, encoded,
+// with a reflection-based decoder, as the package internal/hsrvizshaders;
+// then it runs the checker, which compiles every shader again and fails
+// the build unless each decoded program equals it (every field, nil and
+// empty slices apart, constants by kind and exact value) and Ebiten's GLSL
+// of both is the same text. Then restorable/shader.go, shader.go and
+// gameforui.go take their programs from hsrvizshaders (ebiten.NewShader,
+// which hsrviz never calls, still compiles). An encoding, not composite
+// literals: 14 programs as Go literals were ~126 KB of init code in the
+// wasm (the wasm grew), the encoding is data and one small decoder. This patch, too,
+// applies only to the files with the known SHA-256s (RestorableSHA256,
+// RootShaderSHA256, GameForUISHA256); otherwise the shaders are compiled in
+// the browser as before, with a note.
+//
 // Choices. The patch applies only to the file whose SHA-256 it was made
 // for (Ebiten v2.8.8's, ShaderSHA256); any other Ebiten is built as it
 // is, with a note, so an upgrade never breaks the build, only grows the
@@ -27,6 +50,7 @@
 // other packages keep the Ebiten of the module cache. No Ebiten code is
 // kept in the repository.
 //
-// Cost: the first build copies the module (9 MB, without examples) and
+// Cost: the first build copies the module (9 MB, without examples),
+// builds and runs the generator and the checker natively (~5-10 s) and
 // compiles Ebiten's packages once; later builds are cached like any other.
 package wasmbuild

@@ -33,7 +33,7 @@ const ShaderSHA256 = "932a4a04d35a2bafa2272c9089f963ba5f189d855931af8fc049ead736
 
 // patchVersion names the patched copy's directory with the file's hash: a
 // change of PatchShader changes it, so an older copy is never reused.
-const patchVersion = "1"
+const patchVersion = "3"
 
 // Options of Build.
 type Options struct {
@@ -127,7 +127,20 @@ func patchedEbiten(o Options) (dir, why string, err error) {
 		}
 		cache = filepath.Join(cache, "hsrviz")
 	}
-	dir = filepath.Join(cache, "ebiten-"+m.Version+"-builtinshader-"+ShaderSHA256[:12]+"-"+patchVersion)
+	// The second patch (the built-in shaders compiled at build time, see
+	// precompile) applies when its two files are the known ones too.
+	noPre, err := precompilable(m.Dir)
+	if err != nil {
+		return "", "", err
+	}
+	suffix := "-precompiled"
+	if noPre != "" {
+		suffix = ""
+		if o.Log != nil {
+			o.Log("wasmbuild: Ebiten's shaders are compiled in the browser at start-up (" + noPre + ")")
+		}
+	}
+	dir = filepath.Join(cache, "ebiten-"+m.Version+"-builtinshader-"+ShaderSHA256[:12]+suffix+"-"+patchVersion)
 	if _, err := os.Stat(filepath.Join(dir, ShaderFile)); err == nil {
 		return dir, "", nil
 	}
@@ -146,6 +159,11 @@ func patchedEbiten(o Options) (dir, why string, err error) {
 	}
 	if err := os.WriteFile(filepath.Join(tmp, ShaderFile), patchedSrc, 0o644); err != nil {
 		return "", "", fmt.Errorf("wasmbuild: %v", err)
+	}
+	if noPre == "" {
+		if err := precompile(o, tmp); err != nil {
+			return "", "", err
+		}
 	}
 	if err := os.Rename(tmp, dir); err != nil {
 		if _, serr := os.Stat(filepath.Join(dir, ShaderFile)); serr != nil {

@@ -1,0 +1,229 @@
+package wasmbuild
+
+import (
+	"crypto/sha256"
+	_ "embed"
+	"encoding/hex"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+)
+
+// The files the second patch changes, with the SHA-256 of Ebiten v2.8.8's
+// versions: RestorableFile compiles three built-in shaders from Kage in
+// its init, RootShaderFile the other built-in ones when first drawn with,
+// GameForUIFile the screen shader when the game starts.
+const (
+	GameForUIFile   = "gameforui.go"
+	GameForUISHA256 = "49754a4a19b5e35d07640474110e5eee5c04716d76ffb618e68b24659b32a129"
+
+	RestorableFile        = "internal/restorable/shader.go"
+	RestorableSHA256      = "b23bb40e1b525144b584e35be11c1c11f249780afb2981db3a1172806ab0dad0"
+	RootShaderFile        = "shader.go"
+	RootShaderSHA256      = "b54c8515a1b70dcbd5522b56f7fb93ce80668eadc450136c668a173a64809e7b"
+	precompiledPkg        = "internal/hsrvizshaders"
+	genPkg, checkPkg      = "internal/hsrvizgen", "internal/hsrvizcheck"
+	precompiledImportPath = EbitenPath + "/" + precompiledPkg
+)
+
+// The generator and the checker, written into the copy and run there
+// (they import Ebiten's internal packages, which only code inside the
+// module may).
+var (
+	//go:embed ebitengen/gen.go.txt
+	genSource string
+	//go:embed ebitengen/check.go.txt
+	checkSource string
+)
+
+// replaceOnce replaces the one occurrence of old in s, or fails.
+func replaceOnce(s, old, new, file string) (string, error) {
+	if strings.Count(s, old) != 1 {
+		return "", fmt.Errorf("wasmbuild: %s: the text to patch is not there once", file)
+	}
+	return strings.Replace(s, old, new, 1), nil
+}
+
+// PatchRestorable returns internal/restorable/shader.go with its init
+// taking the three programs from hsrvizshaders instead of compiling them.
+func PatchRestorable(src []byte) ([]byte, error) {
+	s := string(src)
+	var err error
+	if s, err = replaceOnce(s, `import (
+	"fmt"
+
+	"golang.org/x/sync/errgroup"
+
+	"github.com/hajimehoshi/ebiten/v2/internal/builtinshader"
+	"github.com/hajimehoshi/ebiten/v2/internal/graphics"
+	"github.com/hajimehoshi/ebiten/v2/internal/graphicscommand"
+	"github.com/hajimehoshi/ebiten/v2/internal/shaderir"
+)`, `import (
+	"github.com/hajimehoshi/ebiten/v2/internal/builtinshader"
+	"github.com/hajimehoshi/ebiten/v2/internal/graphicscommand"
+	"`+precompiledImportPath+`"
+	"github.com/hajimehoshi/ebiten/v2/internal/shaderir"
+)`, RestorableFile); err != nil {
+		return nil, err
+	}
+	i := strings.Index(s, "func init() {\n\tvar wg errgroup.Group")
+	if i < 0 || !strings.HasSuffix(s, "\tclearShader = NewShader(clearIR, \"clear\")\n}\n") {
+		return nil, fmt.Errorf("wasmbuild: %s: the init to patch is not there", RestorableFile)
+	}
+	s = s[:i] + `// init takes the programs compiled at build time by Ebiten's own
+// compiler (hsrviz's internal/wasmbuild), instead of compiling them from
+// Kage source here.
+func init() {
+	NearestFilterShader = NewShader(hsrvizshaders.Builtin(builtinshader.FilterNearest, builtinshader.AddressUnsafe, false), "nearest")
+	LinearFilterShader = NewShader(hsrvizshaders.Builtin(builtinshader.FilterLinear, builtinshader.AddressUnsafe, false), "linear")
+	clearShader = NewShader(hsrvizshaders.Clear(), "clear")
+}
+`
+	return []byte(s), nil
+}
+
+// PatchRootShader returns Ebiten's shader.go with builtinShader taking
+// its program from hsrvizshaders instead of compiling the source.
+func PatchRootShader(src []byte) ([]byte, error) {
+	s := string(src)
+	var err error
+	if s, err = replaceOnce(s, `import (
+	"fmt"
+	"sync"
+
+	"github.com/hajimehoshi/ebiten/v2/internal/builtinshader"
+	"github.com/hajimehoshi/ebiten/v2/internal/graphics"
+`, `import (
+	"sync"
+
+	"github.com/hajimehoshi/ebiten/v2/internal/builtinshader"
+	"github.com/hajimehoshi/ebiten/v2/internal/graphics"
+	"`+precompiledImportPath+`"
+`, RootShaderFile); err != nil {
+		return nil, err
+	}
+	if s, err = replaceOnce(s, "\t\tsrc := builtinshader.ShaderSource(filter, address, useColorM)\n",
+		"\t\tir := hsrvizshaders.Builtin(filter, address, useColorM) // compiled at build time\n", RootShaderFile); err != nil {
+		return nil, err
+	}
+	if s, err = replaceOnce(s, `		s, err := newShader(src, name)
+		if err != nil {
+			panic(fmt.Sprintf("ebiten: NewShader for a built-in shader failed: %v", err))
+		}
+		shader = s
+`, `		shader = &Shader{shader: ui.NewShader(ir, name), unit: ir.Unit}
+`, RootShaderFile); err != nil {
+		return nil, err
+	}
+	return []byte(s), nil
+}
+
+// PatchGameForUI returns Ebiten's gameforui.go with the screen shader
+// taken from hsrvizshaders instead of compiled when the game starts.
+func PatchGameForUI(src []byte) ([]byte, error) {
+	s := string(src)
+	var err error
+	if s, err = replaceOnce(s, `import (
+	"fmt"
+	"image"
+`, `import (
+	"image"
+`, GameForUIFile); err != nil {
+		return nil, err
+	}
+	if s, err = replaceOnce(s, `	"github.com/hajimehoshi/ebiten/v2/internal/builtinshader"
+	"github.com/hajimehoshi/ebiten/v2/internal/ui"
+`, `	"`+precompiledImportPath+`"
+	"github.com/hajimehoshi/ebiten/v2/internal/ui"
+`, GameForUIFile); err != nil {
+		return nil, err
+	}
+	if s, err = replaceOnce(s, `	s, err := newShader(builtinshader.ScreenShaderSource, "screen")
+	if err != nil {
+		panic(fmt.Sprintf("ebiten: compiling the screen shader failed: %v", err))
+	}
+	g.screenShader = s
+`, `	ir := hsrvizshaders.Screen() // compiled at build time
+	g.screenShader = &Shader{shader: ui.NewShader(ir, "screen"), unit: ir.Unit}
+`, GameForUIFile); err != nil {
+		return nil, err
+	}
+	return []byte(s), nil
+}
+
+// precompilable says whether the two files are the ones the second patch
+// was made for, and if not, why.
+func precompilable(moduleDir string) (string, error) {
+	for _, f := range []struct{ name, sum string }{{RestorableFile, RestorableSHA256}, {RootShaderFile, RootShaderSHA256}, {GameForUIFile, GameForUISHA256}} {
+		src, err := os.ReadFile(filepath.Join(moduleDir, f.name))
+		if err != nil {
+			return "", fmt.Errorf("wasmbuild: %v", err)
+		}
+		sum := sha256.Sum256(src)
+		if hex.EncodeToString(sum[:]) != f.sum {
+			return f.name + " is not the one the precompiled-shader patch was made for", nil
+		}
+	}
+	return "", nil
+}
+
+// precompile patches the copy at dir (a whole copy of the module, with
+// builtinshader patched already) so that Ebiten's built-in shaders are
+// compiled here, at build time: it writes hsrvizgen and hsrvizcheck into
+// it, runs the generator natively with Ebiten's own compiler (writing
+// hsrvizshaders), runs the checker (every program equal to a fresh
+// compilation, and its GLSL), then patches the two files that compiled
+// them at run time. Any failure fails the build.
+func precompile(o Options, dir string) error {
+	for _, p := range []struct{ pkg, src string }{{genPkg, genSource}, {checkPkg, checkSource}} {
+		if err := os.MkdirAll(filepath.Join(dir, p.pkg), 0o755); err != nil {
+			return fmt.Errorf("wasmbuild: %v", err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, p.pkg, "main.go"), []byte(p.src), 0o644); err != nil {
+			return fmt.Errorf("wasmbuild: %v", err)
+		}
+	}
+	if err := os.MkdirAll(filepath.Join(dir, precompiledPkg), 0o755); err != nil {
+		return fmt.Errorf("wasmbuild: %v", err)
+	}
+	modfile, err := modfileWithReplace(o, dir)
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(filepath.Dir(modfile))
+	run := func(args ...string) error {
+		cmd := exec.Command(o.Go, append([]string{"run", "-modfile=" + modfile}, args...)...)
+		cmd.Dir = o.Root
+		cmd.Env = append(os.Environ(), "GOOS=", "GOARCH=", "CGO_ENABLED=0") // native
+		if out, err := cmd.CombinedOutput(); err != nil {
+			return fmt.Errorf("wasmbuild: go run %s: %v\n%s", strings.Join(args, " "), err, out)
+		}
+		return nil
+	}
+	if err := run(EbitenPath+"/"+genPkg, filepath.Join(dir, precompiledPkg, "shaders.go")); err != nil {
+		return err
+	}
+	if err := run(EbitenPath + "/" + checkPkg); err != nil {
+		return err
+	}
+	for _, f := range []struct {
+		name  string
+		patch func([]byte) ([]byte, error)
+	}{{RestorableFile, PatchRestorable}, {RootShaderFile, PatchRootShader}, {GameForUIFile, PatchGameForUI}} {
+		path := filepath.Join(dir, f.name)
+		src, err := os.ReadFile(path)
+		if err != nil {
+			return fmt.Errorf("wasmbuild: %v", err)
+		}
+		out, err := f.patch(src)
+		if err != nil {
+			return err
+		}
+		if err := os.WriteFile(path, out, 0o644); err != nil {
+			return fmt.Errorf("wasmbuild: %v", err)
+		}
+	}
+	return nil
+}
