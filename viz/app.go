@@ -265,12 +265,12 @@ type LongUnit struct {
 
 // longUnitMin is the shortest unit LongUnits keeps; maxLongUnits how many.
 const (
-	longUnitMin  = 20 * time.Millisecond
-	maxLongUnits = 256
+	longUnitMin  = 10 * time.Millisecond
+	maxLongUnits = 1024
 )
 
-// LongUnits returns the last units of compute that took at least 20 ms
-// (at most 256), oldest first.
+// LongUnits returns the last units of compute that took at least 10 ms
+// (at most 1024), oldest first.
 func (a *App) LongUnits() []LongUnit { return slices.Clone(a.longUnits) }
 
 // unitNames names the unit kinds for LongUnits and the measurements.

@@ -1,6 +1,7 @@
 package viz
 
 import (
+	"bytes"
 	"fmt"
 	"image"
 	"image/color"
@@ -96,8 +97,11 @@ type treePanel struct {
 	img    *image.RGBA // the keys, small, under the boxes
 	imgKey string
 	imgSeq int
-	bars   []bar // the interval bars laid out (reused)
-	plot   rect  // the interval view's plot as last drawn (hover.go)
+	// the raster's key, and what it was updated from (scene.Raster.Base)
+	rasterKey, rasterBase, layout string
+	rasterChanged                 image.Rectangle
+	bars                          []bar // the interval bars laid out (reused)
+	plot                          rect  // the interval view's plot as last drawn (hover.go)
 }
 
 func (*treePanel) name() string  { return PanelTree }
@@ -313,14 +317,24 @@ func (tp *treePanel) drawBoxes(a *App, p painter, r rect, k int) {
 		}
 	}
 	// the keys, small, over the boxes
-	key := fmt.Sprintf("treekeys/%d/%d/%d/%g/%dx%d", a.dataVer, a.qVer, a.p.Query, g.key.c, int(r.W), int(r.H))
+	layout := fmt.Sprintf("treekeys/%d/%d/%d/%dx%d", a.dataVer, a.qVer, a.p.Query, int(r.W), int(r.H))
+	key := fmt.Sprintf("%s/%g", layout, g.key.c)
 	if tp.imgKey != key {
+		old, oldKey := tp.img, tp.rasterKey
 		tp.imgSeq++
 		tp.img = a.paintKeysSmall(g, v, r)
 		tp.imgKey = key
+		tp.rasterKey = fmt.Sprintf("%s#%d", key, tp.imgSeq)
+		tp.rasterBase, tp.rasterChanged = "", image.Rectangle{}
+		if old != nil && tp.layout == layout && old.Rect == tp.img.Rect {
+			// Only the threshold moved (b dragged): a few keys changed
+			// colour; the renderer uploads and repaints only their box.
+			tp.rasterBase, tp.rasterChanged = oldKey, diffBounds(old, tp.img)
+		}
+		tp.layout = layout
 	}
 	p.s.Add(scene.Raster{X: r.X, Y: r.Y, W: float32(tp.img.Rect.Dx()), H: float32(tp.img.Rect.Dy()),
-		Img: tp.img, Key: fmt.Sprintf("%s#%d", key, tp.imgSeq)})
+		Img: tp.img, Key: tp.rasterKey, Base: tp.rasterBase, Changed: tp.rasterChanged})
 	a0, a1, c := g.pr.halfPlane()
 	if lx, ly, ok := boundarySegment(v, a0, a1, c); ok {
 		p.line(v.X(lx[0]), v.Y(ly[0]), v.X(lx[1]), v.Y(ly[1]), colQuery, 2)
@@ -350,4 +364,28 @@ func (tp *treePanel) drawBoxes(a *App, p painter, r rect, k int) {
 	boxesLabel := "the tree's boxes on the plane (d = 2)"
 	p.rect(rect{r.X + 1, r.Y + 1, textWidth(boxesLabel, sizeSmall) + 6, lineHeight(sizeSmall) + 2}, withAlpha(colPanel, 0xC8), colTransparent, 0)
 	p.text(r.X+4, r.Y+2, boxesLabel, sizeSmall, colMuted, scene.AlignLeft)
+}
+
+// diffBounds is the bounding box of the pixels in which a and b (of the
+// same bounds) differ; empty if none. A 341×136 image is compared in well
+// under a millisecond.
+func diffBounds(a, b *image.RGBA) image.Rectangle {
+	var out image.Rectangle
+	r := a.Rect
+	for y := r.Min.Y; y < r.Max.Y; y++ {
+		ra := a.Pix[a.PixOffset(r.Min.X, y) : a.PixOffset(r.Max.X-1, y)+4]
+		rb := b.Pix[b.PixOffset(r.Min.X, y) : b.PixOffset(r.Max.X-1, y)+4]
+		if bytes.Equal(ra, rb) {
+			continue
+		}
+		x0, x1 := 0, len(ra)/4
+		for x0 < x1 && bytes.Equal(ra[4*x0:4*x0+4], rb[4*x0:4*x0+4]) {
+			x0++
+		}
+		for x1 > x0 && bytes.Equal(ra[4*x1-4:4*x1], rb[4*x1-4:4*x1]) {
+			x1--
+		}
+		out = out.Union(image.Rect(r.Min.X+x0, y, r.Min.X+x1, y+1))
+	}
+	return out
 }

@@ -284,3 +284,43 @@ func TestRoundsFor(t *testing.T) {
 }
 
 func hasKey(n Numbers, k string) bool { _, ok := n[k]; return ok }
+
+// Where one query is long (n = 2^20 in a page: 10-30 ms), a timing unit
+// runs one chunk, not queries until timingMinBatch has passed: no unit
+// takes longer than timingMinBatch or one query, whichever is longer, and
+// the per-query times are still exact.
+func TestTimingUnitsStopBeforeOverrun(t *testing.T) {
+	p, _ := ParseHash("n=4096&d=2&m=5")
+	a, err := NewApp(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	runUntilTiming(t, a)
+	a.startTiming()
+	tj := a.timing
+	clk := &fakeClock{t: time.Unix(0, 0)}
+	var order []int
+	costs := [2]time.Duration{700 * time.Microsecond, 1500 * time.Microsecond}
+	for s := range tj.ix {
+		tj.ix[s] = clockIndex{Index: tj.ix[s], clk: clk, cost: costs[s], side: s, log: &order}
+	}
+	timingNow = func() time.Time { return clk.t }
+	defer func() { timingNow = time.Now }()
+	units := 0
+	for a.nextUnit() == uTiming && units < 10000 {
+		side := tj.side()
+		t0 := clk.t
+		a.runUnit(uTiming)
+		units++
+		if el := clk.t.Sub(t0); el > max(timingMinBatch, costs[side]) {
+			t.Fatalf("unit %d (side %d): %v of queries, want ≤ %v", units, side, el, max(timingMinBatch, costs[side]))
+		}
+	}
+	res, ok := a.shownTiming()
+	if !ok {
+		t.Fatalf("timing not complete after %d units", units)
+	}
+	if res.index != costs[0] || res.scan != costs[1] {
+		t.Errorf("per query: index %v, scan %v; want %v, %v", res.index, res.scan, costs[0], costs[1])
+	}
+}

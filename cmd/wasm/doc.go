@@ -22,7 +22,7 @@
 //	                  1024 frames one by one (recent.work/update/scene/render/raf/rafGap, with
 //	                  the counts frames and rafFrames), to measure exactly an interaction;
 //	                  asleep: no frames are drawn until input or a set/step/play call
-//	                  longUnits: the last 256 units of compute over 20 ms {kind, at, ms} and
+//	                  longUnits: the last 1024 units of compute over 10 ms {kind, at, ms} and
 //	                  gc: {num, pauseTotalMs, pauses: [{end, ms}]}, on the page's clock
 //	                  (performance.now): what a long frame gap held
 //	hsrviz.inspect(x, y)  what hovering at canvas point (x, y) (CSS pixels) shows: {panel, kind,

@@ -6,7 +6,11 @@
 // caches: all behaviour lives in the model, which is tested without a display.
 //
 // Cost per frame: the screen is kept between frames and only the regions
-// around the items that changed are redrawn, clipped (retain.go); no frame
+// around the items that changed are redrawn, clipped (retain.go: a moved
+// rectangle edge or polygon corner dirties only what it sweeps; the regions
+// are kept disjoint, and two are joined only when their box adds under 16k
+// pixels or a frame has more than 8, since each region costs draw calls
+// again); no frame
 // is drawn at all while nothing animates or computes and no input arrives
 // (Game.Update); shapes and text of a group go to the GPU in one
 // draw call, because glyphs and the shapes' white pixel share one image; a

@@ -45,9 +45,23 @@ func groupRect(g scene.Group, scale float32) image.Rectangle {
 	return image.Rect(x0, y0, x1, y1)
 }
 
-// maxRegions is how many dirty regions a frame keeps before merging them
-// all into their bounding box (each region is a clip, a few draw calls).
-const maxRegions = 8
+// maxRegions is how many dirty regions a group keeps, and maxFrameRegions
+// a frame, before the closest are joined (each region is a clip, a few
+// draw calls here and two on the canvas).
+//
+// joinBelow: two regions are joined anyway when their box adds fewer
+// pixels than this. A region costs the app a clip, a flush and its items'
+// draw calls again (WebGL calls from wasm), and the canvas two draws:
+// with a region per changed item (16 a frame while dragging b) the page's
+// main thread took ~7 ms more a frame than with 4-5 regions. With these
+// limits a drag step of b at the defaults has ~6 regions (4.5 before),
+// draws as many items as before, and half the pixels (TestProbe-like
+// counts in docs/performance.md).
+const (
+	maxRegions      = 8
+	maxFrameRegions = 8
+	joinBelow       = 16000
+)
 
 // planRedraw compares the scene with the previous frame's (nil: none) at
 // the same device size and scale and returns what to draw. dirty and
@@ -88,15 +102,19 @@ func planRedraw(prev, cur *scene.Scene, sameTarget bool, scale float32, dirty []
 	if len(dirty) > 0 && lateItems {
 		return full
 	}
-	return redrawPlan{dirty: dirty, regions: mergeRegions(regions)}
+	return redrawPlan{dirty: dirty, regions: mergeRegions(regions, maxFrameRegions)}
 }
 
 // changedRegions appends to out the device-pixel regions of group rectangle
 // gr that differ between the items a (before) and b (now), and returns it
 // with its new length: the bounds of the items that changed, before and
-// after, clipped to gr. Lists of the same length are compared item by item;
-// otherwise everything between their common beginning and end counts. An
-// item of unknown extent makes the whole rectangle dirty.
+// after, clipped to gr (a raster updated in place: its changed part; a
+// plain rectangle that moved an edge: the strips between its two places;
+// a polygon whose points moved: the boxes of the edges that moved).
+// Lists of the same length are compared item by item; otherwise after
+// their common beginning, item by item from the end (an item inserted or
+// removed counts alone). An item of unknown extent makes the whole
+// rectangle dirty.
 func changedRegions(a, b []scene.Item, scale float32, gr image.Rectangle, out []image.Rectangle) ([]image.Rectangle, int) {
 	start := len(out)
 	whole := false
@@ -110,46 +128,109 @@ func changedRegions(a, b []scene.Item, scale float32, gr image.Rectangle, out []
 			out = append(out, r)
 		}
 	}
+	// pair adds what changed between a's item x and b's item y.
+	pair := func(x, y scene.Item) {
+		if r, ok := rasterChange(x, y, scale); ok {
+			if r = r.Intersect(gr); !r.Empty() {
+				out = append(out, r)
+			}
+			return
+		}
+		n := len(out)
+		var ok bool
+		if out, ok = rectChange(x, y, scale, out); !ok {
+			out, ok = polygonChange(x, y, scale, out)
+		}
+		if ok {
+			k := n
+			for _, r := range out[n:] {
+				if r = r.Intersect(gr); !r.Empty() {
+					out[k] = r
+					k++
+				}
+			}
+			out = out[:k]
+			return
+		}
+		add(x)
+		add(y)
+	}
 	if len(a) == len(b) {
 		for i := range a {
 			if itemEqual(a[i], b[i]) {
 				continue
 			}
-			if r, ok := rasterChange(a[i], b[i], scale); ok {
-				if r = r.Intersect(gr); !r.Empty() {
-					out = append(out, r)
-				}
-				continue
-			}
-			add(a[i])
-			add(b[i])
+			pair(a[i], b[i])
 		}
 	} else {
+		// An insertion or a removal: the common beginning is left alone,
+		// and the rest is compared item by item from the end (a monotone
+		// pairing: a pixel that no unequal pair or unpaired item reaches
+		// is painted by equal items in the same order, before and after).
 		p := 0
 		for p < len(a) && p < len(b) && itemEqual(a[p], b[p]) {
 			p++
 		}
-		q := 0
-		for q < len(a)-p && q < len(b)-p && itemEqual(a[len(a)-1-q], b[len(b)-1-q]) {
-			q++
+		i, j := len(a)-1, len(b)-1
+		for ; i >= p && j >= p; i, j = i-1, j-1 {
+			if !itemEqual(a[i], b[j]) {
+				pair(a[i], b[j])
+			}
 		}
-		for _, it := range a[p : len(a)-q] {
-			add(it)
+		for ; i >= p; i-- {
+			add(a[i])
 		}
-		for _, it := range b[p : len(b)-q] {
-			add(it)
+		for ; j >= p; j-- {
+			add(b[j])
 		}
 	}
-	if !whole {
-		out = append(out[:start], mergeRegions(out[start:])...)
-	}
-	if whole || len(out)-start > maxRegions {
+	if whole {
 		out = out[:start]
 		if !gr.Empty() {
 			out = append(out, gr)
 		}
+		return out, len(out)
 	}
+	out = append(out[:start], mergeRegions(out[start:], maxRegions)...)
 	return out, len(out)
+}
+
+// rectChange: a and b are plain filled rectangles (no stroke) of the same
+// colour, e.g. a shaded side of a threshold whose edge moved. The pixels
+// well inside both are painted alike before and after; only the frame
+// between the bounds of both and that common interior (shrunk by the
+// padding of itemBounds) can change: up to four strips, appended to out.
+func rectChange(a, b scene.Item, scale float32, out []image.Rectangle) ([]image.Rectangle, bool) {
+	ra, ok1 := asRect(a)
+	rb, ok2 := asRect(b)
+	if !ok1 || !ok2 || ra.Fill != rb.Fill || (ra.Stroke.A != 0 && ra.StrokeWidth > 0) || (rb.Stroke.A != 0 && rb.StrokeWidth > 0) ||
+		ra.W < 0 || ra.H < 0 || rb.W < 0 || rb.H < 0 {
+		return out, false
+	}
+	ba, oka := itemBounds(ra, scale)
+	bb, okb := itemBounds(rb, scale)
+	if !oka || !okb {
+		return out, false
+	}
+	const pad = 2
+	in := image.Rect(
+		int(math.Ceil(float64(max(ra.X, rb.X)*scale)))+pad, int(math.Ceil(float64(max(ra.Y, rb.Y)*scale)))+pad,
+		int(math.Floor(float64(min(ra.X+ra.W, rb.X+rb.W)*scale)))-pad, int(math.Floor(float64(min(ra.Y+ra.H, rb.Y+rb.H)*scale)))-pad)
+	u := ba.Union(bb)
+	if in.Empty() || !in.In(u) {
+		return out, false
+	}
+	for _, r := range [...]image.Rectangle{
+		image.Rect(u.Min.X, u.Min.Y, u.Max.X, in.Min.Y),   // above
+		image.Rect(u.Min.X, in.Max.Y, u.Max.X, u.Max.Y),   // below
+		image.Rect(u.Min.X, in.Min.Y, in.Min.X, in.Max.Y), // left
+		image.Rect(in.Max.X, in.Min.Y, u.Max.X, in.Max.Y), // right
+	} {
+		if !r.Empty() {
+			out = append(out, r)
+		}
+	}
+	return out, true
 }
 
 // rasterChange: b is a, updated in place (its Base is a's Key, same place
@@ -171,32 +252,155 @@ func rasterChange(a, b scene.Item, scale float32) (image.Rectangle, bool) {
 		rb.X+float32(c.Max.X-ib.Min.X)*sx, rb.Y+float32(c.Max.Y-ib.Min.Y)*sy, scale, 1), true
 }
 
-// mergeRegions joins overlapping regions (in place) until none overlap,
-// and all of them into one when more than maxRegions remain.
-func mergeRegions(rs []image.Rectangle) []image.Rectangle {
-	for merged := true; merged; {
-		merged = false
-		for i := 0; i < len(rs); i++ {
-			for j := i + 1; j < len(rs); j++ {
-				if rs[i].Overlaps(rs[j]) {
-					rs[i] = rs[i].Union(rs[j])
-					rs[j] = rs[len(rs)-1]
-					rs = rs[:len(rs)-1]
-					merged = true
+// polygonChange: a and b are polygons of the same colour and number of
+// points of which some moved (the half-plane left of the threshold while
+// b is dragged: two corners slide along the plot's edges). Moving each
+// point along a straight line from its old place to its new one sweeps
+// each edge over the box of its old and new ends, and a pixel that no
+// moving edge sweeps keeps its winding number, so its coverage (the
+// renderer's triangle fan or stencil, the software twin's exact area)
+// does not change: the boxes of the edges that have a moved end, padded
+// for the opaque rim and pixel snapping, are appended to out.
+func polygonChange(a, b scene.Item, scale float32, out []image.Rectangle) ([]image.Rectangle, bool) {
+	pa, ok1 := asPolygon(a)
+	pb, ok2 := asPolygon(b)
+	n := len(pa.Xs)
+	if !ok1 || !ok2 || pa.Fill != pb.Fill || n < 3 || len(pa.Ys) != n || len(pb.Xs) != n || len(pb.Ys) != n ||
+		!finite(pa.Xs...) || !finite(pa.Ys...) || !finite(pb.Xs...) || !finite(pb.Ys...) {
+		return out, false
+	}
+	const pad = 2
+	for i := 0; i < n; i++ {
+		j := (i + 1) % n
+		if pa.Xs[i] == pb.Xs[i] && pa.Ys[i] == pb.Ys[i] && pa.Xs[j] == pb.Xs[j] && pa.Ys[j] == pb.Ys[j] {
+			continue
+		}
+		x0 := min(pa.Xs[i], pa.Xs[j], pb.Xs[i], pb.Xs[j])
+		x1 := max(pa.Xs[i], pa.Xs[j], pb.Xs[i], pb.Xs[j])
+		y0 := min(pa.Ys[i], pa.Ys[j], pb.Ys[i], pb.Ys[j])
+		y1 := max(pa.Ys[i], pa.Ys[j], pb.Ys[i], pb.Ys[j])
+		out = append(out, pixelsOut(x0, y0, x1, y1, scale, pad))
+	}
+	return out, true
+}
+
+func asPolygon(it scene.Item) (scene.Polygon, bool) {
+	switch x := it.(type) {
+	case scene.Polygon:
+		return x, true
+	case *scene.Polygon:
+		return *x, true
+	}
+	return scene.Polygon{}, false
+}
+
+// mergeRegions makes the regions disjoint and at most limit of them, in
+// place (the result shares rs's storage), repainting as few extra pixels
+// as it can: a region that overlaps earlier ones keeps only its parts
+// outside them (up to four strips each), and while more than limit remain,
+// the two whose bounding box adds the fewest pixels are joined (the parts
+// of others inside the new box dropped). Unioning every overlapping pair
+// instead would let a line of text that touches a raster and a shaded
+// rectangle grow into one box over all three (the tree panel: 115k of its
+// 155k pixels per frame while b was dragged, against ~50k changed).
+func mergeRegions(rs []image.Rectangle, limit int) []image.Rectangle {
+	out := make([]image.Rectangle, 0, len(rs)+8)
+	for _, r := range rs {
+		out = addDisjoint(out, r)
+	}
+	// neighbours that make a rectangle together (a text's old and new
+	// place, split above) become one again
+	for joined := true; joined; {
+		joined = false
+		for i := 0; i < len(out); i++ {
+			for j := i + 1; j < len(out); j++ {
+				if u := out[i].Union(out[j]); area(u) == area(out[i])+area(out[j]) {
+					out[i] = u
+					out[j] = out[len(out)-1]
+					out = out[:len(out)-1]
+					joined = true
 					j--
 				}
 			}
 		}
 	}
-	if len(rs) > maxRegions {
-		u := rs[0]
-		for _, r := range rs[1:] {
-			u = u.Union(r)
+	for rounds := 0; len(out) > 1; rounds++ {
+		if rounds > 4*limit+len(rs) {
+			// cannot happen in practice; stay finite
+			u := out[0]
+			for _, r := range out[1:] {
+				u = u.Union(r)
+			}
+			out = append(out[:0], u)
+			break
 		}
-		rs = append(rs[:0], u)
+		bi, bj, best := 0, 1, -1
+		for i := 0; i < len(out); i++ {
+			for j := i + 1; j < len(out); j++ {
+				cost := area(out[i].Union(out[j])) - area(out[i]) - area(out[j])
+				if best < 0 || cost < best {
+					bi, bj, best = i, j, cost
+				}
+			}
+		}
+		if len(out) <= limit && best >= joinBelow {
+			break
+		}
+		u := out[bi].Union(out[bj])
+		rest := out[:0:0]
+		for k, r := range out {
+			if k != bi && k != bj {
+				rest = append(rest, r)
+			}
+		}
+		out = []image.Rectangle{u}
+		for _, r := range rest {
+			out = addDisjoint(out, r)
+		}
 	}
-	return rs
+	return append(rs[:0], out...)
 }
+
+// addDisjoint appends the parts of r outside every region of out (which
+// are disjoint) and returns out.
+func addDisjoint(out []image.Rectangle, r image.Rectangle) []image.Rectangle {
+	if r.Empty() {
+		return out
+	}
+	pieces := []image.Rectangle{r}
+	for _, o := range out {
+		var next []image.Rectangle
+		for _, p := range pieces {
+			next = subtract(next, p, o)
+		}
+		pieces = next
+		if len(pieces) == 0 {
+			return out
+		}
+	}
+	return append(out, pieces...)
+}
+
+// subtract appends p minus o (up to four rectangles) to dst.
+func subtract(dst []image.Rectangle, p, o image.Rectangle) []image.Rectangle {
+	in := p.Intersect(o)
+	if in.Empty() {
+		return append(dst, p)
+	}
+	for _, r := range [...]image.Rectangle{
+		image.Rect(p.Min.X, p.Min.Y, p.Max.X, in.Min.Y),
+		image.Rect(p.Min.X, in.Max.Y, p.Max.X, p.Max.Y),
+		image.Rect(p.Min.X, in.Min.Y, in.Min.X, in.Max.Y),
+		image.Rect(in.Max.X, in.Min.Y, p.Max.X, in.Max.Y),
+	} {
+		if !r.Empty() {
+			dst = append(dst, r)
+		}
+	}
+	return dst
+}
+
+func area(r image.Rectangle) int { return r.Dx() * r.Dy() }
 
 // pixelsOut is the logical rectangle (x0, y0)-(x1, y1) in device pixels,
 // rounded outwards and widened by pad pixels on every side.

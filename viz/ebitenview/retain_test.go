@@ -239,11 +239,11 @@ func TestPlanRedrawRegions(t *testing.T) {
 			edit: func(s *scene.Scene) { s.Items[1] = scene.Text{X: 20, Y: 14, S: "title!", Size: 12} },
 			// (clipped to the group)
 			want: []image.Rectangle{mustBounds(scene.Text{X: 20, Y: 14, S: "title!", Size: 12}).Intersect(image.Rect(10, 10, 210, 160))}},
-		{name: "the line moved: old and new place (past the plot's edge: the panel covers)", cover: 0,
+		{name: "the line moved: old and new place, joined (few pixels between; past the plot's edge: the panel covers)", cover: 0,
 			edit: func(s *scene.Scene) {
 				s.Items[4] = scene.Line{X0: 20, Y0: 110, X1: 160, Y1: 110, Color: color.RGBA{9, 9, 9, 255}, Width: 1}
 			},
-			want: []image.Rectangle{image.Rect(17, 117, 163, 123), image.Rect(17, 107, 163, 113)}},
+			want: []image.Rectangle{image.Rect(17, 107, 163, 123)}},
 		{name: "a raster updated in place: only its changed part", cover: 2,
 			edit: func(s *scene.Scene) {
 				s.Items[3] = scene.Raster{X: 20, Y: 40, W: 100, H: 50, Img: image.NewRGBA(image.Rect(0, 0, 100, 50)),
@@ -278,4 +278,62 @@ func TestPlanRedrawRegions(t *testing.T) {
 func mustBounds(it scene.Item) image.Rectangle {
 	b, _ := itemBounds(it, 1)
 	return b
+}
+
+// TestChangedRegionsMoves: a plain rectangle that moved an edge and a
+// polygon whose corners moved dirty only what their move sweeps, and the
+// regions cover every pixel that changed (the software twin paints both),
+// at device scales 1, 1.5 and 2.
+func TestChangedRegionsMoves(t *testing.T) {
+	tint := color.RGBA{0, 5, 8, 12}
+	for _, c := range []struct {
+		name     string
+		a, b     scene.Item
+		maxShare float64 // of the union of both items' bounds
+	}{
+		// (large enough that joinBelow does not join the strips)
+		{"rect, left edge", scene.Rect{X: 60, Y: 20, W: 300, H: 240, Fill: tint}, scene.Rect{X: 57.3, Y: 20, W: 302.7, H: 240, Fill: tint}, 0.1},
+		{"rect, opaque, two edges", &scene.Rect{X: 60, Y: 20, W: 300, H: 240, Fill: color.RGBA{9, 9, 9, 255}},
+			&scene.Rect{X: 60, Y: 24.5, W: 301, H: 235.5, Fill: color.RGBA{9, 9, 9, 255}}, 0.1},
+		{"half-plane, two corners slid", scene.Polygon{Xs: []float32{10, 240, 360, 10}, Ys: []float32{330, 330, 30, 30}, Fill: tint},
+			scene.Polygon{Xs: []float32{10, 243.5, 362.2, 10}, Ys: []float32{330, 330, 30, 30}, Fill: tint}, 0.45},
+		{"concave, one point", scene.Polygon{Xs: []float32{10, 180, 330, 330, 10}, Ys: []float32{10, 180, 10, 330, 330}, Fill: color.RGBA{9, 9, 9, 255}},
+			scene.Polygon{Xs: []float32{10, 180, 330, 330, 10}, Ys: []float32{10, 190, 10, 330, 330}, Fill: color.RGBA{9, 9, 9, 255}}, 0.7},
+	} {
+		for _, k := range []float32{1, 1.5, 2} {
+			sa, sb := &scene.Scene{W: 400, H: 350}, &scene.Scene{W: 400, H: 350}
+			sa.Add(c.a)
+			sb.Add(c.b)
+			pa, pb := scene.RasterizeScaled(sa, k), scene.RasterizeScaled(sb, k)
+			gr := pa.Bounds()
+			rs, _ := changedRegions(sa.Items, sb.Items, k, gr, nil)
+			px := 0
+			for _, r := range rs {
+				px += area(r)
+			}
+			ba, _ := itemBounds(c.a, k)
+			bb, _ := itemBounds(c.b, k)
+			if share := float64(px) / float64(area(ba.Union(bb))); share > c.maxShare {
+				t.Errorf("%s, scale %v: regions %v are %.0f %% of the items' box, want ≤ %.0f %%", c.name, k, rs, 100*share, 100*c.maxShare)
+			}
+			var out image.Rectangle
+			for y := gr.Min.Y; y < gr.Max.Y; y++ {
+				for x := gr.Min.X; x < gr.Max.X; x++ {
+					if pa.RGBAAt(x, y) == pb.RGBAAt(x, y) {
+						continue
+					}
+					in := false
+					for _, r := range rs {
+						in = in || image.Pt(x, y).In(r)
+					}
+					if !in {
+						out = out.Union(image.Rect(x, y, x+1, y+1))
+					}
+				}
+			}
+			if !out.Empty() {
+				t.Errorf("%s, scale %v: pixels in %v changed outside the regions %v", c.name, k, out, rs)
+			}
+		}
+	}
 }
