@@ -49,6 +49,14 @@ func TestPrecompiledShaders(t *testing.T) {
 		}
 	}
 
+	expr, err := os.ReadFile(filepath.Join(dir, KageExprFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(expr), "var textureVariableRe = sync.OnceValue(") {
+		t.Errorf("%s still compiles its regexp at package initialisation", KageExprFile)
+	}
+
 	// Swap the clear and screen programs: the checker must object.
 	gen := filepath.Join(dir, precompiledPkg, "shaders.go")
 	src, err := os.ReadFile(gen)
