@@ -88,9 +88,10 @@ func (e *Error) Error() string {
 
 // matchFile matches a chapter file's name, NN-id.txt (as the regular
 // expression ^([0-9]+)-([a-z0-9]+(?:-[a-z0-9]+)*)\.txt$ would; the test
-// compares the two): the number and the id. By hand, not with regexp: a
-// regexp compiled at package initialisation was 10-70 ms of the browser
-// app's start (docs/performance.md).
+// compares the two): the number and the id. By hand, not with regexp:
+// the regexps compiled at package initialisation (these two and one of
+// Ebiten's) were 11-70 ms of the browser app's start in CPU profiles
+// (docs/performance.md).
 func matchFile(name string) (num, id string, ok bool) {
 	base, found := strings.CutSuffix(name, ".txt")
 	if !found {
