@@ -34,9 +34,19 @@
 // gameforui.go take their programs from hsrvizshaders (ebiten.NewShader,
 // which hsrviz never calls, still compiles). An encoding, not composite
 // literals: 14 programs as Go literals were ~126 KB of init code in the
-// wasm (the wasm grew), the encoding is data and one small decoder. This patch, too,
+// wasm (the wasm grew), the encoding is data and one small decoder.
+// The generator also stores each program's GLSL ES 3.00, made by
+// glsl.Compile, and the OpenGL driver's shader.go is patched to take it
+// from hsrvizshaders.GLSL instead of running glsl.Compile (with its
+// regexp) when the GPU shader is created; other programs still go through
+// glsl.Compile, and the checker fails unless the stored GLSL equals
+// glsl.Compile's output for every shader. The Kage compiler's expr.go is
+// patched to compile its one package-level regexp when first used: the
+// package stays linked (ebiten.NewShader), and its initialisation ran the
+// regexp compiler at every start (18-29 ms in a profile). The checker
+// runs after the patches, so it compiles with the patched compiler. This patch, too,
 // applies only to the files with the known SHA-256s (RestorableSHA256,
-// RootShaderSHA256, GameForUISHA256); otherwise the shaders are compiled in
+// RootShaderSHA256, GameForUISHA256, OpenGLShaderSHA256, KageExprSHA256); otherwise the shaders are compiled in
 // the browser as before, with a note.
 //
 // Choices. The patch applies only to the file whose SHA-256 it was made

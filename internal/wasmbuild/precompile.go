@@ -14,7 +14,10 @@ import (
 // The files the second patch changes, with the SHA-256 of Ebiten v2.8.8's
 // versions: RestorableFile compiles three built-in shaders from Kage in
 // its init, RootShaderFile the other built-in ones when first drawn with,
-// GameForUIFile the screen shader when the game starts.
+// GameForUIFile the screen shader when the game starts, OpenGLShaderFile
+// makes a program's GLSL (glsl.Compile) when the GPU shader is created,
+// KageExprFile compiles a regexp at package initialisation though only
+// the Kage compiler (ebiten.NewShader, never called by hsrviz) uses it.
 const (
 	GameForUIFile   = "gameforui.go"
 	GameForUISHA256 = "49754a4a19b5e35d07640474110e5eee5c04716d76ffb618e68b24659b32a129"
@@ -23,6 +26,10 @@ const (
 	RestorableSHA256      = "b23bb40e1b525144b584e35be11c1c11f249780afb2981db3a1172806ab0dad0"
 	RootShaderFile        = "shader.go"
 	RootShaderSHA256      = "b54c8515a1b70dcbd5522b56f7fb93ce80668eadc450136c668a173a64809e7b"
+	OpenGLShaderFile      = "internal/graphicsdriver/opengl/shader.go"
+	OpenGLShaderSHA256    = "849363a9d6b3ea3337abb617a67634bdf795704c2d126c05e083d574845a75ab"
+	KageExprFile          = "internal/shader/expr.go"
+	KageExprSHA256        = "62e8769226d1219c565fb133d9ddc18d788467f0cff93d7e68f886b7aefa4e60"
 	precompiledPkg        = "internal/hsrvizshaders"
 	genPkg, checkPkg      = "internal/hsrvizgen", "internal/hsrvizcheck"
 	precompiledImportPath = EbitenPath + "/" + precompiledPkg
@@ -153,10 +160,56 @@ func PatchGameForUI(src []byte) ([]byte, error) {
 	return []byte(s), nil
 }
 
+// PatchOpenGLShader returns the OpenGL driver's shader.go with the GLSL of
+// a precompiled program taken from hsrvizshaders (made at build time by
+// glsl.Compile) instead of made when the shader is created; any other
+// program, or another GLSL version, still goes through glsl.Compile.
+func PatchOpenGLShader(src []byte) ([]byte, error) {
+	s := string(src)
+	var err error
+	if s, err = replaceOnce(s, `	"github.com/hajimehoshi/ebiten/v2/internal/graphicsdriver/opengl/gl"
+`, `	"github.com/hajimehoshi/ebiten/v2/internal/graphicsdriver/opengl/gl"
+	"`+precompiledImportPath+`"
+`, OpenGLShaderFile); err != nil {
+		return nil, err
+	}
+	if s, err = replaceOnce(s, "\tvssrc, fssrc := glsl.Compile(s.ir, s.graphics.context.glslVersion())\n",
+		`	// A built-in shader's GLSL was made at build time (hsrviz's internal/wasmbuild).
+	vssrc, fssrc, ok := hsrvizshaders.GLSL(s.ir, s.graphics.context.glslVersion())
+	if !ok {
+		vssrc, fssrc = glsl.Compile(s.ir, s.graphics.context.glslVersion())
+	}
+`, OpenGLShaderFile); err != nil {
+		return nil, err
+	}
+	return []byte(s), nil
+}
+
+// PatchKageExpr returns the Kage compiler's expr.go with its package-level
+// regexp compiled when first used instead of at every start (18-29 ms of
+// the browser app's start in a CPU profile, docs/performance.md): the same
+// expression, the same calls.
+func PatchKageExpr(src []byte) ([]byte, error) {
+	s := string(src)
+	var err error
+	if s, err = replaceOnce(s, "\t\"strings\"\n", "\t\"strings\"\n\t\"sync\"\n", KageExprFile); err != nil {
+		return nil, err
+	}
+	if s, err = replaceOnce(s, "var textureVariableRe = regexp.MustCompile(`\\A__t(\\d+)\\z`)\n",
+		"// Compiled when first used (hsrviz's internal/wasmbuild), not at every start.\n"+
+			"var textureVariableRe = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`\\A__t(\\d+)\\z`) })\n", KageExprFile); err != nil {
+		return nil, err
+	}
+	if s, err = replaceOnce(s, "textureVariableRe.FindStringSubmatch(", "textureVariableRe().FindStringSubmatch(", KageExprFile); err != nil {
+		return nil, err
+	}
+	return []byte(s), nil
+}
+
 // precompilable says whether the two files are the ones the second patch
 // was made for, and if not, why.
 func precompilable(moduleDir string) (string, error) {
-	for _, f := range []struct{ name, sum string }{{RestorableFile, RestorableSHA256}, {RootShaderFile, RootShaderSHA256}, {GameForUIFile, GameForUISHA256}} {
+	for _, f := range []struct{ name, sum string }{{RestorableFile, RestorableSHA256}, {RootShaderFile, RootShaderSHA256}, {GameForUIFile, GameForUISHA256}, {OpenGLShaderFile, OpenGLShaderSHA256}, {KageExprFile, KageExprSHA256}} {
 		src, err := os.ReadFile(filepath.Join(moduleDir, f.name))
 		if err != nil {
 			return "", fmt.Errorf("wasmbuild: %v", err)
@@ -173,9 +226,10 @@ func precompilable(moduleDir string) (string, error) {
 // builtinshader patched already) so that Ebiten's built-in shaders are
 // compiled here, at build time: it writes hsrvizgen and hsrvizcheck into
 // it, runs the generator natively with Ebiten's own compiler (writing
-// hsrvizshaders), runs the checker (every program equal to a fresh
-// compilation, and its GLSL), then patches the two files that compiled
-// them at run time. Any failure fails the build.
+// hsrvizshaders), patches the files that compiled them or their GLSL at
+// run time and the Kage compiler's package-level regexp, then runs the
+// checker on the patched copy (every program equal to a fresh compilation
+// by the patched compiler, and its GLSL). Any failure fails the build.
 func precompile(o Options, dir string) error {
 	for _, p := range []struct{ pkg, src string }{{genPkg, genSource}, {checkPkg, checkSource}} {
 		if err := os.MkdirAll(filepath.Join(dir, p.pkg), 0o755); err != nil {
@@ -205,13 +259,10 @@ func precompile(o Options, dir string) error {
 	if err := run(EbitenPath+"/"+genPkg, filepath.Join(dir, precompiledPkg, "shaders.go")); err != nil {
 		return err
 	}
-	if err := run(EbitenPath + "/" + checkPkg); err != nil {
-		return err
-	}
 	for _, f := range []struct {
 		name  string
 		patch func([]byte) ([]byte, error)
-	}{{RestorableFile, PatchRestorable}, {RootShaderFile, PatchRootShader}, {GameForUIFile, PatchGameForUI}} {
+	}{{RestorableFile, PatchRestorable}, {RootShaderFile, PatchRootShader}, {GameForUIFile, PatchGameForUI}, {OpenGLShaderFile, PatchOpenGLShader}, {KageExprFile, PatchKageExpr}} {
 		path := filepath.Join(dir, f.name)
 		src, err := os.ReadFile(path)
 		if err != nil {
@@ -224,6 +275,11 @@ func precompile(o Options, dir string) error {
 		if err := os.WriteFile(path, out, 0o644); err != nil {
 			return fmt.Errorf("wasmbuild: %v", err)
 		}
+	}
+	// The checker runs on the patched copy: the Kage compiler it compiles
+	// with is the patched one, so its programs equal the generator's too.
+	if err := run(EbitenPath + "/" + checkPkg); err != nil {
+		return err
 	}
 	return nil
 }

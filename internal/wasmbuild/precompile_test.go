@@ -34,7 +34,7 @@ func TestPrecompiledShaders(t *testing.T) {
 	if dir == "" || !strings.Contains(filepath.Base(dir), "-precompiled-") {
 		t.Fatalf("not precompiled: dir %q, %s", dir, why)
 	}
-	for _, f := range []string{RestorableFile, RootShaderFile, GameForUIFile} {
+	for _, f := range []string{RestorableFile, RootShaderFile, GameForUIFile, OpenGLShaderFile} {
 		src, err := os.ReadFile(filepath.Join(dir, f))
 		if err != nil {
 			t.Fatal(err)
@@ -49,13 +49,21 @@ func TestPrecompiledShaders(t *testing.T) {
 		}
 	}
 
+	expr, err := os.ReadFile(filepath.Join(dir, KageExprFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(expr), "var textureVariableRe = sync.OnceValue(") {
+		t.Errorf("%s still compiles its regexp at package initialisation", KageExprFile)
+	}
+
 	// Swap the clear and screen programs: the checker must object.
 	gen := filepath.Join(dir, precompiledPkg, "shaders.go")
 	src, err := os.ReadFile(gen)
 	if err != nil {
 		t.Fatal(err)
 	}
-	swapped := strings.NewReplacer("const clearData =", "const screenData =", "const screenData =", "const clearData =").Replace(string(src))
+	swapped := strings.NewReplacer("var clearData =", "var screenData =", "var screenData =", "var clearData =").Replace(string(src))
 	if swapped == string(src) {
 		t.Fatal("the generated file has no clearData/screenData to swap")
 	}
@@ -66,14 +74,34 @@ func TestPrecompiledShaders(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cmd := exec.Command(goTool, "run", "-modfile="+modfile, EbitenPath+"/"+checkPkg)
-	cmd.Dir = root
-	cmd.Env = append(os.Environ(), "GOOS=", "GOARCH=", "CGO_ENABLED=0")
-	out, err := cmd.CombinedOutput()
+	check := func() (string, error) {
+		cmd := exec.Command(goTool, "run", "-modfile="+modfile, EbitenPath+"/"+checkPkg)
+		cmd.Dir = root
+		cmd.Env = append(os.Environ(), "GOOS=", "GOARCH=", "CGO_ENABLED=0")
+		out, err := cmd.CombinedOutput()
+		return string(out), err
+	}
+	out, err := check()
 	if err == nil {
 		t.Fatalf("hsrvizcheck passed with two programs swapped:\n%s", out)
 	}
-	if !strings.Contains(string(out), "clear") {
+	if !strings.Contains(out, "clear") {
 		t.Errorf("hsrvizcheck failed, but not on the clear program:\n%s", out)
+	}
+
+	// One more blank line in the first stored GLSL (the clear program's
+	// vertex shader): the checker must object to the GLSL.
+	changed := strings.Replace(string(src), `"#version 300 es\n\n`, `"#version 300 es\n\n\n`, 1)
+	if changed == string(src) {
+		t.Fatal("the generated file has no GLSL ES 3.00 to change")
+	}
+	if err := os.WriteFile(gen, []byte(changed), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if out, err = check(); err == nil {
+		t.Fatalf("hsrvizcheck passed with a stored GLSL changed:\n%s", out)
+	}
+	if !strings.Contains(out, "GLSL") {
+		t.Errorf("hsrvizcheck failed, but not on the GLSL:\n%s", out)
 	}
 }

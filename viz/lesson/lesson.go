@@ -39,7 +39,6 @@ import (
 	"io/fs"
 	"net/url"
 	"path"
-	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -87,10 +86,35 @@ func (e *Error) Error() string {
 	return fmt.Sprintf("%s: %s", e.File, e.Msg)
 }
 
-var (
-	fileRE  = regexp.MustCompile(`^([0-9]+)-([a-z0-9]+(?:-[a-z0-9]+)*)\.txt$`)
-	fieldRE = regexp.MustCompile(`^([a-z_]+):(.*)$`)
-)
+// matchFile matches a chapter file's name, NN-id.txt (as the regular
+// expression ^([0-9]+)-([a-z0-9]+(?:-[a-z0-9]+)*)\.txt$ would; the test
+// compares the two): the number and the id. By hand, not with regexp:
+// the regexps compiled at package initialisation (these two and one of
+// Ebiten's) were 11-70 ms of the browser app's start in CPU profiles
+// (docs/performance.md).
+func matchFile(name string) (num, id string, ok bool) {
+	base, found := strings.CutSuffix(name, ".txt")
+	if !found {
+		return "", "", false
+	}
+	num, id, found = strings.Cut(base, "-")
+	if !found || num == "" || id == "" || strings.Trim(num, "0123456789") != "" ||
+		strings.Trim(id, "abcdefghijklmnopqrstuvwxyz0123456789-") != "" ||
+		id[0] == '-' || id[len(id)-1] == '-' || strings.Contains(id, "--") {
+		return "", "", false
+	}
+	return num, id, true
+}
+
+// matchField matches a field line, name:value, as ^([a-z_]+):(.*)$ would
+// (the line holds no newline; the test compares the two).
+func matchField(line string) (name, value string, ok bool) {
+	name, value, found := strings.Cut(line, ":")
+	if !found || name == "" || strings.Trim(name, "abcdefghijklmnopqrstuvwxyz_") != "" {
+		return "", "", false
+	}
+	return name, value, true
+}
 
 // chapterFields are the fields of a chapter file, all required.
 var chapterFields = []string{"title", "panel", "set", "text", "try"}
@@ -120,8 +144,7 @@ func split(file string, lines []string, first int, allowed []string) (*record, e
 		if strings.HasPrefix(line, "#") {
 			continue
 		}
-		if m := fieldRE.FindStringSubmatch(line); m != nil {
-			name := m[1]
+		if name, value, ok := matchField(line); ok {
 			if !contains(allowed, name) {
 				return nil, &Error{file, ln, fmt.Sprintf("unknown field %q (fields: %s; indent a text line that starts with a word and a colon)", name, strings.Join(allowed, ", "))}
 			}
@@ -133,7 +156,7 @@ func split(file string, lines []string, first int, allowed []string) (*record, e
 			r.order = append(r.order, name)
 			r.line[name] = ln
 			buf = buf[:0]
-			if v := strings.TrimSpace(m[2]); v != "" {
+			if v := strings.TrimSpace(value); v != "" {
 				buf = append(buf, v)
 			}
 			continue
@@ -186,13 +209,13 @@ func contains(set []string, s string) bool {
 // ParseChapter parses one chapter file. name is the file's base name
 // (NN-id.txt), which gives the order and the id.
 func ParseChapter(name string, data []byte) (Chapter, error) {
-	m := fileRE.FindStringSubmatch(name)
-	if m == nil {
+	num, id, ok := matchFile(name)
+	if !ok {
 		return Chapter{}, &Error{name, 0, "a chapter file is named NN-id.txt: a number, '-', an id of lower-case letters, digits and '-' (e.g. 01-attention.txt)"}
 	}
-	order, err := strconv.Atoi(m[1])
+	order, err := strconv.Atoi(num)
 	if err != nil {
-		return Chapter{}, &Error{name, 0, fmt.Sprintf("number %q too large", m[1])}
+		return Chapter{}, &Error{name, 0, fmt.Sprintf("number %q too large", num)}
 	}
 	lines := strings.Split(string(data), "\n")
 	r, err := split(name, lines, 1, chapterFields)
@@ -207,7 +230,7 @@ func ParseChapter(name string, data []byte) (Chapter, error) {
 			return Chapter{}, &Error{name, r.line[f], fmt.Sprintf("field %q is empty", f)}
 		}
 	}
-	c := Chapter{ID: m[2], File: name, Order: order, Title: r.text["title"], Panel: r.text["panel"],
+	c := Chapter{ID: id, File: name, Order: order, Title: r.text["title"], Panel: r.text["panel"],
 		Text: r.text["text"], Try: r.text["try"], PanelLine: r.line["panel"], SetLine: r.line["set"]}
 	for _, f := range []string{"title", "panel", "set"} {
 		if strings.Contains(r.text[f], "\n") {
