@@ -337,3 +337,55 @@ func TestChangedRegionsMoves(t *testing.T) {
 		}
 	}
 }
+
+// manyRegions: k small regions on a grid (the changed nodes of a large
+// index's tree panel while it builds), so far apart that joining any two
+// adds more than joinBelow pixels.
+func manyRegions(k int) []image.Rectangle {
+	rs := make([]image.Rectangle, k)
+	for i := range rs {
+		x, y := 200*(i%40), 200*i // no two in a row or column
+		rs[i] = image.Rect(x, y, x+5, y+6)
+	}
+	return rs
+}
+
+// TestMergeRegionsMany: past mergeExact regions the result is their
+// bounding box (one region covering them all); up to mergeExact they are
+// still kept apart, as limit disjoint regions.
+func TestMergeRegionsMany(t *testing.T) {
+	if mergeExact != 32 {
+		t.Fatalf("mergeExact is %d; the cases below assume 32", mergeExact)
+	}
+	for _, c := range []struct{ k, want int }{{9, maxRegions}, {32, maxRegions}, {33, 1}, {500, 1}} {
+		rs := manyRegions(c.k)
+		var box image.Rectangle
+		for _, r := range rs {
+			box = box.Union(r)
+		}
+		got := mergeRegions(append([]image.Rectangle(nil), rs...), maxRegions)
+		if len(got) != c.want || c.want == 1 && got[0] != box {
+			t.Errorf("%d regions: got %d regions %v, want %d (1: their bounding box %v)", c.k, len(got), got, c.want, box)
+		}
+		for _, r := range rs {
+			in := false
+			for _, g := range got {
+				in = in || r.In(g)
+			}
+			if !in {
+				t.Errorf("%d regions: %v not covered by %v", c.k, r, got)
+			}
+		}
+	}
+}
+
+// BenchmarkMergeRegionsMany: the planner's cost with many changed items
+// in a group (27 ms a frame natively at n = 2^20 before mergeExact).
+func BenchmarkMergeRegionsMany(b *testing.B) {
+	rs := manyRegions(500)
+	buf := make([]image.Rectangle, len(rs))
+	for b.Loop() {
+		copy(buf, rs)
+		mergeRegions(buf, maxRegions)
+	}
+}
