@@ -92,6 +92,14 @@ func TestPlanRedrawAppFrames(t *testing.T) {
 // checkCovered fails for a pixel that differs between a and b outside rs.
 func checkCovered(t *testing.T, f int, a, b *image.RGBA, rs []image.Rectangle) {
 	t.Helper()
+	if out := uncovered(a, b, rs); !out.Empty() {
+		t.Errorf("frame %d: pixels in %v changed outside the regions %v", f, out, rs)
+	}
+}
+
+// uncovered is the bounding box of the pixels that differ between a and
+// b outside every region of rs (empty: rs covers every change).
+func uncovered(a, b *image.RGBA, rs []image.Rectangle) image.Rectangle {
 	var out image.Rectangle
 	r := a.Bounds()
 	for y := r.Min.Y; y < r.Max.Y; y++ {
@@ -101,19 +109,14 @@ func checkCovered(t *testing.T, f int, a, b *image.RGBA, rs []image.Rectangle) {
 			}
 			in := false
 			for _, rc := range rs {
-				if (image.Point{x, y}).In(rc) {
-					in = true
-					break
-				}
+				in = in || image.Pt(x, y).In(rc)
 			}
 			if !in {
 				out = out.Union(image.Rect(x, y, x+1, y+1))
 			}
 		}
 	}
-	if !out.Empty() {
-		t.Errorf("frame %d: pixels in %v changed outside the regions %v", f, out, rs)
-	}
+	return out
 }
 
 // treeGroup is the index of the tree panel's group.

@@ -316,21 +316,7 @@ func TestChangedRegionsMoves(t *testing.T) {
 			if share := float64(px) / float64(area(ba.Union(bb))); share > c.maxShare {
 				t.Errorf("%s, scale %v: regions %v are %.0f %% of the items' box, want ≤ %.0f %%", c.name, k, rs, 100*share, 100*c.maxShare)
 			}
-			var out image.Rectangle
-			for y := gr.Min.Y; y < gr.Max.Y; y++ {
-				for x := gr.Min.X; x < gr.Max.X; x++ {
-					if pa.RGBAAt(x, y) == pb.RGBAAt(x, y) {
-						continue
-					}
-					in := false
-					for _, r := range rs {
-						in = in || image.Pt(x, y).In(r)
-					}
-					if !in {
-						out = out.Union(image.Rect(x, y, x+1, y+1))
-					}
-				}
-			}
+			out := uncovered(pa, pb, rs)
 			if !out.Empty() {
 				t.Errorf("%s, scale %v: pixels in %v changed outside the regions %v", c.name, k, out, rs)
 			}
