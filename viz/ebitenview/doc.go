@@ -10,8 +10,9 @@
 // rectangle edge or polygon corner dirties only what it sweeps; the regions
 // are kept disjoint, and two are joined only when their box adds under 16k
 // pixels or a frame has more than 8, since each region costs draw calls
-// again); no frame
-// is drawn at all while nothing animates or computes and no input arrives
+// again; past 32 regions in a group, as while a large index builds, they
+// become their bounding box, since keeping them apart costs time cubic in
+// their number); no frame is drawn at all while nothing animates or computes and no input arrives
 // (Game.Update); shapes and text of a group go to the GPU in one
 // draw call, because glyphs and the shapes' white pixel share one image; a
 // Raster is uploaded only when its Key changes, and only its changed part
