@@ -244,15 +244,15 @@ func TestGeometryIncrementalMatchesFull(t *testing.T) {
 			if !bytes.Equal(g.img.Pix, want.Pix) {
 				t.Fatalf("%s step %d: the reported layer differs from a full repaint", hash, i)
 			}
-			if g.rasterBase == "" {
+			if g.ver.base == "" {
 				continue
 			}
 			incremental++
 			for y := 0; y < want.Rect.Dy(); y++ {
 				for x := 0; x < want.Rect.Dx(); x++ {
 					o := want.PixOffset(x, y)
-					if !bytes.Equal(before[o:o+4], want.Pix[o:o+4]) && !(image.Point{x, y}).In(g.rasterChanged) {
-						t.Fatalf("%s step %d: pixel (%d,%d) changed outside the reported change %v", hash, i, x, y, g.rasterChanged)
+					if !bytes.Equal(before[o:o+4], want.Pix[o:o+4]) && !(image.Point{x, y}).In(g.ver.changed) {
+						t.Fatalf("%s step %d: pixel (%d,%d) changed outside the reported change %v", hash, i, x, y, g.ver.changed)
 					}
 				}
 			}

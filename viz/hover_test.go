@@ -297,12 +297,12 @@ func TestDragQueryArrow(t *testing.T) {
 		if !bytes.Equal(g.img.Pix, full.Pix) {
 			t.Fatalf("drag step %d: the reported layer differs from a full repaint", k)
 		}
-		if g.rasterBase != "" {
+		if g.ver.base != "" {
 			inPlace++
 			for o := 0; o < len(before); o += 4 {
 				px := image.Point{(o / 4) % full.Rect.Dx(), (o / 4) / full.Rect.Dx()}
-				if !bytes.Equal(before[o:o+4], full.Pix[o:o+4]) && !px.In(g.rasterChanged) {
-					t.Fatalf("drag step %d: pixel %v changed outside %v", k, px, g.rasterChanged)
+				if !bytes.Equal(before[o:o+4], full.Pix[o:o+4]) && !px.In(g.ver.changed) {
+					t.Fatalf("drag step %d: pixel %v changed outside %v", k, px, g.ver.changed)
 				}
 			}
 		}

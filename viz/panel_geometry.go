@@ -5,7 +5,6 @@ import (
 	"image"
 	"image/color"
 	"math"
-	"strconv"
 
 	"github.com/hsrviz/hsrviz/viz/scene"
 
@@ -30,17 +29,12 @@ type geoCache struct {
 	bx0, bx1  float64
 	by0, by1  float64
 	img       *image.RGBA
-	imgKey    string
-	imgSeq    int
+	ver       rasterVersion // img's names for the renderer
 
 	// The reported layer as painted: the flags it shows, for which layout
-	// (keys, query, size), its raster Key and the in-place update it was
-	// (scene.Raster.Base and Changed).
+	// (keys, query, size).
 	painted       []bool
 	paintedLayout string
-	rasterKey     string
-	rasterBase    string
-	rasterChanged image.Rectangle
 	v             view // the view and plot rect it was painted for
 	plot          rect
 }
@@ -74,13 +68,13 @@ func (a *App) geometry() *geoCache {
 	}
 	g = &geoCache{key: a.traceKey, base: base, pr: newProjection(q, a.traceKey.c, ds.cov)}
 	if old := a.ui.geo; old != nil {
-		g.imgSeq = old.imgSeq
+		g.ver.seq = old.ver.seq
 		g.img, g.hollow = old.img, old.hollow // pixel buffers to reuse
 		if g.pr.exact && old.base[0] == base[0] {
 			// d = 2: the keys are drawn where they are, whatever the query;
 			// the layers stay valid where the view is the same (a dragged
 			// query), and the reported one is updated where keys change sides
-			g.hollowKey, g.painted, g.paintedLayout, g.rasterKey = old.hollowKey, old.painted, old.paintedLayout, old.rasterKey
+			g.hollowKey, g.painted, g.paintedLayout, g.ver.key = old.hollowKey, old.painted, old.paintedLayout, old.ver.key
 		}
 	}
 	g.repAll = make([]bool, ds.n)
@@ -193,25 +187,21 @@ func (*geometryPanel) draw(a *App, p painter, r rect, title string) {
 	}
 	layout := fmt.Sprintf("%s/%dx%d", positions, int(plot.W), int(plot.H))
 	key := fmt.Sprintf("georep/%s/%g/%s", layout, g.key.c, a.p.Index)
-	if g.imgKey != key {
-		g.imgSeq++
-		g.rasterBase, g.rasterChanged = "", image.Rectangle{}
+	if g.ver.content != key {
 		if g.img != nil && g.paintedLayout == layout && len(g.painted) == len(g.reported) {
 			// Only the threshold moved: repaint where keys changed sides,
 			// and tell the renderer that only that part changed.
-			g.rasterBase, g.rasterChanged = g.rasterKey, repaintReported(g, v, plot)
+			g.ver.next(key, true, repaintReported(g, v, plot))
 		} else {
 			g.img = paintKeyLayerInto(g.img, g, v, plot, true)
 			g.painted = append(g.painted[:0], g.reported...)
 			g.paintedLayout = layout
+			g.ver.next(key, false, image.Rectangle{})
 		}
-		g.imgKey = key
-		g.rasterKey = key + "#" + strconv.Itoa(g.imgSeq)
 		g.v, g.plot = v, plot
 	}
 	p.s.Add(scene.Raster{X: plot.X, Y: plot.Y, W: float32(g.hollow.Rect.Dx()), H: float32(g.hollow.Rect.Dy()), Img: g.hollow, Key: hkey})
-	p.s.Add(scene.Raster{X: plot.X, Y: plot.Y, W: float32(g.img.Rect.Dx()), H: float32(g.img.Rect.Dy()), Img: g.img,
-		Key: g.rasterKey, Base: g.rasterBase, Changed: g.rasterChanged})
+	p.s.Add(g.ver.raster(plot.X, plot.Y, g.img))
 	// the query arrow from the origin
 	qx, qy := g.pr.queryArrow()
 	a.drawArrow(p, v, plot, qx, qy, g.pr.qnorm)

@@ -94,14 +94,11 @@ func intervalBarsInto(dst []bar, t *hsr.Trace, k int, r rect) []bar {
 // treePanel plays the selected query's real trace step by step: the
 // interval view (every d) and the k-d boxes on the plane (d = 2).
 type treePanel struct {
-	img    *image.RGBA // the keys, small, under the boxes
-	imgKey string
-	imgSeq int
-	// the raster's key, and what it was updated from (scene.Raster.Base)
-	rasterKey, rasterBase, layout string
-	rasterChanged                 image.Rectangle
-	bars                          []bar // the interval bars laid out (reused)
-	plot                          rect  // the interval view's plot as last drawn (hover.go)
+	img    *image.RGBA   // the keys, small, under the boxes
+	ver    rasterVersion // img's names for the renderer
+	layout string        // what img was painted for, but the threshold
+	bars   []bar         // the interval bars laid out (reused)
+	plot   rect          // the interval view's plot as last drawn (hover.go)
 }
 
 func (*treePanel) name() string  { return PanelTree }
@@ -319,22 +316,19 @@ func (tp *treePanel) drawBoxes(a *App, p painter, r rect, k int) {
 	// the keys, small, over the boxes
 	layout := fmt.Sprintf("treekeys/%d/%d/%d/%dx%d", a.dataVer, a.qVer, a.p.Query, int(r.W), int(r.H))
 	key := fmt.Sprintf("%s/%g", layout, g.key.c)
-	if tp.imgKey != key {
-		old, oldKey := tp.img, tp.rasterKey
-		tp.imgSeq++
+	if tp.ver.content != key {
+		old := tp.img
 		tp.img = a.paintKeysSmall(g, v, r)
-		tp.imgKey = key
-		tp.rasterKey = fmt.Sprintf("%s#%d", key, tp.imgSeq)
-		tp.rasterBase, tp.rasterChanged = "", image.Rectangle{}
+		// Only the threshold moved (b dragged): a few keys changed colour;
+		// the renderer uploads and repaints only their box.
 		if old != nil && tp.layout == layout && old.Rect == tp.img.Rect {
-			// Only the threshold moved (b dragged): a few keys changed
-			// colour; the renderer uploads and repaints only their box.
-			tp.rasterBase, tp.rasterChanged = oldKey, diffBounds(old, tp.img)
+			tp.ver.next(key, true, diffBounds(old, tp.img))
+		} else {
+			tp.ver.next(key, false, image.Rectangle{})
 		}
 		tp.layout = layout
 	}
-	p.s.Add(scene.Raster{X: r.X, Y: r.Y, W: float32(tp.img.Rect.Dx()), H: float32(tp.img.Rect.Dy()),
-		Img: tp.img, Key: tp.rasterKey, Base: tp.rasterBase, Changed: tp.rasterChanged})
+	p.s.Add(tp.ver.raster(r.X, r.Y, tp.img))
 	a0, a1, c := g.pr.halfPlane()
 	if lx, ly, ok := boundarySegment(v, a0, a1, c); ok {
 		p.line(v.X(lx[0]), v.Y(ly[0]), v.X(lx[1]), v.Y(ly[1]), colQuery, 2)
