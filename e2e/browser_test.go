@@ -396,21 +396,26 @@ func (p *page) checkFullRedrawSame(name string, scale float64) {
 	if before.Bounds() != after.Bounds() {
 		p.t.Fatalf("%s: screenshot sizes differ: %v vs %v", name, before.Bounds(), after.Bounds())
 	}
-	diff, where := 0, image.Rectangle{}
-	b := before.Bounds()
-	for y := b.Min.Y; y < b.Max.Y; y++ {
-		for x := b.Min.X; x < b.Max.X; x++ {
-			if before.RGBAAt(x, y) != after.RGBAAt(x, y) {
-				diff++
-				where = where.Union(image.Rect(x, y, x+1, y+1))
-			}
-		}
-	}
-	if diff > 0 {
+	if diff, where := pixelDiff(before, after); diff > 0 {
 		savePNG(p.t, name+"-incremental.png", before)
 		savePNG(p.t, name+"-full.png", after)
 		p.t.Errorf("%s: the incrementally redrawn canvas differs from a full redraw in %d pixels within %v", name, diff, where)
 	}
+}
+
+// pixelDiff counts the pixels in which a and b (of the same bounds)
+// differ, and gives their bounding box.
+func pixelDiff(a, b *image.RGBA) (n int, where image.Rectangle) {
+	r := a.Bounds()
+	for y := r.Min.Y; y < r.Max.Y; y++ {
+		for x := r.Min.X; x < r.Max.X; x++ {
+			if a.RGBAAt(x, y) != b.RGBAAt(x, y) {
+				n++
+				where = where.Union(image.Rect(x, y, x+1, y+1))
+			}
+		}
+	}
+	return n, where
 }
 
 func (p *page) messages() []string {

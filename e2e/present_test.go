@@ -2,7 +2,6 @@ package e2e
 
 import (
 	"fmt"
-	"image"
 	"testing"
 	"time"
 
@@ -54,17 +53,7 @@ func (p *page) checkCanvasIsPicture(name string) {
 	if shot.Bounds() != pic.Bounds() {
 		p.t.Fatalf("%s: screenshot %v, picture %v", name, shot.Bounds(), pic.Bounds())
 	}
-	diff, where := 0, image.Rectangle{}
-	b := shot.Bounds()
-	for y := b.Min.Y; y < b.Max.Y; y++ {
-		for x := b.Min.X; x < b.Max.X; x++ {
-			if shot.RGBAAt(x, y) != pic.RGBAAt(x, y) {
-				diff++
-				where = where.Union(image.Rect(x, y, x+1, y+1))
-			}
-		}
-	}
-	if diff > 0 {
+	if diff, where := pixelDiff(shot, pic); diff > 0 {
 		savePNG(p.t, name+"-canvas.png", shot)
 		savePNG(p.t, name+"-picture.png", pic)
 		p.t.Errorf("%s: the canvas differs from the app's picture in %d pixels within %v", name, diff, where)
