@@ -34,6 +34,21 @@ func (c clockIndex) Query(a []float64, t float64, visit func(int) bool) hsr.Stat
 	return c.Index.Query(a, t, visit)
 }
 
+// atTiming is a new app for hash run until its next unit is the timing's.
+func atTiming(t *testing.T, hash string) *App {
+	t.Helper()
+	p, err := ParseHash(hash)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := NewApp(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	runUntilTiming(t, a)
+	return a
+}
+
 // runUntilTiming runs units until the next one is the timing's.
 func runUntilTiming(t *testing.T, a *App) {
 	t.Helper()
@@ -55,12 +70,7 @@ func runUntilTiming(t *testing.T, a *App) {
 // interference (1 ms more in most of the index's batches) moves the median,
 // not the fastest round, which the panel shows.
 func TestTimingPerQueryWithFakeClock(t *testing.T) {
-	p, _ := ParseHash("n=4096&d=2&m=7")
-	a, err := NewApp(p)
-	if err != nil {
-		t.Fatal(err)
-	}
-	runUntilTiming(t, a)
+	a := atTiming(t, "n=4096&d=2&m=7")
 	if _, ok := a.shownTiming(); ok {
 		t.Fatal("a timing is shown before the job ran")
 	}
@@ -177,12 +187,7 @@ func TestTimingPerQueryWithFakeClock(t *testing.T) {
 // and Numbers has no times; a change of b (same data) or of n (new data)
 // starts a new timing, and the old one is not shown with the new rows.
 func TestTimingMeasuringAndReset(t *testing.T) {
-	p, _ := ParseHash("n=4096&d=2&m=8")
-	a, err := NewApp(p)
-	if err != nil {
-		t.Fatal(err)
-	}
-	runUntilTiming(t, a)
+	a := atTiming(t, "n=4096&d=2&m=8")
 	check := func(when string) {
 		t.Helper()
 		if l := a.timingLine(); l.value != "measuring…" {
@@ -290,12 +295,7 @@ func hasKey(n Numbers, k string) bool { _, ok := n[k]; return ok }
 // takes longer than timingMinBatch or one query, whichever is longer, and
 // the per-query times are still exact.
 func TestTimingUnitsStopBeforeOverrun(t *testing.T) {
-	p, _ := ParseHash("n=4096&d=2&m=5")
-	a, err := NewApp(p)
-	if err != nil {
-		t.Fatal(err)
-	}
-	runUntilTiming(t, a)
+	a := atTiming(t, "n=4096&d=2&m=5")
 	a.startTiming()
 	tj := a.timing
 	clk := &fakeClock{t: time.Unix(0, 0)}
