@@ -3,7 +3,8 @@
 // build it, so that what the tests measure is what users download.
 //
 // The build is `GOOS=js GOARCH=wasm go build -trimpath -ldflags="-s -w"`,
-// against a copy of Ebiten in which one file differs: its
+// against a copy of Ebiten in which six files differ, each patched only
+// if its SHA-256 is the one the patch was made for. First, its
 // internal/builtinshader makes the source of its built-in shaders with
 // text/template, and text/template calls reflect.Value.MethodByName with
 // names it learns at run time. When such a call is linked, the Go linker
@@ -44,10 +45,11 @@
 // patched to compile its one package-level regexp when first used: the
 // package stays linked (ebiten.NewShader), and its initialisation ran the
 // regexp compiler at every start (18-29 ms in a profile). The checker
-// runs after the patches, so it compiles with the patched compiler. This patch, too,
-// applies only to the files with the known SHA-256s (RestorableSHA256,
-// RootShaderSHA256, GameForUISHA256, OpenGLShaderSHA256, KageExprSHA256); otherwise the shaders are compiled in
-// the browser as before, with a note.
+// runs after the patches, so it compiles with the patched compiler. This
+// patch, too, applies only to the files with the known SHA-256s
+// (RestorableSHA256, RootShaderSHA256, GameForUISHA256,
+// OpenGLShaderSHA256, KageExprSHA256); otherwise the shaders are compiled
+// in the browser as before, with a note.
 //
 // Choices. The patch applies only to the file whose SHA-256 it was made
 // for (Ebiten v2.8.8's, ShaderSHA256); any other Ebiten is built as it
@@ -56,8 +58,9 @@
 // directory (os.UserCacheDir()/hsrviz), made once and renamed into place
 // whole; the build points at it through a go.mod of its own beside it
 // (-modfile; named by a hash of its contents, so the same sources build
-// the same bytes and the link is cached), so the repository's go.mod, the desktop build, go vet and the tests of the
-// other packages keep the Ebiten of the module cache. No Ebiten code is
+// the same bytes and the link is cached), so the repository's go.mod, the
+// desktop build, go vet and the tests of the other packages keep the
+// Ebiten of the module cache. No Ebiten code is
 // kept in the repository.
 //
 // Cost: the first build copies the module (9 MB, without examples),
