@@ -49,6 +49,23 @@ func atTiming(t *testing.T, hash string) *App {
 	return a
 }
 
+// fakeTiming starts a's timing job with its two sides (index, scan) timed
+// on a fake clock that advances costs[s] per query of side s, and
+// timingNow reading that clock until the test ends; order logs the sides
+// as their queries ran.
+func fakeTiming(t *testing.T, a *App, costs [2]time.Duration) (tj *timingJob, clk *fakeClock, order *[]int) {
+	a.startTiming()
+	tj = a.timing
+	clk = &fakeClock{t: time.Unix(0, 0)}
+	order = new([]int)
+	for s := range tj.ix {
+		tj.ix[s] = clockIndex{Index: tj.ix[s], clk: clk, cost: costs[s], side: s, log: order}
+	}
+	timingNow = func() time.Time { return clk.t }
+	t.Cleanup(func() { timingNow = time.Now })
+	return tj, clk, order
+}
+
 // runUntilTiming runs units until the next one is the timing's.
 func runUntilTiming(t *testing.T, a *App) {
 	t.Helper()
@@ -74,14 +91,8 @@ func TestTimingPerQueryWithFakeClock(t *testing.T) {
 	if _, ok := a.shownTiming(); ok {
 		t.Fatal("a timing is shown before the job ran")
 	}
-	a.startTiming()
-	tj := a.timing
-	clk := &fakeClock{t: time.Unix(0, 0)}
-	var order []int
 	costs := [2]time.Duration{3 * time.Microsecond, 20 * time.Microsecond}
-	for s := range tj.ix {
-		tj.ix[s] = clockIndex{Index: tj.ix[s], clk: clk, cost: costs[s], side: s, log: &order}
-	}
+	tj, _, order := fakeTiming(t, a, costs)
 	ci := tj.ix[0].(clockIndex)
 	hit := map[int]bool{}
 	ci.extra = func() time.Duration { // once in each of the first 10 timed batches
@@ -92,8 +103,6 @@ func TestTimingPerQueryWithFakeClock(t *testing.T) {
 		return 0
 	}
 	tj.ix[0] = ci
-	timingNow = func() time.Time { return clk.t }
-	defer func() { timingNow = time.Now }()
 	units := 0
 	var batches []int // the side of each batch, in order
 	last := [2]int{-2, -1}
@@ -105,8 +114,8 @@ func TestTimingPerQueryWithFakeClock(t *testing.T) {
 		}
 		a.runUnit(uTiming)
 		units++
-		if order[len(order)-1] != side {
-			t.Fatalf("unit %d: the job said side %d, queried %d", units, side, order[len(order)-1])
+		if last := (*order)[len(*order)-1]; last != side {
+			t.Fatalf("unit %d: the job said side %d, queried %d", units, side, last)
 		}
 	}
 	res, ok := a.shownTiming()
@@ -296,16 +305,8 @@ func hasKey(n Numbers, k string) bool { _, ok := n[k]; return ok }
 // the per-query times are still exact.
 func TestTimingUnitsStopBeforeOverrun(t *testing.T) {
 	a := atTiming(t, "n=4096&d=2&m=5")
-	a.startTiming()
-	tj := a.timing
-	clk := &fakeClock{t: time.Unix(0, 0)}
-	var order []int
 	costs := [2]time.Duration{700 * time.Microsecond, 1500 * time.Microsecond}
-	for s := range tj.ix {
-		tj.ix[s] = clockIndex{Index: tj.ix[s], clk: clk, cost: costs[s], side: s, log: &order}
-	}
-	timingNow = func() time.Time { return clk.t }
-	defer func() { timingNow = time.Now }()
+	tj, clk, _ := fakeTiming(t, a, costs)
 	units := 0
 	for a.nextUnit() == uTiming && units < 10000 {
 		side := tj.side()
