@@ -70,9 +70,26 @@ func TestSketchKernels(t *testing.T) {
 						t.Fatalf("stage 1 AVX2 pairs=%d np=%d %+v: asm %v, Go %v", pairs, np, a, got, want)
 					}
 					if hasVNNI {
-						qfilter4VNNI(np, pairs, &q[0], &nib[0], &scale[0], &ucode[0], &a, &got[0])
-						if !slices.Equal(got, want) {
-							t.Fatalf("stage 1 AVX-512 pairs=%d np=%d %+v: asm %v, Go %v", pairs, np, a, got, want)
+						// The ids: from a base that is a multiple of 16, as
+						// filterRange's, and one that is not, into a
+						// buffer whose slack past 16·np+16 entries is checked.
+						for _, base := range []int{0, 5<<20 + 48, 1<<31 - 1<<20 + 7} {
+							ids := make([]int32, np*sketchPanel+sketchPanel+4)
+							for i := range ids {
+								ids[i] = -9
+							}
+							n := qfilter4VNNI(np, pairs, &q[0], &nib[0], &scale[0], &ucode[0], &a, &got[0], &ids[0], base)
+							if !slices.Equal(got, want) {
+								t.Fatalf("stage 1 AVX-512 pairs=%d np=%d %+v: asm %v, Go %v", pairs, np, a, got, want)
+							}
+							wantIds := make([]int32, np*sketchPanel+sketchPanel)
+							wn := maskIds(want, base, wantIds)
+							if n != wn || !slices.Equal(ids[:n], wantIds[:wn]) {
+								t.Fatalf("stage 1 AVX-512 ids pairs=%d np=%d base=%d %+v: %d ids %v, want %d %v", pairs, np, base, a, n, ids[:n], wn, wantIds[:wn])
+							}
+							if !slices.Equal(ids[len(ids)-4:], []int32{-9, -9, -9, -9}) {
+								t.Fatalf("stage 1 AVX-512 ids pairs=%d np=%d: wrote past 16·np+16 entries", pairs, np)
+							}
 						}
 					}
 				}
