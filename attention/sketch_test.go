@@ -654,3 +654,33 @@ func BenchmarkSketchStages(b *testing.B) {
 	b.ReportMetric(pass2/float64(i), "stage2-pass")
 	b.ReportMetric(rep/float64(i), "reported")
 }
+
+// BenchmarkStage1Call times one call of the stage-1 kernels on one panel
+// in the L1 cache: their fixed cost per call (once per chunk of 512 keys
+// in a decode). A legacy SSE instruction after a wide one made it ~240 ns
+// (AVX-512) and ~525 ns (AVX2) here; see TestNoLegacySSEAfterVEX.
+func BenchmarkStage1Call(b *testing.B) {
+	if !hasKernel {
+		b.Skip("no AVX2/FMA")
+	}
+	const pairs = 8
+	q := make([]int8, 8*pairs)
+	nib := make([]uint8, pairs*64)
+	scale := make([]float32, sketchPanel)
+	uc := make([]uint8, sketchPanel)
+	a := f4args{t: 1e9}
+	var mask [1]uint16
+	var ids [2 * sketchPanel]int32
+	b.Run("avx2", func(b *testing.B) {
+		for b.Loop() {
+			qfilter4Asm(1, pairs, &q[0], &nib[0], &scale[0], &uc[0], &a, &mask[0])
+		}
+	})
+	if hasVNNI {
+		b.Run("avx512", func(b *testing.B) {
+			for b.Loop() {
+				qfilter4VNNI(1, pairs, &q[0], &nib[0], &scale[0], &uc[0], &a, &mask[0], &ids[0], 0)
+			}
+		})
+	}
+}
