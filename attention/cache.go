@@ -40,8 +40,12 @@ func (c *Cache) Append(k, v []float64) error {
 	if err := checkFinite("value", v, len(v)); err != nil {
 		return err
 	}
-	c.s.keys = append(c.s.keys, k...)
-	c.s.vals = append(c.s.vals, v...)
+	// grow, not append: past 4 MiB it asks for huge pages (the sketch's
+	// scattered re-checks read rows of K and V).
+	c.s.keys = grow(c.s.keys, len(k))
+	copy(c.s.keys[len(c.s.keys)-len(k):], k)
+	c.s.vals = grow(c.s.vals, len(v))
+	copy(c.s.vals[len(c.s.vals)-len(v):], v)
 	c.s.ix.Insert(k)
 	growColAbsMax(c.s.kCol, k)
 	if c.s.sk != nil {

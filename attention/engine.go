@@ -6,6 +6,7 @@ import (
 	"sync"
 
 	"github.com/hsrviz/hsrviz/hsr"
+	"github.com/hsrviz/hsrviz/internal/hugepage"
 	"gonum.org/v1/gonum/mat"
 )
 
@@ -79,6 +80,12 @@ func NewEngineWith(K, V *mat.Dense, kind IndexKind, opt EngineOptions) (*Engine,
 		e.s.sk, e.s.auto = nil, nil
 	}
 	e.s.n, e.s.keys, e.s.vals = n, keys, vals
+	if e.s.sk != nil {
+		// The sketch's survivors are re-checked by reading scattered
+		// rows of K and V: huge pages spare those reads a TLB miss each.
+		hugepage.Advise(keys)
+		hugepage.Advise(vals)
+	}
 	growColAbsMax(e.s.kCol, keys)
 	for j := 0; j < n; j++ {
 		k := e.s.key(j)

@@ -232,13 +232,13 @@ TEXT ·qfilter4Asm(SB), NOSPLIT, $0-64
 	VPBROADCASTD 0(R8), Y14
 	VPBROADCASTD 4(R8), Y7
 	MOVL 8(R8), AX
-	MOVQ AX, X6
+	VMOVQ AX, X6
 	VBROADCASTSS 12(R8), Y15
 	MOVL $0x0f0f0f0f, AX
-	MOVQ AX, X13
+	VMOVQ AX, X13
 	VPBROADCASTD X13, Y13
 	MOVL $0x00010001, AX
-	MOVQ AX, X12
+	VMOVQ AX, X12
 	VPBROADCASTD X12, Y12
 	TESTQ CX, CX
 	JZ f4done
@@ -321,13 +321,18 @@ f4done:
 	VZEROUPPER
 	RET
 
-// func qfilter4VNNI(np, pairs int, q *int8, nib *uint8, scale *float32, ucode *uint8, a *f4args, mask *uint16)
+// func qfilter4VNNI(np, pairs int, q *int8, nib *uint8, scale *float32, ucode *uint8, a *f4args, mask *uint16, ids *int32, base int) int
 //
 // qfilter4Asm with AVX-512 (F, BW, VNNI): one 64-byte load is 16 keys × 8
 // dimensions; VPDPBUSD adds 4 products of unsigned nibbles and the int8
 // query into each key's 32-bit lane (four chains; int32 steps wrap), then
 // the same integer and float32 steps, the mask from VCMPPS's K register.
-TEXT ·qfilter4VNNI(SB), NOSPLIT, $0-64
+// It also writes the passing keys' numbers (base + 16·panel + lane,
+// ascending) to ids by VPCOMPRESSD and returns how many: no branch per
+// candidate, where a loop over the mask's bits mispredicts about one
+// branch per panel. Each panel stores a whole 64-byte vector, so ids needs
+// room for 16 entries past the last one written.
+TEXT ·qfilter4VNNI(SB), NOSPLIT, $0-88
 	MOVQ np+0(FP), CX
 	MOVQ pairs+8(FP), R11
 	MOVQ nib+24(FP), DI
@@ -335,13 +340,19 @@ TEXT ·qfilter4VNNI(SB), NOSPLIT, $0-64
 	MOVQ ucode+40(FP), R13
 	MOVQ a+48(FP), R8
 	MOVQ mask+56(FP), R9
+	MOVQ ids+64(FP), R12
+	MOVQ base+72(FP), AX
+	VPBROADCASTD AX, Z17
+	VPADDD iota16<>(SB), Z17, Z17
+	MOVL $16, AX
+	VPBROADCASTD AX, Z18
 	VPBROADCASTD 0(R8), Z14
 	VPBROADCASTD 4(R8), Z12
 	MOVL 8(R8), AX
 	VMOVQ AX, X16
 	VBROADCASTSS 12(R8), Z15
 	MOVL $0x0f0f0f0f, AX
-	MOVQ AX, X13
+	VMOVQ AX, X13
 	VPBROADCASTD X13, Z13
 	TESTQ CX, CX
 	JZ v4done
@@ -409,6 +420,11 @@ v4sum:
 	VCMPPS $0x1e, Z15, Z8, K1
 	KMOVW K1, AX
 	MOVW AX, (R9)
+	VPCOMPRESSD Z17, K1, Z19
+	VMOVDQU32 Z19, (R12)
+	POPCNTL AX, AX
+	LEAQ (R12)(AX*4), R12
+	VPADDD Z18, Z17, Z17
 	ADDQ $64, R10
 	ADDQ $16, R13
 	ADDQ $2, R9
@@ -417,7 +433,29 @@ v4sum:
 
 v4done:
 	VZEROUPPER
+	SUBQ ids+64(FP), R12
+	SHRQ $2, R12
+	MOVQ R12, ret+80(FP)
 	RET
+
+// iota16 is 0, 1, …, 15 as int32: the lanes of a panel.
+DATA iota16<>+0(SB)/4, $0
+DATA iota16<>+4(SB)/4, $1
+DATA iota16<>+8(SB)/4, $2
+DATA iota16<>+12(SB)/4, $3
+DATA iota16<>+16(SB)/4, $4
+DATA iota16<>+20(SB)/4, $5
+DATA iota16<>+24(SB)/4, $6
+DATA iota16<>+28(SB)/4, $7
+DATA iota16<>+32(SB)/4, $8
+DATA iota16<>+36(SB)/4, $9
+DATA iota16<>+40(SB)/4, $10
+DATA iota16<>+44(SB)/4, $11
+DATA iota16<>+48(SB)/4, $12
+DATA iota16<>+52(SB)/4, $13
+DATA iota16<>+56(SB)/4, $14
+DATA iota16<>+60(SB)/4, $15
+GLOBL iota16<>(SB), RODATA|NOPTR, $64
 
 // func qcheckAsm(n int, ids *int32, codes *int8, stride int, q *int16, scale *float32, off int32, t float32) int
 //
@@ -431,7 +469,7 @@ TEXT ·qcheckAsm(SB), NOSPLIT, $0-64
 	MOVQ codes+16(FP), R9
 	MOVQ stride+24(FP), R10
 	MOVQ scale+40(FP), R11
-	MOVSS t+52(FP), X15
+	VMOVSS t+52(FP), X15
 	MOVQ R8, R12 // next kept id goes here
 	TESTQ CX, CX
 	JZ qcdone
@@ -461,7 +499,7 @@ qcword:
 	VPADDD X5, X4, X4
 	VPSHUFD $0xb1, X4, X5
 	VPADDD X5, X4, X4
-	MOVQ X4, DX
+	VMOVQ X4, DX
 	ADDL off+48(FP), DX
 	VCVTSI2SSL DX, X0, X0
 	VMULSS (R11)(AX*4), X0, X0

@@ -52,7 +52,7 @@ func qfilter4Asm(np, pairs int, q *int8, nib *uint8, scale *float32, ucode *uint
 	panic("attention: no sketch kernel on this platform")
 }
 
-func qfilter4VNNI(np, pairs int, q *int8, nib *uint8, scale *float32, ucode *uint8, a *f4args, mask *uint16) {
+func qfilter4VNNI(np, pairs int, q *int8, nib *uint8, scale *float32, ucode *uint8, a *f4args, mask *uint16, ids *int32, base int) int {
 	panic("attention: no sketch kernel on this platform")
 }
 

@@ -70,9 +70,26 @@ func TestSketchKernels(t *testing.T) {
 						t.Fatalf("stage 1 AVX2 pairs=%d np=%d %+v: asm %v, Go %v", pairs, np, a, got, want)
 					}
 					if hasVNNI {
-						qfilter4VNNI(np, pairs, &q[0], &nib[0], &scale[0], &ucode[0], &a, &got[0])
-						if !slices.Equal(got, want) {
-							t.Fatalf("stage 1 AVX-512 pairs=%d np=%d %+v: asm %v, Go %v", pairs, np, a, got, want)
+						// The ids: from a base that is a multiple of 16, as
+						// filterRange's, and one that is not, into a
+						// buffer whose slack past 16·np+16 entries is checked.
+						for _, base := range []int{0, 5<<20 + 48, 1<<31 - 1<<20 + 7} {
+							ids := make([]int32, np*sketchPanel+sketchPanel+4)
+							for i := range ids {
+								ids[i] = -9
+							}
+							n := qfilter4VNNI(np, pairs, &q[0], &nib[0], &scale[0], &ucode[0], &a, &got[0], &ids[0], base)
+							if !slices.Equal(got, want) {
+								t.Fatalf("stage 1 AVX-512 pairs=%d np=%d %+v: asm %v, Go %v", pairs, np, a, got, want)
+							}
+							wantIds := make([]int32, np*sketchPanel+sketchPanel)
+							wn := maskIds(want, base, wantIds)
+							if n != wn || !slices.Equal(ids[:n], wantIds[:wn]) {
+								t.Fatalf("stage 1 AVX-512 ids pairs=%d np=%d base=%d %+v: %d ids %v, want %d %v", pairs, np, base, a, n, ids[:n], wn, wantIds[:wn])
+							}
+							if !slices.Equal(ids[len(ids)-4:], []int32{-9, -9, -9, -9}) {
+								t.Fatalf("stage 1 AVX-512 ids pairs=%d np=%d: wrote past 16·np+16 entries", pairs, np)
+							}
 						}
 					}
 				}
@@ -636,4 +653,34 @@ func BenchmarkSketchStages(b *testing.B) {
 	b.ReportMetric(pass1/float64(i), "stage1-pass")
 	b.ReportMetric(pass2/float64(i), "stage2-pass")
 	b.ReportMetric(rep/float64(i), "reported")
+}
+
+// BenchmarkStage1Call times one call of the stage-1 kernels on one panel
+// in the L1 cache: their fixed cost per call (once per chunk of 512 keys
+// in a decode). A legacy SSE instruction after a wide one made it ~240 ns
+// (AVX-512) and ~525 ns (AVX2) here; see TestNoLegacySSEAfterVEX.
+func BenchmarkStage1Call(b *testing.B) {
+	if !hasKernel {
+		b.Skip("no AVX2/FMA")
+	}
+	const pairs = 8
+	q := make([]int8, 8*pairs)
+	nib := make([]uint8, pairs*64)
+	scale := make([]float32, sketchPanel)
+	uc := make([]uint8, sketchPanel)
+	a := f4args{t: 1e9}
+	var mask [1]uint16
+	var ids [2 * sketchPanel]int32
+	b.Run("avx2", func(b *testing.B) {
+		for b.Loop() {
+			qfilter4Asm(1, pairs, &q[0], &nib[0], &scale[0], &uc[0], &a, &mask[0])
+		}
+	})
+	if hasVNNI {
+		b.Run("avx512", func(b *testing.B) {
+			for b.Loop() {
+				qfilter4VNNI(1, pairs, &q[0], &nib[0], &scale[0], &uc[0], &a, &mask[0], &ids[0], 0)
+			}
+		})
+	}
 }
