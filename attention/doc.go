@@ -65,7 +65,10 @@
 // stage 1 passes (~7% at d = 64 and the paper's threshold), and the
 // survivors (~1.2× the reported keys) are re-scored with the same float64
 // dot product as every other path, their K and V rows prefetched a
-// pipeline step ahead. Each stage compares an exact integer dot product of
+// pipeline step ahead. On Linux, K and V (in place: the engine does not
+// copy them) and the sketch's arrays are advised to transparent huge pages
+// (internal/hugepage): the ~100,000 scattered rows of a decode at n = 2^20
+// then rarely miss the TLB (7% per decode). Each stage compares an exact integer dot product of
 // the quantised query and key, scaled in float32, with a threshold lowered
 // by the Cauchy–Schwarz bound of both quantisations plus the float32
 // rounding, so every key with <q, k> > c passes both (TestSketchNeverMisses
@@ -116,8 +119,12 @@
 // On amd64 with AVX2 and FMA, small assembly kernels do the inner loops: a
 // 4×16 float32 score block (Prefill's filter), the sketch's two filters
 // (stage 1: 16 keys per step, a 16-bit mask out, with AVX-512 VNNI where
-// the CPU has it; stage 2: one int8 row per candidate), a float64 dot
-// product (re-scoring), axpy (value sums) and row prefetches. Elsewhere
+// the CPU has it, which also writes the candidates' numbers; stage 2: one
+// int8 row per candidate), a float64 dot product (re-scoring), axpy (value
+// sums) and row prefetches. Between a write of a Y or Z register and the
+// next VZEROUPPER they use only VEX/EVEX instructions: one legacy SSE
+// instruction there cost each call hundreds of nanoseconds on a Xeon under
+// a hypervisor (TestNoLegacySSEAfterVEX). Elsewhere
 // (wasm, other CPUs) portable Go runs instead (hsr.Dot, gonum Sgemm,
 // qfilter4Go, qcheckGo) with the same contracts; the tests run all.
 // A float64 4×8 twin of the score kernel can replace Dgemm inside Dense
