@@ -259,7 +259,7 @@ func TestBrowserFirstFrame(t *testing.T) {
 				WebGLMs    float64 `json:"webglMs"`
 			}](`({fetchedMs: hsrvizLoad.fetchedMs, compiledMs: hsrvizLoad.compiledMs, webglMs: hsrvizLoad.webglMs || 0, goStart: window.hsrvizGoStartMs || 0,
 				update: window.hsrvizFirstUpdateMs || 0, first: hsrvizFirstFrameMs,
-				wire: performance.getEntriesByType("resource").filter(e => e.name.endsWith("/hsrviz.wasm"))[0].encodedBodySize})`))
+				wire: hsrvizLoad.transferBytes})`))
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -129,8 +129,11 @@ func (b *bridge) install() {
 		}
 		b.ticks++
 		// A few times a second is enough for the hash, and every tick until
-		// ready so tests see it promptly.
-		if !b.ready || b.ticks%8 == 0 {
+		// ready so tests see it promptly; not in the first tick, whose
+		// frame is the page's first picture (the hash and history's
+		// replaceState cost 10-20 ms of it in the browser; the next tick
+		// writes them).
+		if b.ticks > 1 && (!b.ready || b.ticks%8 == 0) {
 			b.sync(!b.ready) // until ready, nobody drags: the hash follows at once
 		}
 	}

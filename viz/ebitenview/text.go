@@ -182,12 +182,23 @@ func (tc *textCache) glyph(k glyphKey, flush func()) *sheetGlyph {
 		// White with the glyph's coverage as alpha (premultiplied), tinted
 		// by the vertex colour.
 		pix := make([]byte, 4*w*h)
-		for yy := 0; yy < h; yy++ {
-			for xx := 0; xx < w; xx++ {
-				_, _, _, a := mask.At(mp.X+xx, mp.Y+yy).RGBA()
-				v := uint8(a >> 8)
-				i := 4 * (yy*w + xx)
-				pix[i], pix[i+1], pix[i+2], pix[i+3] = v, v, v, v
+		if am, ok := mask.(*image.Alpha); ok {
+			// opentype's mask: its bytes are the coverage (no call per pixel).
+			for yy := 0; yy < h; yy++ {
+				row := am.Pix[am.PixOffset(mp.X, mp.Y+yy):][:w]
+				out := pix[4*yy*w:][:4*w]
+				for xx, v := range row {
+					out[4*xx], out[4*xx+1], out[4*xx+2], out[4*xx+3] = v, v, v, v
+				}
+			}
+		} else {
+			for yy := 0; yy < h; yy++ {
+				for xx := 0; xx < w; xx++ {
+					_, _, _, a := mask.At(mp.X+xx, mp.Y+yy).RGBA()
+					v := uint8(a >> 8)
+					i := 4 * (yy*w + xx)
+					pix[i], pix[i+1], pix[i+2], pix[i+3] = v, v, v, v
+				}
 			}
 		}
 		sh.img.SubImage(image.Rect(x, y, x+w, y+h)).(*ebiten.Image).WritePixels(pix)
