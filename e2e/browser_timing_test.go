@@ -19,9 +19,18 @@ func TestBrowserTimingIsolated(t *testing.T) {
 			if v := p.evalFloat(`self.crossOriginIsolated ? 1 : 0`); v != 1 {
 				t.Error("the page is not cross-origin isolated")
 			}
-			// resources: every entry has a response (a COEP block would leave status 0)
+			// resources: every entry has a response (a COEP block would leave
+			// status 0). The wasm is fetched by the loader's worker, whose
+			// entries the page does not see: the loader reports its status.
 			bad := p.evalFloat(`performance.getEntriesByType("resource").filter(e => e.responseStatus !== 200).length`)
 			all := p.evalFloat(`performance.getEntriesByType("resource").length`)
+			if p.evalFloat(`hsrvizLoad.via === "worker" ? 1 : 0`) == 1 {
+				if st := p.evalFloat(`hsrvizLoad.httpStatus`); st != 200 {
+					bad++
+					t.Errorf("the worker's wasm download: HTTP status %v, want 200", st)
+				}
+				all++
+			}
 			if bad != 0 || all < 2 {
 				t.Errorf("resources: %v of %v without a 200 response", bad, all)
 			}

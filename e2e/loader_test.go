@@ -34,8 +34,9 @@ func TestBrowserLoaderPaths(t *testing.T) {
 				WasmTotal     float64 `json:"wasmTotal"`
 				TransferBytes float64 `json:"transferBytes"`
 				First         float64 `json:"first"`
+				HTTPStatus    float64 `json:"httpStatus"`
 			}](`({via: hsrvizLoad.via, error: hsrvizLoad.error, wasmBytes: hsrvizLoad.wasmBytes, wasmTotal: hsrvizLoad.wasmTotal,
-				transferBytes: hsrvizLoad.transferBytes, first: window.hsrvizFirstFrameMs || -1})`))
+				transferBytes: hsrvizLoad.transferBytes, first: window.hsrvizFirstFrameMs || -1, httpStatus: hsrvizLoad.httpStatus})`))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -44,6 +45,9 @@ func TestBrowserLoaderPaths(t *testing.T) {
 			}
 			if l.WasmBytes <= 0 || l.WasmBytes != l.WasmTotal || l.TransferBytes <= 0 || l.TransferBytes >= l.WasmBytes {
 				t.Errorf("bytes: %v of %v, %v on the wire; want all of them, gzipped on the wire", l.WasmBytes, l.WasmTotal, l.TransferBytes)
+			}
+			if l.HTTPStatus != 200 {
+				t.Errorf("hsrvizLoad.httpStatus %v, want 200", l.HTTPStatus)
 			}
 			if l.First <= 0 {
 				t.Errorf("no first frame (hsrvizFirstFrameMs %v)", l.First)
