@@ -90,7 +90,7 @@
 //
 // At n = 2^20, d = 64, Gaussian σ = 1, the paper's threshold (~1.1% of the
 // keys reported), HSR decoding ran 6.0–8.1× faster than the fastest dense
-// path in three consecutive runs on the night of 2026-12-03, at two
+// path in six consecutive runs on the night of 2026-12-03, at two
 // threads and at one (5.0–6.8× before huge pages for K and V and the
 // kernels' fixes of that night); the dated
 // measurements, the commands that reproduce them and where the time goes
