@@ -53,6 +53,22 @@ func replaceOnce(s, old, new, file string) (string, error) {
 	return strings.Replace(s, old, new, 1), nil
 }
 
+// edit is one replacement of a patch: old must occur exactly once.
+type edit struct{ old, new string }
+
+// replaceEach applies the edits to src in order, each to exactly one
+// occurrence, or fails naming file.
+func replaceEach(src []byte, file string, edits ...edit) ([]byte, error) {
+	s := string(src)
+	for _, e := range edits {
+		var err error
+		if s, err = replaceOnce(s, e.old, e.new, file); err != nil {
+			return nil, err
+		}
+	}
+	return []byte(s), nil
+}
+
 // PatchRestorable returns internal/restorable/shader.go with its init
 // taking the three programs from hsrvizshaders instead of compiling them.
 func PatchRestorable(src []byte) ([]byte, error) {
@@ -94,9 +110,8 @@ func init() {
 // PatchRootShader returns Ebiten's shader.go with builtinShader taking
 // its program from hsrvizshaders instead of compiling the source.
 func PatchRootShader(src []byte) ([]byte, error) {
-	s := string(src)
-	var err error
-	if s, err = replaceOnce(s, `import (
+	return replaceEach(src, RootShaderFile,
+		edit{`import (
 	"fmt"
 	"sync"
 
@@ -107,57 +122,44 @@ func PatchRootShader(src []byte) ([]byte, error) {
 
 	"github.com/hajimehoshi/ebiten/v2/internal/builtinshader"
 	"github.com/hajimehoshi/ebiten/v2/internal/graphics"
-	"`+precompiledImportPath+`"
-`, RootShaderFile); err != nil {
-		return nil, err
-	}
-	if s, err = replaceOnce(s, "\t\tsrc := builtinshader.ShaderSource(filter, address, useColorM)\n",
-		"\t\tir := hsrvizshaders.Builtin(filter, address, useColorM) // compiled at build time\n", RootShaderFile); err != nil {
-		return nil, err
-	}
-	if s, err = replaceOnce(s, `		s, err := newShader(src, name)
+	"` + precompiledImportPath + `"
+`},
+		edit{"\t\tsrc := builtinshader.ShaderSource(filter, address, useColorM)\n",
+			"\t\tir := hsrvizshaders.Builtin(filter, address, useColorM) // compiled at build time\n"},
+		edit{`		s, err := newShader(src, name)
 		if err != nil {
 			panic(fmt.Sprintf("ebiten: NewShader for a built-in shader failed: %v", err))
 		}
 		shader = s
 `, `		shader = &Shader{shader: ui.NewShader(ir, name), unit: ir.Unit}
-`, RootShaderFile); err != nil {
-		return nil, err
-	}
-	return []byte(s), nil
+`},
+	)
 }
 
 // PatchGameForUI returns Ebiten's gameforui.go with the screen shader
 // taken from hsrvizshaders instead of compiled when the game starts.
 func PatchGameForUI(src []byte) ([]byte, error) {
-	s := string(src)
-	var err error
-	if s, err = replaceOnce(s, `import (
+	return replaceEach(src, GameForUIFile,
+		edit{`import (
 	"fmt"
 	"image"
 `, `import (
 	"image"
-`, GameForUIFile); err != nil {
-		return nil, err
-	}
-	if s, err = replaceOnce(s, `	"github.com/hajimehoshi/ebiten/v2/internal/builtinshader"
+`},
+		edit{`	"github.com/hajimehoshi/ebiten/v2/internal/builtinshader"
 	"github.com/hajimehoshi/ebiten/v2/internal/ui"
-`, `	"`+precompiledImportPath+`"
+`, `	"` + precompiledImportPath + `"
 	"github.com/hajimehoshi/ebiten/v2/internal/ui"
-`, GameForUIFile); err != nil {
-		return nil, err
-	}
-	if s, err = replaceOnce(s, `	s, err := newShader(builtinshader.ScreenShaderSource, "screen")
+`},
+		edit{`	s, err := newShader(builtinshader.ScreenShaderSource, "screen")
 	if err != nil {
 		panic(fmt.Sprintf("ebiten: compiling the screen shader failed: %v", err))
 	}
 	g.screenShader = s
 `, `	ir := hsrvizshaders.Screen() // compiled at build time
 	g.screenShader = &Shader{shader: ui.NewShader(ir, "screen"), unit: ir.Unit}
-`, GameForUIFile); err != nil {
-		return nil, err
-	}
-	return []byte(s), nil
+`},
+	)
 }
 
 // PatchOpenGLShader returns the OpenGL driver's shader.go with the GLSL of
@@ -165,24 +167,19 @@ func PatchGameForUI(src []byte) ([]byte, error) {
 // glsl.Compile) instead of made when the shader is created; any other
 // program, or another GLSL version, still goes through glsl.Compile.
 func PatchOpenGLShader(src []byte) ([]byte, error) {
-	s := string(src)
-	var err error
-	if s, err = replaceOnce(s, `	"github.com/hajimehoshi/ebiten/v2/internal/graphicsdriver/opengl/gl"
+	return replaceEach(src, OpenGLShaderFile,
+		edit{`	"github.com/hajimehoshi/ebiten/v2/internal/graphicsdriver/opengl/gl"
 `, `	"github.com/hajimehoshi/ebiten/v2/internal/graphicsdriver/opengl/gl"
-	"`+precompiledImportPath+`"
-`, OpenGLShaderFile); err != nil {
-		return nil, err
-	}
-	if s, err = replaceOnce(s, "\tvssrc, fssrc := glsl.Compile(s.ir, s.graphics.context.glslVersion())\n",
-		`	// A built-in shader's GLSL was made at build time (hsrviz's internal/wasmbuild).
+	"` + precompiledImportPath + `"
+`},
+		edit{"\tvssrc, fssrc := glsl.Compile(s.ir, s.graphics.context.glslVersion())\n",
+			`	// A built-in shader's GLSL was made at build time (hsrviz's internal/wasmbuild).
 	vssrc, fssrc, ok := hsrvizshaders.GLSL(s.ir, s.graphics.context.glslVersion())
 	if !ok {
 		vssrc, fssrc = glsl.Compile(s.ir, s.graphics.context.glslVersion())
 	}
-`, OpenGLShaderFile); err != nil {
-		return nil, err
-	}
-	return []byte(s), nil
+`},
+	)
 }
 
 // PatchKageExpr returns the Kage compiler's expr.go with its package-level
@@ -190,20 +187,13 @@ func PatchOpenGLShader(src []byte) ([]byte, error) {
 // the browser app's start in a CPU profile, docs/performance.md): the same
 // expression, the same calls.
 func PatchKageExpr(src []byte) ([]byte, error) {
-	s := string(src)
-	var err error
-	if s, err = replaceOnce(s, "\t\"strings\"\n", "\t\"strings\"\n\t\"sync\"\n", KageExprFile); err != nil {
-		return nil, err
-	}
-	if s, err = replaceOnce(s, "var textureVariableRe = regexp.MustCompile(`\\A__t(\\d+)\\z`)\n",
-		"// Compiled when first used (hsrviz's internal/wasmbuild), not at every start.\n"+
-			"var textureVariableRe = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`\\A__t(\\d+)\\z`) })\n", KageExprFile); err != nil {
-		return nil, err
-	}
-	if s, err = replaceOnce(s, "textureVariableRe.FindStringSubmatch(", "textureVariableRe().FindStringSubmatch(", KageExprFile); err != nil {
-		return nil, err
-	}
-	return []byte(s), nil
+	return replaceEach(src, KageExprFile,
+		edit{"\t\"strings\"\n", "\t\"strings\"\n\t\"sync\"\n"},
+		edit{"var textureVariableRe = regexp.MustCompile(`\\A__t(\\d+)\\z`)\n",
+			"// Compiled when first used (hsrviz's internal/wasmbuild), not at every start.\n" +
+				"var textureVariableRe = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`\\A__t(\\d+)\\z`) })\n"},
+		edit{"textureVariableRe.FindStringSubmatch(", "textureVariableRe().FindStringSubmatch("},
+	)
 }
 
 // precompilable says whether the two files are the ones the second patch
