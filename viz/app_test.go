@@ -14,11 +14,23 @@ import (
 
 func settled(t *testing.T, hash string) *App {
 	t.Helper()
+	a := appFromHash(t, hash)
+	a.Settle()
+	return a
+}
+
+// appFromHash is NewApp for the parameters of hash, before any work.
+func appFromHash(t testing.TB, hash string) *App {
+	t.Helper()
 	p, err := ParseHash(hash)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return newSettled(t, p)
+	a, err := NewApp(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return a
 }
 
 // newSettled is NewApp(p) run until nothing is pending (every result
@@ -556,11 +568,7 @@ func TestSliderDragChangesB(t *testing.T) {
 }
 
 func TestProgressSpreadOverFrames(t *testing.T) {
-	p, _ := ParseHash("n=65536&d=32&m=64")
-	a, err := NewApp(p)
-	if err != nil {
-		t.Fatal(err)
-	}
+	a := appFromHash(t, "n=65536&d=32&m=64")
 	a.Update(input.Input{DT: 1.0 / 60})
 	s := a.Snapshot()
 	if !s.Busy || s.Ready || s.Progress >= 1 || s.Progress < 0 {

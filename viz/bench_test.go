@@ -15,11 +15,7 @@ import (
 // frame-budget measurement (e2e/budget_test.go), which adds the Ebiten
 // layer. Reports p50/p95/max per frame.
 func BenchmarkDragB(b *testing.B) {
-	p, _ := ParseHash("n=16384&d=64&m=64")
-	a, err := NewApp(p)
-	if err != nil {
-		b.Fatal(err)
-	}
+	a := appFromHash(b, "n=16384&d=64&m=64")
 	a.Settle()
 	a.SetPlaying(false)
 	a.Scene(1280, 800)

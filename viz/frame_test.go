@@ -73,11 +73,7 @@ func TestHeatmapIncrementalMatchesFull(t *testing.T) {
 // unit: such a unit (an index build) runs first in the next call, after a
 // frame has been drawn.
 func TestComputeUnknownUnitRunsFirst(t *testing.T) {
-	p, _ := ParseHash("n=4096&d=8&m=8")
-	a, err := NewApp(p)
-	if err != nil {
-		t.Fatal(err)
-	}
+	a := appFromHash(t, "n=4096&d=8&m=8")
 	var order []unitKind
 	unitHook = func(k unitKind) { order = append(order, k) }
 	defer func() { unitHook = nil }()
@@ -267,11 +263,7 @@ func TestGeometryIncrementalMatchesFull(t *testing.T) {
 // items as drawing it again, through a drag with rows finishing and a
 // change of kind; and Ready turns true once and stays.
 func TestPanelMemoSameItems(t *testing.T) {
-	p, _ := ParseHash("n=4096&d=8&m=16")
-	a, err := NewApp(p)
-	if err != nil {
-		t.Fatal(err)
-	}
+	a := appFromHash(t, "n=4096&d=8&m=16")
 	if a.Ready() {
 		t.Fatal("ready before any work")
 	}
@@ -334,11 +326,7 @@ func TestPanelMemoSameItems(t *testing.T) {
 // interactive budget while the pointer is down or moving or keys are
 // pressed, the idle budget once the input has rested for idleAfter.
 func TestTickBudget(t *testing.T) {
-	p, _ := ParseHash("n=4096&d=8&m=8")
-	a, err := NewApp(p)
-	if err != nil {
-		t.Fatal(err)
-	}
+	a := appFromHash(t, "n=4096&d=8&m=8")
 	if got := a.TickBudget(); got != firstBudget {
 		t.Fatalf("before the first frame: %v want %v", got, firstBudget)
 	}
@@ -469,11 +457,7 @@ func TestLongUnitWaitsWhileInteracting(t *testing.T) {
 
 // The header names the pending work: keys, index, trace, rows, scaling.
 func TestWorkLabel(t *testing.T) {
-	p, _ := ParseHash("n=4096&d=8&m=8")
-	a, err := NewApp(p)
-	if err != nil {
-		t.Fatal(err)
-	}
+	a := appFromHash(t, "n=4096&d=8&m=8")
 	seen := map[string]bool{}
 	for i := 0; i < 100000 && a.pending(); i++ {
 		l := a.workLabel()

@@ -37,14 +37,7 @@ func (c clockIndex) Query(a []float64, t float64, visit func(int) bool) hsr.Stat
 // atTiming is a new app for hash run until its next unit is the timing's.
 func atTiming(t *testing.T, hash string) *App {
 	t.Helper()
-	p, err := ParseHash(hash)
-	if err != nil {
-		t.Fatal(err)
-	}
-	a, err := NewApp(p)
-	if err != nil {
-		t.Fatal(err)
-	}
+	a := appFromHash(t, hash)
 	runUntilTiming(t, a)
 	return a
 }

@@ -22,14 +22,7 @@ func TestUnitCostsLargeN(t *testing.T) {
 	runtime.LockOSThread()
 	defer runtime.UnlockOSThread()
 	for _, hash := range []string{"n=1048576", "n=1048576&d=4"} {
-		p, err := ParseHash(hash)
-		if err != nil {
-			t.Fatal(err)
-		}
-		a, err := NewApp(p)
-		if err != nil {
-			t.Fatal(err)
-		}
+		a := appFromHash(t, hash)
 		var longest, longestCPU [numUnitKinds]time.Duration
 		var total [numUnitKinds]time.Duration
 		var count [numUnitKinds]int
