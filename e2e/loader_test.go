@@ -35,8 +35,13 @@ func TestBrowserLoaderPaths(t *testing.T) {
 				TransferBytes float64 `json:"transferBytes"`
 				First         float64 `json:"first"`
 				HTTPStatus    float64 `json:"httpStatus"`
+				Reused        bool    `json:"reused"`
+				Canvases      float64 `json:"canvases"`
+				Preserve      bool    `json:"preserve"`
 			}](`({via: hsrvizLoad.via, error: hsrvizLoad.error, wasmBytes: hsrvizLoad.wasmBytes, wasmTotal: hsrvizLoad.wasmTotal,
-				transferBytes: hsrvizLoad.transferBytes, first: window.hsrvizFirstFrameMs || -1, httpStatus: hsrvizLoad.httpStatus})`))
+				transferBytes: hsrvizLoad.transferBytes, first: window.hsrvizFirstFrameMs || -1, httpStatus: hsrvizLoad.httpStatus,
+				reused: hsrvizLoad.canvasReused, canvases: document.querySelectorAll("canvas").length,
+				preserve: document.querySelector("canvas").getContext("webgl2").getContextAttributes().preserveDrawingBuffer})`))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -48,6 +53,11 @@ func TestBrowserLoaderPaths(t *testing.T) {
 			}
 			if l.HTTPStatus != 200 {
 				t.Errorf("hsrvizLoad.httpStatus %v, want 200", l.HTTPStatus)
+			}
+			// The app draws with the context of the page's WebGL2 check
+			// (index.html's webgl2): one canvas, with the page's attributes.
+			if !l.Reused || l.Canvases != 1 || !l.Preserve {
+				t.Errorf("the app's canvas: reused the check's %v, %v canvases in the page, preserveDrawingBuffer %v; want true, 1, true", l.Reused, l.Canvases, l.Preserve)
 			}
 			if l.First <= 0 {
 				t.Errorf("no first frame (hsrvizFirstFrameMs %v)", l.First)
