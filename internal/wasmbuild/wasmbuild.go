@@ -33,7 +33,7 @@ const ShaderSHA256 = "932a4a04d35a2bafa2272c9089f963ba5f189d855931af8fc049ead736
 
 // patchVersion names the patched copy's directory with the file's hash: a
 // change of PatchShader changes it, so an older copy is never reused.
-const patchVersion = "5"
+const patchVersion = "7"
 
 // Options of Build.
 type Options struct {
