@@ -262,6 +262,7 @@ func (r *Renderer) flush(dst *ebiten.Image) {
 	if len(r.m.is) == 0 {
 		return
 	}
+	r.glyphs.sheet.upload()
 	dst.DrawTriangles(r.m.vs, r.m.is, r.glyphs.sheet.img, &ebiten.DrawTrianglesOptions{
 		ColorScaleMode: ebiten.ColorScaleModePremultipliedAlpha,
 	})
@@ -410,6 +411,7 @@ func (r *Renderer) stencilPolygon(dst *ebiten.Image, it scene.Polygon, n int, s 
 		v.SrcX, v.SrcY = 1, 1
 		v.ColorR, v.ColorG, v.ColorB, v.ColorA = cr, cg, cb, ca
 	}
+	r.glyphs.sheet.upload() // (it samples only the white block, uploaded at reset; kept in order all the same)
 	dst.DrawTriangles(r.vertices, r.indices, r.glyphs.sheet.img, &ebiten.DrawTrianglesOptions{
 		ColorScaleMode: ebiten.ColorScaleModePremultipliedAlpha,
 		FillRule:       ebiten.FillRuleNonZero,

@@ -26,6 +26,11 @@ import (
 // mesh: the text and the shapes of a panel go to the GPU in one draw call,
 // in order, instead of a call per string and per switch between text and
 // shapes. A string's layout (its glyphs' places) is cached between frames.
+//
+// New glyphs reach the sheet's texture in one upload per shelf, just
+// before the next draw that samples the sheet (sheet.upload), not one per
+// glyph: the first frame rasterises ~350 glyphs, and each WritePixels was
+// a texSubImage2D of its own (~30 ms of the first frame in the browser).
 
 // glyphKey identifies a rasterised glyph: rune, size in quarter device
 // pixels and horizontal subpixel phase in quarters of a pixel.
@@ -49,6 +54,16 @@ type sheet struct {
 	x, y, rowH int // the shelf being filled
 	gen        int // bumped when the sheet is cleared: cached layouts are stale
 	glyphs     map[glyphKey]*sheetGlyph
+
+	// Glyphs placed but not yet on the texture, in the order placed (so
+	// by shelf, left to right within one).
+	pending []pendingGlyph
+}
+
+// pendingGlyph is a glyph's premultiplied RGBA bitmap and its place.
+type pendingGlyph struct {
+	x, y, w, h int
+	pix        []byte
 }
 
 const (
@@ -81,9 +96,52 @@ func (s *sheet) reset() {
 	s.x, s.y, s.rowH = 3+sheetPad, 0, 3
 	s.gen++
 	s.glyphs = map[glyphKey]*sheetGlyph{}
+	s.pending = s.pending[:0]
 }
 
-// place finds room for a w×h bitmap, or reports that the sheet is full.
+// upload writes the pending glyphs to the texture, a WritePixels per
+// shelf (shelfSpans).
+func (s *sheet) upload() {
+	for _, sp := range shelfSpans(s.pending) {
+		s.img.SubImage(sp.r).(*ebiten.Image).WritePixels(sp.pix)
+	}
+	clear(s.pending)
+	s.pending = s.pending[:0]
+}
+
+// glyphSpan is a rectangle of the sheet and its premultiplied RGBA pixels.
+type glyphSpan struct {
+	r   image.Rectangle
+	pix []byte
+}
+
+// shelfSpans gathers pending glyphs (in the order placed) into one span
+// per shelf: from the first pending glyph's left edge to the last one's
+// right edge, as tall as the tallest. Nothing else lies in that span: a
+// shelf fills left to right, so its older glyphs are to the left, and the
+// pixels between and below the new glyphs are padding, transparent since
+// the sheet was cleared (and transparent in the span).
+func shelfSpans(pending []pendingGlyph) []glyphSpan {
+	var out []glyphSpan
+	for i := 0; i < len(pending); {
+		j, x0, x1, h := i, pending[i].x, 0, 0
+		for ; j < len(pending) && pending[j].y == pending[i].y; j++ {
+			x1 = pending[j].x + pending[j].w
+			h = max(h, pending[j].h)
+		}
+		w, y := x1-x0, pending[i].y
+		buf := make([]byte, 4*w*h)
+		for _, g := range pending[i:j] {
+			for yy := 0; yy < g.h; yy++ {
+				copy(buf[4*(yy*w+g.x-x0):], g.pix[4*yy*g.w:4*(yy+1)*g.w])
+			}
+		}
+		out = append(out, glyphSpan{image.Rect(x0, y, x1, y+h), buf})
+		i = j
+	}
+	return out
+}
+
 func (s *sheet) place(w, h int) (int, int, bool) {
 	if w+2*sheetPad > s.size || h+2*sheetPad > s.size {
 		return 0, 0, false
@@ -201,7 +259,7 @@ func (tc *textCache) glyph(k glyphKey, flush func()) *sheetGlyph {
 				}
 			}
 		}
-		sh.img.SubImage(image.Rect(x, y, x+w, y+h)).(*ebiten.Image).WritePixels(pix)
+		sh.pending = append(sh.pending, pendingGlyph{x: x, y: y, w: w, h: h, pix: pix})
 		*g = sheetGlyph{sx: x, sy: y, w: w, h: h, x: dr.Min.X, y: dr.Min.Y}
 	}
 	sh.glyphs[k] = g
