@@ -27,7 +27,9 @@
 // internal packages, which only code inside the module may), runs the
 // generator natively with the copy's own compiler (graphics.CompileShader,
 // the function Ebiten calls) and writes the 14 shaderir.Programs, encoded,
-// with a reflection-based decoder, as the package internal/hsrvizshaders;
+// with a decoder generated for shaderir's types (a function per struct
+// type; walking them by reflection took 24-60 ms of the browser's start),
+// as the package internal/hsrvizshaders;
 // then it runs the checker, which compiles every shader again and fails
 // the build unless each decoded program equals it (every field, nil and
 // empty slices apart, constants by kind and exact value) and Ebiten's GLSL
@@ -35,7 +37,7 @@
 // gameforui.go take their programs from hsrvizshaders (ebiten.NewShader,
 // which hsrviz never calls, still compiles). An encoding, not composite
 // literals: 14 programs as Go literals were ~126 KB of init code in the
-// wasm (the wasm grew), the encoding is data and one small decoder.
+// wasm (the wasm grew), the encoding is data and a decoder of a few KB.
 // The generator also stores each program's GLSL ES 3.00, made by
 // glsl.Compile, and the OpenGL driver's shader.go is patched to take it
 // from hsrvizshaders.GLSL instead of running glsl.Compile (with its
