@@ -140,6 +140,13 @@ func (b *bridge) install() {
 	// A UI change waits hashQuiet before it reaches the URL (sync): frames
 	// go on until it has.
 	b.game.KeepAwake = func() bool {
+		if b.ticks <= 1 {
+			// The first tick writes no hash (AfterUpdate) and the second
+			// does: stay awake for it without computing the hash now, in
+			// the page's first frame (Params.Hash and its formatting
+			// compiled at their first call: 10-17 ms of it in a profile).
+			return true
+		}
 		if b.typed != nil && b.app.Params().SameChoice(*b.typed) {
 			return false // a link with bad fields stays as typed: no hash to write
 		}
